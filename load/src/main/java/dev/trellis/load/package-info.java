@@ -1,0 +1,2 @@
+/** Benchmark and load programs. */
+package dev.trellis.load;

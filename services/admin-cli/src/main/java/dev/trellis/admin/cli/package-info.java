@@ -1,0 +1,2 @@
+/** trellis-admin, the operator's command line. */
+package dev.trellis.admin.cli;

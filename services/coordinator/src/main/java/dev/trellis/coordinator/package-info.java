@@ -1,0 +1,2 @@
+/** The coordinator service. */
+package dev.trellis.coordinator;

@@ -1,0 +1,2 @@
+/** The identity service. */
+package dev.trellis.identity;

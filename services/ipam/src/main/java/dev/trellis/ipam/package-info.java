@@ -1,0 +1,2 @@
+/** The ipam service. */
+package dev.trellis.ipam;

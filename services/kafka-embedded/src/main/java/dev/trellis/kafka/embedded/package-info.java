@@ -1,0 +1,2 @@
+/** An in-process Apache Kafka broker (KRaft) bound to loopback. */
+package dev.trellis.kafka.embedded;

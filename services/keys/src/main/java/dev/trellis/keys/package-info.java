@@ -1,0 +1,2 @@
+/** The keys service. */
+package dev.trellis.keys;

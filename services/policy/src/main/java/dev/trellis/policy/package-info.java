@@ -1,0 +1,2 @@
+/** The policy service. */
+package dev.trellis.policy;

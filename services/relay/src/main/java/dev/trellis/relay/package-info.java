@@ -1,0 +1,2 @@
+/** The relay service. */
+package dev.trellis.relay;

@@ -1,0 +1,2 @@
+/** The service runtime every Trellis service shares. */
+package dev.trellis.runtime;
