@@ -1,0 +1,137 @@
+package dev.trellis.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of CONVENTIONS.md, checked over the compiled classes of every module: each
+ * service depends on shared-proto and the service runtime but never on another service; the agent
+ * never depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x.
+ */
+class LayeringTest {
+  private static final List<String> SERVICES =
+      List.of("identity", "keys", "ipam", "policy", "coordinator", "relay");
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.trellis");
+  }
+
+  @Test
+  void everyModuleIsImported() {
+    for (String pkg :
+        List.of(
+            "dev.trellis.proto",
+            "dev.trellis.runtime",
+            "dev.trellis.agent",
+            "dev.trellis.server",
+            "dev.trellis.admin.cli")) {
+      if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(pkg))) {
+        throw new AssertionError("no classes imported from " + pkg + ": the rules would be vacuous");
+      }
+    }
+  }
+
+  @Test
+  void servicesNeverImportEachOther() {
+    for (String service : SERVICES) {
+      String own = "dev.trellis." + service + "..";
+      String[] others =
+          SERVICES.stream()
+              .filter(s -> !s.equals(service))
+              .map(s -> "dev.trellis." + s + "..")
+              .toArray(String[]::new);
+      ArchRule rule =
+          noClasses()
+              .that()
+              .resideInAPackage(own)
+              .should()
+              .dependOnClassesThat()
+              .resideInAnyPackage(others)
+              .because("services talk through events and shared state, never through code");
+      rule.check(classes);
+    }
+  }
+
+  @Test
+  void servicesNeverImportTheServerOrTheAgent() {
+    String[] services = SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
+    noClasses()
+        .that()
+        .resideInAnyPackage(services)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.trellis.server..", "dev.trellis.agent..", "dev.trellis.admin..")
+        .check(classes);
+  }
+
+  @Test
+  void runtimeNeverImportsAService() {
+    String[] services = SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.trellis.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(services)
+        .check(classes);
+  }
+
+  @Test
+  void agentNeverImportsAServiceOrTheRuntime() {
+    String[] forbidden =
+        java.util.stream.Stream.concat(
+                SERVICES.stream().map(s -> "dev.trellis." + s + ".."),
+                java.util.stream.Stream.of(
+                    "dev.trellis.runtime..", "dev.trellis.server..", "io.vertx..", "com.hazelcast.."))
+            .toArray(String[]::new);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.trellis.agent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(forbidden)
+        .because("the agent is a separate program that speaks only the device protocol")
+        .check(classes);
+  }
+
+  @Test
+  void sharedProtoImportsNothingOfVertx() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.trellis.proto..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx..", "io.netty..", "com.hazelcast..", "org.apache.kafka..", "dev.trellis.runtime..")
+        .check(classes);
+  }
+
+  @Test
+  void agentPacketPathNeverTouchesJsonOrHttp() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.trellis.agent.wireguard..",
+            "dev.trellis.agent.device..",
+            "dev.trellis.agent.tun..",
+            "dev.trellis.agent.bind..",
+            "dev.trellis.agent.crypto..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.fasterxml.jackson..", "java.net.http..", "com.google.protobuf.util..")
+        .check(classes);
+  }
+}
