@@ -1,0 +1,35 @@
+package dev.trellis.proto.control;
+
+/**
+ * The agent/control compatibility number: one integer the agent sends in every RegisterRequest and
+ * MapRequest, so that the coordinator knows which messages and fields the agent understands. It
+ * only grows; each step is recorded below with its date and what changed. The coordinator answers
+ * agents older than {@link #MIN_SUPPORTED} with ErrorCode {@code CLIENT_TOO_OLD} and sends newer
+ * features only to agents whose version includes them.
+ *
+ * <p>Changelog:
+ *
+ * <ul>
+ *   <li>1 (2026-11-24): first version. RegisterRequest/Response with auth key or interactive login
+ *       (auth_url + followup), MapRequest with endpoints, host info and resume token; MapResponse
+ *       frames full, peers_added, peers_removed, peer_patches, keepalive, reauth_required,
+ *       logged_out, self_changed, packet_filter_changed, relay_map_changed, dns_config_changed.
+ * </ul>
+ *
+ * <p>Thread-safety: constants only.
+ */
+public final class CapabilityVersion {
+
+  /** The version this build of the agent and coordinator speaks. */
+  public static final int CURRENT = 1;
+
+  /** The oldest agent version the coordinator still serves. */
+  public static final int MIN_SUPPORTED = 1;
+
+  private CapabilityVersion() {}
+
+  /** Whether a coordinator of this build serves an agent that sent {@code agentVersion}. */
+  public static boolean isSupported(int agentVersion) {
+    return agentVersion >= MIN_SUPPORTED;
+  }
+}
