@@ -7,7 +7,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -301,10 +305,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   private ConsumerLoop start(
-      String name,
-      java.util.Map<String, Object> config,
-      ConsumerLoop.Source source,
-      EventHandler handler) {
+      String name, Map<String, Object> config, ConsumerLoop.Source source, EventHandler handler) {
     if (closed.get()) {
       throw new IllegalStateException("event log is closed");
     }
@@ -314,9 +315,46 @@ public final class EventLog implements AutoCloseable {
     return loop.begin();
   }
 
-  /** The admin client, for callers that need cluster metadata (e.g. end offsets). */
-  Admin admin() {
-    return admin;
+  /**
+   * The current end offset (the offset the next appended event will get) of every partition of
+   * {@code topics}; fails if a topic does not exist.
+   */
+  public Future<Map<TopicPartition, Long>> endOffsets(List<String> topics) {
+    Context ctx = vertx.getOrCreateContext();
+    CompletableFuture<Map<TopicPartition, Long>> cf = new CompletableFuture<>();
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .whenComplete(
+            (descriptions, err) -> {
+              if (err != null) {
+                cf.completeExceptionally(err);
+                return;
+              }
+              Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+              descriptions.forEach(
+                  (name, d) ->
+                      d.partitions()
+                          .forEach(
+                              p ->
+                                  query.put(
+                                      new TopicPartition(name, p.partition()),
+                                      OffsetSpec.latest())));
+              admin
+                  .listOffsets(query)
+                  .all()
+                  .whenComplete(
+                      (offsets, e) -> {
+                        if (e != null) {
+                          cf.completeExceptionally(e);
+                        } else {
+                          Map<TopicPartition, Long> ends = new HashMap<>();
+                          offsets.forEach((tp, info) -> ends.put(tp, info.offset()));
+                          cf.complete(ends);
+                        }
+                      });
+            });
+    return Future.fromCompletionStage(cf, ctx);
   }
 
   /** Closes without blocking the caller: runs {@link #close()} on a worker thread. */
