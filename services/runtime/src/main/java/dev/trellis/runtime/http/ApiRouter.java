@@ -1,0 +1,118 @@
+package dev.trellis.runtime.http;
+
+import dev.trellis.proto.error.ErrorCode;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
+
+/**
+ * Builds the one router of a process with the Trellis HTTP conventions: a body handler that rejects
+ * bodies over the limit from {@code Content-Length} or while streaming (413 {@code BODY_TOO_LARGE},
+ * before the whole body is read), the {@link ErrorResponder} for every failure and unmatched route,
+ * {@code GET /healthz} (the process is alive), {@code GET /readyz} (200 only when every {@link
+ * Readiness} check passes, else 503 naming the failing checks) and, when a handler is given, {@code
+ * GET /metrics}. Services mount their routes on the built router or on sub-routers under {@code
+ * /api/v1/...}.
+ *
+ * <p>Thread-safety: a builder for one thread; the built router is safe for all event loops.
+ */
+public final class ApiRouter {
+  private final Vertx vertx;
+  private long maxBodyBytes = 1024 * 1024;
+  private Readiness readiness;
+  private Handler<RoutingContext> metrics;
+
+  private ApiRouter(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A builder for a router on {@code vertx}. */
+  public static ApiRouter builder(Vertx vertx) {
+    return new ApiRouter(Objects.requireNonNull(vertx, "vertx"));
+  }
+
+  /** The largest request body accepted (default 1 MiB). */
+  public ApiRouter maxBodyBytes(long bytes) {
+    this.maxBodyBytes = bytes;
+    return this;
+  }
+
+  /** The readiness checks behind {@code /readyz} (default: none, so always ready). */
+  public ApiRouter readiness(Readiness readiness) {
+    this.readiness = readiness;
+    return this;
+  }
+
+  /** The handler for {@code GET /metrics} (default: no metrics route). */
+  public ApiRouter metrics(Handler<RoutingContext> handler) {
+    this.metrics = handler;
+    return this;
+  }
+
+  /** The router. */
+  public Router build() {
+    Router router = Router.router(vertx);
+    ErrorResponder errors = new ErrorResponder();
+    router.route().failureHandler(errors);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, errors);
+    }
+    router
+        .route()
+        .handler(
+            BodyHandler.create(false)
+                .setBodyLimit(maxBodyBytes)
+                .setDeleteUploadedFilesOnEnd(true)
+                .setHandleFileUploads(false));
+    router
+        .get("/healthz")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(new JsonObject().put("status", "ok").encode()));
+    Readiness checks =
+        readiness == null ? new Readiness(java.time.Duration.ofSeconds(2)) : readiness;
+    router.get("/readyz").handler(ctx -> ready(ctx, checks));
+    if (metrics != null) {
+      router.get("/metrics").handler(metrics);
+    }
+    return router;
+  }
+
+  private void ready(RoutingContext ctx, Readiness checks) {
+    checks
+        .evaluate(vertx)
+        .onComplete(
+            result -> {
+              if (result.failed()) {
+                ctx.fail(result.cause());
+                return;
+              }
+              Readiness.Report report = result.result();
+              JsonObject checksJson = new JsonObject();
+              report.checks().forEach(checksJson::put);
+              JsonObject body = new JsonObject().put("checks", checksJson);
+              if (report.ready()) {
+                body.put("status", "ready");
+              } else {
+                body.put("status", "not ready")
+                    .put(
+                        "error",
+                        new JsonObject()
+                            .put("code", ErrorCode.UNAVAILABLE.code())
+                            .put("message", "Not ready: " + report.failures()));
+              }
+              ctx.response()
+                  .setStatusCode(report.ready() ? 200 : ErrorCode.UNAVAILABLE.httpStatus())
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .end(body.encode());
+            });
+  }
+}
