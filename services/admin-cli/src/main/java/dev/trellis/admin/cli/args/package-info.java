@@ -1,0 +1,2 @@
+/** Parsing of long options and positional arguments for trellis-admin, without any library. */
+package dev.trellis.admin.cli.args;
