@@ -1,0 +1,41 @@
+package dev.trellis.runtime.service;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.trellis.runtime.config.Settings;
+import dev.trellis.runtime.eventlog.EventLog;
+import dev.trellis.runtime.http.Readiness;
+import dev.trellis.runtime.http.ReadinessCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+
+/**
+ * What a {@link TrellisService} gets from the host: Vert.x, the settings, the Hazelcast member
+ * (live state), the Kafka event log (record of truth), the meter registry for its own counters and
+ * gauges, the router to mount its HTTP routes on (under {@code /api/v1/...}) and the readiness
+ * registry behind {@code /readyz}.
+ *
+ * <p>Thread-safety: immutable; every component is itself thread-safe.
+ *
+ * @param vertx the process's Vert.x
+ * @param settings the parsed settings
+ * @param hazelcast the embedded Hazelcast member
+ * @param eventLog the Kafka event log
+ * @param meters the Prometheus-backed meter registry
+ * @param router the process's one router
+ * @param readiness the readiness checks of the process
+ */
+public record ServiceContext(
+    Vertx vertx,
+    Settings settings,
+    HazelcastInstance hazelcast,
+    EventLog eventLog,
+    MeterRegistry meters,
+    Router router,
+    Readiness readiness) {
+
+  /** Registers a readiness check named {@code service/name}, e.g. {@code ipam/projection}. */
+  public void ready(String service, String name, ReadinessCheck check) {
+    readiness.register(service + "/" + name, check);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.trellis.runtime.service;
+
+import dev.trellis.runtime.config.Settings;
+import dev.trellis.runtime.http.ApiRouter;
+import dev.trellis.runtime.http.Readiness;
+import dev.trellis.runtime.http.ReadinessCheck;
+import dev.trellis.runtime.state.EmbeddedMember;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a list of {@link TrellisService}s in one process. {@link #start}: one HTTP server on the
+ * configured port with {@code /healthz}, {@code /readyz} and {@code /metrics} (listening at once,
+ * so health is visible while services start), then each service's topics are created and the
+ * service is deployed as a verticle, in list order. {@code /readyz} answers 503 until every service
+ * has started, while the Hazelcast member lacks members, when a service's own checks fail and once
+ * shutdown begins. {@link #stop}: readiness goes down, the HTTP server drains in-flight requests,
+ * services are undeployed in reverse order; the whole stop is bounded by {@code
+ * --shutdown-timeout}, after which the remaining steps are abandoned with a log line.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread; state is
+ * guarded by atomics and Vert.x futures.
+ */
+public final class ServiceHost {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceHost.class);
+
+  private final Infrastructure infra;
+  private final List<TrellisService> services;
+  private final Readiness readiness = new Readiness(Duration.ofSeconds(2));
+  private final List<String> deployments = new ArrayList<>();
+  private final AtomicReference<String> phase = new AtomicReference<>("starting");
+  private final Router router;
+  private volatile HttpServer server;
+
+  private ServiceHost(Infrastructure infra, List<TrellisService> services) {
+    this.infra = infra;
+    this.services = List.copyOf(services);
+    Set<String> names = new HashSet<>();
+    for (TrellisService service : services) {
+      if (!names.add(service.name())) {
+        throw new IllegalArgumentException("two services are called " + service.name());
+      }
+    }
+    this.router =
+        ApiRouter.builder(infra.vertx())
+            .maxBodyBytes(infra.settings().httpMaxBodyBytes())
+            .readiness(readiness)
+            .metrics(infra.metrics().scrapeHandler())
+            .build();
+  }
+
+  /** Creates and {@link #start()}s a host; the future holds the running host. */
+  public static Future<ServiceHost> start(Infrastructure infra, List<TrellisService> services) {
+    ServiceHost host = create(infra, services);
+    return host.start().map(host);
+  }
+
+  /** A host that has not started yet (see {@link #start()}). */
+  public static ServiceHost create(Infrastructure infra, List<TrellisService> services) {
+    return new ServiceHost(infra, services);
+  }
+
+  /**
+   * Starts the HTTP server and then every service, in order; {@link #httpPort()} is known as soon
+   * as the server listens. On failure, what had started is stopped and the future fails.
+   */
+  public Future<Void> start() {
+    return run().recover(e -> stop().transform(ignored -> Future.<Void>failedFuture(e)));
+  }
+
+  private Future<Void> run() {
+    Settings settings = infra.settings();
+    readiness.register(
+        "services",
+        ReadinessCheck.reason(() -> "running".equals(phase.get()) ? null : phase.get()));
+    readiness.register(
+        "hazelcast",
+        ReadinessCheck.when(
+            () -> EmbeddedMember.joined(infra.hazelcast(), settings.hazelcastMinMembers()),
+            "fewer than " + settings.hazelcastMinMembers() + " member(s) or not running"));
+    Future<Void> chain =
+        infra
+            .vertx()
+            .createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            .requestHandler(router)
+            .listen(settings.httpPort(), settings.httpHost())
+            .map(
+                s -> {
+                  server = s;
+                  LOG.info("HTTP on {}:{}", settings.httpHost(), s.actualPort());
+                  return null;
+                });
+    for (TrellisService service : services) {
+      chain = chain.compose(ignored -> deploy(service));
+    }
+    return chain.map(
+        ignored -> {
+          phase.compareAndSet("starting", "running");
+          LOG.info("{} service(s) running", services.size());
+          return null;
+        });
+  }
+
+  private Future<Void> deploy(TrellisService service) {
+    List<String> topics = service.topics();
+    Future<Void> topicsReady =
+        topics.isEmpty() ? Future.succeededFuture() : infra.eventLog().ensureTopics(topics);
+    ServiceContext context =
+        new ServiceContext(
+            infra.vertx(),
+            infra.settings(),
+            infra.hazelcast(),
+            infra.eventLog(),
+            infra.metrics().registry(),
+            router,
+            readiness);
+    return topicsReady
+        .compose(
+            ignored ->
+                infra
+                    .vertx()
+                    .deployVerticle(
+                        new ServiceVerticle(service, s -> context),
+                        new DeploymentOptions().setThreadingModel(service.threadingModel())))
+        .map(
+            id -> {
+              synchronized (deployments) {
+                deployments.add(id);
+              }
+              LOG.info("service {} started", service.name());
+              return (Void) null;
+            })
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "service " + service.name() + " failed to start: " + e.getMessage(), e)));
+  }
+
+  /** The router (services mount routes through their context; tests may add more). */
+  public Router router() {
+    return router;
+  }
+
+  /** The readiness registry behind {@code /readyz}. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** The port the HTTP server listens on (useful with {@code --http-port 0}). */
+  public int httpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /**
+   * Stops gracefully: not ready, HTTP drained, services undeployed in reverse order; completes
+   * within the shutdown timeout even if a step hangs. Safe to call more than once.
+   */
+  public Future<Void> stop() {
+    if ("stopped".equals(phase.getAndSet("shutting down"))) {
+      phase.set("stopped");
+      return Future.succeededFuture();
+    }
+    Vertx vertx = infra.vertx();
+    Duration timeout = infra.settings().shutdownTimeout();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Future<Void> chain = Future.succeededFuture();
+    if (server != null) {
+      HttpServer s = server;
+      long drainMs = Math.max(1, timeout.toMillis() / 3);
+      chain = chain.compose(ignored -> s.shutdown(drainMs, TimeUnit.MILLISECONDS));
+    }
+    List<String> reversed;
+    synchronized (deployments) {
+      reversed = new ArrayList<>(deployments).reversed();
+      deployments.clear();
+    }
+    for (String id : reversed) {
+      chain =
+          chain.compose(
+              ignored -> vertx.undeploy(id),
+              e -> {
+                LOG.warn("shutdown step failed: {}", e.toString());
+                return vertx.undeploy(id);
+              });
+    }
+    Promise<Void> done = Promise.promise();
+    long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    long timer =
+        vertx.setTimer(
+            remainingMs,
+            id -> {
+              if (done.tryComplete()) {
+                LOG.warn("shutdown did not finish within {} ms; giving up", timeout.toMillis());
+              }
+            });
+    chain.onComplete(
+        result -> {
+          vertx.cancelTimer(timer);
+          if (result.failed()) {
+            LOG.warn("shutdown step failed: {}", result.cause().toString());
+          }
+          if (done.tryComplete()) {
+            LOG.info("all services stopped");
+          }
+        });
+    return done.future().onComplete(ignored -> phase.set("stopped"));
+  }
+}
