@@ -170,8 +170,13 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
-   * Creates the topics that do not exist yet, with the options' partitions and replication factor.
-   * Topics that exist (or are created concurrently by another instance) are left as they are.
+   * Creates the topics that do not exist yet, with the options' partitions and replication factor,
+   * and completes once every partition of every topic has a leader that serves requests. Topics
+   * that exist (or are created concurrently by another instance) are left as they are.
+   *
+   * <p>Waiting for the leaders matters: an idempotent producer that sends to a partition whose
+   * leader is not ready yet can have its first batch rejected while later batches are accepted, and
+   * then retries that batch with an out-of-order sequence number until it times out (seen here).
    */
   public Future<Void> ensureTopics(List<String> topics) {
     Context ctx = vertx.getOrCreateContext();
@@ -183,33 +188,46 @@ public final class EventLog implements AutoCloseable {
     admin
         .listTopics()
         .names()
-        .thenApply(
-            existing -> {
-              List<NewTopic> missing =
-                  wanted.stream().filter(nt -> !existing.contains(nt.name())).toList();
-              return missing;
-            })
         .whenComplete(
-            (missing, err) -> {
+            (existing, err) -> {
               if (err != null) {
                 cf.completeExceptionally(err);
-              } else if (missing.isEmpty()) {
-                cf.complete(null);
-              } else {
-                List<KafkaFuture<Void>> creations = new ArrayList<>();
-                admin.createTopics(missing).values().values().forEach(creations::add);
-                KafkaFuture.allOf(creations.toArray(KafkaFuture[]::new))
-                    .whenComplete(
-                        (v, e) -> {
-                          if (e == null || rootIs(e, TopicExistsException.class)) {
-                            cf.complete(null);
-                          } else {
-                            cf.completeExceptionally(e);
-                          }
-                        });
+                return;
               }
+              List<NewTopic> missing =
+                  wanted.stream().filter(nt -> !existing.contains(nt.name())).toList();
+              if (missing.isEmpty()) {
+                cf.complete(null);
+                return;
+              }
+              List<KafkaFuture<Void>> creations = new ArrayList<>();
+              admin.createTopics(missing).values().values().forEach(creations::add);
+              KafkaFuture.allOf(creations.toArray(KafkaFuture[]::new))
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e == null || rootIs(e, TopicExistsException.class)) {
+                          cf.complete(null);
+                        } else {
+                          cf.completeExceptionally(e);
+                        }
+                      });
             });
-    return Future.fromCompletionStage(cf, ctx);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    return Future.fromCompletionStage(cf, ctx).compose(v -> awaitLeaders(topics, deadline));
+  }
+
+  /** Retries {@link #endOffsets} (which needs every partition's leader) until it succeeds. */
+  private Future<Void> awaitLeaders(List<String> topics, long deadline) {
+    return endOffsets(topics)
+        .<Void>mapEmpty()
+        .recover(
+            err -> {
+              if (System.nanoTime() > deadline) {
+                return Future.failedFuture(
+                    new IllegalStateException("topics " + topics + " have no leaders yet", err));
+              }
+              return vertx.timer(50).compose(x -> awaitLeaders(topics, deadline));
+            });
   }
 
   private static boolean rootIs(Throwable t, Class<? extends Throwable> type) {
@@ -332,6 +350,15 @@ public final class EventLog implements AutoCloseable {
                 return;
               }
               Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+              boolean leaderless =
+                  descriptions.values().stream()
+                      .flatMap(d -> d.partitions().stream())
+                      .anyMatch(p -> p.leader() == null || p.leader().isEmpty());
+              if (leaderless) {
+                cf.completeExceptionally(
+                    new IllegalStateException("a partition of " + topics + " has no leader"));
+                return;
+              }
               descriptions.forEach(
                   (name, d) ->
                       d.partitions()

@@ -70,7 +70,15 @@ public final class ProjectionVerifier {
         .compose(
             v ->
                 vertx.executeBlocking(() -> compare(projections, namespace, replayed.get()), false))
-        .andThen(r -> vertx.executeBlocking(() -> destroy(projections, namespace), false));
+        .transform(
+            outcome ->
+                vertx
+                    .executeBlocking(() -> destroy(namespace), false)
+                    .transform(
+                        cleaned ->
+                            outcome.succeeded()
+                                ? Future.succeededFuture(outcome.result())
+                                : Future.<VerifyReport>failedFuture(outcome.cause())));
   }
 
   private static EventHandler handler(Applier applier) {
@@ -136,7 +144,7 @@ public final class ProjectionVerifier {
     return names;
   }
 
-  private Void destroy(List<Projection> projections, String namespace) {
+  private Void destroy(String namespace) {
     for (DistributedObject o : hazelcast.getDistributedObjects()) {
       if (o.getName().startsWith(namespace)) {
         o.destroy();

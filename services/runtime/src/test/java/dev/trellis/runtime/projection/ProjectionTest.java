@@ -131,7 +131,6 @@ class ProjectionTest {
     } finally {
       await(runner.stop());
     }
-    Thread.sleep(200); // the verifier destroys its maps asynchronously
     assertTrue(
         member.getDistributedObjects().stream().noneMatch(o -> o.getName().startsWith("verify-")),
         "rebuilt maps destroyed");
