@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -76,8 +77,7 @@ public final class ApiRouter {
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
                     .end(new JsonObject().put("status", "ok").encode()));
-    Readiness checks =
-        readiness == null ? new Readiness(java.time.Duration.ofSeconds(2)) : readiness;
+    Readiness checks = readiness == null ? new Readiness(Duration.ofSeconds(2)) : readiness;
     router.get("/readyz").handler(ctx -> ready(ctx, checks));
     if (metrics != null) {
       router.get("/metrics").handler(metrics);

@@ -13,8 +13,10 @@ import dev.trellis.proto.error.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,7 +46,8 @@ public final class JsonBodies {
    */
   public static <T> T read(RoutingContext ctx, Class<T> type) {
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType != null
+        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw ApiException.of(
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
     }
@@ -138,8 +141,7 @@ public final class JsonBodies {
       return "a number";
     }
     if (type.isEnum()) {
-      List<String> names =
-          java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+      List<String> names = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
       return "one of " + String.join(", ", names);
     }
     if (type.isArray() || Collection.class.isAssignableFrom(type)) {
