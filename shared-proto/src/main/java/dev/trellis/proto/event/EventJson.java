@@ -13,8 +13,10 @@ import java.util.Base64;
  * bytes (public keys) print as base64; timestamps as RFC 3339.
  *
  * <p>Output shape: the envelope's fields, with {@code payload} replaced by the decoded event as a
- * JSON object. When the type is unknown or the payload does not parse, {@code payload} is the raw
- * payload in base64 and {@code payload_error} says why; printing never throws for bad input.
+ * JSON object. When the type is unknown, the payload does not parse, or it holds a timestamp or
+ * duration outside the valid range, {@code payload} is the raw payload in base64 and {@code
+ * payload_error} says why; an envelope whose own time is out of range prints without it and with
+ * {@code envelope_error}. Printing never throws for bad input.
  *
  * <p>Thread-safety: stateless; safe from any thread.
  */
@@ -28,30 +30,31 @@ public final class EventJson {
 
   private EventJson() {}
 
-  /** One line of JSON for the envelope and its decoded payload. */
+  /** One line of JSON for the envelope and its decoded payload; never throws for bad input. */
   public static String print(EventEnvelope envelope) {
-    String head = printOrThrow(envelope.toBuilder().clearPayload());
-    String payloadJson;
+    EventEnvelope.Builder bare = envelope.toBuilder().clearPayload();
+    String head = tryPrint(bare);
+    String envelopeError = null;
+    if (head == null) {
+      // Only a well-known type out of its valid range can fail: the envelope's time.
+      head = printOrThrow(bare.clearTime());
+      envelopeError = "envelope time out of range";
+    }
+    String payloadJson = null;
     String error = null;
     switch (EventTypes.decode(envelope)) {
       case DecodedEvent.Known known -> {
-        String printed;
-        try {
-          printed = PRINTER.print(known.event());
-        } catch (InvalidProtocolBufferException e) {
-          printed = null;
-          error = "unprintable: " + e.getMessage();
+        payloadJson = tryPrint(known.event());
+        if (payloadJson == null) {
+          error = "unprintable payload (a timestamp or duration out of range)";
         }
-        payloadJson = printed != null ? printed : base64(envelope);
       }
-      case DecodedEvent.Unknown unknown -> {
-        payloadJson = base64(envelope);
-        error = "unknown event type";
-      }
-      case DecodedEvent.Malformed malformed -> {
-        payloadJson = base64(envelope);
-        error = "malformed payload: " + malformed.reason();
-      }
+      case DecodedEvent.Unknown unknown -> error = "unknown event type";
+      case DecodedEvent.Malformed malformed -> error = "malformed payload: " + malformed.reason();
+    }
+    if (payloadJson == null) {
+      payloadJson =
+          jsonString(Base64.getEncoder().encodeToString(envelope.getPayload().toByteArray()));
     }
     StringBuilder out = new StringBuilder(head.length() + payloadJson.length() + 64);
     out.append(head, 0, head.length() - 1); // drop the closing brace
@@ -62,11 +65,19 @@ public final class EventJson {
     if (error != null) {
       out.append(",\"payload_error\":").append(jsonString(error));
     }
+    if (envelopeError != null) {
+      out.append(",\"envelope_error\":").append(jsonString(envelopeError));
+    }
     return out.append('}').toString();
   }
 
-  private static String base64(EventEnvelope envelope) {
-    return jsonString(Base64.getEncoder().encodeToString(envelope.getPayload().toByteArray()));
+  /** JSON of the message, or null if JsonFormat refuses it (out-of-range well-known types). */
+  private static String tryPrint(MessageOrBuilder m) {
+    try {
+      return PRINTER.print(m);
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String jsonString(String s) {
@@ -77,7 +88,7 @@ public final class EventJson {
     try {
       return PRINTER.print(m);
     } catch (InvalidProtocolBufferException e) {
-      // Only Any fields with unregistered types can fail; the envelope and Value have none.
+      // Only Any fields and well-known types can fail; a time-less envelope and Value have none.
       throw new IllegalStateException("cannot print " + m.getDescriptorForType().getName(), e);
     }
   }
