@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * configured port with {@code /healthz}, {@code /readyz} and {@code /metrics} (listening at once,
  * so health is visible while services start), then each service's topics are created and the
  * service is deployed as a verticle, in list order. {@code /readyz} answers 503 until every service
- * has started, while the Hazelcast member lacks members, when a service's own checks fail and once
- * shutdown begins. {@link #stop}: readiness goes down, the HTTP server drains in-flight requests,
- * services are undeployed in reverse order; the whole stop is bounded by {@code
- * --shutdown-timeout}, after which the remaining steps are abandoned with a log line.
+ * has started, while the Hazelcast member lacks members, while the services' Kafka topics cannot be
+ * read, when a service's own checks fail and once shutdown begins. {@link #stop}: readiness goes
+ * down, the HTTP server drains in-flight requests, services are undeployed in reverse order; the
+ * whole stop is bounded by {@code --shutdown-timeout}, after which the remaining steps are
+ * abandoned with a log line.
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread; state is
  * guarded by atomics and Vert.x futures.
@@ -109,10 +110,33 @@ public final class ServiceHost {
     }
     return chain.map(
         ignored -> {
+          registerKafkaCheck();
           phase.compareAndSet("starting", "running");
           LOG.info("{} service(s) running", services.size());
           return null;
         });
+  }
+
+  /**
+   * Kafka is reachable when the end offsets of every service topic can be read (each partition has
+   * a leader); asked at most every two seconds however often {@code /readyz} is probed.
+   */
+  private void registerKafkaCheck() {
+    List<String> topics = services.stream().flatMap(s -> s.topics().stream()).distinct().toList();
+    if (topics.isEmpty()) {
+      return;
+    }
+    ReadinessCheck kafka =
+        () ->
+            infra
+                .eventLog()
+                .endOffsets(topics)
+                .<Void>mapEmpty()
+                .recover(
+                    e ->
+                        Future.failedFuture(
+                            new IllegalStateException("Kafka unreachable: " + e.getMessage())));
+    readiness.register("kafka", kafka.cachedFor(Duration.ofSeconds(2)));
   }
 
   private Future<Void> deploy(TrellisService service) {

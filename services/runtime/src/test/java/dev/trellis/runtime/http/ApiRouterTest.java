@@ -163,6 +163,22 @@ class ApiRouterTest {
   }
 
   @Test
+  void aCachedCheckIsAskedOncePerTtl() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ReadinessCheck counting =
+        ReadinessCheck.when(() -> asked.incrementAndGet() > 0, "never")
+            .cachedFor(Duration.ofMillis(300));
+    for (int i = 0; i < 5; i++) {
+      counting.check().await();
+    }
+    assertEquals(1, asked.get());
+    Thread.sleep(350);
+    counting.check().await();
+    assertEquals(2, asked.get());
+  }
+
+  @Test
   void goodBodyIsParsedAndCounted() throws Exception {
     double before = registrations.count();
     HttpResponse<String> r =

@@ -210,7 +210,12 @@ class ServiceHostTest {
         new JsonObject(starting503.body()).getJsonObject("checks").getString("services"));
     b.release.complete();
     starting.await();
-    assertEquals(200, get(port, "/readyz").statusCode(), get(port, "/readyz").body());
+    HttpResponse<String> ready = get(port, "/readyz");
+    assertEquals(200, ready.statusCode(), ready.body());
+    JsonObject checks = new JsonObject(ready.body()).getJsonObject("checks");
+    assertEquals(
+        Set.of("services", "hazelcast", "kafka", "alpha/warm", "beta/warm"), checks.fieldNames());
+    assertEquals("ok", checks.getString("kafka"));
     b.warm.set(false);
     HttpResponse<String> cold = get(port, "/readyz");
     assertEquals(503, cold.statusCode());
