@@ -44,6 +44,17 @@ final class TwoDevices implements AutoCloseable {
   void configure(
       PresharedKey pskA, PresharedKey pskB, boolean aKnowsB, boolean bKnowsA, Duration keepalive)
       throws Exception {
+    configure(pskA, pskB, aKnowsB, bKnowsA, keepalive, keepalive);
+  }
+
+  void configure(
+      PresharedKey pskA,
+      PresharedKey pskB,
+      boolean aKnowsB,
+      boolean bKnowsA,
+      Duration keepalive,
+      Duration keepaliveB)
+      throws Exception {
     a.reconfigure(
         new DeviceConfig(
             keyA,
@@ -65,7 +76,7 @@ final class TwoDevices implements AutoCloseable {
                     pskB,
                     List.of(IpPrefix.parse("10.0.0.1/32"), IpPrefix.parse("fd00::1/128")),
                     bKnowsA ? epA : null,
-                    keepalive))));
+                    keepaliveB))));
   }
 
   Peer peerBOnA() {
