@@ -45,6 +45,13 @@ final class ClientConfigs {
     Map<String, Object> c = base(o, suffix);
     if (groupId != null) {
       c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      // Static membership: the client id is stable per service instance, so an instance that
+      // restarts (even after kill -9) takes its partitions back at once instead of waiting for
+      // the dead member's session to expire. A crashed instance that does not come back hands
+      // its partitions over after the session timeout.
+      c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, o.clientId());
+      c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
     }
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

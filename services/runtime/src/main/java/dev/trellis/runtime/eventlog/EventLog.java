@@ -182,7 +182,10 @@ public final class EventLog implements AutoCloseable {
     Context ctx = vertx.getOrCreateContext();
     List<NewTopic> wanted = new ArrayList<>();
     for (String t : topics) {
-      wanted.add(new NewTopic(t, options.partitions(), options.replicationFactor()));
+      // The log is the system of record and the audit trail: events are kept forever.
+      wanted.add(
+          new NewTopic(t, options.partitions(), options.replicationFactor())
+              .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1")));
     }
     CompletableFuture<Void> cf = new CompletableFuture<>();
     admin

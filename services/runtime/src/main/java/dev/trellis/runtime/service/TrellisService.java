@@ -1,5 +1,6 @@
 package dev.trellis.runtime.service;
 
+import dev.trellis.runtime.projection.Projection;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import java.util.List;
@@ -20,6 +21,15 @@ public interface TrellisService {
 
   /** The Kafka topics this service appends to (the host makes sure they exist). */
   List<String> topics();
+
+  /**
+   * The projections of the log this service keeps in Hazelcast; the host verifies them with {@code
+   * trellis-admin replay --verify}. The service itself runs them (usually with a {@link
+   * dev.trellis.runtime.projection.ProjectionRunner} started in {@link #start}).
+   */
+  default List<Projection> projections() {
+    return List.of();
+  }
 
   /** Starts the service; the future completes when it can serve. */
   Future<Void> start(ServiceContext context);

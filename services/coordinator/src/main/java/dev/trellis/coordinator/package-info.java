@@ -1,2 +1,0 @@
-/** The coordinator service. */
-package dev.trellis.coordinator;

@@ -1,0 +1,108 @@
+package dev.trellis.identity;
+
+import dev.trellis.identity.audit.AuditRoutes;
+import dev.trellis.identity.bootstrap.AdminTokenFile;
+import dev.trellis.identity.bootstrap.FirstStart;
+import dev.trellis.identity.projection.IdentityProjection;
+import dev.trellis.identity.tailnet.TailnetCommands;
+import dev.trellis.identity.tailnet.TailnetDirectory;
+import dev.trellis.identity.tailnet.TailnetRoutes;
+import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.projection.Projection;
+import dev.trellis.runtime.projection.ProjectionRunner;
+import dev.trellis.runtime.service.ServiceContext;
+import dev.trellis.runtime.service.TrellisService;
+import io.vertx.core.Future;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The identity service: tailnets, users, API tokens and the audit query. It projects the identity
+ * topic into Hazelcast (read by every service to authorize requests), serves the tailnet and audit
+ * endpoints, and on a deployment's first start creates the default tailnet and its first
+ * administrator.
+ *
+ * <p>Thread-safety: started once by the service host; its parts are thread-safe.
+ */
+public final class IdentityService implements TrellisService {
+  private final Clock clock;
+  private final PrintStream console;
+  private final List<Projection> projections = List.of(new IdentityProjection());
+  private ProjectionRunner runner;
+
+  /** The service with the system clock, printing the first admin token to standard output. */
+  public IdentityService() {
+    this(Clock.systemUTC(), System.out);
+  }
+
+  /** The service with a given clock and console (for the one-time admin token message). */
+  public IdentityService(Clock clock, PrintStream console) {
+    this.clock = clock;
+    this.console = console;
+  }
+
+  @Override
+  public String name() {
+    return "identity";
+  }
+
+  @Override
+  public List<String> topics() {
+    return List.of(Topics.IDENTITY);
+  }
+
+  @Override
+  public List<Projection> projections() {
+    return projections;
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext ctx) {
+    io.micrometer.core.instrument.Gauge.builder("trellis_service_up", () -> 1)
+        .tag("service", name())
+        .register(ctx.meters());
+    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
+    Supplier<Future<Void>> caughtUp = () -> runner.awaitCaughtUp();
+    Events events = new Events(clock);
+    var authenticator = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock);
+    var directory = new TailnetDirectory(ctx.hazelcast());
+    var commands =
+        new TailnetCommands(
+            ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp);
+    new TailnetRoutes(ctx.vertx(), authenticator, commands, directory).mount(ctx.router());
+    new AuditRoutes(ctx.vertx(), ctx.eventLog(), authenticator, directory).mount(ctx.router());
+    Path stateDir = ctx.settings().stateDir();
+    return new FirstStart(ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
+        .run(stateDir)
+        .map(
+            token -> {
+              token.ifPresent(t -> announce(t, stateDir));
+              return null;
+            });
+  }
+
+  private void announce(String token, Path stateDir) {
+    console.println(
+        "First start: created tailnet '"
+            + FirstStart.DEFAULT_TAILNET
+            + "' and administrator "
+            + FirstStart.ADMIN_EMAIL
+            + ".");
+    console.println("Admin API token (shown once): " + token);
+    if (stateDir != null) {
+      console.println(
+          "It is also kept in " + stateDir.resolve(AdminTokenFile.NAME) + " (mode 0600).");
+    }
+    console.flush();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return runner == null ? Future.succeededFuture() : runner.stop();
+  }
+}

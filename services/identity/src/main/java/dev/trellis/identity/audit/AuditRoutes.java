@@ -1,0 +1,142 @@
+package dev.trellis.identity.audit;
+
+import dev.trellis.identity.tailnet.TailnetDirectory;
+import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.eventlog.EventHandler;
+import dev.trellis.runtime.eventlog.EventLog;
+import dev.trellis.runtime.eventlog.LoggedEvent;
+import dev.trellis.runtime.eventlog.ReplayStart;
+import dev.trellis.runtime.eventlog.Subscription;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/audit}: a tailnet's history read from the log, as NDJSON (one {@link
+ * AuditLine} per event). Without {@code follow} it replays every topic up to its current end and
+ * sends the matching events in time order; with {@code follow=true} it keeps the response open and
+ * streams events as they are appended, until the client goes away.
+ *
+ * <p>Authorization: any role of the tailnet (auditors included) or a deployment administrator; a
+ * tailnet the caller may not read answers 404 exactly like one that does not exist.
+ *
+ * <p>Thread-safety: replay handlers run on the log's consumer threads and only add to a
+ * synchronized list or write to the response, which Vert.x makes thread-safe.
+ */
+public final class AuditRoutes {
+  private final Vertx vertx;
+  private final EventLog log;
+  private final ApiTokenAuthenticator authenticator;
+  private final TailnetDirectory directory;
+
+  public AuditRoutes(
+      Vertx vertx, EventLog log, ApiTokenAuthenticator authenticator, TailnetDirectory directory) {
+    this.vertx = vertx;
+    this.log = log;
+    this.authenticator = authenticator;
+    this.directory = directory;
+  }
+
+  /** Adds the route to {@code router}. */
+  public void mount(Router router) {
+    router.get("/api/v1/audit").handler(this::audit);
+  }
+
+  private void audit(RoutingContext ctx) {
+    AuditQuery query;
+    try {
+      query = AuditQuery.from(ctx);
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    authenticator
+        .authenticate(ctx)
+        .compose(
+            principal ->
+                vertx.executeBlocking(
+                    () -> {
+                      String id = directory.resolve(query.tailnet()).getTailnetId();
+                      principal.requireRead(id);
+                      return id;
+                    }))
+        .onSuccess(tailnetId -> stream(ctx, query, tailnetId))
+        .onFailure(ctx::fail);
+  }
+
+  private void stream(RoutingContext ctx, AuditQuery query, String tailnetId) {
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    ReplayStart start =
+        query.since() == null ? ReplayStart.beginning() : ReplayStart.atTime(query.since());
+    if (query.follow()) {
+      follow(response, query, tailnetId, start);
+    } else {
+      history(response, query, tailnetId, start);
+    }
+  }
+
+  private void history(
+      HttpServerResponse response, AuditQuery query, String tailnetId, ReplayStart start) {
+    List<LoggedEvent> found = Collections.synchronizedList(new ArrayList<>());
+    EventHandler collect =
+        e -> {
+          if (belongs(e, query, tailnetId)) {
+            found.add(e);
+          }
+          return Future.succeededFuture();
+        };
+    List<Future<?>> replays = new ArrayList<>();
+    for (String topic : Topics.all()) {
+      replays.add(log.replay(topic, start, collect));
+    }
+    Future.all(replays)
+        .onSuccess(
+            v -> {
+              List<LoggedEvent> sorted = new ArrayList<>(found);
+              sorted.sort(
+                  Comparator.comparingLong((LoggedEvent e) -> e.envelope().getTime().getSeconds())
+                      .thenComparingInt(e -> e.envelope().getTime().getNanos())
+                      .thenComparing(LoggedEvent::topic)
+                      .thenComparingLong(LoggedEvent::offset));
+              for (LoggedEvent e : sorted) {
+                response.write(AuditLine.of(e) + "\n");
+              }
+              response.end();
+            })
+        .onFailure(
+            err -> {
+              // Headers are sent; the best we can do is end the stream with an error line.
+              response.end(
+                  "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"The log could not be read.\"}}\n");
+            });
+  }
+
+  private void follow(
+      HttpServerResponse response, AuditQuery query, String tailnetId, ReplayStart start) {
+    List<Subscription> subscriptions = new ArrayList<>();
+    EventHandler write =
+        e -> {
+          if (belongs(e, query, tailnetId) && !response.closed()) {
+            response.write(AuditLine.of(e) + "\n");
+          }
+          return Future.succeededFuture();
+        };
+    for (String topic : Topics.all()) {
+      subscriptions.add(log.follow(topic, start, write));
+    }
+    response.write(""); // send the headers now, so the client sees the stream open
+    response.closeHandler(v -> subscriptions.forEach(Subscription::stop));
+  }
+
+  private static boolean belongs(LoggedEvent e, AuditQuery query, String tailnetId) {
+    return e.envelope().getTailnetId().equals(tailnetId) && query.matches(e.envelope());
+  }
+}

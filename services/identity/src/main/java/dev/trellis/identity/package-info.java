@@ -1,2 +1,0 @@
-/** The identity service. */
-package dev.trellis.identity;

@@ -1,0 +1,69 @@
+package dev.trellis.identity.tailnet;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.state.StateMaps;
+import dev.trellis.proto.state.v1.TailnetRecord;
+import dev.trellis.runtime.http.ApiException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads tailnets from identity's projection: by id, by name, or all.
+ *
+ * <p>Thread-safety: thread-safe. Calls may block briefly on Hazelcast; call them from worker
+ * threads or consumer threads, not from an event loop.
+ */
+public final class TailnetDirectory {
+  private final IMap<String, byte[]> tailnets;
+  private final IMap<String, String> names;
+
+  public TailnetDirectory(HazelcastInstance hazelcast) {
+    this.tailnets = hazelcast.getMap(StateMaps.TAILNETS);
+    this.names = hazelcast.getMap(StateMaps.TAILNET_NAMES);
+  }
+
+  /** The tailnet with this id. */
+  public Optional<TailnetRecord> byId(String id) {
+    return Optional.ofNullable(tailnets.get(id)).map(TailnetDirectory::parse);
+  }
+
+  /** The tailnet named or identified by {@code nameOrId}; 404 when there is none. */
+  public TailnetRecord resolve(String nameOrId) {
+    if (nameOrId == null || nameOrId.isBlank()) {
+      throw ApiException.field(
+          ErrorCode.BAD_REQUEST, "tailnet", "A tailnet name or id is required.");
+    }
+    String id = names.get(nameOrId);
+    return byId(id != null ? id : nameOrId)
+        .orElseThrow(() -> ApiException.of(ErrorCode.TAILNET_NOT_FOUND));
+  }
+
+  /** Every tailnet, oldest first. */
+  public List<TailnetRecord> all() {
+    List<TailnetRecord> out = new ArrayList<>();
+    tailnets.values().forEach(raw -> out.add(parse(raw)));
+    out.sort(
+        Comparator.comparingLong((TailnetRecord t) -> t.getCreatedAt().getSeconds())
+            .thenComparingInt(t -> t.getCreatedAt().getNanos())
+            .thenComparing(TailnetRecord::getName));
+    return out;
+  }
+
+  /** Whether no tailnet exists yet. */
+  public boolean isEmpty() {
+    return tailnets.isEmpty();
+  }
+
+  private static TailnetRecord parse(byte[] raw) {
+    try {
+      return TailnetRecord.parseFrom(raw);
+    } catch (InvalidProtocolBufferException e) {
+      throw ApiException.of(ErrorCode.INTERNAL, "A stored tailnet record is unreadable.", e);
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** The ipam service. */
-package dev.trellis.ipam;

@@ -1,2 +1,0 @@
-/** The keys service. */
-package dev.trellis.keys;

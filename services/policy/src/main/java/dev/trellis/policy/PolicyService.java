@@ -1,0 +1,33 @@
+package dev.trellis.policy;
+
+import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.service.ServiceContext;
+import dev.trellis.runtime.service.TrellisService;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The policy service: the tailnet ACL policy: parse, validate, compile per node. It owns the topic
+ * {@code trellis.policy}; until its capability is built it only takes part in the process's health,
+ * readiness and metrics.
+ *
+ * <p>Thread-safety: started once by the service host.
+ */
+public final class PolicyService implements TrellisService {
+  @Override
+  public String name() {
+    return "policy";
+  }
+
+  @Override
+  public List<String> topics() {
+    return List.of(Topics.POLICY);
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext ctx) {
+    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
+    return Future.succeededFuture();
+  }
+}

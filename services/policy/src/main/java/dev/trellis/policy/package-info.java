@@ -1,2 +1,0 @@
-/** The policy service. */
-package dev.trellis.policy;

@@ -1,2 +1,0 @@
-/** The relay service. */
-package dev.trellis.relay;

@@ -1,0 +1,75 @@
+package dev.trellis.runtime.access;
+
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.event.v1.Actor;
+import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.runtime.http.ApiException;
+import java.util.Objects;
+
+/**
+ * An authenticated caller of the admin API: an API token scoped to one tailnet with a role, and
+ * possibly the right to administer the deployment. Authorization checks live here so that every
+ * endpoint asks the same questions the same way.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param tokenId the API token's public id
+ * @param tailnetId the tailnet the token is scoped to
+ * @param role the role the token acts with
+ * @param ownerUserId the user who owns the token
+ * @param deploymentAdmin whether the token may administer every tailnet
+ */
+public record Principal(
+    String tokenId, String tailnetId, UserRole role, String ownerUserId, boolean deploymentAdmin) {
+
+  public Principal {
+    Objects.requireNonNull(tokenId, "tokenId");
+    Objects.requireNonNull(tailnetId, "tailnetId");
+    Objects.requireNonNull(role, "role");
+  }
+
+  /** The actor to record on events this caller causes. */
+  public Actor actor() {
+    return Actor.newBuilder()
+        .setKind(Actor.Kind.API_TOKEN)
+        .setId(tokenId)
+        .setDisplay(ApiTokenText.displayPrefix(tokenId))
+        .build();
+  }
+
+  /** Whether the caller may read {@code tailnet}'s data (any role; auditors included). */
+  public boolean canRead(String tailnet) {
+    return deploymentAdmin || tailnetId.equals(tailnet);
+  }
+
+  /** Whether the caller may change {@code tailnet}'s configuration (owner or admin). */
+  public boolean canAdminister(String tailnet) {
+    return deploymentAdmin
+        || (tailnetId.equals(tailnet) && (role == UserRole.OWNER || role == UserRole.ADMIN));
+  }
+
+  /**
+   * Fails with 404 (not 403) when the caller may not read {@code tailnet}, so that callers learn
+   * nothing about tailnets that are not theirs.
+   */
+  public void requireRead(String tailnet) {
+    if (!canRead(tailnet)) {
+      throw ApiException.of(ErrorCode.TAILNET_NOT_FOUND);
+    }
+  }
+
+  /** Fails unless the caller may administer {@code tailnet} (404 if it may not even read it). */
+  public void requireAdminister(String tailnet) {
+    requireRead(tailnet);
+    if (!canAdminister(tailnet)) {
+      throw ApiException.of(ErrorCode.FORBIDDEN, "This needs the owner or admin role.");
+    }
+  }
+
+  /** Fails unless the caller administers the deployment. */
+  public void requireDeploymentAdmin() {
+    if (!deploymentAdmin) {
+      throw ApiException.of(ErrorCode.FORBIDDEN, "This needs a deployment administrator's token.");
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** The all-in-one server and the single-service launcher. */
-package dev.trellis.server;
