@@ -1,0 +1,184 @@
+package dev.trellis.load.crypto;
+
+import dev.trellis.agent.crypto.AeadKey;
+import dev.trellis.agent.crypto.BcChaChaPoly;
+import dev.trellis.agent.crypto.Blake2s;
+import dev.trellis.agent.crypto.ChaChaPoly;
+import dev.trellis.agent.crypto.JdkChaChaPoly;
+import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.KeyAgreement;
+import org.bouncycastle.crypto.digests.Blake2sDigest;
+
+/**
+ * Crypto micro-benchmark for the WireGuard data plane, one core: X25519 (BouncyCastle vs JDK XDH),
+ * ChaCha20-Poly1305 on 1420-byte packets in place (JDK Cipher vs BouncyCastle) with bytes allocated
+ * per packet, and BLAKE2s. Prints a table; {@code ChaChaPoly.create()} must pick the faster AEAD it
+ * reports.
+ *
+ * <p>Run: {@code java -cp load/target/trellis-load.jar dev.trellis.load.crypto.CryptoBench
+ * [seconds-per-case]}.
+ */
+public final class CryptoBench {
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static volatile long sink;
+
+  private CryptoBench() {}
+
+  private interface Op {
+    void run() throws Exception;
+  }
+
+  private record Result(double opsPerSec, double bytesPerOp) {}
+
+  private static Result measure(Op op, double seconds) throws Exception {
+    long warm = System.nanoTime() + (long) (seconds * 0.5e9);
+    while (System.nanoTime() < warm) {
+      op.run();
+    }
+    long tid = Thread.currentThread().threadId();
+    long alloc0 = THREADS.getThreadAllocatedBytes(tid);
+    long n = 0;
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long now;
+    do {
+      for (int i = 0; i < 64; i++) {
+        op.run();
+      }
+      n += 64;
+      now = System.nanoTime();
+    } while (now < end);
+    long alloc = THREADS.getThreadAllocatedBytes(tid) - alloc0;
+    return new Result(n / ((now - start) / 1e9), (double) alloc / n);
+  }
+
+  public static void main(String[] args) throws Exception {
+    double secs = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    System.out.printf(
+        Locale.ROOT,
+        "CryptoBench  java %s  %d cores  %.1f s per case%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        secs);
+    System.out.printf(
+        Locale.ROOT, "%-34s %14s %12s %14s%n", "case", "ops/s", "Gbit/s", "B alloc/op");
+
+    byte[] a = dev.trellis.agent.crypto.X25519.generatePrivate();
+    byte[] bPub =
+        dev.trellis.agent.crypto.X25519.publicKey(
+            dev.trellis.agent.crypto.X25519.generatePrivate());
+    row(
+        "X25519 shared secret, BouncyCastle",
+        measure(
+            () -> {
+              sink += dev.trellis.agent.crypto.X25519.sharedSecret(a, bPub)[0];
+            },
+            secs),
+        0);
+
+    KeyFactory kf = KeyFactory.getInstance("XDH");
+    PrivateKey jdkPriv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, a));
+    byte[] le = bPub.clone();
+    le[31] &= 0x7f;
+    byte[] be = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      be[i] = le[31 - i];
+    }
+    PublicKey jdkPub =
+        kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
+    row(
+        "X25519 shared secret, JDK XDH",
+        measure(
+            () -> {
+              KeyAgreement ka = KeyAgreement.getInstance("XDH");
+              ka.init(jdkPriv);
+              ka.doPhase(jdkPub, true);
+              sink += ka.generateSecret()[0];
+            },
+            secs),
+        0);
+
+    int size = 1420;
+    byte[] buf = new byte[16 + size + 16];
+    ThreadLocalRandom.current().nextBytes(buf);
+    byte[] keyBytes = new byte[32];
+    ThreadLocalRandom.current().nextBytes(keyBytes);
+    AeadKey key = new AeadKey(keyBytes);
+    for (ChaChaPoly aead : new ChaChaPoly[] {new JdkChaChaPoly(), new BcChaChaPoly()}) {
+      long[] counter = {0};
+      String name = aead.getClass().getSimpleName();
+      row(
+          "ChaCha20-Poly1305 seal 1420, " + name,
+          measure(
+              () -> {
+                sink += aead.seal(key, counter[0]++, buf, 16, size, null);
+              },
+              secs),
+          size);
+      byte[] sealed = buf.clone();
+      int n = aead.seal(key, 1L << 50, sealed, 16, size, null);
+      byte[] work = sealed.clone();
+      row(
+          "ChaCha20-Poly1305 open 1420, " + name,
+          measure(
+              () -> {
+                System.arraycopy(sealed, 16, work, 16, n);
+                sink += aead.open(key, 1L << 50, work, 16, n, null);
+              },
+              secs),
+          size);
+    }
+    System.out.println("data plane uses: " + ChaChaPoly.create().getClass().getSimpleName());
+
+    byte[] msg = new byte[148];
+    row(
+        "BLAKE2s-256 of 148 B (Blake2s.hash)",
+        measure(
+            () -> {
+              sink += Blake2s.hash(msg)[0];
+            },
+            secs),
+        148);
+    Blake2sDigest d = new Blake2sDigest(256);
+    byte[] out = new byte[32];
+    row(
+        "BLAKE2s-256 of 1420 B (BC, reused)",
+        measure(
+            () -> {
+              d.update(buf, 0, size);
+              d.doFinal(out, 0);
+              sink += out[0];
+            },
+            secs),
+        size);
+    byte[] mkey = new byte[32];
+    row(
+        "MAC (keyed BLAKE2s-128) of 116 B",
+        measure(
+            () -> {
+              sink += Blake2s.mac(mkey, msg, 0, 116)[0];
+            },
+            secs),
+        116);
+    System.out.println("(sink " + (sink & 1) + ")");
+  }
+
+  private static void row(String name, Result r, int bytesPerOp) {
+    String gbit =
+        bytesPerOp == 0
+            ? "-"
+            : String.format(Locale.ROOT, "%.2f", r.opsPerSec() * bytesPerOp * 8 / 1e9);
+    System.out.printf(
+        Locale.ROOT, "%-34s %14.0f %12s %14.0f%n", name, r.opsPerSec(), gbit, r.bytesPerOp());
+  }
+}
