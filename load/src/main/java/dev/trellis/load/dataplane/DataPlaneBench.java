@@ -1,0 +1,286 @@
+package dev.trellis.load.dataplane;
+
+import dev.trellis.agent.control.ControlClient;
+import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.proto.key.NodePrivateKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Data-plane throughput benchmark. For each mode it builds a fresh pair of network namespaces over
+ * a veth pair, runs a WireGuard tunnel between them (two wireguard-go processes, or two Trellis
+ * agents with the mode's flags), pushes iperf3 TCP through it for N seconds and prints Gbit/s, CPU
+ * seconds per GB moved (both tunnel processes, from /proc/PID/stat) and, for Trellis, Java heap
+ * bytes allocated per packet (allocation counter over packets sent+received, from the agents'
+ * control sockets). Needs root, iperf3, wireguard-go and wg.
+ *
+ * <p>Usage: {@code DataPlaneBench [--seconds 10] [--modes wireguard-go,trellis,trellis-tso]}
+ *
+ * <p>Thread-safety: a single-threaded program.
+ */
+public final class DataPlaneBench {
+  private static final Map<String, List<String>> TRELLIS_FLAGS = new LinkedHashMap<>();
+
+  static {
+    TRELLIS_FLAGS.put("trellis", List.of());
+    TRELLIS_FLAGS.put("trellis-tso", List.of("--tun-offload"));
+  }
+
+  private static final Pattern RECEIVED =
+      Pattern.compile(
+          "\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+)[^}]*?"
+              + "\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
+
+  /** One mode's figures. */
+  record Figures(String mode, double gbits, long bytes, double cpuSeconds, double allocPerPacket) {
+    double cpuPerGb() {
+      return cpuSeconds / (bytes / 1e9);
+    }
+  }
+
+  private DataPlaneBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = 10;
+    List<String> modes = List.of("wireguard-go", "trellis", "trellis-tso");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--modes" -> modes = List.of(args[++i].split(","));
+        default -> {
+          System.err.println("unknown flag " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      System.err.println("bench-dataplane needs root (network namespaces, TUN devices)");
+      System.exit(1);
+    }
+    List<Figures> results = new ArrayList<>();
+    for (String mode : modes) {
+      if (!mode.equals("wireguard-go") && !TRELLIS_FLAGS.containsKey(mode)) {
+        System.err.println(
+            "unknown mode " + mode + "; known: wireguard-go, " + TRELLIS_FLAGS.keySet());
+        System.exit(2);
+      }
+      System.err.println("== " + mode + " (" + seconds + " s iperf3 TCP) ...");
+      Figures f = runMode(mode, seconds);
+      System.err.printf(Locale.ROOT, "   %.3f Gbit/s%n", f.gbits());
+      results.add(f);
+    }
+    print(results);
+  }
+
+  private static Figures runMode(String mode, int seconds) throws Exception {
+    NodePrivateKey ka = NodePrivateKey.generate();
+    NodePrivateKey kb = NodePrivateKey.generate();
+    try (BenchLab lab = new BenchLab()) {
+      String ta = "ba" + lab.tag;
+      String tb = "bb" + lab.tag;
+      String ipA = "10." + lab.net + ".0.1";
+      String ipB = "10." + lab.net + ".0.2";
+      List<Process> ends = new ArrayList<>();
+      List<Path> sockets = new ArrayList<>();
+      if (mode.equals("wireguard-go")) {
+        ends.add(startWgGo(lab, lab.nsA, ta, ka, kb, ipA, ipB, lab.underlayB));
+        ends.add(startWgGo(lab, lab.nsB, tb, kb, ka, ipB, ipA, lab.underlayA));
+      } else {
+        List<String> flags = TRELLIS_FLAGS.get(mode);
+        Path sa = lab.dir.resolve(ta + ".sock");
+        Path sb = lab.dir.resolve(tb + ".sock");
+        ends.add(startTrellis(lab, lab.nsA, ta, ka, kb, ipA, ipB, lab.underlayB, sa, flags));
+        ends.add(startTrellis(lab, lab.nsB, tb, kb, ka, ipB, ipA, lab.underlayA, sb, flags));
+        sockets.add(sa);
+        sockets.add(sb);
+      }
+      lab.exec(lab.nsA, "ping", "-c", "3", "-i", "0.2", "-W", "3", ipB);
+      Process server =
+          lab.start(
+              List.of("ip", "netns", "exec", lab.nsB, "iperf3", "-s", "-1", "-B", ipB),
+              "iperf3-server");
+      Thread.sleep(500);
+      double cpu0 = 0;
+      for (Process p : ends) {
+        cpu0 += BenchLab.cpuSeconds(p.pid());
+      }
+      long[] java0 = javaCounters(sockets);
+      String json = lab.exec(lab.nsA, "iperf3", "-c", ipB, "-t", Integer.toString(seconds), "-J");
+      double cpu1 = 0;
+      for (Process p : ends) {
+        cpu1 += BenchLab.cpuSeconds(p.pid());
+      }
+      long[] java1 = javaCounters(sockets);
+      server.waitFor(5, TimeUnit.SECONDS);
+      Matcher m = RECEIVED.matcher(json);
+      if (!m.find()) {
+        throw new IOException("no iperf3 result: " + json);
+      }
+      long bytes = Long.parseLong(m.group(1));
+      double bps = Double.parseDouble(m.group(2));
+      double alloc =
+          sockets.isEmpty() || java1[1] == java0[1]
+              ? Double.NaN
+              : (double) (java1[0] - java0[0]) / (java1[1] - java0[1]);
+      return new Figures(mode, bps / 1e9, bytes, cpu1 - cpu0, alloc);
+    }
+  }
+
+  /** {allocated bytes, packets sent+received} summed over the agents. */
+  private static long[] javaCounters(List<Path> sockets) throws IOException {
+    long alloc = 0;
+    long packets = 0;
+    for (Path s : sockets) {
+      InterfaceStatus st = ControlClient.get(s);
+      alloc += st.counters().getOrDefault("jvm.allocated_bytes", 0L);
+      packets +=
+          st.counters().getOrDefault("packets_sent", 0L)
+              + st.counters().getOrDefault("packets_received", 0L);
+    }
+    return new long[] {alloc, packets};
+  }
+
+  private static String config(
+      NodePrivateKey me,
+      NodePrivateKey peer,
+      String self,
+      String other,
+      String endpoint,
+      boolean address) {
+    return "[Interface]\nPrivateKey = "
+        + me.toSecretBase64()
+        + "\nListenPort = 51820\n"
+        + (address ? "Address = " + self + "/24\n" : "")
+        + "\n[Peer]\nPublicKey = "
+        + peer.publicKey().toBase64()
+        + "\nAllowedIPs = "
+        + other
+        + "/32\nEndpoint = "
+        + endpoint
+        + ":51820\n";
+  }
+
+  private static Process startTrellis(
+      BenchLab lab,
+      String ns,
+      String tun,
+      NodePrivateKey me,
+      NodePrivateKey peer,
+      String self,
+      String other,
+      String endpoint,
+      Path socket,
+      List<String> flags)
+      throws Exception {
+    Path conf = lab.dir.resolve(tun + ".conf");
+    Files.writeString(conf, config(me, peer, self, other, endpoint, true));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.trellis.agent.cli.AgentMain",
+                "trellisd",
+                "wg",
+                "--config",
+                conf.toString(),
+                "--tun",
+                tun,
+                "--socket",
+                socket.toString()));
+    cmd.addAll(flags);
+    Process p = lab.start(cmd, tun);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.exists(socket)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("trellisd did not start: " + lab.log(tun));
+      }
+      Thread.sleep(50);
+    }
+    return p;
+  }
+
+  private static Process startWgGo(
+      BenchLab lab,
+      String ns,
+      String tun,
+      NodePrivateKey me,
+      NodePrivateKey peer,
+      String self,
+      String other,
+      String endpoint)
+      throws Exception {
+    Process p = lab.start(List.of("ip", "netns", "exec", ns, "wireguard-go", "-f", tun), tun);
+    Path uapi = Path.of("/var/run/wireguard", tun + ".sock");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(uapi)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("wireguard-go did not start: " + lab.log(tun));
+      }
+      Thread.sleep(20);
+    }
+    Path conf = lab.dir.resolve(tun + ".conf");
+    Files.writeString(conf, config(me, peer, self, other, endpoint, false));
+    lab.exec(ns, "wg", "setconf", tun, conf.toString());
+    lab.exec(ns, "ip", "addr", "add", self + "/24", "dev", tun);
+    lab.exec(ns, "ip", "link", "set", tun, "mtu", "1420", "up");
+    return p;
+  }
+
+  private static void print(List<Figures> results) {
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "%-14s %10s %12s %16s %18s%n",
+        "mode",
+        "Gbit/s",
+        "GB moved",
+        "CPU s per GB",
+        "alloc B/packet");
+    Figures wg = null;
+    for (Figures f : results) {
+      if (f.mode().equals("wireguard-go")) {
+        wg = f;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %10.3f %12.3f %16.2f %18s%n",
+          f.mode(),
+          f.gbits(),
+          f.bytes() / 1e9,
+          f.cpuPerGb(),
+          Double.isNaN(f.allocPerPacket())
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", f.allocPerPacket()));
+    }
+    if (wg != null) {
+      for (Figures f : results) {
+        if (f != wg) {
+          System.out.printf(
+              Locale.ROOT,
+              "ratio %s / wireguard-go: %.2fx throughput, %.2fx CPU per GB%n",
+              f.mode(),
+              f.gbits() / wg.gbits(),
+              f.cpuPerGb() / wg.cpuPerGb());
+        }
+      }
+    }
+  }
+}
