@@ -50,7 +50,15 @@ public final class ServerMain {
       System.err.println("trellis-server: failed to start: " + describe(e));
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "trellis-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  System.out.println("Trellis server stopped.");
+                  System.out.flush();
+                },
+                "trellis-shutdown"));
     System.out.println(
         "Trellis server ("
             + settings.service()

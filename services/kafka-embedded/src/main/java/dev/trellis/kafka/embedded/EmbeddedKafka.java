@@ -182,8 +182,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
-    // One node: a restart after a crash need not wait out the previous incarnation's lease.
-    p.put("broker.session.timeout.ms", "2000");
+    // One node: a restart after a crash waits out the previous incarnation's lease (9 s by
+    // default). 5 s with ten heartbeats per lease keeps that short without fencing a broker whose
+    // heartbeats are late on a busy two-core machine (2 s did fence it, seen here).
+    p.put("broker.session.timeout.ms", "5000");
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
     p.put("log.cleaner.threads", "1");

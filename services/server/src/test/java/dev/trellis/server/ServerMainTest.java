@@ -1,0 +1,91 @@
+package dev.trellis.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.runtime.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad configuration is one clear line and exit code 2, before anything starts. */
+class ServerMainTest {
+  @TempDir Path dir;
+
+  private static String stderrOf(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void missingStateDirectoryIsNamed() {
+    Path missing = dir.resolve("nope");
+    int[] code = new int[1];
+    String err =
+        stderrOf(
+            () ->
+                code[0] =
+                    ServerMain.run(new String[] {"--state-dir", missing.toString()}, Map.of()));
+    assertEquals(2, code[0]);
+    assertTrue(err.contains(missing.toString()), err);
+    assertTrue(err.lines().count() <= 2, "one clear message, no stack trace: " + err);
+  }
+
+  @Test
+  void badPortIsNamed() {
+    int[] code = new int[1];
+    String err =
+        stderrOf(
+            () ->
+                code[0] =
+                    ServerMain.run(
+                        new String[] {"--state-dir", dir.toString(), "--http-port", "abc"},
+                        Map.of()));
+    assertEquals(2, code[0]);
+    assertTrue(err.contains("--http-port"), err);
+  }
+
+  @Test
+  void unknownFlagIsRefused() {
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = ServerMain.run(new String[] {"--frobnicate"}, Map.of()));
+    assertEquals(2, code[0]);
+    assertTrue(err.contains("--frobnicate"), err);
+  }
+
+  @Test
+  void singleServiceNeedsExternalKafka() {
+    int[] code = new int[1];
+    String err =
+        stderrOf(
+            () ->
+                code[0] =
+                    ServerMain.run(
+                        new String[] {
+                          "--state-dir", dir.toString(), "--service", "keys", "--http-port", "0"
+                        },
+                        Map.of()));
+    assertEquals(2, code[0]);
+    assertTrue(err.contains("--kafka-bootstrap"), err);
+  }
+
+  @Test
+  void unknownServiceIsNamed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ServiceCatalog.select("dns"));
+    assertTrue(
+        e.getMessage().contains("dns") && e.getMessage().contains("identity"), e.getMessage());
+    assertEquals(6, ServiceCatalog.select(ServiceCatalog.ALL).size());
+  }
+}

@@ -1,0 +1,142 @@
+package dev.trellis.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code trellis-server} running as a separate JVM (started from the test's own class path), so a
+ * test can kill it with SIGKILL like an operator's {@code kill -9}. Collects its output.
+ *
+ * <p>Thread-safety: one test thread; the output pump runs on its own thread.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final List<String> JVM_FLAGS =
+      List.of(
+          "-Xmx512m",
+          "-XX:+UseSerialGC",
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--enable-native-access=ALL-UNNAMED");
+
+  private final Process process;
+  private final StringBuffer output = new StringBuffer();
+  private final CompletableFuture<String> listening = new CompletableFuture<>();
+  private final Thread pump;
+  final int httpPort;
+
+  private ServerProcess(Process process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.pump =
+        Thread.ofPlatform()
+            .daemon()
+            .name("server-output")
+            .start(
+                () -> {
+                  try (BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                      output.append(line).append('\n');
+                      if (line.contains("listening on http://")) {
+                        listening.complete(line);
+                      }
+                    }
+                  } catch (IOException e) {
+                    // the process went away
+                  }
+                  listening.completeExceptionally(
+                      new IllegalStateException("server exited before listening:\n" + output));
+                });
+  }
+
+  /** Starts a server on {@code stateDir} with free ports and waits until it serves. */
+  static ServerProcess start(Path stateDir, int httpPort, int hazelcastPort, String cluster)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_FLAGS);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ServerMain.class.getName());
+    cmd.addAll(
+        List.of(
+            "--state-dir",
+            stateDir.toString(),
+            "--http-port",
+            String.valueOf(httpPort),
+            "--http-host",
+            "127.0.0.1",
+            "--hazelcast-port",
+            String.valueOf(hazelcastPort),
+            "--hazelcast-cluster",
+            cluster));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ServerProcess server = new ServerProcess(p, httpPort);
+    try {
+      server.listening.get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      server.close();
+      throw new IllegalStateException("server did not start:\n" + server.output(), e);
+    }
+    return server;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  String output() {
+    return output.toString();
+  }
+
+  /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then waits for a clean exit. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    pump.join(10_000);
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
