@@ -17,10 +17,12 @@ public final class AgentMain {
       """
       usage:
         trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N] [--tun-offload]
+                    [--udp-batch]
             Runs a WireGuard device from a standard WireGuard config file on TUN NAME
             (default trellis0) and serves its status on the Unix socket PATH
             (default /run/trellis/NAME.sock). Needs root or CAP_NET_ADMIN.
             --tun-offload  ask the kernel for TCP segmentation offload on the TUN device
+            --udp-batch    recvmmsg/sendmmsg through FFM, with UDP GSO/GRO when available
         trellis wg show [--tun NAME | --socket PATH] [--counters]
             Prints the device's interface and peers as 'wg show' does.
       """;

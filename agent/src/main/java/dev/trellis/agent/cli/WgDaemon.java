@@ -1,5 +1,6 @@
 package dev.trellis.agent.cli;
 
+import dev.trellis.agent.bind.BatchUdpBind;
 import dev.trellis.agent.bind.BindOpener;
 import dev.trellis.agent.bind.UdpBind;
 import dev.trellis.agent.control.ControlServer;
@@ -50,7 +51,9 @@ final class WgDaemon {
   static int run(List<String> args, PrintStream err) throws UsageError, IOException {
     Flags f =
         new Flags(
-            args, Set.of("config", "tun", "socket", "mtu", "time-scale"), Set.of("tun-offload"));
+            args,
+            Set.of("config", "tun", "socket", "mtu", "time-scale"),
+            Set.of("tun-offload", "udp-batch"));
     if (!f.has("config")) {
       throw new UsageError("--config FILE is required");
     }
@@ -82,7 +85,7 @@ final class WgDaemon {
     Device device = null;
     ControlServer control = null;
     try {
-      BindOpener binds = UdpBind::open;
+      BindOpener binds = f.has("udp-batch") ? BatchUdpBind::open : UdpBind::open;
       device = new Device(tun, binds, clock, DeviceOptions.defaults());
       device.reconfigure(config.device());
       List<IpPrefix> routes = new ArrayList<>();

@@ -33,6 +33,8 @@ public final class DataPlaneBench {
   static {
     TRELLIS_FLAGS.put("trellis", List.of());
     TRELLIS_FLAGS.put("trellis-tso", List.of("--tun-offload"));
+    TRELLIS_FLAGS.put("trellis-batch", List.of("--udp-batch"));
+    TRELLIS_FLAGS.put("trellis-tso-batch", List.of("--tun-offload", "--udp-batch"));
   }
 
   private static final Pattern RECEIVED =
@@ -51,7 +53,8 @@ public final class DataPlaneBench {
 
   public static void main(String[] args) throws Exception {
     int seconds = 10;
-    List<String> modes = List.of("wireguard-go", "trellis", "trellis-tso");
+    List<String> modes =
+        List.of("wireguard-go", "trellis", "trellis-tso", "trellis-batch", "trellis-tso-batch");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -248,7 +251,7 @@ public final class DataPlaneBench {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "%-14s %10s %12s %16s %18s%n",
+        "%-18s %10s %12s %16s %18s%n",
         "mode",
         "Gbit/s",
         "GB moved",
@@ -261,7 +264,7 @@ public final class DataPlaneBench {
       }
       System.out.printf(
           Locale.ROOT,
-          "%-14s %10.3f %12.3f %16.2f %18s%n",
+          "%-18s %10.3f %12.3f %16.2f %18s%n",
           f.mode(),
           f.gbits(),
           f.bytes() / 1e9,
