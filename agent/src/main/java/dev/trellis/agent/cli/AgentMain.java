@@ -16,13 +16,16 @@ public final class AgentMain {
   static final String USAGE =
       """
       usage:
-        trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N] [--tun-offload]
-                    [--udp-batch]
+        trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N]
+                    [--no-tun-offload] [--plain-udp]
             Runs a WireGuard device from a standard WireGuard config file on TUN NAME
             (default trellis0) and serves its status on the Unix socket PATH
             (default /run/trellis/NAME.sock). Needs root or CAP_NET_ADMIN.
-            --tun-offload  ask the kernel for TCP segmentation offload on the TUN device
-            --udp-batch    recvmmsg/sendmmsg through FFM, with UDP GSO/GRO when available
+            By default the TUN device takes TCP segmentation offload (super-packets) and
+            UDP moves in batches (recvmmsg/sendmmsg with UDP GSO/GRO), each falling back
+            to the plain path when the kernel refuses it.
+            --no-tun-offload  plain TUN reads and writes, one packet each
+            --plain-udp       a DatagramChannel socket, one datagram per call
         trellis wg show [--tun NAME | --socket PATH] [--counters]
             Prints the device's interface and peers as 'wg show' does.
       """;

@@ -53,7 +53,7 @@ final class WgDaemon {
         new Flags(
             args,
             Set.of("config", "tun", "socket", "mtu", "time-scale"),
-            Set.of("tun-offload", "udp-batch"));
+            Set.of("no-tun-offload", "plain-udp"));
     if (!f.has("config")) {
       throw new UsageError("--config FILE is required");
     }
@@ -81,11 +81,11 @@ final class WgDaemon {
     }
 
     LinkSetup link = new LinkSetup(new IpCommand());
-    LinuxTun tun = LinuxTun.open(tunName, mtu, f.has("tun-offload"));
+    LinuxTun tun = LinuxTun.open(tunName, mtu, !f.has("no-tun-offload"));
     Device device = null;
     ControlServer control = null;
     try {
-      BindOpener binds = f.has("udp-batch") ? BatchUdpBind::open : UdpBind::open;
+      BindOpener binds = f.has("plain-udp") ? UdpBind::open : port -> batchOrPlain(port, err);
       device = new Device(tun, binds, clock, DeviceOptions.defaults());
       device.reconfigure(config.device());
       List<IpPrefix> routes = new ArrayList<>();
@@ -128,6 +128,17 @@ final class WgDaemon {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The batched FFM socket, or the DatagramChannel one if the batched one cannot be made. */
+  private static dev.trellis.agent.bind.Bind batchOrPlain(int port, PrintStream err)
+      throws IOException {
+    try {
+      return BatchUdpBind.open(port);
+    } catch (IOException | LinkageError e) {
+      err.println("trellisd: batched UDP unavailable (" + e.getMessage() + "); using plain UDP");
+      return UdpBind.open(port);
+    }
   }
 
   private static InterfaceStatus status(LinuxTun tun, Device device) {

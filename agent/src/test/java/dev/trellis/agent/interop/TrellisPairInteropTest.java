@@ -5,7 +5,11 @@ import dev.trellis.proto.key.PresharedKey;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Two Trellis agents, each in its own network namespace over a veth pair. Runs as root. */
+/**
+ * Two Trellis agents, each in its own network namespace over a veth pair: side A with the default
+ * fast paths (TUN TSO, batched UDP with GSO/GRO), side B on the plain paths (one packet per TUN
+ * read/write, DatagramChannel), so both paths and their interplay are covered. Runs as root.
+ */
 class TrellisPairInteropTest extends TunnelContract {
   private Path socketB;
 
@@ -17,7 +21,9 @@ class TrellisPairInteropTest extends TunnelContract {
             tunB,
             config(keyB, keyA, 2, 1, lab.underlayA, psk, true),
             "--time-scale",
-            Integer.toString(timeScale));
+            Integer.toString(timeScale),
+            "--no-tun-offload",
+            "--plain-udp");
   }
 
   @Override

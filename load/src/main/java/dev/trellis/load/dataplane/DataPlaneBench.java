@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * bytes allocated per packet (allocation counter over packets sent+received, from the agents'
  * control sockets). Needs root, iperf3, wireguard-go and wg.
  *
- * <p>Usage: {@code DataPlaneBench [--seconds 10] [--modes wireguard-go,trellis,trellis-tso]}
+ * <p>Usage: {@code DataPlaneBench [--seconds 10] [--modes
+ * wireguard-go,trellis-plain,trellis-tso,trellis-batch,trellis]}
  *
  * <p>Thread-safety: a single-threaded program.
  */
@@ -31,10 +32,10 @@ public final class DataPlaneBench {
   private static final Map<String, List<String>> TRELLIS_FLAGS = new LinkedHashMap<>();
 
   static {
-    TRELLIS_FLAGS.put("trellis", List.of());
-    TRELLIS_FLAGS.put("trellis-tso", List.of("--tun-offload"));
-    TRELLIS_FLAGS.put("trellis-batch", List.of("--udp-batch"));
-    TRELLIS_FLAGS.put("trellis-tso-batch", List.of("--tun-offload", "--udp-batch"));
+    TRELLIS_FLAGS.put("trellis-plain", List.of("--no-tun-offload", "--plain-udp"));
+    TRELLIS_FLAGS.put("trellis-tso", List.of("--plain-udp"));
+    TRELLIS_FLAGS.put("trellis-batch", List.of("--no-tun-offload"));
+    TRELLIS_FLAGS.put("trellis", List.of()); // the defaults: TSO and batched UDP
   }
 
   private static final Pattern RECEIVED =
