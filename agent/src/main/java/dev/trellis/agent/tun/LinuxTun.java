@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * A Linux kernel TUN device opened through the Foreign Function and Memory API: {@code
  * /dev/net/tun} with {@code IFF_TUN | IFF_NO_PI}, optionally {@code IFF_VNET_HDR} with TCP
  * segmentation offload, in which case the kernel hands over TCP super-packets of up to 64 KiB that
- * {@link TsoSplitter} cuts into MTU-sized segments on read.
+ * {@link TsoSplitter} cuts into MTU-sized segments on read, and runs of TCP segments written
+ * towards the kernel are merged back into super-packets by {@link TcpCoalescer}.
  *
  * <p>The descriptor is non-blocking; a read waits in {@code poll(2)} on the device and on an
  * eventfd that {@link #close()} signals, so closing wakes a blocked reader at once. Reads drain up
@@ -67,6 +68,7 @@ public final class LinuxTun implements Tun {
   private final SegmentCache writeSegments = new SegmentCache(BATCH);
   private final byte[] writeScratch;
   private final MemorySegment writeScratchSegment;
+  private final TcpCoalescer coalescer = new TcpCoalescer();
 
   private LinuxTun(String name, int mtu, boolean offload, int fd, int wakeFd) {
     this.name = name;
@@ -300,8 +302,15 @@ public final class LinuxTun implements Tun {
       if (closed) {
         throw new ClosedChannelException();
       }
-      for (int i = 0; i < count; i++) {
-        writeOne(i, bufs[i], offset, sizes[i]);
+      int i = 0;
+      while (i < count) {
+        int merged = offload ? coalescer.coalesce(bufs, sizes, offset, i, count, writeScratch) : 1;
+        if (merged > 1) {
+          writeSegment(writeScratchSegment, coalescer.length, merged);
+        } else {
+          writeOne(i, bufs[i], offset, sizes[i]);
+        }
+        i += merged;
       }
     } finally {
       writeLock.unlock();
@@ -326,6 +335,10 @@ public final class LinuxTun implements Tun {
       seg = writeSegments.get(index, buf, offset);
       len = size;
     }
+    writeSegment(seg, len, 1);
+  }
+
+  private void writeSegment(MemorySegment seg, long len, int packets) throws IOException {
     for (int attempt = 0; attempt < 2; attempt++) {
       long r;
       try {
@@ -346,7 +359,7 @@ public final class LinuxTun implements Tun {
       }
       break; // EINVAL (malformed packet), EIO, ...: the kernel refused this packet
     }
-    writeDrops.incrementAndGet();
+    writeDrops.addAndGet(packets);
   }
 
   private void waitWritable() throws IOException {

@@ -55,7 +55,7 @@ public final class DataPlaneBench {
   public static void main(String[] args) throws Exception {
     int seconds = 10;
     List<String> modes =
-        List.of("wireguard-go", "trellis", "trellis-tso", "trellis-batch", "trellis-tso-batch");
+        List.of("wireguard-go", "trellis-plain", "trellis-tso", "trellis-batch", "trellis");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
