@@ -73,6 +73,27 @@ final class ServerProcess implements AutoCloseable {
   /** Starts a server on {@code stateDir} with free ports and waits until it serves. */
   static ServerProcess start(Path stateDir, int httpPort, int hazelcastPort, String cluster)
       throws Exception {
+    return start(stateDir, httpPort, hazelcastPort, cluster, List.of());
+  }
+
+  /** Like {@link #start(Path, int, int, String)} with extra flags (e.g. {@code --service}). */
+  static ServerProcess start(
+      Path stateDir, int httpPort, int hazelcastPort, String cluster, List<String> extra)
+      throws Exception {
+    ServerProcess server = launch(stateDir, httpPort, hazelcastPort, cluster, extra);
+    try {
+      server.listening.get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      server.close();
+      throw new IllegalStateException("server did not start:\n" + server.output(), e);
+    }
+    return server;
+  }
+
+  /** Starts the process without waiting for it to serve. */
+  static ServerProcess launch(
+      Path stateDir, int httpPort, int hazelcastPort, String cluster, List<String> extra)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
@@ -91,15 +112,26 @@ final class ServerProcess implements AutoCloseable {
             String.valueOf(hazelcastPort),
             "--hazelcast-cluster",
             cluster));
+    cmd.addAll(extra);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    ServerProcess server = new ServerProcess(p, httpPort);
-    try {
-      server.listening.get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      server.close();
-      throw new IllegalStateException("server did not start:\n" + server.output(), e);
+    return new ServerProcess(p, httpPort);
+  }
+
+  /** Waits until the output contains {@code text}; false after {@code seconds}. */
+  boolean awaitOutput(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (output.indexOf(text) >= 0) {
+        return true;
+      }
+      Thread.sleep(100);
     }
-    return server;
+    return false;
+  }
+
+  /** Whether the process still runs. */
+  boolean alive() {
+    return process.isAlive();
   }
 
   static int freePort() throws IOException {
