@@ -76,14 +76,17 @@ public final class LinuxTun implements Tun {
     this.offload = offload;
     this.fd = fd;
     this.wakeFd = wakeFd;
-    this.readState = Libc.newCallState(arena);
-    this.writeState = Libc.newCallState(arena);
-    this.pollFds = arena.allocate(Libc.POLLFD, 2);
+    // The small segments every call passes live in the global arena (a few dozen bytes that are
+    // never freed): segments of a closeable shared arena cost an atomic acquire/release per call.
+    Arena small = Arena.global();
+    this.readState = Libc.newCallState(small);
+    this.writeState = Libc.newCallState(small);
+    this.pollFds = small.allocate(Libc.POLLFD, 2);
     pollFds.set(JAVA_INT, 0, fd);
     pollFds.set(JAVA_SHORT, 4, Libc.POLLIN);
     pollFds.set(JAVA_INT, 8, wakeFd);
     pollFds.set(JAVA_SHORT, 12, Libc.POLLIN);
-    this.writePoll = arena.allocate(Libc.POLLFD, 2);
+    this.writePoll = small.allocate(Libc.POLLFD, 2);
     writePoll.set(JAVA_INT, 0, fd);
     writePoll.set(JAVA_SHORT, 4, Libc.POLLOUT);
     writePoll.set(JAVA_INT, 8, wakeFd);

@@ -197,18 +197,24 @@ public final class DataPlaneBench {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.trellis.agent.cli.AgentMain",
-                "trellisd",
-                "wg",
-                "--config",
-                conf.toString(),
-                "--tun",
-                tun,
-                "--socket",
-                socket.toString()));
+                "-Xmx256m"));
+    String extraJvm = System.getenv("TRELLIS_AGENT_JVM_FLAGS"); // e.g. a JFR recording
+    if (extraJvm != null && !extraJvm.isBlank()) {
+      cmd.addAll(List.of(extraJvm.replace("{tun}", tun).trim().split("\\s+")));
+    }
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.trellis.agent.cli.AgentMain",
+            "trellisd",
+            "wg",
+            "--config",
+            conf.toString(),
+            "--tun",
+            tun,
+            "--socket",
+            socket.toString()));
     cmd.addAll(flags);
     Process p = lab.start(cmd, tun);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
