@@ -124,6 +124,25 @@ public final class DataPlaneBench {
         cpu1 += BenchLab.cpuSeconds(p.pid());
       }
       long[] java1 = javaCounters(sockets);
+      for (Path s : sockets) {
+        InterfaceStatus st = ControlClient.get(s);
+        StringBuilder drops = new StringBuilder();
+        st.counters()
+            .forEach(
+                (k, v) -> {
+                  if ((k.startsWith("drops.") || k.endsWith("_drops")) && v > 0) {
+                    drops.append(' ').append(k).append('=').append(v);
+                  }
+                });
+        System.err.println(
+            "   "
+                + st.name()
+                + ": handshakes="
+                + st.counters().get("handshakes_completed")
+                + " gc="
+                + st.counters().get("jvm.gc_count")
+                + (drops.isEmpty() ? " no drops" : drops));
+      }
       server.waitFor(5, TimeUnit.SECONDS);
       Matcher m = RECEIVED.matcher(json);
       if (!m.find()) {
