@@ -1,0 +1,105 @@
+package dev.trellis.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.trellis.proto.key.NodePrivateKey;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentMainTest {
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        AgentMain.run(
+            List.of(args),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void flagErrorsAreClearAndExitWith2() {
+    Run r = run("trellisd", "wg", "--tun", "x0");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--config FILE is required"), r.err());
+    r = run("trellisd", "wg", "--config", "a", "--bogus");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("unknown flag --bogus"), r.err());
+    r = run("trellisd", "wg", "--config");
+    assertTrue(r.err().contains("--config needs a value"), r.err());
+    r = run("trellis", "up");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("unknown trellis command 'up'"), r.err());
+    r = run("nope", "wg");
+    assertTrue(r.err().contains("unknown program 'nope'"), r.err());
+  }
+
+  @Test
+  void aBadConfigFileNamesTheFileAndLine() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "[Interface]\nPrivateKey = x\n");
+    Run r = run("trellisd", "wg", "--config", conf.toString(), "--tun", "tbad0");
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains(conf + ": line 2: PrivateKey"), r.err());
+    r = run("trellisd", "wg", "--config", dir.resolve("missing.conf").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("cannot read config"), r.err());
+  }
+
+  @Test
+  void showWithoutARunningAgentSaysSo() {
+    Run r = run("trellis", "wg", "show", "--socket", dir.resolve("none.sock").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("is trellisd running"), r.err());
+  }
+
+  @Test
+  void withoutCapNetAdminTheErrorSaysWhatIsNeeded() throws Exception {
+    Path setpriv = Path.of("/usr/bin/setpriv");
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")) && Files.isExecutable(setpriv),
+        "needs root and setpriv to drop CAP_NET_ADMIN");
+    Path conf = dir.resolve("ok.conf");
+    Files.writeString(
+        conf, "[Interface]\nPrivateKey = " + NodePrivateKey.generate().toSecretBase64() + "\n");
+    Process p =
+        new ProcessBuilder(
+                setpriv.toString(),
+                "--bounding-set=-net_admin",
+                "--inh-caps=-net_admin",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.trellis.agent.cli.AgentMain",
+                "trellisd",
+                "wg",
+                "--config",
+                conf.toString(),
+                "--tun",
+                "tnocap" + ProcessHandle.current().pid() % 10000,
+                "--socket",
+                dir.resolve("s.sock").toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), out);
+    assertTrue(out.contains("root or grant CAP_NET_ADMIN"), out);
+  }
+}
