@@ -3,10 +3,14 @@ package dev.trellis.identity;
 import dev.trellis.identity.audit.AuditRoutes;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
+import dev.trellis.identity.journal.IdentityLog;
 import dev.trellis.identity.projection.IdentityProjection;
 import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetRoutes;
+import dev.trellis.identity.user.UserCommands;
+import dev.trellis.identity.user.UserDirectory;
+import dev.trellis.identity.user.UserRoutes;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
@@ -76,6 +80,10 @@ public final class IdentityService implements TrellisService {
             ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp);
     new TailnetRoutes(ctx.vertx(), authenticator, commands, directory).mount(ctx.router());
     new AuditRoutes(ctx.vertx(), ctx.eventLog(), authenticator, directory).mount(ctx.router());
+    var identityLog = new IdentityLog(ctx.eventLog(), caughtUp);
+    var users = new UserDirectory(ctx.hazelcast());
+    var userCommands = new UserCommands(ctx.vertx(), events, identityLog, users, ctx.hazelcast());
+    new UserRoutes(ctx.vertx(), authenticator, directory, users, userCommands).mount(ctx.router());
     Path stateDir = ctx.settings().stateDir();
     return new FirstStart(ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
         .run(stateDir)

@@ -17,5 +17,17 @@ public final class StateMaps {
   /** Tailnet name to tailnet id; written by identity. */
   public static final String TAILNET_NAMES = "identity.tailnet-names";
 
+  /** User id to {@code trellis.state.v1.UserRecord} bytes; written by identity. */
+  public static final String USERS = "identity.users";
+
+  /** {@code <tailnet id>/<lower-case email>} to user id; written by identity. */
+  public static final String USER_EMAILS = "identity.user-emails";
+
+  /** Auth key id to {@code trellis.state.v1.AuthKeyRecord} bytes; written by identity. */
+  public static final String AUTH_KEYS = "identity.auth-keys";
+
+  /** Signing key id (kid) to {@code trellis.state.v1.SigningKeyRecord} bytes; by identity. */
+  public static final String SIGNING_KEYS = "identity.signing-keys";
+
   private StateMaps() {}
 }

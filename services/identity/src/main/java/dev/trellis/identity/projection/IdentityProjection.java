@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Projects the identity topic into the maps other services read (see {@link
- * dev.trellis.proto.state.StateMaps}): tailnets by id and by name, and API tokens by id. Values are
+ * dev.trellis.proto.state.StateMaps}): tailnets by id and by name, API tokens by id, users (by id
+ * and by tailnet and email), auth keys by id and the public signing keys by kid. Values are
  * protobuf records, so the state is the same whoever rebuilds it.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
@@ -48,6 +49,9 @@ public final class IdentityProjection implements Projection {
   public void apply(LoggedEvent event, ProjectionMaps maps) {
     EventEnvelope e = event.envelope();
     String type = e.getType();
+    if (UserFacts.apply(e, type, maps) || KeyFacts.apply(e, type, maps)) {
+      return;
+    }
     if (type.equals(name(TailnetCreated.getDefaultInstance()))) {
       TailnetCreated created = Events.payload(e, TailnetCreated.getDefaultInstance());
       TailnetRecord record =

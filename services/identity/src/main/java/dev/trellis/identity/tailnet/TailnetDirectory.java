@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.TailnetRecord;
+import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.http.ApiException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +42,28 @@ public final class TailnetDirectory {
     String id = names.get(nameOrId);
     return byId(id != null ? id : nameOrId)
         .orElseThrow(() -> ApiException.of(ErrorCode.TAILNET_NOT_FOUND));
+  }
+
+  /**
+   * The id of the tailnet a request is about: {@code nameOrId} if given, else the caller's own.
+   * Fails with 404 when the caller may not read it (exactly as when it does not exist), and with
+   * 403 when {@code administer} is set and the caller may only read it.
+   */
+  public String scope(Principal caller, String nameOrId, boolean administer) {
+    String id;
+    if (nameOrId == null || nameOrId.isBlank()) {
+      id = caller.tailnetId();
+    } else {
+      String byName = names.get(nameOrId);
+      id = byName != null ? byName : nameOrId;
+    }
+    if (!caller.canRead(id) || byId(id).isEmpty()) {
+      throw ApiException.of(ErrorCode.TAILNET_NOT_FOUND);
+    }
+    if (administer) {
+      caller.requireAdminister(id);
+    }
+    return id;
   }
 
   /** Every tailnet, oldest first. */

@@ -1,0 +1,2 @@
+/** Appending identity's events to the log with read-your-writes. */
+package dev.trellis.identity.journal;
