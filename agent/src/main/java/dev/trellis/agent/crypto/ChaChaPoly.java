@@ -32,10 +32,15 @@ public interface ChaChaPoly {
   int open(AeadKey key, byte[] nonce12, byte[] buf, int off, int len, byte[] ad);
 
   /**
-   * The implementation the data plane uses: the faster one for 1420-byte packets as measured by
-   * {@code CryptoBench} on the target machines.
+   * The implementation the data plane uses, chosen once per process: {@link OpenSslChaChaPoly}
+   * (fastest and allocation-free per packet in {@code CryptoBench}) when libcrypto loads and passes
+   * an RFC 8439 self-test, else {@link JdkChaChaPoly}. The system property {@code
+   * trellis.crypto.aead=openssl|jdk|bc} forces one. Instances that hold native state are freed by a
+   * cleaner when unreachable (or by {@link OpenSslChaChaPoly#close()}).
+   *
+   * @throws IllegalStateException if the forced implementation cannot be used
    */
   static ChaChaPoly create() {
-    return new JdkChaChaPoly();
+    return AeadChoice.create();
   }
 }
