@@ -8,6 +8,8 @@ import dev.trellis.identity.projection.IdentityProjection;
 import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetRoutes;
+import dev.trellis.identity.token.TokenCommands;
+import dev.trellis.identity.token.TokenRoutes;
 import dev.trellis.identity.user.UserCommands;
 import dev.trellis.identity.user.UserDirectory;
 import dev.trellis.identity.user.UserRoutes;
@@ -84,6 +86,8 @@ public final class IdentityService implements TrellisService {
     var users = new UserDirectory(ctx.hazelcast());
     var userCommands = new UserCommands(ctx.vertx(), events, identityLog, users, ctx.hazelcast());
     new UserRoutes(ctx.vertx(), authenticator, directory, users, userCommands).mount(ctx.router());
+    var tokenCommands = new TokenCommands(ctx.vertx(), events, identityLog, clock, ctx.hazelcast());
+    new TokenRoutes(ctx.vertx(), authenticator, directory, tokenCommands).mount(ctx.router());
     Path stateDir = ctx.settings().stateDir();
     return new FirstStart(ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
         .run(stateDir)
