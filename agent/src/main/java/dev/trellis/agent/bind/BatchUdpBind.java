@@ -74,6 +74,7 @@ public final class BatchUdpBind implements Bind {
   private final MemorySegment txData;
   private final MemorySegment txName;
   private final int[] txFirstPacket = new int[SLOTS + 1];
+  private Endpoint lastTo;
 
   private BatchUdpBind(int fd, int wakeFd, int port, boolean gro) {
     this.fd = fd;
@@ -245,7 +246,7 @@ public final class BatchUdpBind implements Bind {
       long h = (long) SocketCalls.MMSGHDR * pendingIndex;
       int len = rxHeaders.get(JAVA_INT, h + SocketCalls.MSG_LEN);
       int segment = gro ? groSize(pendingIndex, len) : len;
-      Endpoint ep = endpointOf(rxNames.asSlice(32L * pendingIndex, 32));
+      Endpoint ep = endpointOf(32L * pendingIndex);
       long base = (long) SLOT_BYTES * pendingIndex;
       while (n < max && pendingOffset < len) {
         int size = Math.min(segment, len - pendingOffset);
@@ -291,11 +292,11 @@ public final class BatchUdpBind implements Bind {
     return len;
   }
 
-  private Endpoint endpointOf(MemorySegment sa) {
+  private Endpoint endpointOf(long at) {
     // key: 16 address bytes + 2 port bytes, compared against a small cache without allocating
-    MemorySegment.copy(sa, JAVA_BYTE, 8, nameScratch, 0, 16);
-    nameScratch[16] = sa.get(JAVA_BYTE, 2);
-    nameScratch[17] = sa.get(JAVA_BYTE, 3);
+    MemorySegment.copy(rxNames, JAVA_BYTE, at + 8, nameScratch, 0, 16);
+    nameScratch[16] = rxNames.get(JAVA_BYTE, at + 2);
+    nameScratch[17] = rxNames.get(JAVA_BYTE, at + 3);
     for (int i = 0; i < ENDPOINT_CACHE; i++) {
       if (cacheKeys[i] != null && java.util.Arrays.equals(cacheKeys[i], nameScratch)) {
         return cacheValues[i];
@@ -360,12 +361,12 @@ public final class BatchUdpBind implements Bind {
           && sizes[k] <= segment
           && total + sizes[k] <= MAX_GSO_BYTES);
       long h = (long) SocketCalls.MMSGHDR * m;
-      MemorySegment iov = txIovs.asSlice(16L * m, 16);
-      iov.set(ADDRESS, 0, txData.asSlice(data, total));
-      iov.set(JAVA_LONG, 8, total);
-      txHeaders.set(ADDRESS, h + SocketCalls.MSG_NAME, txName);
+      // raw addresses: slicing would allocate a segment object per message
+      txIovs.set(JAVA_LONG, 16L * m, txData.address() + data);
+      txIovs.set(JAVA_LONG, 16L * m + 8, total);
+      txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_NAME, txName.address());
       txHeaders.set(JAVA_INT, h + SocketCalls.MSG_NAMELEN, SocketCalls.SOCKADDR_IN6);
-      txHeaders.set(ADDRESS, h + SocketCalls.MSG_IOV, iov);
+      txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_IOV, txIovs.address() + 16L * m);
       txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_IOVLEN, 1);
       txHeaders.set(JAVA_INT, h + SocketCalls.MSG_FLAGS, 0);
       if (k - i > 1) {
@@ -374,10 +375,10 @@ public final class BatchUdpBind implements Bind {
         txControl.set(JAVA_INT, c + 8, SocketCalls.SOL_UDP);
         txControl.set(JAVA_INT, c + 12, SocketCalls.UDP_SEGMENT);
         txControl.set(JAVA_SHORT, c + 16, (short) segment);
-        txHeaders.set(ADDRESS, h + SocketCalls.MSG_CONTROL, txControl.asSlice(c, 24));
+        txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_CONTROL, txControl.address() + c);
         txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_CONTROLLEN, 24);
       } else {
-        txHeaders.set(ADDRESS, h + SocketCalls.MSG_CONTROL, MemorySegment.NULL);
+        txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_CONTROL, 0L);
         txHeaders.set(JAVA_LONG, h + SocketCalls.MSG_CONTROLLEN, 0);
       }
       m++;
@@ -391,16 +392,11 @@ public final class BatchUdpBind implements Bind {
     int done = 0;
     int retries = 0;
     while (done < msgs) {
+      MemorySegment from =
+          done == 0 ? txHeaders : txHeaders.asSlice((long) SocketCalls.MMSGHDR * done);
       int r;
       try {
-        r =
-            (int)
-                SocketCalls.SENDMMSG.invokeExact(
-                    txState,
-                    fd,
-                    txHeaders.asSlice((long) SocketCalls.MMSGHDR * done),
-                    msgs - done,
-                    0);
+        r = (int) SocketCalls.SENDMMSG.invokeExact(txState, fd, from, msgs - done, 0);
       } catch (Throwable t) {
         throw new IOException(t);
       }
@@ -426,6 +422,10 @@ public final class BatchUdpBind implements Bind {
   }
 
   private void writeName(Endpoint to) {
+    if (to == lastTo) {
+      return; // the same endpoint instance: the sockaddr is already in place
+    }
+    lastTo = to;
     byte[] a = to.address().getAddress();
     txName.fill((byte) 0);
     txName.set(JAVA_SHORT, 0, (short) SocketCalls.AF_INET6);

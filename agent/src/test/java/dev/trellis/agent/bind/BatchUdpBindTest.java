@@ -78,6 +78,41 @@ class BatchUdpBindTest {
   }
 
   @Test
+  void steadyStateSendAndReceiveAllocateNothingPerDatagram() throws Exception {
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    try (BatchUdpBind a = BatchUdpBind.open(0);
+        BatchUdpBind b = BatchUdpBind.open(0)) {
+      Endpoint to = new Endpoint(InetAddress.getByName("127.0.0.1"), b.port());
+      byte[][] out = new byte[32][OFFSET + 1200];
+      int[] outSizes = new int[32];
+      Arrays.fill(outSizes, 1200);
+      byte[][] in = new byte[64][2000];
+      int[] inSizes = new int[64];
+      Endpoint[] from = new Endpoint[64];
+      long datagrams = 0;
+      long before = 0;
+      for (int round = 0; round < 35000; round++) {
+        if (round == 30000) { // after warm-up, once the JIT has compiled the loop
+          before = threads.getCurrentThreadAllocatedBytes();
+          datagrams = 0;
+        }
+        a.send(out, outSizes, OFFSET, 32, to);
+        int got = 0;
+        while (got < 32) {
+          got += b.receive(in, inSizes, OFFSET, from);
+        }
+        datagrams += got;
+      }
+      long total = threads.getCurrentThreadAllocatedBytes() - before;
+      System.out.println("allocated " + total + " bytes for " + datagrams + " datagrams");
+      // Less than one byte per datagram: a single object per batch or per GRO message would fail.
+      assertTrue(
+          total < datagrams, "allocated " + total + " bytes for " + datagrams + " datagrams");
+    }
+  }
+
+  @Test
   void closeWakesABlockedReceiver() throws Exception {
     BatchUdpBind a = BatchUdpBind.open(0);
     CompletableFuture<Throwable> r =
