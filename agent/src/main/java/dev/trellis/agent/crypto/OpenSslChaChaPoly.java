@@ -109,6 +109,11 @@ public final class OpenSslChaChaPoly implements ChaChaPoly, AutoCloseable {
     this.cleanable = CLEANER.register(this, new Contexts(enc, dec));
   }
 
+  /** How this instance hands packet bytes to OpenSSL. */
+  public Transfer transfer() {
+    return transfer;
+  }
+
   /** True when libcrypto loaded and offers ChaCha20-Poly1305. */
   public static boolean isAvailable() {
     return LibCrypto.UNAVAILABLE == null;

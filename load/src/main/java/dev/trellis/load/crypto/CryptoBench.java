@@ -5,6 +5,7 @@ import dev.trellis.agent.crypto.BcChaChaPoly;
 import dev.trellis.agent.crypto.Blake2s;
 import dev.trellis.agent.crypto.ChaChaPoly;
 import dev.trellis.agent.crypto.JdkChaChaPoly;
+import dev.trellis.agent.crypto.OpenSslChaChaPoly;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.security.KeyFactory;
@@ -20,8 +21,9 @@ import org.bouncycastle.crypto.digests.Blake2sDigest;
 
 /**
  * Crypto micro-benchmark for the WireGuard data plane, one core: X25519 (BouncyCastle vs JDK XDH),
- * ChaCha20-Poly1305 on 1420-byte packets in place (JDK Cipher vs BouncyCastle) with bytes allocated
- * per packet, and BLAKE2s. Prints a table; {@code ChaChaPoly.create()} must pick the faster AEAD it
+ * ChaCha20-Poly1305 on 1420-byte packets in place (OpenSSL libcrypto through FFM, heap array passed
+ * critical or copied through native memory, vs JDK Cipher vs BouncyCastle) with bytes allocated per
+ * packet, and BLAKE2s. Prints a table; {@code ChaChaPoly.create()} must pick the faster AEAD it
  * reports.
  *
  * <p>Run: {@code java -cp load/target/trellis-load.jar dev.trellis.load.crypto.CryptoBench
@@ -71,7 +73,7 @@ public final class CryptoBench {
         Runtime.getRuntime().availableProcessors(),
         secs);
     System.out.printf(
-        Locale.ROOT, "%-34s %14s %12s %14s%n", "case", "ops/s", "Gbit/s", "B alloc/op");
+        Locale.ROOT, "%-50s %14s %12s %14s%n", "case", "ops/s", "Gbit/s", "B alloc/op");
 
     byte[] a = dev.trellis.agent.crypto.X25519.generatePrivate();
     byte[] bPub =
@@ -114,9 +116,21 @@ public final class CryptoBench {
     byte[] keyBytes = new byte[32];
     ThreadLocalRandom.current().nextBytes(keyBytes);
     AeadKey key = new AeadKey(keyBytes);
-    for (ChaChaPoly aead : new ChaChaPoly[] {new JdkChaChaPoly(), new BcChaChaPoly()}) {
+    java.util.List<ChaChaPoly> aeads = new java.util.ArrayList<>();
+    if (OpenSslChaChaPoly.isAvailable()) {
+      aeads.add(new OpenSslChaChaPoly(OpenSslChaChaPoly.Transfer.HEAP_CRITICAL));
+      aeads.add(new OpenSslChaChaPoly(OpenSslChaChaPoly.Transfer.NATIVE_COPY));
+    } else {
+      System.out.println("(OpenSSL libcrypto not usable: no OpenSSL rows)");
+    }
+    aeads.add(new JdkChaChaPoly());
+    aeads.add(new BcChaChaPoly());
+    for (ChaChaPoly aead : aeads) {
       long[] counter = {0};
-      String name = aead.getClass().getSimpleName();
+      String name =
+          aead instanceof OpenSslChaChaPoly o
+              ? "OpenSSL " + o.transfer()
+              : aead.getClass().getSimpleName();
       row(
           "ChaCha20-Poly1305 seal 1420, " + name,
           measure(
@@ -179,6 +193,6 @@ public final class CryptoBench {
             ? "-"
             : String.format(Locale.ROOT, "%.2f", r.opsPerSec() * bytesPerOp * 8 / 1e9);
     System.out.printf(
-        Locale.ROOT, "%-34s %14.0f %12s %14.0f%n", name, r.opsPerSec(), gbit, r.bytesPerOp());
+        Locale.ROOT, "%-50s %14.0f %12s %14.0f%n", name, r.opsPerSec(), gbit, r.bytesPerOp());
   }
 }
