@@ -1,6 +1,10 @@
 package dev.trellis.identity;
 
 import dev.trellis.identity.audit.AuditRoutes;
+import dev.trellis.identity.authkey.AuthKeyCommands;
+import dev.trellis.identity.authkey.AuthKeyDirectory;
+import dev.trellis.identity.authkey.AuthKeyRoutes;
+import dev.trellis.identity.authkey.AuthKeyUse;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
 import dev.trellis.identity.journal.IdentityLog;
@@ -88,6 +92,15 @@ public final class IdentityService implements TrellisService {
     new UserRoutes(ctx.vertx(), authenticator, directory, users, userCommands).mount(ctx.router());
     var tokenCommands = new TokenCommands(ctx.vertx(), events, identityLog, clock, ctx.hazelcast());
     new TokenRoutes(ctx.vertx(), authenticator, directory, tokenCommands).mount(ctx.router());
+    var authKeys = new AuthKeyDirectory(ctx.hazelcast());
+    new AuthKeyRoutes(
+            ctx.vertx(),
+            authenticator,
+            directory,
+            authKeys,
+            new AuthKeyCommands(ctx.vertx(), events, identityLog, clock, authKeys),
+            new AuthKeyUse(ctx.vertx(), events, identityLog, clock, authKeys, ctx.hazelcast()))
+        .mount(ctx.router());
     Path stateDir = ctx.settings().stateDir();
     return new FirstStart(ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
         .run(stateDir)

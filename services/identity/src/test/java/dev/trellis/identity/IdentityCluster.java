@@ -3,6 +3,7 @@ package dev.trellis.identity;
 import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.kafka.embedded.EmbeddedKafka;
 import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
+import dev.trellis.proto.event.Topics;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
@@ -106,6 +107,7 @@ final class IdentityCluster implements AutoCloseable {
                     .withPartitions(2)
                     .withConnectDeadline(Duration.ofSeconds(30)))
             .await();
+    log.ensureTopics(Topics.all()).await();
     var console = new PrintStream(new ByteArrayOutputStream());
     ServiceHost host =
         ServiceHost.start(
