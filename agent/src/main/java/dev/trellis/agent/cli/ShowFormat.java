@@ -31,7 +31,13 @@ final class ShowFormat {
     for (PeerStatus p : s.peers()) {
       b.append('\n').append("peer: ").append(p.publicKey().toBase64()).append('\n');
       if (p.endpoint() != null) {
-        b.append("  endpoint: ").append(p.endpoint()).append('\n');
+        String host = compact(p.endpoint().address());
+        boolean v6 = p.endpoint().address() instanceof java.net.Inet6Address;
+        b.append("  endpoint: ")
+            .append(v6 ? "[" + host + "]" : host)
+            .append(':')
+            .append(p.endpoint().port())
+            .append('\n');
       }
       b.append("  allowed ips: ").append(allowed(p.allowedIps())).append('\n');
       if (p.latestHandshake() != null) {
