@@ -103,7 +103,8 @@ final class WgDaemon {
     }
     err.println(
         "trellisd: "
-            + tun
+            + tun.name()
+            + (tun.offload() ? " (TUN TSO offload)" : "")
             + " up, public key "
             + device.publicKey().toBase64()
             + ", listening on UDP port "

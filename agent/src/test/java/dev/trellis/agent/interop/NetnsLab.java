@@ -167,6 +167,11 @@ final class NetnsLab implements AutoCloseable {
     return p;
   }
 
+  /** The processes started so far, in order. */
+  List<Process> processes() {
+    return List.copyOf(processes);
+  }
+
   InterfaceStatus status(Path socket) throws IOException {
     return ControlClient.get(socket);
   }

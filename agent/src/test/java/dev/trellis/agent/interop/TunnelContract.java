@@ -170,6 +170,21 @@ abstract class TunnelContract {
   }
 
   @Test
+  void sigtermShutsDownCleanlyRemovingTheTunDeviceAndSocket() throws Exception {
+    start(null, 1);
+    assertTrue(ping(lab.nsA, v4(2)));
+    assertTrue(lab.exec(lab.nsA, "ip", "link", "show").contains(tunA));
+    Process agent = lab.processes().get(0); // side A's trellisd
+    agent.destroy(); // SIGTERM to its PID
+    assertTrue(agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "still running");
+    // 143 = 128 + SIGTERM: the JVM's exit status after running its shutdown hooks on SIGTERM
+    assertEquals(143, agent.exitValue(), lab.log(tunA));
+    assertFalse(lab.log(tunA).contains("Exception"), lab.log(tunA));
+    assertFalse(lab.exec(lab.nsA, "ip", "link", "show").contains(tunA), "TUN device left");
+    assertFalse(java.nio.file.Files.exists(socketA), "control socket left");
+  }
+
+  @Test
   void aRekeyDuringTrafficKeepsTheTcpConnection() throws Exception {
     // Trellis runs its protocol clock 10x fast (a testing flag): REKEY_AFTER_TIME (120 s) comes
     // after 12 s and REJECT_AFTER_TIME (180 s) after 18 s, so a 25-second transfer only survives
