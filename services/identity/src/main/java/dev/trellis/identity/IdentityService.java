@@ -8,7 +8,15 @@ import dev.trellis.identity.authkey.AuthKeyUse;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
 import dev.trellis.identity.journal.IdentityLog;
+import dev.trellis.identity.login.LoginEvents;
+import dev.trellis.identity.login.LoginRoutes;
+import dev.trellis.identity.login.LoginThrottle;
+import dev.trellis.identity.login.PasswordLogin;
+import dev.trellis.identity.login.PasswordStore;
 import dev.trellis.identity.projection.IdentityProjection;
+import dev.trellis.identity.signing.JwksRoutes;
+import dev.trellis.identity.signing.SessionTokens;
+import dev.trellis.identity.signing.SigningKeys;
 import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetRoutes;
@@ -40,6 +48,15 @@ import java.util.function.Supplier;
  * <p>Thread-safety: started once by the service host; its parts are thread-safe.
  */
 public final class IdentityService implements TrellisService {
+  /** How long a web session token is valid. */
+  public static final java.time.Duration SESSION_LIFETIME = java.time.Duration.ofHours(12);
+
+  /** Failed logins per account in a window before it is refused (429). */
+  public static final int FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed logins per source IP in a window before it is refused (429). */
+  public static final int FAILURES_PER_IP = 50;
+
   private final Clock clock;
   private final PrintStream console;
   private final List<Projection> projections = List.of(new IdentityProjection());
@@ -101,9 +118,32 @@ public final class IdentityService implements TrellisService {
             new AuthKeyCommands(ctx.vertx(), events, identityLog, clock, authKeys),
             new AuthKeyUse(ctx.vertx(), events, identityLog, clock, authKeys, ctx.hazelcast()))
         .mount(ctx.router());
+    var signingKeys =
+        new SigningKeys(ctx.vertx(), events, identityLog, clock, SESSION_LIFETIME, ctx.hazelcast());
+    var sessions = new SessionTokens(signingKeys, clock, SESSION_LIFETIME);
+    new JwksRoutes(ctx.vertx(), authenticator, signingKeys).mount(ctx.router());
+    var loginEvents = new LoginEvents(events, identityLog);
+    var passwords = new PasswordStore(ctx.hazelcast());
+    var passwordLogin =
+        new PasswordLogin(
+            ctx.vertx(),
+            directory,
+            users,
+            passwords,
+            new LoginThrottle(ctx.hazelcast(), clock, FAILURES_PER_ACCOUNT, FAILURES_PER_IP),
+            sessions,
+            loginEvents);
+    new LoginRoutes(
+            ctx.vertx(), authenticator, passwordLogin, users, passwords, events, identityLog)
+        .mount(ctx.router());
     Path stateDir = ctx.settings().stateDir();
-    return new FirstStart(ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
-        .run(stateDir)
+    return signingKeys
+        .ensure()
+        .compose(
+            v ->
+                new FirstStart(
+                        ctx.vertx(), ctx.eventLog(), events, ctx.hazelcast(), directory, caughtUp)
+                    .run(stateDir))
         .map(
             token -> {
               token.ifPresent(t -> announce(t, stateDir));

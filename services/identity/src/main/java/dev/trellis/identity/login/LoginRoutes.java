@@ -1,0 +1,158 @@
+package dev.trellis.identity.login;
+
+import dev.trellis.identity.journal.IdentityLog;
+import dev.trellis.identity.user.UserDirectory;
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.event.v1.PasswordSet;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.http.JsonBodies;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/login} (email + password to a session JWT) and {@code POST
+ * /api/v1/users/:id/password} (an owner or admin sets a user's password; only {@code PasswordSet}
+ * reaches the log, never the password or its hash).
+ *
+ * <p>Thread-safety: handlers run on the event loop; hashing and Hazelcast run on workers.
+ */
+public final class LoginRoutes {
+  /** Shortest accepted password. */
+  public static final int MIN_PASSWORD = 12;
+
+  private static final int MAX_PASSWORD = 1024;
+
+  private final Vertx vertx;
+  private final ApiTokenAuthenticator authenticator;
+  private final PasswordLogin login;
+  private final UserDirectory users;
+  private final PasswordStore passwords;
+  private final Events events;
+  private final IdentityLog log;
+
+  /** Body of {@code POST /api/v1/login}. Its {@code toString} hides the password. */
+  public record LoginRequest(String tailnet, String email, String password) {
+    @Override
+    public String toString() {
+      return "LoginRequest[tailnet=" + tailnet + ", email=" + email + ", password=redacted]";
+    }
+  }
+
+  /** Body of {@code POST /api/v1/users/:id/password}. */
+  public record PasswordRequest(String password) {
+    @Override
+    public String toString() {
+      return "PasswordRequest[redacted]";
+    }
+  }
+
+  public LoginRoutes(
+      Vertx vertx,
+      ApiTokenAuthenticator authenticator,
+      PasswordLogin login,
+      UserDirectory users,
+      PasswordStore passwords,
+      Events events,
+      IdentityLog log) {
+    this.vertx = vertx;
+    this.authenticator = authenticator;
+    this.login = login;
+    this.users = users;
+    this.passwords = passwords;
+    this.events = events;
+    this.log = log;
+  }
+
+  /** Adds the routes to {@code router}. */
+  public void mount(Router router) {
+    router.post("/api/v1/login").handler(this::login);
+    router.post("/api/v1/users/:id/password").handler(this::setPassword);
+  }
+
+  private void login(RoutingContext ctx) {
+    LoginRequest req;
+    try {
+      req = JsonBodies.read(ctx, LoginRequest.class);
+      require(req.tailnet(), "tailnet");
+      require(req.email(), "email");
+      require(req.password(), "password");
+      if (req.password().length() > MAX_PASSWORD) {
+        throw ApiException.field(ErrorCode.BAD_REQUEST, "password", "Too long.");
+      }
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    login
+        .login(
+            req.tailnet().strip(),
+            req.email().strip().toLowerCase(java.util.Locale.ROOT),
+            req.password().toCharArray(),
+            LoginEvents.Source.of(ctx))
+        .onSuccess(
+            s -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("token", s.session().token());
+              body.put("sessionId", s.session().sessionId());
+              body.put("expiresAt", s.session().expiresAt().toString());
+              body.put("userId", s.user().getUserId());
+              body.put("tailnetId", s.user().getTailnetId());
+              ctx.response().putHeader("Cache-Control", "no-store");
+              JsonBodies.reply(ctx, 200, body);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void setPassword(RoutingContext ctx) {
+    authenticator
+        .authenticate(ctx)
+        .compose(
+            p -> {
+              String password = JsonBodies.read(ctx, PasswordRequest.class).password();
+              require(password, "password");
+              if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+                throw ApiException.field(
+                    ErrorCode.PASSWORD_TOO_WEAK,
+                    "password",
+                    "A password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+              }
+              String userId = ctx.pathParam("id");
+              return vertx
+                  .executeBlocking(
+                      () -> {
+                        var u = users.visible(p, userId);
+                        p.requireAdminister(u.getTailnetId());
+                        boolean initial =
+                            passwords.set(userId, PasswordHash.hash(password.toCharArray()));
+                        return events
+                            .draft(
+                                u.getTailnetId(),
+                                userId,
+                                p.actor(),
+                                PasswordSet.newBuilder()
+                                    .setUserId(userId)
+                                    .setInitial(initial)
+                                    .setSetByAdmin(true)
+                                    .build())
+                            .subject("password set for " + u.getEmail())
+                            .build();
+                      },
+                      false)
+                  .compose(e -> log.appendAndApply(List.of(e)));
+            })
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static void require(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, field, "Required.");
+    }
+  }
+}

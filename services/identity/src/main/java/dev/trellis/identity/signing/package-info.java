@@ -1,0 +1,2 @@
+/** Identity's token-signing keys (ES256), shared by its instances, and the public JWKS. */
+package dev.trellis.identity.signing;
