@@ -40,6 +40,41 @@ class CrashRestartTest {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** {@code audit --follow} sends the history at once and keeps the stream open for more. */
+  private static void assertFollowStreams(String url, String token) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url + "/api/v1/audit?tailnet=default&follow=true"))
+            .header("Authorization", "Bearer " + token)
+            .build();
+    var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, response.statusCode());
+    java.io.InputStream body = response.body();
+    var lines =
+        new java.io.BufferedReader(new java.io.InputStreamReader(body, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 3; i++) {
+        String line = lines.readLine();
+        assertTrue(line != null && line.contains("\"tailnet\""), "history line " + i + ": " + line);
+      }
+      var more =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return lines.readLine();
+                } catch (java.io.IOException e) {
+                  return "closed: " + e;
+                }
+              });
+      Thread.sleep(1500);
+      assertFalse(more.isDone(), "the follow stream ended: " + (more.isDone() ? more.get() : ""));
+    } finally {
+      // Close the body, not the reader: a reader blocked in readLine holds the reader's lock.
+      body.close();
+    }
+  }
+
   @Test
   void eventsAndProjectionsSurviveKillNine() throws Exception {
     int http = ServerProcess.freePort();
@@ -89,6 +124,8 @@ class CrashRestartTest {
       assertEquals(0, eng.code(), eng.err());
       assertTrue(eng.out().contains("\"type\":\"trellis.event.v1.TailnetCreated\""), eng.out());
       assertTrue(eng.out().contains("\"kind\":\"API_TOKEN\""), eng.out());
+
+      assertFollowStreams(second.url(), token);
 
       Result verify = admin(second.url(), token, "replay", "--verify");
       assertEquals(0, verify.code(), verify.out() + verify.err());
