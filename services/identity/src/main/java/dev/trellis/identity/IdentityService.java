@@ -20,6 +20,7 @@ import dev.trellis.identity.signing.SigningKeys;
 import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetRoutes;
+import dev.trellis.identity.tailnet.TailnetSettingsRoutes;
 import dev.trellis.identity.token.TokenCommands;
 import dev.trellis.identity.token.TokenRoutes;
 import dev.trellis.identity.user.UserCommands;
@@ -104,6 +105,9 @@ public final class IdentityService implements TrellisService {
     new TailnetRoutes(ctx.vertx(), authenticator, commands, directory).mount(ctx.router());
     new AuditRoutes(ctx.vertx(), ctx.eventLog(), authenticator, directory).mount(ctx.router());
     var identityLog = new IdentityLog(ctx.eventLog(), caughtUp);
+    new TailnetSettingsRoutes(
+            ctx.vertx(), authenticator, directory, events, identityLog, ctx.hazelcast())
+        .mount(ctx.router());
     var users = new UserDirectory(ctx.hazelcast());
     var userCommands = new UserCommands(ctx.vertx(), events, identityLog, users, ctx.hazelcast());
     new UserRoutes(ctx.vertx(), authenticator, directory, users, userCommands).mount(ctx.router());
