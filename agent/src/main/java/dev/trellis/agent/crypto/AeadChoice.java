@@ -7,11 +7,12 @@ import java.util.Locale;
 
 /**
  * Decides once per process which {@link ChaChaPoly} {@link ChaChaPoly#create()} returns, and logs
- * the choice once. OpenSSL libcrypto through FFM ({@link OpenSslChaChaPoly}: fastest and
- * allocation-free) when it loads and passes the RFC 8439 §2.8.2 AEAD vector, else the JDK cipher.
- * The system property {@value #PROPERTY} ({@code openssl}, {@code jdk} or {@code bc}) forces a
- * choice; forcing {@code openssl} where it cannot work makes {@code create()} fail rather than
- * silently run slower.
+ * the choice once. OpenSSL libcrypto through FFM ({@link OpenSslChaChaPoly} with {@link
+ * OpenSslChaChaPoly.Transfer#NATIVE_COPY}: fastest, and the transfer that reliably allocates
+ * nothing per packet) when it loads and passes the RFC 8439 §2.8.2 AEAD vector, else the JDK
+ * cipher. The system property {@value #PROPERTY} ({@code openssl}, {@code jdk} or {@code bc})
+ * forces a choice; forcing {@code openssl} where it cannot work makes {@code create()} fail rather
+ * than silently run slower.
  *
  * <p>Thread-safety: immutable after class initialisation.
  */
@@ -90,7 +91,7 @@ final class AeadChoice {
       throw new IllegalStateException(FAILURE);
     }
     return switch (KIND) {
-      case OPENSSL -> new OpenSslChaChaPoly();
+      case OPENSSL -> new OpenSslChaChaPoly(OpenSslChaChaPoly.Transfer.NATIVE_COPY);
       case JDK -> new JdkChaChaPoly();
       case BC -> new BcChaChaPoly();
     };
@@ -101,7 +102,7 @@ final class AeadChoice {
     if (!OpenSslChaChaPoly.isAvailable()) {
       return "libcrypto: " + LibCrypto.UNAVAILABLE;
     }
-    try (OpenSslChaChaPoly aead = new OpenSslChaChaPoly()) {
+    try (OpenSslChaChaPoly aead = new OpenSslChaChaPoly(OpenSslChaChaPoly.Transfer.NATIVE_COPY)) {
       return selfTest(aead) ? null : "RFC 8439 self-test failed";
     } catch (RuntimeException | LinkageError e) {
       return e.toString();

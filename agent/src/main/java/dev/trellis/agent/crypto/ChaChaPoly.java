@@ -33,10 +33,10 @@ public interface ChaChaPoly {
 
   /**
    * The implementation the data plane uses, chosen once per process: {@link OpenSslChaChaPoly}
-   * (fastest and allocation-free per packet in {@code CryptoBench}) when libcrypto loads and passes
-   * an RFC 8439 self-test, else {@link JdkChaChaPoly}. The system property {@code
-   * trellis.crypto.aead=openssl|jdk|bc} forces one. Instances that hold native state are freed by a
-   * cleaner when unreachable (or by {@link OpenSslChaChaPoly#close()}).
+   * copying through native memory (fastest, and 0 B per packet in {@code CryptoBench}) when
+   * libcrypto loads and passes an RFC 8439 self-test, else {@link JdkChaChaPoly}. The system
+   * property {@code trellis.crypto.aead=openssl|jdk|bc} forces one. Instances that hold native
+   * state are freed by a cleaner when unreachable (or by {@link OpenSslChaChaPoly#close()}).
    *
    * @throws IllegalStateException if the forced implementation cannot be used
    */
