@@ -13,6 +13,10 @@ import dev.trellis.identity.login.LoginRoutes;
 import dev.trellis.identity.login.LoginThrottle;
 import dev.trellis.identity.login.PasswordLogin;
 import dev.trellis.identity.login.PasswordStore;
+import dev.trellis.identity.oidc.IdTokenCheck;
+import dev.trellis.identity.oidc.OidcLogin;
+import dev.trellis.identity.oidc.OidcRoutes;
+import dev.trellis.identity.oidc.ProviderMetadata;
 import dev.trellis.identity.projection.IdentityProjection;
 import dev.trellis.identity.signing.JwksRoutes;
 import dev.trellis.identity.signing.SessionTokens;
@@ -35,6 +39,7 @@ import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.vertx.core.Future;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -139,6 +144,25 @@ public final class IdentityService implements TrellisService {
             loginEvents);
     new LoginRoutes(
             ctx.vertx(), authenticator, passwordLogin, users, passwords, events, identityLog)
+        .mount(ctx.router());
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    new OidcRoutes(
+            new OidcLogin(
+                ctx.vertx(),
+                directory,
+                users,
+                userCommands,
+                ctx.hazelcast(),
+                http,
+                new IdTokenCheck(clock),
+                new ProviderMetadata(http, clock),
+                sessions,
+                loginEvents))
         .mount(ctx.router());
     Path stateDir = ctx.settings().stateDir();
     return signingKeys

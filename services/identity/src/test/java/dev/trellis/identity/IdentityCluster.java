@@ -57,7 +57,7 @@ final class IdentityCluster implements AutoCloseable {
       context
           .getRoot()
           .getStore(ExtensionContext.Namespace.GLOBAL)
-          .put("identity-cluster", (ExtensionContext.Store.CloseableResource) started::close);
+          .put("identity-cluster", started);
     }
     return shared;
   }

@@ -1,0 +1,320 @@
+package dev.trellis.identity.oidc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.trellis.identity.login.LoginEvents;
+import dev.trellis.identity.signing.SessionTokens;
+import dev.trellis.identity.tailnet.TailnetDirectory;
+import dev.trellis.identity.tailnet.TailnetSettingsRoutes;
+import dev.trellis.identity.user.UserCommands;
+import dev.trellis.identity.user.UserDirectory;
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.event.v1.Actor;
+import dev.trellis.proto.event.v1.LoginMethod;
+import dev.trellis.proto.event.v1.OidcConfig;
+import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.proto.state.v1.TailnetRecord;
+import dev.trellis.proto.state.v1.UserRecord;
+import dev.trellis.runtime.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The OIDC authorization-code flow with PKCE (S256), {@code state} and {@code nonce}: {@link
+ * #start} remembers a pending login and returns the provider's authorization URL; {@link #finish}
+ * takes the pending login by state (once), exchanges the code (with the verifier and, for
+ * confidential clients, the secret), verifies the ID token ({@link IdTokenCheck}), applies the
+ * tailnet's allowed email domains, finds or creates the user (first login: a member signed in with
+ * OIDC), and issues a session. Every outcome is a {@code LoginSucceeded} or {@code LoginFailed}.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+public final class OidcLogin {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_TOKEN_RESPONSE = 1 << 20;
+
+  private final Vertx vertx;
+  private final TailnetDirectory tailnets;
+  private final UserDirectory users;
+  private final UserCommands userCommands;
+  private final PendingLogins pending;
+  private final ProviderMetadata providers;
+  private final IdTokenCheck idTokens;
+  private final SessionTokens sessions;
+  private final LoginEvents events;
+  private final HttpClient http;
+  private final IMap<String, String> clientSecrets;
+
+  /** A finished login. */
+  public record Success(UserRecord user, SessionTokens.Issued session, boolean created) {}
+
+  public OidcLogin(
+      Vertx vertx,
+      TailnetDirectory tailnets,
+      UserDirectory users,
+      UserCommands userCommands,
+      HazelcastInstance hazelcast,
+      HttpClient http,
+      IdTokenCheck idTokens,
+      ProviderMetadata providers,
+      SessionTokens sessions,
+      LoginEvents events) {
+    this.vertx = vertx;
+    this.tailnets = tailnets;
+    this.users = users;
+    this.userCommands = userCommands;
+    this.pending = new PendingLogins(hazelcast);
+    this.providers = providers;
+    this.idTokens = idTokens;
+    this.sessions = sessions;
+    this.events = events;
+    this.http = http;
+    this.clientSecrets = hazelcast.getMap(TailnetSettingsRoutes.CLIENT_SECRETS);
+  }
+
+  /** Starts a login to {@code tailnet}; the result is the URL to send the browser to. */
+  public Future<URI> start(String tailnet, String redirectUri) {
+    return vertx.executeBlocking(
+        () -> {
+          TailnetRecord t = tailnets.resolve(tailnet);
+          OidcConfig oidc = config(t);
+          var endpoints = providers.of(oidc.getIssuerUrl());
+          String state = PendingLogins.random();
+          String nonce = PendingLogins.random();
+          String verifier = PendingLogins.random();
+          pending.put(
+              state, new PendingLogins.Pending(t.getTailnetId(), nonce, verifier, redirectUri));
+          Map<String, String> q = new LinkedHashMap<>();
+          q.put("response_type", "code");
+          q.put("client_id", oidc.getClientId());
+          q.put("redirect_uri", redirectUri);
+          q.put("scope", scopes(oidc));
+          q.put("state", state);
+          q.put("nonce", nonce);
+          q.put("code_challenge", challenge(verifier));
+          q.put("code_challenge_method", "S256");
+          String sep = endpoints.authorization().getQuery() == null ? "?" : "&";
+          return URI.create(endpoints.authorization() + sep + form(q));
+        },
+        false);
+  }
+
+  /** Finishes the login of {@code state} with the provider's {@code code}. */
+  public Future<Success> finish(String code, String state, LoginEvents.Source src) {
+    String[] failedTailnet = {null};
+    String[] claimed = {null};
+    return vertx
+        .executeBlocking(
+            () -> {
+              PendingLogins.Pending p = pending.take(state);
+              if (p == null) {
+                throw ApiException.of(ErrorCode.OIDC_STATE_INVALID);
+              }
+              failedTailnet[0] = p.tailnetId();
+              if (code == null || code.isEmpty() || code.length() > 4096) {
+                throw ApiException.field(ErrorCode.BAD_REQUEST, "code", "Required.");
+              }
+              TailnetRecord t =
+                  tailnets
+                      .byId(p.tailnetId())
+                      .orElseThrow(() -> ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED));
+              OidcConfig oidc = config(t);
+              var endpoints = providers.of(oidc.getIssuerUrl());
+              String idToken = exchange(endpoints.token(), oidc, t.getTailnetId(), code, p);
+              JWTClaimsSet claims =
+                  idTokens.check(
+                      idToken,
+                      oidc.getIssuerUrl(),
+                      oidc.getClientId(),
+                      endpoints.jwks(),
+                      p.nonce());
+              String subject = oidc.getIssuerUrl() + "#" + claims.getSubject();
+              claimed[0] = subject;
+              return new Identity(t, subject, email(claims, oidc), name(claims));
+            },
+            false)
+        .compose(this::signIn)
+        .recover(
+            err -> {
+              ErrorCode codeOf = err instanceof ApiException a ? a.code() : ErrorCode.INTERNAL;
+              // An unknown or replayed state names no tailnet: logged under LoginEvents.NO_TAILNET.
+              return events
+                  .failed(failedTailnet[0], null, claimed[0], LoginMethod.OIDC, codeOf.code(), src)
+                  .transform(x -> Future.failedFuture(err));
+            })
+        .compose(
+            s ->
+                events
+                    .succeeded(s.user(), LoginMethod.OIDC, s.session().sessionId(), src)
+                    .map(v -> s));
+  }
+
+  private record Identity(TailnetRecord tailnet, String subject, String email, String name) {}
+
+  private Future<Success> signIn(Identity id) {
+    String tailnetId = id.tailnet().getTailnetId();
+    return vertx
+        .executeBlocking(() -> users.byEmail(tailnetId, id.email()), false)
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                UserRecord u = existing.get();
+                if (!u.getOidcSubject().isEmpty() && !u.getOidcSubject().equals(id.subject())) {
+                  return Future.failedFuture(ApiException.of(ErrorCode.OIDC_USER_NOT_ALLOWED));
+                }
+                return Future.succeededFuture(new Object[] {u, false});
+              }
+              Actor actor =
+                  Actor.newBuilder()
+                      .setKind(Actor.Kind.USER)
+                      .setId(id.subject())
+                      .setDisplay(id.email() + " (first single sign-on)")
+                      .build();
+              return userCommands
+                  .add(
+                      tailnetId,
+                      id.email(),
+                      id.name(),
+                      UserRole.MEMBER,
+                      LoginMethod.OIDC,
+                      id.subject(),
+                      actor)
+                  .map(u -> new Object[] {u, true});
+            })
+        .compose(
+            pair ->
+                vertx.executeBlocking(
+                    () -> {
+                      UserRecord u = (UserRecord) pair[0];
+                      var session = sessions.issue(u, LoginMethod.OIDC, "s" + UUID.randomUUID());
+                      return new Success(u, session, (Boolean) pair[1]);
+                    },
+                    false));
+  }
+
+  private String exchange(
+      URI tokenEndpoint, OidcConfig oidc, String tailnetId, String code, PendingLogins.Pending p) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("grant_type", "authorization_code");
+    body.put("code", code);
+    body.put("redirect_uri", p.redirectUri());
+    body.put("client_id", oidc.getClientId());
+    body.put("code_verifier", p.verifier());
+    String secret = oidc.getClientSecretRef().isEmpty() ? null : clientSecrets.get(tailnetId);
+    if (secret != null) {
+      body.put("client_secret", secret);
+    }
+    try {
+      HttpResponse<InputStream> r =
+          http.send(
+              HttpRequest.newBuilder(tokenEndpoint)
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Accept", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(form(body)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      byte[] raw;
+      try (InputStream in = r.body()) {
+        raw = in.readNBytes(MAX_TOKEN_RESPONSE + 1);
+      }
+      if (r.statusCode() != 200 || raw.length > MAX_TOKEN_RESPONSE) {
+        throw ApiException.of(
+            ErrorCode.OIDC_TOKEN_INVALID,
+            "The identity provider refused the sign-on code.",
+            new IllegalStateException("token endpoint answered " + r.statusCode()));
+      }
+      JsonNode json = JSON.readTree(raw);
+      String idToken = json.path("id_token").asText("");
+      if (idToken.isEmpty()) {
+        throw ApiException.of(
+            ErrorCode.OIDC_TOKEN_INVALID, null, new IllegalStateException("no id_token"));
+      }
+      return idToken;
+    } catch (IOException e) {
+      throw ApiException.of(ErrorCode.OIDC_PROVIDER_UNAVAILABLE, null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.of(ErrorCode.OIDC_PROVIDER_UNAVAILABLE);
+    }
+  }
+
+  private static String email(JWTClaimsSet claims, OidcConfig oidc) throws ParseException {
+    String email = claims.getStringClaim("email");
+    Object verified = claims.getClaim("email_verified");
+    if (email == null
+        || !email.contains("@")
+        || Boolean.FALSE.equals(verified)
+        || "false".equals(verified)) {
+      throw ApiException.of(
+          ErrorCode.OIDC_USER_NOT_ALLOWED, "The identity provider gave no verified email.");
+    }
+    String e = UserCommands.checkEmail(email, "email");
+    String domain = e.substring(e.lastIndexOf('@') + 1);
+    if (oidc.getAllowedEmailDomainsCount() > 0
+        && !oidc.getAllowedEmailDomainsList().contains(domain)) {
+      throw ApiException.of(ErrorCode.OIDC_USER_NOT_ALLOWED);
+    }
+    return e;
+  }
+
+  private static String name(JWTClaimsSet claims) throws ParseException {
+    String n = claims.getStringClaim("name");
+    return n == null ? "" : n.substring(0, Math.min(200, n.length()));
+  }
+
+  private static OidcConfig config(TailnetRecord t) {
+    if (!t.getSettings().hasOidc()) {
+      throw ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED);
+    }
+    return t.getSettings().getOidc();
+  }
+
+  private static String scopes(OidcConfig oidc) {
+    var all = new java.util.LinkedHashSet<String>();
+    all.add("openid");
+    all.add("email");
+    all.addAll(oidc.getScopesList());
+    return String.join(" ", all);
+  }
+
+  static String challenge(String verifier) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String form(Map<String, String> values) {
+    return values.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+}

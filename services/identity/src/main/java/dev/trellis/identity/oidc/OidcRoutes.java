@@ -1,0 +1,106 @@
+package dev.trellis.identity.oidc;
+
+import dev.trellis.identity.login.LoginEvents;
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.http.JsonBodies;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The browser side of single sign-on: {@code GET /login/oidc/start?tailnet=T} redirects (302) to
+ * the tailnet's provider, {@code GET /login/oidc/callback?code=..&state=..} finishes the login and
+ * answers the session (JSON, and an HttpOnly cookie {@code trellis_session}). The redirect URI is
+ * this server's own {@code /login/oidc/callback} as the browser reached it.
+ *
+ * <p>Thread-safety: handlers run on the event loop; the flow runs on workers.
+ */
+public final class OidcRoutes {
+  /** The path of the callback. */
+  public static final String CALLBACK = "/login/oidc/callback";
+
+  private final OidcLogin login;
+
+  public OidcRoutes(OidcLogin login) {
+    this.login = login;
+  }
+
+  /** Adds the routes to {@code router}. */
+  public void mount(Router router) {
+    router.get("/login/oidc/start").handler(this::start);
+    router.get(CALLBACK).handler(this::callback);
+  }
+
+  private void start(RoutingContext ctx) {
+    String tailnet = ctx.queryParams().get("tailnet");
+    if (tailnet == null || tailnet.isBlank()) {
+      ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "tailnet", "Required."));
+      return;
+    }
+    login
+        .start(tailnet, redirectUri(ctx))
+        .onSuccess(
+            uri ->
+                ctx.response()
+                    .setStatusCode(302)
+                    .putHeader("Location", uri.toString())
+                    .putHeader("Cache-Control", "no-store")
+                    .end())
+        .onFailure(ctx::fail);
+  }
+
+  private void callback(RoutingContext ctx) {
+    String error = ctx.queryParams().get("error");
+    if (error != null) {
+      // The provider refused; the pending login is consumed so the state cannot be reused.
+      login
+          .finish(null, ctx.queryParams().get("state"), LoginEvents.Source.of(ctx))
+          .onComplete(
+              r ->
+                  ctx.fail(
+                      ApiException.of(
+                          ErrorCode.OIDC_TOKEN_INVALID, "The identity provider refused sign-on.")));
+      return;
+    }
+    login
+        .finish(
+            ctx.queryParams().get("code"),
+            ctx.queryParams().get("state"),
+            LoginEvents.Source.of(ctx))
+        .onSuccess(
+            s -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("token", s.session().token());
+              body.put("sessionId", s.session().sessionId());
+              body.put("expiresAt", s.session().expiresAt().toString());
+              body.put("userId", s.user().getUserId());
+              body.put("email", s.user().getEmail());
+              body.put("tailnetId", s.user().getTailnetId());
+              body.put("created", s.created());
+              ctx.response()
+                  .putHeader("Cache-Control", "no-store")
+                  .putHeader(
+                      "Set-Cookie",
+                      "trellis_session="
+                          + s.session().token()
+                          + "; Path=/; HttpOnly; SameSite=Lax"
+                          + ("https".equals(ctx.request().scheme()) ? "; Secure" : ""));
+              JsonBodies.reply(ctx, 200, body);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static String redirectUri(RoutingContext ctx) {
+    HostAndPort authority = ctx.request().authority();
+    String host =
+        authority != null
+            ? authority.host() + (authority.port() > 0 ? ":" + authority.port() : "")
+            : ctx.request().localAddress().hostAddress()
+                + ":"
+                + ctx.request().localAddress().port();
+    return ctx.request().scheme() + "://" + host + CALLBACK;
+  }
+}
