@@ -40,6 +40,17 @@ class ApiDocTest {
       {"/api/v1/tailnets", "post"},
       {"/api/v1/audit", "get"},
       {"/api/v1/admin/replay/verify", "post"},
+      {"/api/v1/tailnets/{tailnet}/settings", "post"},
+      {"/api/v1/users", "get"},
+      {"/api/v1/users", "post"},
+      {"/api/v1/users/{id}/role", "post"},
+      {"/api/v1/users/{id}/remove", "post"},
+      {"/api/v1/tokens", "get"},
+      {"/api/v1/tokens", "post"},
+      {"/api/v1/tokens/{id}/revoke", "post"},
+      {"/api/v1/authkeys", "get"},
+      {"/api/v1/authkeys", "post"},
+      {"/api/v1/authkeys/{id}/revoke", "post"},
     };
     for (String[] r : requests) {
       assertTrue(doc.path("paths").path(r[0]).has(r[1]), r[1] + " " + r[0] + " is not described");

@@ -37,6 +37,8 @@ class UsageTest {
         trellis-admin: unknown command 'tailnet delete'
         usage: trellis-admin tailnet create NAME
         usage: trellis-admin tailnet list
+        usage: trellis-admin tailnet set NAME [--device-approval on|off] [--key-expiry 180d] \
+        [--password-login on|off]
         """,
         run.err());
   }

@@ -2,9 +2,20 @@ package dev.trellis.admin.cli.command;
 
 import dev.trellis.admin.cli.args.ArgParser;
 import dev.trellis.admin.cli.command.audit.Audit;
+import dev.trellis.admin.cli.command.authkeys.AuthKeysCreate;
+import dev.trellis.admin.cli.command.authkeys.AuthKeysList;
+import dev.trellis.admin.cli.command.authkeys.AuthKeysRevoke;
 import dev.trellis.admin.cli.command.replay.ReplayVerify;
 import dev.trellis.admin.cli.command.tailnet.TailnetCreate;
 import dev.trellis.admin.cli.command.tailnet.TailnetList;
+import dev.trellis.admin.cli.command.tailnet.TailnetSet;
+import dev.trellis.admin.cli.command.tokens.TokensCreate;
+import dev.trellis.admin.cli.command.tokens.TokensList;
+import dev.trellis.admin.cli.command.tokens.TokensRevoke;
+import dev.trellis.admin.cli.command.users.UsersInvite;
+import dev.trellis.admin.cli.command.users.UsersList;
+import dev.trellis.admin.cli.command.users.UsersRemove;
+import dev.trellis.admin.cli.command.users.UsersSetRole;
 import dev.trellis.admin.cli.failure.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +45,22 @@ public final class CommandRegistry {
   /** Every command of this version of trellis-admin. */
   public static CommandRegistry standard() {
     return new CommandRegistry(
-        List.of(new TailnetCreate(), new TailnetList(), new Audit(), new ReplayVerify()));
+        List.of(
+            new TailnetCreate(),
+            new TailnetList(),
+            new TailnetSet(),
+            new UsersList(),
+            new UsersInvite(),
+            new UsersSetRole(),
+            new UsersRemove(),
+            new TokensCreate(),
+            new TokensList(),
+            new TokensRevoke(),
+            new AuthKeysCreate(),
+            new AuthKeysList(),
+            new AuthKeysRevoke(),
+            new Audit(),
+            new ReplayVerify()));
   }
 
   /** The registered commands, in help order. */

@@ -1,0 +1,45 @@
+package dev.trellis.admin.cli.command.authkeys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.failure.ResponseException;
+import dev.trellis.admin.cli.http.ResponseFields;
+import dev.trellis.admin.cli.output.Cells;
+import dev.trellis.admin.cli.output.Table;
+
+/**
+ * The table of auth keys: {@code ID KIND TAGS USES EXPIRES REVOKED} (never a key).
+ *
+ * <p>Not thread-safe: build and print it on one thread.
+ */
+final class AuthKeyTable {
+  private final Table table = new Table("ID", "KIND", "TAGS", "USES", "EXPIRES", "REVOKED");
+
+  AuthKeyTable add(JsonNode key) throws ResponseException {
+    JsonNode k = ResponseFields.object(key, "auth key");
+    StringBuilder kind =
+        new StringBuilder(ResponseFields.bool(k, "reusable") ? "reusable" : "one-off");
+    if (ResponseFields.bool(k, "ephemeral")) {
+      kind.append(",ephemeral");
+    }
+    if (ResponseFields.bool(k, "preapproved")) {
+      kind.append(",preapproved");
+    }
+    StringBuilder tags = new StringBuilder();
+    for (JsonNode t : ResponseFields.array(k, "tags")) {
+      tags.append(tags.isEmpty() ? "" : ",").append(t.asText());
+    }
+    long limit = ResponseFields.number(k, "usageLimit");
+    table.row(
+        ResponseFields.text(k, "id"),
+        kind.toString(),
+        tags.isEmpty() ? "-" : tags.toString(),
+        ResponseFields.number(k, "useCount") + "/" + (limit == 0 ? "∞" : Long.toString(limit)),
+        Cells.utcSeconds(ResponseFields.text(k, "expiresAt")),
+        ResponseFields.bool(k, "revoked") ? "yes" : "no");
+    return this;
+  }
+
+  Table table() {
+    return table;
+  }
+}

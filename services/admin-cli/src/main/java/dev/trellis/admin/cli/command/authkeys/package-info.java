@@ -1,0 +1,2 @@
+/** The auth key commands: create, list, revoke. */
+package dev.trellis.admin.cli.command.authkeys;

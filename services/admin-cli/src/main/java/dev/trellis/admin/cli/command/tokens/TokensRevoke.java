@@ -1,0 +1,49 @@
+package dev.trellis.admin.cli.command.tokens;
+
+import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Command;
+import dev.trellis.admin.cli.command.Invocation;
+import dev.trellis.admin.cli.command.Segments;
+import dev.trellis.admin.cli.failure.AdminCliException;
+import dev.trellis.admin.cli.http.AdminClient;
+import java.util.List;
+
+/**
+ * {@code tokens revoke TOKEN_ID}: POST /api/v1/tokens/{id}/revoke.
+ *
+ * <p>Stateless, so safe to share between threads.
+ */
+public final class TokensRevoke implements Command {
+  @Override
+  public List<String> path() {
+    return List.of("tokens", "revoke");
+  }
+
+  @Override
+  public String arguments() {
+    return "TOKEN_ID";
+  }
+
+  @Override
+  public String summary() {
+    return "revoke an API token";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of();
+  }
+
+  @Override
+  public int run(Invocation inv) throws AdminCliException, InterruptedException {
+    String id = Segments.of("TOKEN_ID", inv.args().positionals("TOKEN_ID").getFirst());
+    String answer = inv.client().post("/api/v1/tokens/" + id + "/revoke", "{}");
+    if (inv.json()) {
+      inv.out().println(answer.strip());
+    } else {
+      new TokenTable().add(AdminClient.parse(answer)).table().print(inv.out());
+    }
+    inv.out().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,2 @@
+/** The API token commands: create, list, revoke. */
+package dev.trellis.admin.cli.command.tokens;

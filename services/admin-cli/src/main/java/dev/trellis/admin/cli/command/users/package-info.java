@@ -1,0 +1,2 @@
+/** The users commands: list, invite, set-role, remove. */
+package dev.trellis.admin.cli.command.users;

@@ -1,0 +1,145 @@
+package dev.trellis.admin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** users, tokens, authkeys and tailnet set against a server that checks the requests. */
+class IdentityCommandsTest {
+  private static final String USER =
+      "{\"id\":\"u1\",\"tailnetId\":\"tn1\",\"email\":\"ada@example.com\",\"displayName\":\"\","
+          + "\"role\":\"admin\",\"loginMethod\":\"unspecified\","
+          + "\"createdAt\":\"2026-11-24T10:15:30.5Z\",\"lastLoginAt\":null}";
+  private static final String KEY_INFO =
+      "{\"id\":\"k1\",\"prefix\":\"trellis-auth-k1\",\"tailnetId\":\"tn1\",\"reusable\":true,"
+          + "\"ephemeral\":true,\"preapproved\":false,\"tags\":[\"tag:a\",\"tag:b\"],"
+          + "\"expiresAt\":\"2026-11-25T10:00:00Z\",\"usageLimit\":5,\"useCount\":2,"
+          + "\"revoked\":false,\"creatorUserId\":\"u1\",\"description\":\"\","
+          + "\"createdAt\":\"2026-11-24T10:00:00Z\"}";
+
+  private ContractServer server;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new ContractServer();
+    env = Map.of("TRELLIS_SERVER", server.url(), "TRELLIS_TOKEN", "tok-secret-123");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void usersListInviteSetRoleRemove() {
+    server.answer("/api/v1/users", 200, "{\"users\":[" + USER + "]}");
+    Run list = Run.of(env, "users", "list", "--tailnet", "acme");
+    assertEquals(0, list.code(), list.err());
+    assertEquals("tailnet=acme", server.last().query());
+    assertEquals(
+        """
+        ID  EMAIL            ROLE   LOGIN        CREATED
+        u1  ada@example.com  admin  unspecified  2026-11-24T10:15:30Z
+        """,
+        list.out());
+
+    server.answer("/api/v1/users", 201, USER);
+    Run invite = Run.of(env, "users", "invite", "ada@example.com", "--role", "admin");
+    assertEquals(0, invite.code(), invite.err());
+    assertEquals("{\"email\":\"ada@example.com\",\"role\":\"admin\"}", server.last().body());
+
+    server.answer("/api/v1/users/u1/role", 200, USER);
+    Run role = Run.of(env, "users", "set-role", "u1", "auditor");
+    assertEquals(0, role.code(), role.err());
+    assertEquals("{\"role\":\"auditor\"}", server.last().body());
+
+    server.answer("/api/v1/users/u1/remove", 200, USER);
+    Run remove = Run.of(env, "users", "remove", "u1", "--reason", "left");
+    assertEquals(0, remove.code(), remove.err());
+    assertEquals("{\"reason\":\"left\"}", server.last().body());
+
+    Run traversal = Run.of(env, "users", "remove", "../tokens");
+    assertEquals("/api/v1/users/..%2Ftokens/remove", server.last().path(), traversal.err());
+  }
+
+  @Test
+  void authkeysCreateSendsEveryOptionAndPrintsTheKeyOnce() {
+    server.answer(
+        "/api/v1/authkeys",
+        201,
+        "{\"key\":\"trellis-auth-k1-SECRET\",\"keyInfo\":" + KEY_INFO + "}");
+    Run run =
+        Run.of(
+            env,
+            "authkeys",
+            "create",
+            "--tailnet",
+            "acme",
+            "--reusable",
+            "--ephemeral",
+            "--tags",
+            "tag:a,tag:b",
+            "--expiry",
+            "24h",
+            "--uses",
+            "5");
+    assertEquals(0, run.code(), run.err());
+    assertEquals(
+        "{\"tailnet\":\"acme\",\"reusable\":true,\"ephemeral\":true,\"preapproved\":false,"
+            + "\"tags\":[\"tag:a\",\"tag:b\"],\"expiry\":\"24h\",\"uses\":5}",
+        server.last().body());
+    assertEquals("trellis-auth-k1-SECRET\n", run.out());
+    assertTrue(run.err().contains("shown once"), run.err());
+
+    Run bad = Run.of(env, "authkeys", "create", "--uses", "many");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--uses"), bad.err());
+
+    server.answer("/api/v1/authkeys", 200, "{\"authkeys\":[" + KEY_INFO + "]}");
+    Run list = Run.of(env, "authkeys", "list");
+    assertEquals(0, list.code(), list.err());
+    assertTrue(list.out().contains("reusable,ephemeral") && list.out().contains("2/5"), list.out());
+
+    server.answer("/api/v1/authkeys/k1/revoke", 200, KEY_INFO);
+    assertEquals(0, Run.of(env, "authkeys", "revoke", "k1").code());
+    assertEquals("POST", server.last().method());
+  }
+
+  @Test
+  void tokensCreateListRevoke() {
+    String info =
+        "{\"id\":\"t1\",\"prefix\":\"trellis-api-t1\",\"tailnetId\":\"tn1\",\"role\":\"member\","
+            + "\"ownerUserId\":\"u1\",\"expiresAt\":\"2026-12-24T10:00:00Z\",\"revoked\":false}";
+    server.answer(
+        "/api/v1/tokens", 201, "{\"token\":\"trellis-api-t1-S\",\"tokenInfo\":" + info + "}");
+    Run create = Run.of(env, "tokens", "create", "--role", "member", "--expiry", "30d");
+    assertEquals(0, create.code(), create.err());
+    assertEquals("{\"role\":\"member\",\"expiry\":\"30d\"}", server.last().body());
+    assertEquals("trellis-api-t1-S\n", create.out());
+
+    server.answer("/api/v1/tokens", 200, "{\"tokens\":[" + info + "]}");
+    Run list = Run.of(env, "tokens", "list");
+    assertTrue(list.out().contains("t1  member  u1"), list.out());
+
+    server.answer("/api/v1/tokens/t1/revoke", 200, info);
+    assertEquals(0, Run.of(env, "tokens", "revoke", "t1").code());
+  }
+
+  @Test
+  void tailnetSetSendsOnlyTheGivenSettings() {
+    server.answer("/api/v1/tailnets/acme/settings", 200, "{\"deviceApproval\":true}");
+    Run run = Run.of(env, "tailnet", "set", "acme", "--device-approval", "on");
+    assertEquals(0, run.code(), run.err());
+    assertEquals("{\"deviceApproval\":true}", server.last().body());
+
+    Run nothing = Run.of(env, "tailnet", "set", "acme");
+    assertEquals(2, nothing.code());
+    Run bad = Run.of(env, "tailnet", "set", "acme", "--device-approval", "maybe");
+    assertEquals(2, bad.code());
+  }
+}
