@@ -114,7 +114,10 @@ public final class IdentityService implements TrellisService {
             ctx.vertx(), authenticator, directory, events, identityLog, ctx.hazelcast())
         .mount(ctx.router());
     var users = new UserDirectory(ctx.hazelcast());
-    var userCommands = new UserCommands(ctx.vertx(), events, identityLog, users, ctx.hazelcast());
+    var passwords = new PasswordStore(ctx.hazelcast());
+    var userCommands =
+        new UserCommands(
+            ctx.vertx(), events, identityLog, users, ctx.hazelcast(), passwords::remove);
     new UserRoutes(ctx.vertx(), authenticator, directory, users, userCommands).mount(ctx.router());
     var tokenCommands = new TokenCommands(ctx.vertx(), events, identityLog, clock, ctx.hazelcast());
     new TokenRoutes(ctx.vertx(), authenticator, directory, tokenCommands).mount(ctx.router());
@@ -132,7 +135,6 @@ public final class IdentityService implements TrellisService {
     var sessions = new SessionTokens(signingKeys, clock, SESSION_LIFETIME);
     new JwksRoutes(ctx.vertx(), authenticator, signingKeys).mount(ctx.router());
     var loginEvents = new LoginEvents(events, identityLog);
-    var passwords = new PasswordStore(ctx.hazelcast());
     var passwordLogin =
         new PasswordLogin(
             ctx.vertx(),

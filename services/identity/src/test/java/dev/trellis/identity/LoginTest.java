@@ -88,6 +88,13 @@ class LoginTest {
     assertTrue(audit.contains("trellis.event.v1.PasswordSet"), audit);
     assertFalse(audit.contains(PASSWORD), "no password in the audit");
     assertFalse(audit.contains("argon2"), "no hash in the audit");
+
+    // A removed user cannot sign in, and its password is gone (re-adding the email needs a new
+    // password).
+    assertEquals(200, c.api(0, m[2]).post("/api/v1/users/" + m[1] + "/remove", "").status());
+    assertEquals(401, login(c, 1, m[0], "pat@example.com", PASSWORD).status());
+    c.api(0, m[2]).post("/api/v1/users", Map.of("email", "pat@example.com"));
+    assertEquals(401, login(c, 0, m[0], "pat@example.com", PASSWORD).status());
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -39,18 +40,25 @@ public final class UserCommands {
   private final IdentityLog log;
   private final UserDirectory users;
   private final IMap<String, String> claims;
+  private final Consumer<String> forget;
 
+  /**
+   * @param forget called (on a worker) with the id of each removed user, to drop its private
+   *     credentials (its password hash)
+   */
   public UserCommands(
       Vertx vertx,
       Events events,
       IdentityLog log,
       UserDirectory users,
-      HazelcastInstance hazelcast) {
+      HazelcastInstance hazelcast,
+      Consumer<String> forget) {
     this.vertx = vertx;
     this.events = events;
     this.log = log;
     this.users = users;
     this.claims = hazelcast.getMap(EMAIL_CLAIMS);
+    this.forget = forget;
   }
 
   /** The normalised email in {@code field}; 400 naming the field when it is not an address. */
@@ -182,7 +190,13 @@ public final class UserCommands {
                       .build();
               String key = UserDirectory.emailKey(u.getTailnetId(), u.getEmail());
               return log.appendAndApply(List.of(event))
-                  .compose(v -> vertx.executeBlocking(() -> claims.remove(key, userId)))
+                  .compose(
+                      v ->
+                          vertx.executeBlocking(
+                              () -> {
+                                forget.accept(userId);
+                                return claims.remove(key, userId);
+                              }))
                   .map(x -> u);
             });
   }

@@ -8,7 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** The auth key text parser never throws and never lets a secret into an audit prefix. */
-class AuthKeyTextProperties {
+class AuthKeyTextTest {
 
   @Property(tries = 500)
   void randomTextNeverThrowsAndRarelyParses(@ForAll String text) {
