@@ -1,7 +1,6 @@
 package dev.trellis.identity.authkey;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import dev.trellis.identity.journal.IdentityLog;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.Actor;
@@ -21,16 +20,16 @@ import java.util.Optional;
  * Decides whether a registration may use an auth key, for the coordinator (another service, which
  * calls {@code POST /api/v1/internal/authkeys/use}; see {@link AuthKeyRoutes}).
  *
- * <p><b>Why an HTTP endpoint deciding through an entry processor.</b> The one-use invariant must
- * hold across any number of identity instances. Checks of the record (exists, hash, tailnet, not
- * revoked, not expired) read the projection; the use itself is taken by {@link UseCount}, a
- * Hazelcast entry processor on the key's entry in a decisions map, which Hazelcast runs on the
- * owning partition one at a time per key: two concurrent uses of a one-off key through two
- * instances get counts 1 and -1, never 1 and 1. Keeping the processor inside identity (rather than
- * a class every service runs on the map) keeps the auth-key records and their rules private to
- * identity; the coordinator only needs HTTP and a service credential. A revocation that lands
- * between the record check and the processor lets that one in-flight use through, as with any
- * check-then-act across a network.
+ * <p><b>Why an HTTP endpoint deciding with a compare-and-set in Hazelcast.</b> The one-use
+ * invariant must hold across any number of identity instances. Checks of the record (exists, hash,
+ * tailnet, not revoked, not expired) read the projection; the use itself is taken by {@link
+ * UseCount}, a compare-and-set on the key's entry in a decisions map, which Hazelcast applies
+ * atomically on the owning partition: two concurrent uses of a one-off key through two instances
+ * get counts 1 and -1, never 1 and 1. Deciding inside identity behind HTTP (rather than a class
+ * every service runs on the map) keeps the auth-key records and their rules private to identity;
+ * the coordinator only needs HTTP and a service credential. A revocation that lands between the
+ * record check and the processor lets that one in-flight use through, as with any check-then-act
+ * across a network.
  *
  * <p>Refusals answer a specific code (AUTH_KEY_INVALID, _EXPIRED, _REVOKED, _USED, _EXHAUSTED) and
  * append {@code AuthKeyRefused}. A key of another tailnet than the one asked for is refused exactly
@@ -48,7 +47,7 @@ public final class AuthKeyUse {
   private final IdentityLog log;
   private final Clock clock;
   private final AuthKeyDirectory keys;
-  private final IMap<String, Long> uses;
+  private final UseCount uses;
 
   /** A use request from the coordinator. */
   public record Request(
@@ -69,7 +68,7 @@ public final class AuthKeyUse {
     this.log = log;
     this.clock = clock;
     this.keys = keys;
-    this.uses = hazelcast.getMap(UseCount.MAP);
+    this.uses = new UseCount(hazelcast.<String, Long>getMap(UseCount.MAP));
   }
 
   /** Uses the key of {@code r} for {@code actor} (the calling service). */
@@ -129,7 +128,7 @@ public final class AuthKeyUse {
       return new Decision(k, ErrorCode.AUTH_KEY_EXPIRED, k.getTailnetId(), 0);
     }
     long limit = k.getReusable() ? k.getUsageLimit() : 1;
-    long count = uses.executeOnKey(k.getKeyId(), new UseCount(k.getUseCount(), limit));
+    long count = uses.take(k.getKeyId(), k.getUseCount(), limit);
     if (count < 0) {
       ErrorCode code = k.getReusable() ? ErrorCode.AUTH_KEY_EXHAUSTED : ErrorCode.AUTH_KEY_USED;
       return new Decision(k, code, k.getTailnetId(), 0);

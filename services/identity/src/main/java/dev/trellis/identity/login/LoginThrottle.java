@@ -1,19 +1,18 @@
 package dev.trellis.identity.login;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Counts failed logins per account and per source IP in a Hazelcast map, so the limits hold across
  * every identity instance: each key has a fixed window ({@link #WINDOW}) and a failure count,
- * incremented atomically by an entry processor. A key at its limit is refused until its window
- * ends; a successful login clears the account's count (not the IP's).
+ * stored as the string {@code <window start ms>:<count>} and incremented with a compare-and-set
+ * loop on built-in map operations (no identity class has to exist on other services' members of a
+ * shared cluster). A key at its limit is refused until its window ends; a successful login clears
+ * the account's count (not the IP's). Entries expire with their window.
  *
  * <p>Thread-safety: thread-safe; methods block on Hazelcast (call from workers).
  */
@@ -24,28 +23,10 @@ public final class LoginThrottle {
   /** Length of a counting window. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
 
-  private final IMap<String, Window> failures;
+  private final IMap<String, String> failures;
   private final Clock clock;
   private final int perAccount;
   private final int perIp;
-
-  /** A window's start (epoch ms) and failures so far. */
-  record Window(long startMillis, int count) implements Serializable {}
-
-  /** Adds one failure, starting a new window when the old one ended. */
-  record AddFailure(long nowMillis, long windowMillis)
-      implements EntryProcessor<String, Window, Integer> {
-    @Override
-    public Integer process(Map.Entry<String, Window> entry) {
-      Window w = entry.getValue();
-      Window next =
-          w == null || nowMillis - w.startMillis() >= windowMillis
-              ? new Window(nowMillis, 1)
-              : new Window(w.startMillis(), w.count() + 1);
-      entry.setValue(next);
-      return next.count();
-    }
-  }
 
   public LoginThrottle(HazelcastInstance hazelcast, Clock clock, int perAccount, int perIp) {
     this.failures = hazelcast.getMap(MAP);
@@ -71,12 +52,8 @@ public final class LoginThrottle {
 
   /** Records a failed attempt against both keys. */
   public void failed(String accountKey, String ipKey) {
-    long now = clock.millis();
-    AddFailure add = new AddFailure(now, WINDOW.toMillis());
-    failures.executeOnKey(accountKey, add);
-    failures.executeOnKey(ipKey, add);
-    failures.setTtl(accountKey, WINDOW.toSeconds(), TimeUnit.SECONDS);
-    failures.setTtl(ipKey, WINDOW.toSeconds(), TimeUnit.SECONDS);
+    add(accountKey);
+    add(ipKey);
   }
 
   /** Clears the account's failures after a successful login. */
@@ -84,8 +61,40 @@ public final class LoginThrottle {
     failures.delete(accountKey);
   }
 
+  private void add(String key) {
+    long now = clock.millis();
+    while (true) {
+      String current = failures.get(key);
+      long[] w = parse(current);
+      String next =
+          w == null || now - w[0] >= WINDOW.toMillis() ? now + ":1" : w[0] + ":" + (w[1] + 1);
+      boolean done =
+          current == null
+              ? failures.putIfAbsent(key, next, WINDOW.toSeconds(), TimeUnit.SECONDS) == null
+              : failures.replace(key, current, next);
+      if (done) {
+        return;
+      }
+    }
+  }
+
   private boolean atLimit(String key, int limit) {
-    Window w = failures.get(key);
-    return w != null && clock.millis() - w.startMillis() < WINDOW.toMillis() && w.count() >= limit;
+    long[] w = parse(failures.get(key));
+    return w != null && clock.millis() - w[0] < WINDOW.toMillis() && w[1] >= limit;
+  }
+
+  /** {@code [start, count]} of a stored window, or null for none or garbage. */
+  private static long[] parse(String value) {
+    if (value == null) {
+      return null;
+    }
+    int colon = value.indexOf(':');
+    try {
+      return new long[] {
+        Long.parseLong(value.substring(0, colon)), Long.parseLong(value.substring(colon + 1))
+      };
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }
