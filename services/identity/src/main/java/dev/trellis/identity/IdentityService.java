@@ -46,10 +46,15 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The identity service: tailnets, users, API tokens and the audit query. It projects the identity
- * topic into Hazelcast (read by every service to authorize requests), serves the tailnet and audit
- * endpoints, and on a deployment's first start creates the default tailnet and its first
- * administrator.
+ * The identity service: tailnets and their settings, users with roles, API tokens, auth keys (with
+ * the coordinator's internal use endpoint), built-in password login, OIDC single sign-on, the
+ * token-signing keys and their JWKS, and the audit query. It projects the identity topic into
+ * Hazelcast (read by every service to authorize requests), serves those endpoints, and on a
+ * deployment's first start creates the signing key, the default tailnet and its first
+ * administrator. Secrets that must not be on the log (private signing keys, password hashes, OIDC
+ * client secrets, pending sign-ons) live in {@code identity-private.*} Hazelcast maps; atomic
+ * decisions (email, name claims, auth-key uses, login-failure counts) in {@code identity-claims.*}
+ * and {@code identity-decisions.*} maps.
  *
  * <p>Thread-safety: started once by the service host; its parts are thread-safe.
  */
