@@ -104,7 +104,7 @@ class AuthKeysTest {
   }
 
   @Test
-  void wrongExpiredRevokedAndForeignKeysAreRefusedAndAudited(IdentityCluster c) {
+  void wrongExpiredRevokedAndForeignKeysAreRefusedAndAudited(IdentityCluster c) throws Exception {
     String a = Tailnets.create(c, "keys-a");
     String b = Tailnets.create(c, "keys-b");
     String adminA = Tailnets.token(c, a, "admin");
@@ -147,6 +147,19 @@ class AuthKeysTest {
     assertTrue(audit.contains("AUTH_KEY_EXPIRED"), audit);
     assertTrue(audit.contains("AUTH_KEY_REVOKED"), audit);
     assertFalse(audit.contains(key.substring(30)), "no key secret in the audit");
+    // Each line names its actor: A's admin token created and revoked, the service credential used.
+    String adminAId = dev.trellis.runtime.access.ApiTokenText.tokenId(adminA).orElseThrow();
+    String serviceId = dev.trellis.runtime.access.ApiTokenText.tokenId(c.adminToken).orElseThrow();
+    for (String line : audit.split("\n")) {
+      var json = Api.JSON.readTree(line);
+      String type = json.path("type").asText();
+      String actor = json.path("actor").path("id").asText();
+      if (type.endsWith("AuthKeyCreated") || type.endsWith("AuthKeyRevoked")) {
+        assertEquals(adminAId, actor, line);
+      } else if (type.endsWith("AuthKeyUsed") || type.endsWith("AuthKeyRefused")) {
+        assertEquals(serviceId, actor, line);
+      }
+    }
     String auditB = c.api(0, adminB).get("/api/v1/audit?tailnet=" + b).body();
     assertTrue(auditB.contains("AUTH_KEY_INVALID"), auditB);
     assertFalse(auditB.contains(key.substring(13, 29)), "A's key id must not show in B's audit");

@@ -85,6 +85,14 @@ class LoginTest {
 
     String audit = c.api(0, m[2]).get("/api/v1/audit?tailnet=" + m[0]).body();
     assertTrue(audit.contains("trellis.event.v1.LoginSucceeded"), audit);
+    assertTrue(
+        audit
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("LoginSucceeded")
+                        && l.contains("\"kind\":\"USER\",\"id\":\"" + m[1] + "\"")),
+        audit);
     assertTrue(audit.contains("trellis.event.v1.PasswordSet"), audit);
     assertFalse(audit.contains(PASSWORD), "no password in the audit");
     assertFalse(audit.contains("argon2"), "no hash in the audit");
