@@ -7,6 +7,7 @@ import dev.trellis.agent.wireguard.CookieChecker;
 import dev.trellis.agent.wireguard.Initiation;
 import dev.trellis.agent.wireguard.Keypair;
 import dev.trellis.agent.wireguard.LocalIdentity;
+import dev.trellis.agent.wireguard.Response;
 import dev.trellis.agent.wireguard.Spec;
 import dev.trellis.agent.wireguard.Transport;
 import dev.trellis.proto.key.NodePublicKey;
@@ -87,6 +88,11 @@ final class Core {
     byte[] wire;
     long now = clock.nanoTime();
     synchronized (p.timers) {
+      if (retry && p.handshakeAttempts == 0) {
+        // the handshake completed after the timer decided to retransmit: a new initiation now
+        // would make the peer replace the session we just started using
+        return;
+      }
       if (!retry) {
         p.handshakeAttempts = 0;
       }
@@ -102,6 +108,8 @@ final class Core {
       p.hasHandshakeIndex = true;
       Initiation init = p.handshake.createInitiation(p.handshakeIndex, clock.now());
       if (init == null) {
+        indices.remove(p.handshakeIndex);
+        p.hasHandshakeIndex = false;
         return;
       }
       wire = init.encode();
@@ -223,15 +231,55 @@ final class Core {
 
   // ---- sessions ----
 
-  void installInitiatorSession(Peer p, Keypair kp) {
+  /**
+   * Completes our pending initiation with the peer's response; the handshake index then belongs to
+   * the new session. Runs under the timer lock, as {@link #sendInitiation} does, so a concurrent
+   * new initiation cannot free or replace the index between the two steps. Returns {@code null} if
+   * the response does not complete our pending initiation.
+   */
+  Keypair consumeResponse(Peer p, Response msg, long now) {
     synchronized (p.timers) {
-      p.hasHandshakeIndex = false;
+      Keypair kp = p.handshake.consume(msg, now);
+      if (kp != null && p.hasHandshakeIndex && p.handshakeIndex == kp.localIndex()) {
+        p.hasHandshakeIndex = false;
+      }
+      return kp;
     }
+  }
+
+  /**
+   * Installs a session we initiated, normally as current; a responder session still awaiting
+   * confirmation (next) then becomes previous, so packets the peer sends on it are still accepted,
+   * and the old current is destroyed (as wireguard-go).
+   *
+   * <p>If a peer initiation crossed this one (its responder session was derived while this one was
+   * pending), both sides may now hold two session pairs that match crosswise, and must settle on
+   * the same one: if each kept sending on its own initiator session, each pair's receiving end
+   * would sit in a previous slot and die at the next responder handshake. The initiation of the
+   * side that {@link dev.trellis.agent.wireguard.Handshake#initiationPrevails() prevails} wins.
+   * That side installs as usual. On the other side, if the crossed responder session is already
+   * confirmed (the peer sends on it) our session is destroyed; if it is still next, ours becomes
+   * current but the responder session stays next, so the peer's first packet on its own session
+   * confirms it and we switch over. A peer that never completes its crossed initiation (e.g.
+   * wireguard-go, which drops its pending initiation when it answers ours) then simply keeps using
+   * our session. Returns whether {@code kp} was installed.
+   */
+  boolean installInitiatorSession(Peer p, Keypair kp) {
     synchronized (p) {
+      Keypair crossed = p.crossing;
+      p.crossing = null;
+      boolean giveWay =
+          crossed != null
+              && p.crossingIndex == kp.localIndex()
+              && !p.handshake.initiationPrevails();
+      if (giveWay && crossed == p.current) {
+        destroy(kp);
+        return false;
+      }
       Keypair prev = p.previous;
       Keypair cur = p.current;
       Keypair nxt = p.next;
-      if (nxt != null) {
+      if (nxt != null && !(giveWay && nxt == crossed)) {
         p.next = null;
         p.previous = nxt;
         destroy(cur);
@@ -241,13 +289,26 @@ final class Core {
       destroy(prev);
       p.current = kp;
     }
+    return true;
   }
 
+  /**
+   * Installs a session the peer initiated as next, to be confirmed by the peer's first packet on
+   * it. Our own pending initiation, if any, is untouched; the session remembers that it crossed it.
+   */
   void installResponderSession(Peer p, Keypair kp) {
+    boolean crossed;
+    int pending;
+    synchronized (p.timers) {
+      crossed = p.hasHandshakeIndex;
+      pending = p.handshakeIndex;
+    }
     synchronized (p) {
       Keypair nxt = p.next;
       Keypair prev = p.previous;
       p.next = kp;
+      p.crossing = crossed ? kp : null;
+      p.crossingIndex = pending;
       destroy(nxt);
       p.previous = null;
       destroy(prev);
@@ -288,6 +349,7 @@ final class Core {
       p.current = null;
       p.previous = null;
       p.next = null;
+      p.crossing = null;
       p.staged.clear();
     }
     synchronized (p.timers) {
@@ -295,8 +357,8 @@ final class Core {
         indices.remove(p.handshakeIndex);
         p.hasHandshakeIndex = false;
       }
+      p.handshake.clear();
     }
-    p.handshake.clear();
   }
 
   // ---- timer events ----

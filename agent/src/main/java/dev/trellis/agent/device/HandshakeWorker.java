@@ -130,13 +130,17 @@ final class HandshakeWorker {
 
   private void response(Response msg, Endpoint from, long now, DirectSender ds) {
     Peer p = msg == null ? null : core.indices.get(msg.receiver());
-    Keypair kp = p == null ? null : p.handshake.consume(msg, now);
+    Keypair kp = p == null ? null : core.consumeResponse(p, msg, now);
     if (kp == null) {
       core.drops.drop(DropReason.BAD_HANDSHAKE);
       return;
     }
     p.endpoint = from;
-    core.installInitiatorSession(p, kp);
+    if (!core.installInitiatorSession(p, kp)) {
+      // crossed by the peer's prevailing initiation, whose session is already in use
+      core.authenticatedReceived(p, now);
+      return;
+    }
     core.sessionDerived(p, now);
     core.handshakeComplete(p);
     core.authenticatedReceived(p, now);

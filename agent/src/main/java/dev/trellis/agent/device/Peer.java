@@ -36,6 +36,10 @@ final class Peer {
 
   // guarded by this
   final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+  // the responder session derived from a peer initiation that crossed our pending one, and the
+  // pending one's index
+  Keypair crossing;
+  int crossingIndex;
 
   final Object timers = new Object();
   // all guarded by timers

@@ -80,6 +80,64 @@ class HandshakeTest {
     assertEquals(Handshake.Result.OK, hb.consume(Handshake.open(lb, soon), 7_000_000_000L));
   }
 
+  private static void assertTalk(Keypair from, Keypair to) {
+    ChaChaPoly aead = new JdkChaChaPoly();
+    byte[] msg = new byte[] {9, 8, 7, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    int n = aead.seal(from.sendKey(), 0, msg, 0, 4, null);
+    assertEquals(4, aead.open(to.receiveKey(), 0, msg, 0, n, null));
+  }
+
+  @Test
+  void crossingInitiationsBothComplete() {
+    Handshake ha = new Handshake(la, new RemoteIdentity(la, b.publicKey(), null));
+    Handshake hb = new Handshake(lb, new RemoteIdentity(lb, a.publicKey(), null));
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    Initiation fromA = ha.createInitiation(1, t);
+    Initiation fromB = hb.createInitiation(2, t);
+    // each answers the other's initiation while its own is pending
+    assertEquals(Handshake.Result.OK, ha.consume(Handshake.open(la, fromB), 0));
+    Keypair[] ar = new Keypair[1];
+    Response respA = ha.createResponse(3, 0, ar);
+    assertEquals(Handshake.Result.OK, hb.consume(Handshake.open(lb, fromA), 0));
+    Keypair[] br = new Keypair[1];
+    Response respB = hb.createResponse(4, 0, br);
+    assertTrue(ha.initiationPending() && hb.initiationPending(), "own initiations survive");
+    assertFalse(ha.initiationConsumed() || hb.initiationConsumed());
+    // and each response still completes the other's initiation
+    Keypair ai = ha.consume(respB, 0);
+    Keypair bi = hb.consume(respA, 0);
+    assertNotNull(ai);
+    assertNotNull(bi);
+    assertFalse(ha.initiationPending() || hb.initiationPending());
+    assertEquals(1, ai.localIndex());
+    assertEquals(4, ai.remoteIndex());
+    assertEquals(2, bi.localIndex());
+    assertEquals(3, bi.remoteIndex());
+    assertTrue(ai.initiator() && bi.initiator() && !ar[0].initiator() && !br[0].initiator());
+    assertTalk(ai, br[0]);
+    assertTalk(br[0], ai);
+    assertTalk(bi, ar[0]);
+    assertTalk(ar[0], bi);
+    assertNull(ha.consume(respB, 0), "a response completes an initiation once");
+    assertTrue(ha.initiationPrevails() != hb.initiationPrevails(), "both sides agree who prevails");
+  }
+
+  @Test
+  void answeringAnInitiationNeedsOneConsumedAndAnswersItOnce() {
+    Handshake ha = new Handshake(la, new RemoteIdentity(la, b.publicKey(), null));
+    Handshake hb = new Handshake(lb, new RemoteIdentity(lb, a.publicKey(), null));
+    assertNull(hb.createResponse(1, 0, new Keypair[1]));
+    hb.createInitiation(7, Instant.now());
+    assertNull(hb.createResponse(1, 0, new Keypair[1]), "our own initiation is not answered");
+    assertEquals(
+        Handshake.Result.OK,
+        hb.consume(Handshake.open(lb, ha.createInitiation(5, Instant.now())), 0));
+    assertNotNull(hb.createResponse(1, 0, new Keypair[1]));
+    assertNull(hb.createResponse(2, 0, new Keypair[1]));
+    hb.clear();
+    assertFalse(hb.initiationPending());
+  }
+
   @Test
   void initiationForSomeoneElseDoesNotOpen() {
     LocalIdentity other = new LocalIdentity(NodePrivateKey.generate());
