@@ -39,7 +39,8 @@ class LayeringTest {
             "dev.trellis.server",
             "dev.trellis.admin.cli")) {
       if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(pkg))) {
-        throw new AssertionError("no classes imported from " + pkg + ": the rules would be vacuous");
+        throw new AssertionError(
+            "no classes imported from " + pkg + ": the rules would be vacuous");
       }
     }
   }
@@ -67,7 +68,8 @@ class LayeringTest {
 
   @Test
   void servicesNeverImportTheServerOrTheAgent() {
-    String[] services = SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
+    String[] services =
+        SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
     noClasses()
         .that()
         .resideInAnyPackage(services)
@@ -79,7 +81,8 @@ class LayeringTest {
 
   @Test
   void runtimeNeverImportsAService() {
-    String[] services = SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
+    String[] services =
+        SERVICES.stream().map(s -> "dev.trellis." + s + "..").toArray(String[]::new);
     noClasses()
         .that()
         .resideInAPackage("dev.trellis.runtime..")
@@ -95,7 +98,10 @@ class LayeringTest {
         java.util.stream.Stream.concat(
                 SERVICES.stream().map(s -> "dev.trellis." + s + ".."),
                 java.util.stream.Stream.of(
-                    "dev.trellis.runtime..", "dev.trellis.server..", "io.vertx..", "com.hazelcast.."))
+                    "dev.trellis.runtime..",
+                    "dev.trellis.server..",
+                    "io.vertx..",
+                    "com.hazelcast.."))
             .toArray(String[]::new);
     noClasses()
         .that()
@@ -115,7 +121,11 @@ class LayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.vertx..", "io.netty..", "com.hazelcast..", "org.apache.kafka..", "dev.trellis.runtime..")
+            "io.vertx..",
+            "io.netty..",
+            "com.hazelcast..",
+            "org.apache.kafka..",
+            "dev.trellis.runtime..")
         .check(classes);
   }
 
@@ -131,7 +141,8 @@ class LayeringTest {
             "dev.trellis.agent.crypto..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("com.fasterxml.jackson..", "java.net.http..", "com.google.protobuf.util..")
+        .resideInAnyPackage(
+            "com.fasterxml.jackson..", "java.net.http..", "com.google.protobuf.util..")
         .check(classes);
   }
 }
