@@ -108,30 +108,28 @@ public final class AuthKeyRoutes {
 
   private void list(RoutingContext ctx) {
     String tailnet = ctx.queryParams().get("tailnet");
-    authenticator
-        .authenticate(ctx)
-        .compose(
-            p ->
-                vertx.executeBlocking(
-                    () ->
+    authenticator.respond(
+        ctx,
+        200,
+        p ->
+            vertx.executeBlocking(
+                () ->
+                    Map.of(
+                        "authkeys",
                         keys.list(tailnets.scope(p, tailnet, false)).stream()
                             .map(AuthKeyView::of)
-                            .toList()))
-        .onSuccess(list -> JsonBodies.reply(ctx, 200, Map.of("authkeys", list)))
-        .onFailure(ctx::fail);
+                            .toList())));
   }
 
   private void revoke(RoutingContext ctx) {
-    authenticator
-        .authenticate(ctx)
-        .compose(
-            p -> {
-              boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
-              String reason = hasBody ? JsonBodies.read(ctx, RevokeRequest.class).reason() : "";
-              return commands.revoke(p, ctx.pathParam("id"), reason);
-            })
-        .onSuccess(k -> JsonBodies.reply(ctx, 200, AuthKeyView.of(k)))
-        .onFailure(ctx::fail);
+    authenticator.respond(
+        ctx,
+        200,
+        p -> {
+          boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+          String reason = hasBody ? JsonBodies.read(ctx, RevokeRequest.class).reason() : "";
+          return commands.revoke(p, ctx.pathParam("id"), reason).map(AuthKeyView::of);
+        });
   }
 
   private void use(RoutingContext ctx) {

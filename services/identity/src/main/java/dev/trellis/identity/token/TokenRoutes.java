@@ -74,29 +74,27 @@ public final class TokenRoutes {
 
   private void list(RoutingContext ctx) {
     String tailnet = ctx.queryParams().get("tailnet");
-    authenticator
-        .authenticate(ctx)
-        .compose(
-            p ->
-                vertx.executeBlocking(
-                    () ->
+    authenticator.respond(
+        ctx,
+        200,
+        p ->
+            vertx.executeBlocking(
+                () ->
+                    Map.of(
+                        "tokens",
                         commands.list(tailnets.scope(p, tailnet, false)).stream()
                             .map(TokenView::of)
-                            .toList()))
-        .onSuccess(list -> JsonBodies.reply(ctx, 200, Map.of("tokens", list)))
-        .onFailure(ctx::fail);
+                            .toList())));
   }
 
   private void revoke(RoutingContext ctx) {
-    authenticator
-        .authenticate(ctx)
-        .compose(
-            p -> {
-              boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
-              String reason = hasBody ? JsonBodies.read(ctx, RevokeRequest.class).reason() : "";
-              return commands.revoke(p, ctx.pathParam("id"), reason);
-            })
-        .onSuccess(t -> JsonBodies.reply(ctx, 200, TokenView.of(t)))
-        .onFailure(ctx::fail);
+    authenticator.respond(
+        ctx,
+        200,
+        p -> {
+          boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+          String reason = hasBody ? JsonBodies.read(ctx, RevokeRequest.class).reason() : "";
+          return commands.revoke(p, ctx.pathParam("id"), reason).map(TokenView::of);
+        });
   }
 }

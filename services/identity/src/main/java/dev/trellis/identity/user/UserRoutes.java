@@ -55,17 +55,17 @@ public final class UserRoutes {
 
   private void list(RoutingContext ctx) {
     String tailnet = ctx.queryParams().get("tailnet");
-    authenticator
-        .authenticate(ctx)
-        .compose(
-            p ->
-                vertx.executeBlocking(
-                    () ->
+    authenticator.respond(
+        ctx,
+        200,
+        p ->
+            vertx.executeBlocking(
+                () ->
+                    Map.of(
+                        "users",
                         users.list(tailnets.scope(p, tailnet, false)).stream()
                             .map(UserView::of)
-                            .toList()))
-        .onSuccess(list -> JsonBodies.reply(ctx, 200, Map.of("users", list)))
-        .onFailure(ctx::fail);
+                            .toList())));
   }
 
   private void invite(RoutingContext ctx) {

@@ -44,6 +44,19 @@ public final class ApiTokenAuthenticator {
     return authenticate(token.value());
   }
 
+  /**
+   * The shape of every authorized endpoint: authenticates the request, runs {@code action} for the
+   * caller, and replies with {@code status} and the result as JSON, or fails the request with the
+   * error (which the router renders from the error registry).
+   */
+  public <T> void respond(
+      RoutingContext ctx, int status, java.util.function.Function<Principal, Future<T>> action) {
+    authenticate(ctx)
+        .compose(action::apply)
+        .onSuccess(result -> dev.trellis.runtime.http.JsonBodies.reply(ctx, status, result))
+        .onFailure(ctx::fail);
+  }
+
   /** Authenticates a token text. */
   public Future<Principal> authenticate(String text) {
     var id = ApiTokenText.tokenId(text);
