@@ -107,7 +107,8 @@ public final class IdentityService implements TrellisService {
     runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
     Supplier<Future<Void>> caughtUp = () -> runner.awaitCaughtUp();
     Events events = new Events(clock);
-    var authenticator = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock);
+    var authenticator =
+        new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
     var directory = new TailnetDirectory(ctx.hazelcast());
     var commands =
         new TailnetCommands(

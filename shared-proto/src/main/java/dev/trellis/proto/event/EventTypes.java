@@ -13,11 +13,13 @@ import dev.trellis.proto.event.v1.AuthKeyCreated;
 import dev.trellis.proto.event.v1.AuthKeyRefused;
 import dev.trellis.proto.event.v1.AuthKeyRevoked;
 import dev.trellis.proto.event.v1.AuthKeyUsed;
+import dev.trellis.proto.event.v1.DeviceLoginCompleted;
 import dev.trellis.proto.event.v1.DiscoKeyChanged;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.LoginFailed;
 import dev.trellis.proto.event.v1.LoginSucceeded;
 import dev.trellis.proto.event.v1.NodeApproved;
+import dev.trellis.proto.event.v1.NodeAuthorized;
 import dev.trellis.proto.event.v1.NodeEndpointsReported;
 import dev.trellis.proto.event.v1.NodeHomeRelayChanged;
 import dev.trellis.proto.event.v1.NodeHostInfoUpdated;
@@ -85,7 +87,8 @@ public final class EventTypes {
         ApiTokenRevoked.getDefaultInstance(),
         ApiTokenRefused.getDefaultInstance(),
         SigningKeyRotated.getDefaultInstance(),
-        NodeApproved.getDefaultInstance());
+        NodeApproved.getDefaultInstance(),
+        DeviceLoginCompleted.getDefaultInstance());
     register(
         Topics.KEYS,
         NodeRegistered.getDefaultInstance(),
@@ -96,7 +99,8 @@ public final class EventTypes {
         NodeRenamed.getDefaultInstance(),
         NodeTagsChanged.getDefaultInstance(),
         NodeRemoved.getDefaultInstance(),
-        DiscoKeyChanged.getDefaultInstance());
+        DiscoKeyChanged.getDefaultInstance(),
+        NodeAuthorized.getDefaultInstance());
     register(
         Topics.IPAM, AddressAllocated.getDefaultInstance(), AddressReleased.getDefaultInstance());
     register(

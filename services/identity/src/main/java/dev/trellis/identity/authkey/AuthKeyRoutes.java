@@ -137,7 +137,7 @@ public final class AuthKeyRoutes {
         .authenticate(ctx)
         .compose(
             p -> {
-              p.requireDeploymentAdmin();
+              p.requireInternal();
               UseRequest req = JsonBodies.read(ctx, UseRequest.class);
               if (req.key() == null) {
                 throw ApiException.field(ErrorCode.BAD_REQUEST, "key", "An auth key is required.");

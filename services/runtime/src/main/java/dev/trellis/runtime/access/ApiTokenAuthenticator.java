@@ -26,11 +26,20 @@ public final class ApiTokenAuthenticator {
   private final Vertx vertx;
   private final IMap<String, byte[]> tokens;
   private final Clock clock;
+  private final ServiceCredentials services;
 
+  /** Accepts API tokens only. */
   public ApiTokenAuthenticator(Vertx vertx, HazelcastInstance hazelcast, Clock clock) {
+    this(vertx, hazelcast, clock, null);
+  }
+
+  /** Accepts API tokens and, when {@code services} is not null, service credentials. */
+  public ApiTokenAuthenticator(
+      Vertx vertx, HazelcastInstance hazelcast, Clock clock, ServiceCredentials services) {
     this.vertx = vertx;
     this.tokens = hazelcast.getMap(StateMaps.API_TOKENS);
     this.clock = clock;
+    this.services = services;
   }
 
   /** Authenticates the request's bearer token. */
@@ -59,6 +68,13 @@ public final class ApiTokenAuthenticator {
 
   /** Authenticates a token text. */
   public Future<Principal> authenticate(String text) {
+    if (services != null && ServiceCredentials.looksLikeJwt(text)) {
+      try {
+        return Future.succeededFuture(Principal.service(services.verify(text)));
+      } catch (ApiException e) {
+        return Future.failedFuture(e);
+      }
+    }
     var id = ApiTokenText.tokenId(text);
     if (id.isEmpty()) {
       return Future.failedFuture(

@@ -28,8 +28,27 @@ public record Principal(
     Objects.requireNonNull(role, "role");
   }
 
+  private static final String SERVICE_PREFIX = "service:";
+
+  /** A Trellis service calling an internal endpoint with a {@link ServiceCredentials} JWT. */
+  public static Principal service(String name) {
+    return new Principal(SERVICE_PREFIX + name, "", UserRole.USER_ROLE_UNSPECIFIED, "", false);
+  }
+
+  /** Whether the caller is a Trellis service (not an administrator's token). */
+  public boolean isService() {
+    return tokenId.startsWith(SERVICE_PREFIX);
+  }
+
   /** The actor to record on events this caller causes. */
   public Actor actor() {
+    if (isService()) {
+      return Actor.newBuilder()
+          .setKind(Actor.Kind.SYSTEM)
+          .setId(tokenId)
+          .setDisplay(tokenId)
+          .build();
+    }
     return Actor.newBuilder()
         .setKind(Actor.Kind.API_TOKEN)
         .setId(tokenId)
@@ -63,6 +82,16 @@ public record Principal(
     requireRead(tailnet);
     if (!canAdminister(tailnet)) {
       throw ApiException.of(ErrorCode.FORBIDDEN, "This needs the owner or admin role.");
+    }
+  }
+
+  /**
+   * Fails unless the caller is a Trellis service or a deployment administrator: the check of every
+   * internal endpoint ({@code /api/v1/internal/...}).
+   */
+  public void requireInternal() {
+    if (!isService() && !deploymentAdmin) {
+      throw ApiException.of(ErrorCode.FORBIDDEN, "This endpoint is for Trellis services only.");
     }
   }
 

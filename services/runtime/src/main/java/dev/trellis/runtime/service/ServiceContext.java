@@ -1,10 +1,13 @@
 package dev.trellis.runtime.service;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.http.Readiness;
 import dev.trellis.runtime.http.ReadinessCheck;
+import dev.trellis.runtime.internal.InternalClient;
+import dev.trellis.runtime.internal.ServiceDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -24,6 +27,8 @@ import io.vertx.ext.web.Router;
  * @param meters the Prometheus-backed meter registry
  * @param router the process's one router
  * @param readiness the readiness checks of the process
+ * @param credentials mints and verifies service-to-service credentials
+ * @param directory where other services' instances are reachable
  */
 public record ServiceContext(
     Vertx vertx,
@@ -32,7 +37,14 @@ public record ServiceContext(
     EventLog eventLog,
     MeterRegistry meters,
     Router router,
-    Readiness readiness) {
+    Readiness readiness,
+    ServiceCredentials credentials,
+    ServiceDirectory directory) {
+
+  /** A client for calling other services' internal endpoints as {@code caller}. */
+  public InternalClient internalClient(String caller) {
+    return new InternalClient(vertx, caller, directory, credentials);
+  }
 
   /** Registers a readiness check named {@code service/name}, e.g. {@code ipam/projection}. */
   public void ready(String service, String name, ReadinessCheck check) {

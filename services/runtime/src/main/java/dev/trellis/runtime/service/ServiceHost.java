@@ -1,9 +1,11 @@
 package dev.trellis.runtime.service;
 
+import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.http.ApiRouter;
 import dev.trellis.runtime.http.Readiness;
 import dev.trellis.runtime.http.ReadinessCheck;
+import dev.trellis.runtime.internal.ServiceDirectory;
 import dev.trellis.runtime.state.EmbeddedMember;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -46,6 +48,8 @@ public final class ServiceHost {
   private final AtomicReference<String> phase = new AtomicReference<>("starting");
   private final Router router;
   private volatile HttpServer server;
+  private final ServiceCredentials credentials;
+  private final ServiceDirectory directory;
 
   private ServiceHost(Infrastructure infra, List<TrellisService> services) {
     this.infra = infra;
@@ -56,6 +60,8 @@ public final class ServiceHost {
         throw new IllegalArgumentException("two services are called " + service.name());
       }
     }
+    this.credentials = ServiceCredentials.open(infra.hazelcast(), java.time.Clock.systemUTC());
+    this.directory = new ServiceDirectory(infra.hazelcast());
     this.router =
         ApiRouter.builder(infra.vertx())
             .maxBodyBytes(infra.settings().httpMaxBodyBytes())
@@ -151,7 +157,9 @@ public final class ServiceHost {
             infra.eventLog(),
             infra.metrics().registry(),
             router,
-            readiness);
+            readiness,
+            credentials,
+            directory);
     return topicsReady
         .compose(
             ignored ->
@@ -165,6 +173,12 @@ public final class ServiceHost {
               synchronized (deployments) {
                 deployments.add(id);
               }
+              directory.register(
+                  service.name(),
+                  ServiceDirectory.baseUrl(
+                      infra.hazelcast().getCluster().getLocalMember(),
+                      infra.settings().httpHost(),
+                      server.actualPort()));
               LOG.info("service {} started", service.name());
               return (Void) null;
             })
@@ -207,6 +221,13 @@ public final class ServiceHost {
       HttpServer s = server;
       long drainMs = Math.max(1, timeout.toMillis() / 3);
       chain = chain.compose(ignored -> s.shutdown(drainMs, TimeUnit.MILLISECONDS));
+    }
+    for (TrellisService service : services) {
+      try {
+        directory.unregister(service.name());
+      } catch (RuntimeException e) {
+        LOG.debug("could not unregister {}: {}", service.name(), e.toString());
+      }
     }
     List<String> reversed;
     synchronized (deployments) {
