@@ -7,6 +7,7 @@ import dev.trellis.identity.authkey.AuthKeyRoutes;
 import dev.trellis.identity.authkey.AuthKeyUse;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
+import dev.trellis.identity.devicelogin.DeviceLoginRoutes;
 import dev.trellis.identity.journal.IdentityLog;
 import dev.trellis.identity.login.LoginEvents;
 import dev.trellis.identity.login.LoginRoutes;
@@ -140,6 +141,8 @@ public final class IdentityService implements TrellisService {
         new SigningKeys(ctx.vertx(), events, identityLog, clock, SESSION_LIFETIME, ctx.hazelcast());
     var sessions = new SessionTokens(signingKeys, clock, SESSION_LIFETIME);
     new JwksRoutes(ctx.vertx(), authenticator, signingKeys).mount(ctx.router());
+    new DeviceLoginRoutes(ctx.vertx(), signingKeys, users, events, identityLog, clock)
+        .mount(ctx.router());
     var loginEvents = new LoginEvents(events, identityLog);
     var passwordLogin =
         new PasswordLogin(
