@@ -12,12 +12,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Real Hazelcast members for tests: loopback only, multicast off, TCP-IP join within a random port
  * range, a unique cluster name per cluster so concurrent test runs never merge.
  */
-final class TestHazelcast {
+public final class TestHazelcast {
   private static final int PORTS = 4;
   private final String clusterName = "trellis-test-" + UUID.randomUUID();
   private final int basePort = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
 
-  HazelcastInstance member() {
+  public HazelcastInstance member() {
     Config c = new Config();
     c.setClusterName(clusterName);
     c.setProperty("hazelcast.phone.home.enabled", "false");
