@@ -205,4 +205,52 @@ class OidcTest {
     assertEquals(404, unconfigured.status());
     assertEquals("OIDC_NOT_CONFIGURED", unconfigured.code());
   }
+
+  @Test
+  void onlyMembersOfAnAllowedGroupSignIn(IdentityCluster c) {
+    String t = Tailnets.create(c, "sso-groups");
+    String admin = Tailnets.token(c, t, "admin");
+    var r =
+        c.api(0, admin)
+            .post(
+                "/api/v1/tailnets/" + t + "/settings",
+                Map.of(
+                    "oidc",
+                    Map.of(
+                        "issuer",
+                        issuer,
+                        "clientId",
+                        CLIENT,
+                        "clientSecret",
+                        "client-secret",
+                        "allowedGroups",
+                        List.of("vpn-users"))));
+    assertEquals(200, r.status(), r.body());
+    assertEquals(
+        "vpn-users", r.json().path("oidc").path("allowedGroups").get(0).asText(), r.body());
+
+    provider.enqueueCallback(groupLogin("dan", "dan@corp.example", List.of("staff")));
+    var outsider = callback(c, browseToCallback(c, t));
+    assertEquals(403, outsider.status(), outsider.body());
+    assertEquals("OIDC_USER_NOT_ALLOWED", outsider.code());
+
+    provider.enqueueCallback(
+        groupLogin("erin", "erin@corp.example", List.of("staff", "vpn-users")));
+    var member = callback(c, browseToCallback(c, t));
+    assertEquals(200, member.status(), member.body());
+
+    var users = c.api(0, admin).get("/api/v1/users").body();
+    assertTrue(users.contains("erin@corp.example"), users);
+    assertFalse(users.contains("dan@corp.example"), users);
+  }
+
+  private static DefaultOAuth2TokenCallback groupLogin(String sub, String email, List<String> g) {
+    return new DefaultOAuth2TokenCallback(
+        "default",
+        sub,
+        "JWT",
+        List.of(CLIENT),
+        Map.of("email", email, "email_verified", true, "groups", g),
+        3600);
+  }
 }

@@ -275,7 +275,25 @@ public final class OidcLogin {
         && !oidc.getAllowedEmailDomainsList().contains(domain)) {
       throw ApiException.of(ErrorCode.OIDC_USER_NOT_ALLOWED);
     }
+    if (oidc.getAllowedGroupsCount() > 0 && !inAllowedGroup(claims, oidc)) {
+      throw ApiException.of(
+          ErrorCode.OIDC_USER_NOT_ALLOWED, "You are not in a group allowed to use this tailnet.");
+    }
     return e;
+  }
+
+  /** Whether the token's {@code groups} claim (a string list) names an allowed group. */
+  private static boolean inAllowedGroup(JWTClaimsSet claims, OidcConfig oidc) {
+    Object groups = claims.getClaim("groups");
+    if (!(groups instanceof java.util.List<?> list)) {
+      return false;
+    }
+    for (Object g : list) {
+      if (g instanceof String name && oidc.getAllowedGroupsList().contains(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String name(JWTClaimsSet claims) throws ParseException {

@@ -54,7 +54,8 @@ public final class TailnetSettingsRoutes {
       String clientId,
       String clientSecret,
       List<String> scopes,
-      List<String> allowedEmailDomains) {
+      List<String> allowedEmailDomains,
+      List<String> allowedGroups) {
     @Override
     public String toString() {
       return "OidcRequest[issuer=" + issuer + ", clientId=" + clientId + ", secret=redacted]";
@@ -108,6 +109,7 @@ public final class TailnetSettingsRoutes {
       o.put("hasClientSecret", !s.getOidc().getClientSecretSha256().isEmpty());
       o.put("scopes", List.copyOf(s.getOidc().getScopesList()));
       o.put("allowedEmailDomains", List.copyOf(s.getOidc().getAllowedEmailDomainsList()));
+      o.put("allowedGroups", List.copyOf(s.getOidc().getAllowedGroupsList()));
       out.put("oidc", o);
     }
     return out;
@@ -231,6 +233,15 @@ public final class TailnetSettingsRoutes {
     if (o.allowedEmailDomains() != null) {
       for (String d : o.allowedEmailDomains()) {
         b.addAllowedEmailDomains(d.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (o.allowedGroups() != null) {
+      for (String g : o.allowedGroups()) {
+        if (g == null || g.isBlank() || g.length() > 256) {
+          throw ApiException.field(
+              ErrorCode.BAD_REQUEST, "oidc.allowedGroups", "Group names are 1 to 256 characters.");
+        }
+        b.addAllowedGroups(g.strip());
       }
     }
     if (o.clientSecret() != null && !o.clientSecret().isEmpty()) {
