@@ -3,10 +3,13 @@ package dev.trellis.admin.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** users, tokens, authkeys and tailnet set against a server that checks the requests. */
 class IdentityCommandsTest {
@@ -141,5 +144,37 @@ class IdentityCommandsTest {
     assertEquals(2, nothing.code());
     Run bad = Run.of(env, "tailnet", "set", "acme", "--device-approval", "maybe");
     assertEquals(2, bad.code());
+  }
+
+  @Test
+  void tailnetSetConfiguresSingleSignOnWithTheSecretFromAFile(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("secret");
+    Files.writeString(secret, "s3cret\n");
+    server.answer("/api/v1/tailnets/acme/settings", 200, "{}");
+    Run run =
+        Run.of(
+            env,
+            "tailnet",
+            "set",
+            "acme",
+            "--sso-issuer",
+            "https://idp.example.com",
+            "--sso-client-id",
+            "trellis",
+            "--sso-client-secret-file",
+            secret.toString(),
+            "--sso-domains",
+            "example.com",
+            "--sso-groups",
+            "vpn,ops");
+    assertEquals(0, run.code(), run.err());
+    String body = server.last().body();
+    assertTrue(body.contains("\"issuer\":\"https://idp.example.com\""), body);
+    assertTrue(body.contains("\"clientSecret\":\"s3cret\""), body);
+    assertTrue(body.contains("\"allowedGroups\":[\"vpn\",\"ops\"]"), body);
+    assertTrue(body.contains("\"allowedEmailDomains\":[\"example.com\"]"), body);
+
+    Run half = Run.of(env, "tailnet", "set", "acme", "--sso-groups", "vpn");
+    assertEquals(2, half.code(), half.err());
   }
 }
