@@ -140,4 +140,35 @@ class LoginTest {
     var huge = api.post("/api/v1/login", "{\"password\":\"" + "x".repeat(2_000_000) + "\"}");
     assertEquals(413, huge.status());
   }
+
+  @Test
+  void aSessionActsWithTheUsersCurrentRoleOnTheAdminApi(IdentityCluster c) {
+    String[] m = memberWithPassword(c, "sam@example.com");
+    String session = login(c, 0, m[0], "sam@example.com", PASSWORD).text("token");
+    var list = c.api(1, session).get("/api/v1/users");
+    assertEquals(200, list.status(), list.body());
+    var refused = c.api(1, session).post("/api/v1/authkeys", Map.of("tailnet", m[0]));
+    assertEquals(403, refused.status(), "a member administers nothing: " + refused.body());
+
+    var promoted = c.api(0, m[2]).post("/api/v1/users/" + m[1] + "/role", Map.of("role", "admin"));
+    assertEquals(200, promoted.status(), promoted.body());
+    var key = c.api(1, session).post("/api/v1/authkeys", Map.of("tailnet", m[0]));
+    assertEquals(201, key.status(), "the same session now acts as admin: " + key.body());
+    String audit = c.api(0, m[2]).get("/api/v1/audit?tailnet=" + m[0]).body();
+    String created = "";
+    for (String line : audit.split("\n")) {
+      if (line.contains("AuthKeyCreated")) {
+        created = line;
+      }
+    }
+    assertTrue(created.contains("\"kind\":\"USER\"") && created.contains(m[1]), audit);
+
+    String forged = session.substring(0, session.lastIndexOf('.') + 1) + "AAAA";
+    assertEquals(401, c.api(1, forged).get("/api/v1/users").status());
+
+    var removed = c.api(0, m[2]).post("/api/v1/users/" + m[1] + "/remove", "");
+    assertEquals(200, removed.status(), removed.body());
+    var gone = c.api(1, session).get("/api/v1/users");
+    assertEquals(401, gone.status(), "a removed user's session stops at once: " + gone.body());
+  }
 }

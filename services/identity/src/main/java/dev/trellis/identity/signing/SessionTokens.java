@@ -26,10 +26,10 @@ import java.util.Locale;
  */
 public final class SessionTokens {
   /** The {@code iss} of identity's tokens. */
-  public static final String ISSUER = "trellis-identity";
+  public static final String ISSUER = dev.trellis.runtime.access.SessionAuthenticator.ISSUER;
 
   /** The {@code aud} of web-session tokens. */
-  public static final String AUDIENCE = "trellis-web";
+  public static final String AUDIENCE = dev.trellis.runtime.access.SessionAuthenticator.AUDIENCE;
 
   private final SigningKeys keys;
   private final Clock clock;

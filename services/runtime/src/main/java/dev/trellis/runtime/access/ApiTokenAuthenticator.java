@@ -15,10 +15,11 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Checks bearer API tokens against identity's {@link StateMaps#API_TOKENS} projection: the token
- * must have the token form, name a known token, match its SHA-256 digest (compared in constant
- * time), be unrevoked and unexpired. Every failure is a 401 with a specific code; nothing about the
- * token is logged.
+ * Checks bearer credentials: service credentials (HS256, see {@link ServiceCredentials}), signed-in
+ * users' web sessions (ES256, see {@link SessionAuthenticator}) and API tokens against identity's
+ * {@link StateMaps#API_TOKENS} projection: the token must have the token form, name a known token,
+ * match its SHA-256 digest (compared in constant time), be unrevoked and unexpired. Every failure
+ * is a 401 with a specific code; nothing about the token is logged.
  *
  * <p>Thread-safety: thread-safe; lookups are asynchronous and never block an event loop.
  */
@@ -27,6 +28,7 @@ public final class ApiTokenAuthenticator {
   private final IMap<String, byte[]> tokens;
   private final Clock clock;
   private final ServiceCredentials services;
+  private final SessionAuthenticator sessions;
 
   /** Accepts API tokens only. */
   public ApiTokenAuthenticator(Vertx vertx, HazelcastInstance hazelcast, Clock clock) {
@@ -40,6 +42,7 @@ public final class ApiTokenAuthenticator {
     this.tokens = hazelcast.getMap(StateMaps.API_TOKENS);
     this.clock = clock;
     this.services = services;
+    this.sessions = new SessionAuthenticator(hazelcast, clock);
   }
 
   /** Authenticates the request's bearer token. */
@@ -68,12 +71,15 @@ public final class ApiTokenAuthenticator {
 
   /** Authenticates a token text. */
   public Future<Principal> authenticate(String text) {
-    if (services != null && ServiceCredentials.looksLikeJwt(text)) {
-      try {
-        return Future.succeededFuture(Principal.service(services.verify(text)));
-      } catch (ApiException e) {
-        return Future.failedFuture(e);
+    if (ServiceCredentials.looksLikeJwt(text)) {
+      if (services != null && isHs256(text)) {
+        try {
+          return Future.succeededFuture(Principal.service(services.verify(text)));
+        } catch (ApiException e) {
+          return Future.failedFuture(e);
+        }
       }
+      return vertx.executeBlocking(() -> sessions.authenticate(text), false);
     }
     var id = ApiTokenText.tokenId(text);
     if (id.isEmpty()) {
@@ -83,6 +89,17 @@ public final class ApiTokenAuthenticator {
     String digest = ApiTokenText.sha256(text);
     return Future.fromCompletionStage(tokens.getAsync(id.get()), vertx.getOrCreateContext())
         .map(raw -> check(raw, digest));
+  }
+
+  private static boolean isHs256(String jwt) {
+    try {
+      return com.nimbusds.jose.JWSAlgorithm.HS256.equals(
+          com.nimbusds.jose.JWSHeader.parse(
+                  new com.nimbusds.jose.util.Base64URL(jwt.substring(0, jwt.indexOf('.'))))
+              .getAlgorithm());
+    } catch (java.text.ParseException e) {
+      return false;
+    }
   }
 
   private Principal check(byte[] raw, String digest) {

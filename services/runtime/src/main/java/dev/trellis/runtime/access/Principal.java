@@ -35,6 +35,19 @@ public record Principal(
     return new Principal(SERVICE_PREFIX + name, "", UserRole.USER_ROLE_UNSPECIFIED, "", false);
   }
 
+  private static final String SESSION_PREFIX = "session:";
+
+  /** A signed-in user acting through their web session, with the user's current role. */
+  public static Principal session(String sessionId, dev.trellis.proto.state.v1.UserRecord user) {
+    return new Principal(
+        SESSION_PREFIX + sessionId, user.getTailnetId(), user.getRole(), user.getUserId(), false);
+  }
+
+  /** Whether the caller is a signed-in user's web session. */
+  public boolean isSession() {
+    return tokenId.startsWith(SESSION_PREFIX);
+  }
+
   /** Whether the caller is a Trellis service (not an administrator's token). */
   public boolean isService() {
     return tokenId.startsWith(SERVICE_PREFIX);
@@ -42,6 +55,13 @@ public record Principal(
 
   /** The actor to record on events this caller causes. */
   public Actor actor() {
+    if (isSession()) {
+      return Actor.newBuilder()
+          .setKind(Actor.Kind.USER)
+          .setId(ownerUserId)
+          .setDisplay(ownerUserId)
+          .build();
+    }
     if (isService()) {
       return Actor.newBuilder()
           .setKind(Actor.Kind.SYSTEM)
