@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Asks a running agent for its status over the {@link ControlServer} socket.
+ * Talks to a running agent over the {@link ControlServer} socket: {@link #get} fetches the
+ * WireGuard interface status, {@link #call} sends a daemon {@link Request} and collects the reply.
  *
  * <p>Thread-safety: stateless; each call opens its own connection.
  */
@@ -49,6 +50,38 @@ public final class ControlClient {
       } catch (IllegalArgumentException e) {
         throw new IOException("agent sent a malformed status: " + e.getMessage(), e);
       }
+    } catch (java.net.SocketException e) {
+      throw new IOException("cannot reach the agent at " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sends {@code request} and returns the reply's {@code key=value} lines (without the final empty
+   * line), passing each line to {@code onLine} as it arrives (an interactive {@code up} sends its
+   * {@code auth_url} long before the end).
+   *
+   * @throws IOException naming the socket when no agent answers, or with the agent's error
+   */
+  public static List<String> call(
+      Path path, Request request, java.util.function.Consumer<String> onLine) throws IOException {
+    if (!Files.exists(path)) {
+      throw new IOException("no agent control socket at " + path + " (is trellisd running?)");
+    }
+    try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      c.connect(UnixDomainSocketAddress.of(path));
+      c.write(ByteBuffer.wrap(request.encode().getBytes(StandardCharsets.UTF_8)));
+      BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      for (String line = r.readLine(); line != null && !line.isEmpty(); line = r.readLine()) {
+        if (lines.isEmpty() && line.startsWith("error=")) {
+          throw new IOException("agent: " + line.substring(6));
+        }
+        lines.add(line);
+        onLine.accept(line);
+      }
+      return lines;
     } catch (java.net.SocketException e) {
       throw new IOException("cannot reach the agent at " + path + ": " + e.getMessage(), e);
     }
