@@ -1,20 +1,58 @@
 package dev.trellis.keys;
 
+import dev.trellis.keys.api.InternalNodeRoutes;
+import dev.trellis.keys.api.NodeRoutes;
+import dev.trellis.keys.journal.CommandThreads;
+import dev.trellis.keys.journal.KeysLog;
+import dev.trellis.keys.lifecycle.NodeCommands;
+import dev.trellis.keys.lifecycle.Sweep;
+import dev.trellis.keys.projection.NodeProjection;
+import dev.trellis.keys.registry.NodeClaims;
+import dev.trellis.keys.registry.Registration;
+import dev.trellis.keys.state.NodeStore;
+import dev.trellis.keys.state.Tailnets;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.projection.Projection;
+import dev.trellis.runtime.projection.ProjectionRunner;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 
 /**
- * The keys service: the key registry: machine, node and disco public keys; expiry, rotation,
- * revocation. It owns the topic {@code trellis.keys}; until its capability is built it only takes
- * part in the process's health, readiness and metrics.
+ * The key registry: each node's machine, node and disco public keys, its MagicDNS name, tags,
+ * approval and key expiry. It projects {@code trellis.keys} (plus ipam's addresses and the
+ * coordinator's online/offline reports) into Hazelcast ({@link NodeProjection}; the maps other
+ * services read are named in {@code StateMaps}), serves the internal registration endpoints the
+ * coordinator calls and the nodes admin API, and sweeps for passed key expiries and ephemeral nodes
+ * offline too long. Cross-instance decisions live in {@code keys-claims.*} maps ({@link
+ * NodeClaims}).
  *
- * <p>Thread-safety: started once by the service host.
+ * <p>Thread-safety: started once by the service host; its parts are thread-safe.
  */
 public final class KeysService implements TrellisService {
+  private final Clock clock;
+  private final KeysOptions options;
+  private final List<Projection> projections = List.of(new NodeProjection());
+  private ProjectionRunner runner;
+  private CommandThreads threads;
+  private Sweep sweep;
+
+  /** The service with the system clock and default timers. */
+  public KeysService() {
+    this(Clock.systemUTC(), KeysOptions.DEFAULTS);
+  }
+
+  /** The service with a given clock and timers. */
+  public KeysService(Clock clock, KeysOptions options) {
+    this.clock = clock;
+    this.options = options;
+  }
+
   @Override
   public String name() {
     return "keys";
@@ -26,8 +64,45 @@ public final class KeysService implements TrellisService {
   }
 
   @Override
+  public List<Projection> projections() {
+    return projections;
+  }
+
+  @Override
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
+    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
+    threads = new CommandThreads(ctx.vertx());
+    Events events = new Events(clock);
+    var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var store = new NodeStore(ctx.hazelcast());
+    var tailnets = new Tailnets(ctx.hazelcast());
+    var claims = new NodeClaims(ctx.hazelcast(), store);
+    var log = new KeysLog(ctx.eventLog(), () -> runner.awaitCaughtUp());
+    var commands = new NodeCommands(store, claims, log, events, clock);
+    var registration = new Registration(tailnets, store, claims, log, events, clock);
+    new InternalNodeRoutes(auth, threads, registration, commands, store).mount(ctx.router());
+    new NodeRoutes(auth, threads, commands, store, tailnets).mount(ctx.router());
+    sweep =
+        new Sweep(
+            store,
+            commands,
+            clock,
+            options.sweepInterval(),
+            options.ephemeralGrace(),
+            ctx.meters());
+    sweep.start();
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (sweep != null) {
+      sweep.stop();
+    }
+    if (threads != null) {
+      threads.close();
+    }
+    return runner == null ? Future.succeededFuture() : runner.stop();
   }
 }

@@ -29,5 +29,17 @@ public final class StateMaps {
   /** Signing key id (kid) to {@code trellis.state.v1.SigningKeyRecord} bytes; by identity. */
   public static final String SIGNING_KEYS = "identity.signing-keys";
 
+  /** Node id to {@code trellis.state.v1.NodeRecord} bytes; written by keys. */
+  public static final String NODES = "keys.nodes";
+
+  /**
+   * {@code <tailnet id>/<machine key hex>} to the id of the node that machine is registered as;
+   * written by keys.
+   */
+  public static final String NODE_MACHINE_KEYS = "keys.machine-keys";
+
+  /** {@code <node key hex>} (lower-case, 64 digits) to the id of the node holding it; by keys. */
+  public static final String NODE_KEYS = "keys.node-keys";
+
   private StateMaps() {}
 }
