@@ -1,20 +1,74 @@
 package dev.trellis.coordinator;
 
+import dev.trellis.coordinator.channel.ChannelMetrics;
+import dev.trellis.coordinator.channel.ChannelRoutes;
+import dev.trellis.coordinator.controlkey.ControlKeyStore;
+import dev.trellis.coordinator.feed.ModelFeed;
+import dev.trellis.coordinator.netmap.NetmapFrames;
+import dev.trellis.coordinator.netmap.NetmapModel;
+import dev.trellis.coordinator.netmap.SameTailnetVisibility;
+import dev.trellis.coordinator.presence.Presence;
+import dev.trellis.coordinator.register.PendingLogins;
+import dev.trellis.coordinator.register.Registrar;
+import dev.trellis.coordinator.report.Reports;
+import dev.trellis.coordinator.stream.StreamHub;
+import dev.trellis.proto.channel.HandshakeResponder;
+import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.key.MachinePrivateKey;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.http.ReadinessCheck;
+import dev.trellis.runtime.internal.InternalClient;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 
 /**
- * The coordinator service: the devices' front door: registration, the netmap stream, endpoint
- * reports. It owns the topic {@code trellis.coordinator}; until its capability is built it only
- * takes part in the process's health, readiness and metrics.
+ * The coordinator service, the devices' front door: the control key and the encrypted device
+ * channel ({@code /control/v1/key}, {@code /control/v1/channel}), registration, the netmap stream
+ * with deltas and the devices' reports. It owns the topic {@code trellis.coordinator}. Every
+ * instance follows the keys, ipam, coordinator and identity topics into its own in-memory model, so
+ * a change made through any instance reaches the streams of all of them.
+ *
+ * <p>Parts: {@link ControlKeyStore} (the key), {@link ChannelRoutes}/{@code DeviceChannel} (the
+ * WebSocket and its records), {@link Registrar} (registration), {@link ModelFeed} → {@link
+ * NetmapModel} → {@link StreamHub} (model and streams, on the {@link ModelLoop}), {@link Reports}
+ * and {@link Presence} (what devices report, online/offline).
  *
  * <p>Thread-safety: started once by the service host.
  */
 public final class CoordinatorService implements TrellisService {
+  private static final long KEEPALIVE_NANOS = Duration.ofSeconds(15).toNanos();
+  private static final long RESUME_WINDOW_NANOS = Duration.ofMinutes(2).toNanos();
+  private static final int BUFFER_FRAMES = 256;
+
+  private final Clock clock;
+  private final Duration offlineGrace;
+  private ModelFeed feed;
+  private long timer = -1;
+  private ServiceContext ctx;
+
+  public CoordinatorService() {
+    this(
+        Clock.systemUTC(),
+        Duration.ofMillis(Long.getLong("trellis.coordinator.offlineGraceMs", 5_000)));
+  }
+
+  /** With an injected clock and the grace before a node whose streams closed is offline. */
+  public CoordinatorService(Clock clock, Duration offlineGrace) {
+    this.clock = clock;
+    this.offlineGrace = offlineGrace;
+  }
+
   @Override
   public String name() {
     return "coordinator";
@@ -27,7 +81,99 @@ public final class CoordinatorService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
+    this.ctx = ctx;
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
-    return Future.succeededFuture();
+    Context context = ctx.vertx().getOrCreateContext();
+    return ctx.vertx()
+        .executeBlocking(() -> ControlKeyStore.load(ctx.hazelcast(), ctx.settings().stateDir()))
+        .compose(key -> wire(ctx, context, key));
+  }
+
+  private Future<Void> wire(ServiceContext ctx, Context context, MachinePrivateKey key) {
+    var vertx = ctx.vertx();
+    String instanceId = UUID.randomUUID().toString();
+    NetmapModel model = new NetmapModel();
+    StreamHub hub =
+        new StreamHub(
+            model,
+            new NetmapFrames(new SameTailnetVisibility()),
+            clock,
+            System::nanoTime,
+            BUFFER_FRAMES,
+            KEEPALIVE_NANOS,
+            RESUME_WINDOW_NANOS);
+    for (MapResponse.FrameCase kind : MapResponse.FrameCase.values()) {
+      String k = kind.name().toLowerCase(Locale.ROOT);
+      FunctionCounter.builder(
+              "trellis_coordinator_frames_sent_total", hub, h -> h.framesSent().getOrDefault(k, 0L))
+          .tag("kind", k)
+          .register(ctx.meters());
+    }
+    ModelLoop loop = new ModelLoop(context, model, hub);
+    Gauge.builder("trellis_coordinator_map_sessions", hub, StreamHub::sessions)
+        .register(ctx.meters());
+    Events events = new Events(clock);
+    InternalClient client = ctx.internalClient(name());
+    PendingLogins pending = new PendingLogins(vertx, ctx.hazelcast());
+    Presence presence =
+        new Presence(
+            vertx,
+            ctx.hazelcast(),
+            ctx.eventLog(),
+            events,
+            clock,
+            instanceId,
+            offlineGrace.toNanos(),
+            Counter.builder("trellis_coordinator_offline_total").register(ctx.meters()));
+    Registrar registrar = new Registrar(vertx, client, loop, pending);
+    Reports reports = new Reports(ctx.eventLog(), events, client);
+    DeviceDispatch dispatch =
+        new DeviceDispatch(loop, registrar, reports, presence, System::nanoTime);
+    new ChannelRoutes(
+            key.publicKey(),
+            new HandshakeResponder(key),
+            dispatch,
+            new ChannelMetrics(ctx.meters()))
+        .mount(ctx.router());
+    feed =
+        new ModelFeed(
+            ctx.eventLog(),
+            loop,
+            pending,
+            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY));
+    ctx.ready(name(), "netmap", ReadinessCheck.reason(feed::behind));
+    timer =
+        vertx.setPeriodic(
+            1_000,
+            id ->
+                loop.call(
+                    (m, h) -> {
+                      h.tick();
+                      presence.sweep(System.nanoTime(), h::attached);
+                      return null;
+                    }));
+    return ctx.eventLog()
+        .ensureTopics(List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY))
+        .compose(v -> feed.start())
+        .compose(v -> caughtUp(System.nanoTime() + Duration.ofMinutes(2).toNanos()));
+  }
+
+  private Future<Void> caughtUp(long deadline) {
+    String behind = feed.behind();
+    if (behind == null) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() > deadline) {
+      return Future.failedFuture(new IllegalStateException("not caught up: " + behind));
+    }
+    return ctx.vertx().timer(20).compose(v -> caughtUp(deadline));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (ctx != null && timer >= 0) {
+      ctx.vertx().cancelTimer(timer);
+    }
+    return feed == null ? Future.succeededFuture() : feed.stop();
   }
 }

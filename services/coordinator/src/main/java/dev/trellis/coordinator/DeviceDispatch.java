@@ -1,0 +1,132 @@
+package dev.trellis.coordinator;
+
+import com.google.protobuf.ByteString;
+import dev.trellis.coordinator.channel.DeviceChannel;
+import dev.trellis.coordinator.netmap.NetmapFrames;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.coordinator.presence.Presence;
+import dev.trellis.coordinator.register.Registrar;
+import dev.trellis.coordinator.report.Reports;
+import dev.trellis.coordinator.stream.FrameSink;
+import dev.trellis.coordinator.stream.StreamHub;
+import dev.trellis.proto.control.v1.ClientMessage;
+import dev.trellis.proto.control.v1.MapRequest;
+import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.ServerMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * What a device's channel does with its messages: registrations go to the {@link Registrar}; map
+ * requests identify the node (channel machine key + current node key), turn reports into events
+ * and, with stream=true, open the stream in the {@link StreamHub} and claim presence. A closed
+ * channel detaches its stream and, if it was the node's last here, makes it an offline candidate.
+ *
+ * <p>Thread-safety: thread-safe; model work runs on the {@link ModelLoop}.
+ */
+final class DeviceDispatch implements DeviceChannel.ChannelHandler {
+  private final ModelLoop loop;
+  private final Registrar registrar;
+  private final Reports reports;
+  private final Presence presence;
+  private final LongSupplier nanos;
+  private final Map<DeviceChannel, Presence.NodeRef> streams = new ConcurrentHashMap<>();
+
+  DeviceDispatch(
+      ModelLoop loop, Registrar registrar, Reports reports, Presence presence, LongSupplier nanos) {
+    this.loop = loop;
+    this.registrar = registrar;
+    this.reports = reports;
+    this.presence = presence;
+    this.nanos = nanos;
+  }
+
+  @Override
+  public void message(DeviceChannel ch, ClientMessage m) {
+    switch (m.getKindCase()) {
+      case REGISTER ->
+          registrar.register(
+              ch.peer(),
+              m.getRegister(),
+              ch.baseUrl(),
+              ch.sourceIp(),
+              r -> ch.send(ServerMessage.newBuilder().setRegister(r).build()));
+      case MAP -> loop.call((model, hub) -> map(ch, m.getMap(), model, hub));
+      default -> {}
+    }
+  }
+
+  private Void map(
+      DeviceChannel ch,
+      MapRequest req,
+      dev.trellis.coordinator.netmap.NetmapModel model,
+      StreamHub hub) {
+    List<NodeView> mine = model.byMachineKey(ByteString.copyFrom(ch.peer().toBytes()));
+    NodeView node =
+        mine.stream().filter(n -> n.nodeKey().equals(req.getNodeKey())).findFirst().orElse(null);
+    if (node == null) {
+      if (req.getStream()) {
+        ch.send(
+            mine.isEmpty()
+                ? NetmapFrames.loggedOut("NODE_NOT_FOUND", "This device is not registered.")
+                : NetmapFrames.reauth(
+                    "NODE_KEY_EXPIRED", "This node key is not current; log in again."));
+        ch.close((short) 1000, "no node");
+      }
+      return null;
+    }
+    reports.report(node, req);
+    if (!req.getStream() || ch.streamToken() != null) {
+      return null;
+    }
+    StreamHub.Opened opened =
+        hub.open(node, sink(ch), req.getResumeToken(), req.getNetmapVersion());
+    if (opened.refusal() != null) {
+      ch.send(
+          node.revoked()
+              ? NetmapFrames.reauth(
+                  "NODE_KEY_REVOKED", "The node key has been revoked; log in again.")
+              : NetmapFrames.reauth("NODE_KEY_EXPIRED", "The node key has expired; log in again."));
+      ch.close((short) 1000, "reauth");
+      return null;
+    }
+    ch.streamToken(opened.token());
+    Presence.NodeRef ref = new Presence.NodeRef(node.id(), node.tailnetId());
+    streams.put(ch, ref);
+    presence.online(ref, node.online());
+    return null;
+  }
+
+  private static FrameSink sink(DeviceChannel ch) {
+    return new FrameSink() {
+      @Override
+      public void send(MapResponse frame) {
+        ch.send(frame);
+      }
+
+      @Override
+      public void ended() {
+        ch.close((short) 1000, "stream ended");
+      }
+    };
+  }
+
+  @Override
+  public void closed(DeviceChannel ch) {
+    Presence.NodeRef ref = streams.remove(ch);
+    String token = ch.streamToken();
+    if (ref == null || token == null) {
+      return;
+    }
+    loop.call(
+        (model, hub) -> {
+          hub.detach(token);
+          if (!hub.attached(ref.nodeId())) {
+            presence.closed(ref, nanos.getAsLong());
+          }
+          return null;
+        });
+  }
+}

@@ -1,0 +1,61 @@
+package dev.trellis.coordinator.channel;
+
+import dev.trellis.proto.channel.HandshakeResponder;
+import dev.trellis.proto.control.CapabilityVersion;
+import dev.trellis.proto.key.MachinePublicKey;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The device-facing HTTP routes: {@code GET /control/v1/key} (the control public key and capability
+ * version) and {@code GET /control/v1/channel} (the WebSocket of a {@link DeviceChannel}).
+ *
+ * <p>Thread-safety: handlers run on event loops; state lives in the channels.
+ */
+public final class ChannelRoutes {
+  private final MachinePublicKey controlKey;
+  private final HandshakeResponder responder;
+  private final DeviceChannel.ChannelHandler handler;
+  private final ChannelMetrics metrics;
+
+  public ChannelRoutes(
+      MachinePublicKey controlKey,
+      HandshakeResponder responder,
+      DeviceChannel.ChannelHandler handler,
+      ChannelMetrics metrics) {
+    this.controlKey = controlKey;
+    this.responder = responder;
+    this.handler = handler;
+    this.metrics = metrics;
+  }
+
+  /** Adds the routes to {@code router}. */
+  public void mount(Router router) {
+    router.get("/control/v1/key").handler(this::key);
+    router.get("/control/v1/channel").handler(this::channel);
+  }
+
+  private void key(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(
+            new JsonObject()
+                .put("controlKey", controlKey.toString())
+                .put("capabilityVersion", CapabilityVersion.CURRENT)
+                .encode());
+  }
+
+  private void channel(RoutingContext ctx) {
+    String host = ctx.request().getHeader("Host");
+    String scheme = ctx.request().scheme() == null ? "http" : ctx.request().scheme();
+    String base = scheme + "://" + (host == null ? "localhost" : host);
+    String source =
+        ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(ws -> new DeviceChannel(ws, responder, handler, metrics, base, source).start())
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.trellis.coordinator.channel;
+
+import dev.trellis.proto.channel.ChannelException;
+import dev.trellis.proto.channel.HandshakeResponder;
+import dev.trellis.proto.channel.HandshakeResult;
+import dev.trellis.proto.channel.RecordCodec;
+import dev.trellis.proto.control.CapabilityVersion;
+import dev.trellis.proto.control.v1.ClientMessage;
+import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.ServerMessage;
+import dev.trellis.proto.key.MachinePublicKey;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's WebSocket: the first binary message is the Noise handshake, every later one an
+ * encrypted record carrying a ClientMessage, handed to the {@link ChannelHandler}. Anything
+ * malformed, oversized, undecryptable or out of protocol closes this channel only (counted), never
+ * another. Sending seals and writes under one lock, so records leave in counter order whichever
+ * thread sends.
+ *
+ * <p>Thread-safety: inbound callbacks run on the WebSocket's context; {@link #send} may be called
+ * from any thread.
+ */
+public final class DeviceChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceChannel.class);
+
+  /** What happens with a device's messages once the channel is up. */
+  public interface ChannelHandler {
+    /** A record from the device. */
+    void message(DeviceChannel channel, ClientMessage message);
+
+    /** The channel closed (for any reason); called once. */
+    void closed(DeviceChannel channel);
+  }
+
+  private final ServerWebSocket ws;
+  private final HandshakeResponder responder;
+  private final ChannelHandler handler;
+  private final ChannelMetrics metrics;
+  private final String baseUrl;
+  private final String sourceIp;
+  private volatile HandshakeResult session;
+  private volatile boolean closing;
+  private volatile String streamToken;
+
+  DeviceChannel(
+      ServerWebSocket ws,
+      HandshakeResponder responder,
+      ChannelHandler handler,
+      ChannelMetrics metrics,
+      String baseUrl,
+      String sourceIp) {
+    this.ws = ws;
+    this.responder = responder;
+    this.handler = handler;
+    this.metrics = metrics;
+    this.baseUrl = baseUrl;
+    this.sourceIp = sourceIp;
+  }
+
+  void start() {
+    metrics.opened();
+    ws.binaryMessageHandler(this::onBinary);
+    ws.textMessageHandler(
+        t -> {
+          metrics.protocolViolation();
+          close((short) 1003, "binary records only");
+        });
+    ws.exceptionHandler(
+        e -> {
+          metrics.protocolViolation();
+          close((short) 1009, "bad frame");
+        });
+    ws.closeHandler(
+        v -> {
+          metrics.closed();
+          closing = true;
+          if (session != null) {
+            handler.closed(this);
+          }
+        });
+  }
+
+  private void onBinary(Buffer buffer) {
+    if (closing) {
+      return;
+    }
+    byte[] bytes = buffer.getBytes();
+    try {
+      if (session == null) {
+        HandshakeResult r = responder.respond(bytes, CapabilityVersion.CURRENT);
+        session = r;
+        ws.writeBinaryMessage(Buffer.buffer(r.reply()));
+        return;
+      }
+      ClientMessage m = RecordCodec.openClientMessage(session.cipher(), bytes);
+      if (m.getKindCase() == ClientMessage.KindCase.KIND_NOT_SET) {
+        metrics.protocolViolation();
+        close((short) 1008, "empty message");
+        return;
+      }
+      handler.message(this, m);
+    } catch (ChannelException e) {
+      metrics.refused(e.reason());
+      LOG.debug("Channel from {} refused: {}", sourceIp, e.getMessage());
+      close((short) 1008, e.reason().name());
+    }
+  }
+
+  /** Seals and sends {@code m}; closes the channel if it cannot. */
+  public void send(ServerMessage m) {
+    if (closing) {
+      return;
+    }
+    synchronized (this) {
+      try {
+        ws.writeBinaryMessage(Buffer.buffer(RecordCodec.seal(session.cipher(), m)));
+      } catch (ChannelException e) {
+        LOG.warn("Cannot send to {}: {}", peer(), e.getMessage());
+        close((short) 1011, e.reason().name());
+      } catch (IllegalStateException e) {
+        closing = true; // the socket closed meanwhile
+      }
+    }
+  }
+
+  /** Sends one map frame. */
+  public void send(MapResponse frame) {
+    send(ServerMessage.newBuilder().setMap(frame).build());
+  }
+
+  /** Closes the channel (idempotent). */
+  public void close(short code, String reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
+    }
+  }
+
+  /** The device's machine key, authenticated by the handshake. */
+  public MachinePublicKey peer() {
+    return session.peerKey();
+  }
+
+  /** scheme://host of the channel request, for login URLs. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The device's IP address as seen here. */
+  public String sourceIp() {
+    return sourceIp;
+  }
+
+  /** The token of the map stream on this channel; null if none. */
+  public String streamToken() {
+    return streamToken;
+  }
+
+  public void streamToken(String token) {
+    streamToken = token;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.trellis.coordinator.netmap;
+
+/**
+ * What one event changed in the {@link NetmapModel}; the stream layer turns it into frames for the
+ * affected sessions.
+ *
+ * <p>Thread-safety: immutable values.
+ */
+public sealed interface ModelChange {
+  /** The tailnet the change belongs to. */
+  String tailnetId();
+
+  /**
+   * A node appeared ({@code before == null}), changed, or disappeared ({@code after == null}).
+   *
+   * @param tailnetId its tailnet
+   * @param before the node before; null if new
+   * @param after the node after; null if removed
+   */
+  record NodeChanged(String tailnetId, NodeView before, NodeView after) implements ModelChange {
+    /** The node's id. */
+    public String nodeId() {
+      return after != null ? after.id() : before.id();
+    }
+  }
+
+  /** The tailnet's name or MagicDNS suffix changed (DNS config and node names). */
+  record TailnetChanged(String tailnetId) implements ModelChange {}
+
+  /** A signed-in user completed a device's interactive login. */
+  record DeviceLoginCompleted(String tailnetId, String code, String userId)
+      implements ModelChange {}
+}

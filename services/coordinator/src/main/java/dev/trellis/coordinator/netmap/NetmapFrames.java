@@ -1,0 +1,270 @@
+package dev.trellis.coordinator.netmap;
+
+import com.google.protobuf.Timestamp;
+import dev.trellis.proto.control.v1.DnsConfig;
+import dev.trellis.proto.control.v1.EndpointList;
+import dev.trellis.proto.control.v1.FullNetmap;
+import dev.trellis.proto.control.v1.LoggedOut;
+import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.Node;
+import dev.trellis.proto.control.v1.PeerPatch;
+import dev.trellis.proto.control.v1.PeerPatches;
+import dev.trellis.proto.control.v1.PeersAdded;
+import dev.trellis.proto.control.v1.PeersRemoved;
+import dev.trellis.proto.control.v1.ReauthRequired;
+import dev.trellis.proto.control.v1.RelayMap;
+import dev.trellis.proto.control.v1.UserProfile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns the model into netmap frames: the full netmap of one node, and the delta frames one change
+ * means for one viewer (work proportional to the viewers, never a rebuilt netmap). Frames carry no
+ * version, token or time; the session stamps them.
+ *
+ * <p>Delta rules for viewer V and changed node N: N = V removed → LoggedOut; N = V newly revoked or
+ * expired → ReauthRequired; N = V newly authorized → SelfChanged + PeersAdded (all it now sees); N
+ * = V no longer authorized → SelfChanged + PeersRemoved; other changes of V → SelfChanged. For N ≠
+ * V: newly visible → PeersAdded; no longer visible → PeersRemoved; still visible → PeerPatches with
+ * the patchable fields that changed, or PeersAdded with the whole node (a replacement of a known
+ * id) when a field without a patch changed (name, tags, addresses, host info, owner).
+ *
+ * <p>Thread-safety: stateless apart from the visibility it is given.
+ */
+public final class NetmapFrames {
+  private final PeerVisibility visibility;
+
+  public NetmapFrames(PeerVisibility visibility) {
+    this.visibility = visibility;
+  }
+
+  /** The complete netmap of {@code self}. */
+  public FullNetmap full(NodeView self, TailnetView tailnet) {
+    FullNetmap.Builder b =
+        FullNetmap.newBuilder()
+            .setSelf(node(self, tailnet))
+            .setRelayMap(RelayMap.getDefaultInstance())
+            .setDns(dns(tailnet))
+            .setPacketFilter(visibility.filterFor(self, tailnet))
+            .setTailnetName(tailnet.name());
+    Map<String, UserProfile> profiles = new LinkedHashMap<>();
+    addProfile(self, tailnet, profiles);
+    for (NodeView peer : tailnet.nodes().values()) {
+      if (visibility.sees(self, peer)) {
+        b.addPeers(node(peer, tailnet));
+        addProfile(peer, tailnet, profiles);
+      }
+    }
+    return b.addAllUserProfiles(profiles.values()).build();
+  }
+
+  /** The frames {@code change} means for {@code viewer} (current state); empty if none. */
+  public List<MapResponse> delta(NodeView viewer, ModelChange.NodeChanged change, TailnetView t) {
+    NodeView before = change.before();
+    NodeView after = change.after();
+    List<MapResponse> out = new ArrayList<>();
+    if (change.nodeId().equals(viewer.id())) {
+      self(before, after, t, out);
+      return out;
+    }
+    boolean was = before != null && visibility.sees(viewer, before);
+    boolean is = after != null && visibility.sees(viewer, after);
+    if (!was && is) {
+      out.add(added(List.of(after), t));
+    } else if (was && !is) {
+      out.add(
+          MapResponse.newBuilder()
+              .setPeersRemoved(PeersRemoved.newBuilder().addNodeIds(before.id()))
+              .build());
+    } else if (was) {
+      if (!sameUnpatchable(before, after)) {
+        out.add(added(List.of(after), t));
+      } else {
+        PeerPatch patch = patch(before, after);
+        if (patch != null) {
+          out.add(
+              MapResponse.newBuilder()
+                  .setPeerPatches(PeerPatches.newBuilder().addPatches(patch))
+                  .build());
+        }
+      }
+    }
+    return out;
+  }
+
+  private void self(NodeView before, NodeView after, TailnetView t, List<MapResponse> out) {
+    if (after == null) {
+      out.add(loggedOut("NODE_LOGGED_OUT", "This node was removed from the tailnet."));
+      return;
+    }
+    if (after.revoked() && (before == null || !before.revoked())) {
+      out.add(reauth("NODE_KEY_REVOKED", "The node key has been revoked; log in again."));
+      return;
+    }
+    if (after.expired() && (before == null || !before.expired())) {
+      out.add(reauth("NODE_KEY_EXPIRED", "The node key has expired; log in again."));
+      return;
+    }
+    if (before != null && node(before, t).equals(node(after, t))) {
+      return;
+    }
+    out.add(MapResponse.newBuilder().setSelfChanged(node(after, t)).build());
+    boolean wasAuth = before != null && before.authorized();
+    if (!wasAuth && after.authorized()) {
+      List<NodeView> peers = new ArrayList<>();
+      for (NodeView p : t.nodes().values()) {
+        if (visibility.sees(after, p)) {
+          peers.add(p);
+        }
+      }
+      if (!peers.isEmpty()) {
+        out.add(added(peers, t));
+      }
+      out.add(
+          MapResponse.newBuilder().setPacketFilterChanged(visibility.filterFor(after, t)).build());
+    } else if (wasAuth && !after.authorized()) {
+      PeersRemoved.Builder removed = PeersRemoved.newBuilder();
+      for (NodeView p : t.nodes().values()) {
+        if (visibility.sees(before, p)) {
+          removed.addNodeIds(p.id());
+        }
+      }
+      if (removed.getNodeIdsCount() > 0) {
+        out.add(MapResponse.newBuilder().setPeersRemoved(removed).build());
+      }
+    }
+  }
+
+  /** Frames for every session of a tailnet whose name or MagicDNS suffix changed. */
+  public MapResponse dnsChanged(TailnetView t) {
+    return MapResponse.newBuilder().setDnsConfigChanged(dns(t)).build();
+  }
+
+  /** The ReauthRequired frame. */
+  public static MapResponse reauth(String code, String message) {
+    return MapResponse.newBuilder()
+        .setReauthRequired(ReauthRequired.newBuilder().setReasonCode(code).setMessage(message))
+        .build();
+  }
+
+  /** The LoggedOut frame. */
+  public static MapResponse loggedOut(String code, String message) {
+    return MapResponse.newBuilder()
+        .setLoggedOut(LoggedOut.newBuilder().setReasonCode(code).setMessage(message))
+        .build();
+  }
+
+  private MapResponse added(List<NodeView> peers, TailnetView t) {
+    PeersAdded.Builder b = PeersAdded.newBuilder();
+    Map<String, UserProfile> profiles = new LinkedHashMap<>();
+    for (NodeView p : peers) {
+      b.addPeers(node(p, t));
+      addProfile(p, t, profiles);
+    }
+    return MapResponse.newBuilder().setPeersAdded(b.addAllUserProfiles(profiles.values())).build();
+  }
+
+  private static void addProfile(NodeView n, TailnetView t, Map<String, UserProfile> out) {
+    if (!n.userId().isEmpty()) {
+      UserProfile p = t.users().get(n.userId());
+      out.put(n.userId(), p != null ? p : UserProfile.newBuilder().setUserId(n.userId()).build());
+    }
+  }
+
+  private static boolean sameUnpatchable(NodeView a, NodeView b) {
+    return a.name().equals(b.name())
+        && a.tags().equals(b.tags())
+        && a.userId().equals(b.userId())
+        && a.ipv4().equals(b.ipv4())
+        && a.ipv6().equals(b.ipv6())
+        && a.hostInfo().equals(b.hostInfo())
+        && a.approved() == b.approved();
+  }
+
+  /** The field-by-field patch from {@code a} to {@code b}; null if nothing patchable changed. */
+  static PeerPatch patch(NodeView a, NodeView b) {
+    PeerPatch.Builder p = PeerPatch.newBuilder().setNodeId(b.id());
+    boolean any = false;
+    if (!a.endpoints().equals(b.endpoints())) {
+      p.setEndpoints(EndpointList.newBuilder().addAllEndpoints(b.endpoints()));
+      any = true;
+    }
+    if (a.homeRelay() != b.homeRelay()) {
+      p.setHomeRelayRegion(b.homeRelay());
+      any = true;
+    }
+    if (!a.nodeKey().equals(b.nodeKey())) {
+      p.setNodeKey(b.nodeKey());
+      any = true;
+    }
+    if (!a.discoKey().equals(b.discoKey())) {
+      p.setDiscoKey(b.discoKey());
+      any = true;
+    }
+    if (a.online() != b.online()) {
+      p.setOnline(b.online());
+      any = true;
+    }
+    if (!Objects.equals(a.lastSeen(), b.lastSeen()) && b.lastSeen() != null) {
+      p.setLastSeen(ts(b.lastSeen()));
+      any = true;
+    }
+    if (!Objects.equals(a.keyExpiry(), b.keyExpiry())) {
+      p.setKeyExpiry(b.keyExpiry() == null ? Timestamp.getDefaultInstance() : ts(b.keyExpiry()));
+      any = true;
+    }
+    if (a.expired() != b.expired()) {
+      p.setKeyExpired(b.expired());
+      any = true;
+    }
+    return any ? p.build() : null;
+  }
+
+  /** The control-API Node of {@code n}. */
+  public static Node node(NodeView n, TailnetView t) {
+    Node.Builder b =
+        Node.newBuilder()
+            .setId(n.id())
+            .setStableId(n.id())
+            .setName(t.fqdn(n.name()))
+            .setNodeKey(n.nodeKey())
+            .setDiscoKey(n.discoKey())
+            .setMachineKey(n.machineKey())
+            .addAllEndpoints(n.endpoints())
+            .setHomeRelayRegion(n.homeRelay())
+            .setOnline(n.online())
+            .addAllTags(n.tags())
+            .setUserId(n.userId())
+            .setHostInfo(n.hostInfo())
+            .setKeyExpired(n.expired() || n.revoked())
+            .setMachineAuthorized(n.approved());
+    if (!n.ipv4().isEmpty()) {
+      b.addAddresses(n.ipv4() + "/32").addAllowedIps(n.ipv4() + "/32");
+    }
+    if (!n.ipv6().isEmpty()) {
+      b.addAddresses(n.ipv6() + "/128").addAllowedIps(n.ipv6() + "/128");
+    }
+    if (n.lastSeen() != null) {
+      b.setLastSeen(ts(n.lastSeen()));
+    }
+    if (n.keyExpiry() != null) {
+      b.setKeyExpiry(ts(n.keyExpiry()));
+    }
+    return b.build();
+  }
+
+  static DnsConfig dns(TailnetView t) {
+    return DnsConfig.newBuilder()
+        .setMagicDnsEnabled(!t.magicDnsSuffix().isEmpty())
+        .setMagicDnsSuffix(t.magicDnsSuffix())
+        .build();
+  }
+
+  static Timestamp ts(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+}

@@ -1,0 +1,288 @@
+package dev.trellis.coordinator.netmap;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import dev.trellis.proto.control.v1.Endpoint;
+import dev.trellis.proto.control.v1.EndpointType;
+import dev.trellis.proto.control.v1.HostInfo;
+import dev.trellis.proto.control.v1.UserProfile;
+import dev.trellis.proto.event.v1.AddressAllocated;
+import dev.trellis.proto.event.v1.AddressReleased;
+import dev.trellis.proto.event.v1.DeviceLoginCompleted;
+import dev.trellis.proto.event.v1.DiscoKeyChanged;
+import dev.trellis.proto.event.v1.EventEnvelope;
+import dev.trellis.proto.event.v1.NodeAuthorized;
+import dev.trellis.proto.event.v1.NodeEndpointsReported;
+import dev.trellis.proto.event.v1.NodeHomeRelayChanged;
+import dev.trellis.proto.event.v1.NodeHostInfoUpdated;
+import dev.trellis.proto.event.v1.NodeKeyExpired;
+import dev.trellis.proto.event.v1.NodeKeyExpiryDisabled;
+import dev.trellis.proto.event.v1.NodeKeyRevoked;
+import dev.trellis.proto.event.v1.NodeKeyRotated;
+import dev.trellis.proto.event.v1.NodeOffline;
+import dev.trellis.proto.event.v1.NodeOnline;
+import dev.trellis.proto.event.v1.NodeRegistered;
+import dev.trellis.proto.event.v1.NodeRemoved;
+import dev.trellis.proto.event.v1.NodeRenamed;
+import dev.trellis.proto.event.v1.NodeTagsChanged;
+import dev.trellis.proto.event.v1.TailnetCreated;
+import dev.trellis.proto.event.v1.TailnetSettingsChanged;
+import dev.trellis.proto.event.v1.UserCreated;
+import dev.trellis.proto.event.v1.UserRemoved;
+import dev.trellis.runtime.eventlog.Events;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The coordinator's in-memory model of every tailnet, folded from the keys, ipam, coordinator and
+ * identity topics: {@link #apply} takes one event and says what changed. Pure (no I/O): every
+ * instance folds the same events into the same model. Events may arrive across topics in any order
+ * (addresses before the registration); what cannot be applied yet is kept until it can.
+ *
+ * <p>Thread-safety: not thread-safe; one thread (the coordinator's model context) owns it.
+ */
+public final class NetmapModel {
+  private final Map<String, TailnetView> tailnets = new HashMap<>();
+  private final Map<String, String> tailnetOfNode = new HashMap<>();
+  private final Map<String, String[]> earlyAddresses = new HashMap<>();
+
+  /** The tailnet (created on first mention). */
+  public TailnetView tailnet(String tailnetId) {
+    return tailnets.computeIfAbsent(tailnetId, TailnetView::new);
+  }
+
+  /** The node, if known. */
+  public Optional<NodeView> node(String nodeId) {
+    String t = tailnetOfNode.get(nodeId);
+    return t == null ? Optional.empty() : Optional.ofNullable(tailnet(t).nodes().get(nodeId));
+  }
+
+  /** The nodes registered with {@code machineKey}, in any tailnet. */
+  public List<NodeView> byMachineKey(ByteString machineKey) {
+    List<NodeView> out = new ArrayList<>();
+    for (TailnetView t : tailnets.values()) {
+      for (NodeView n : t.nodes().values()) {
+        if (n.machineKey().equals(machineKey)) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Folds one event into the model; empty if it changed nothing a device can see. */
+  public Optional<ModelChange> apply(EventEnvelope e) {
+    String t = e.getTailnetId();
+    return switch (e.getType()) {
+      case "trellis.event.v1.NodeRegistered" ->
+          registered(t, pay(e, NodeRegistered.getDefaultInstance()));
+      case "trellis.event.v1.NodeKeyRotated" -> {
+        var p = pay(e, NodeKeyRotated.getDefaultInstance());
+        yield update(
+            p.getNodeId(),
+            b ->
+                b.nodeKey(p.getNewNodeKey())
+                    .keyExpiry(time(p.hasKeyExpiry(), p.getKeyExpiry()))
+                    .expired(false)
+                    .revoked(false));
+      }
+      case "trellis.event.v1.NodeKeyExpired" -> {
+        var p = pay(e, NodeKeyExpired.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.expired(true));
+      }
+      case "trellis.event.v1.NodeKeyRevoked" -> {
+        var p = pay(e, NodeKeyRevoked.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.revoked(true));
+      }
+      case "trellis.event.v1.NodeKeyExpiryDisabled" -> {
+        var p = pay(e, NodeKeyExpiryDisabled.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.keyExpiry(null));
+      }
+      case "trellis.event.v1.NodeRenamed" -> {
+        var p = pay(e, NodeRenamed.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.name(p.getNewName()));
+      }
+      case "trellis.event.v1.NodeTagsChanged" -> {
+        var p = pay(e, NodeTagsChanged.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.owner(p.getUserId(), p.getNewTagsList()));
+      }
+      case "trellis.event.v1.NodeAuthorized" -> {
+        var p = pay(e, NodeAuthorized.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.approved(true));
+      }
+      case "trellis.event.v1.DiscoKeyChanged" -> {
+        var p = pay(e, DiscoKeyChanged.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.discoKey(p.getNewDiscoKey()));
+      }
+      case "trellis.event.v1.NodeRemoved" ->
+          removed(pay(e, NodeRemoved.getDefaultInstance()).getNodeId());
+      case "trellis.event.v1.AddressAllocated" -> {
+        var p = pay(e, AddressAllocated.getDefaultInstance());
+        if (node(p.getNodeId()).isEmpty()) {
+          earlyAddresses.put(p.getNodeId(), new String[] {p.getIpv4(), p.getIpv6()});
+          yield Optional.empty();
+        }
+        yield update(p.getNodeId(), b -> b.addresses(p.getIpv4(), p.getIpv6()));
+      }
+      case "trellis.event.v1.AddressReleased" -> {
+        var p = pay(e, AddressReleased.getDefaultInstance());
+        earlyAddresses.remove(p.getNodeId());
+        yield update(p.getNodeId(), b -> b.addresses("", ""));
+      }
+      case "trellis.event.v1.NodeEndpointsReported" -> {
+        var p = pay(e, NodeEndpointsReported.getDefaultInstance());
+        List<Endpoint> eps = new ArrayList<>();
+        p.getEndpointsList()
+            .forEach(
+                x ->
+                    eps.add(
+                        Endpoint.newBuilder()
+                            .setAddress(x.getAddress())
+                            .setType(
+                                EndpointType.forNumber(x.getTypeValue()) == null
+                                    ? EndpointType.ENDPOINT_TYPE_UNSPECIFIED
+                                    : EndpointType.forNumber(x.getTypeValue()))
+                            .build()));
+        yield update(p.getNodeId(), b -> b.endpoints(eps));
+      }
+      case "trellis.event.v1.NodeHostInfoUpdated" -> {
+        var p = pay(e, NodeHostInfoUpdated.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.hostInfo(hostInfo(p.getHostInfo())));
+      }
+      case "trellis.event.v1.NodeHomeRelayChanged" -> {
+        var p = pay(e, NodeHomeRelayChanged.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.homeRelay(p.getNewRegionId()));
+      }
+      case "trellis.event.v1.NodeOnline" -> {
+        var p = pay(e, NodeOnline.getDefaultInstance());
+        Instant at = Events.time(e);
+        yield update(p.getNodeId(), b -> b.online(true).lastSeen(at));
+      }
+      case "trellis.event.v1.NodeOffline" -> {
+        var p = pay(e, NodeOffline.getDefaultInstance());
+        Instant seen = p.hasLastSeen() ? time(true, p.getLastSeen()) : Events.time(e);
+        yield update(p.getNodeId(), b -> b.online(false).lastSeen(seen));
+      }
+      case "trellis.event.v1.TailnetCreated" -> {
+        var p = pay(e, TailnetCreated.getDefaultInstance());
+        TailnetView tv = tailnet(t);
+        tv.name(p.getName());
+        tv.magicDnsSuffix(p.getSettings().getMagicDnsSuffix());
+        yield Optional.of(new ModelChange.TailnetChanged(t));
+      }
+      case "trellis.event.v1.TailnetSettingsChanged" -> {
+        var p = pay(e, TailnetSettingsChanged.getDefaultInstance());
+        TailnetView tv = tailnet(t);
+        String suffix = p.getSettings().getMagicDnsSuffix();
+        if (suffix.equals(tv.magicDnsSuffix())) {
+          yield Optional.empty();
+        }
+        tv.magicDnsSuffix(suffix);
+        yield Optional.of(new ModelChange.TailnetChanged(t));
+      }
+      case "trellis.event.v1.UserCreated" -> {
+        var p = pay(e, UserCreated.getDefaultInstance());
+        tailnet(t)
+            .users()
+            .put(
+                p.getUserId(),
+                UserProfile.newBuilder()
+                    .setUserId(p.getUserId())
+                    .setLoginName(p.getEmail())
+                    .setDisplayName(p.getDisplayName())
+                    .build());
+        yield Optional.empty();
+      }
+      case "trellis.event.v1.UserRemoved" -> {
+        tailnet(t).users().remove(pay(e, UserRemoved.getDefaultInstance()).getUserId());
+        yield Optional.empty();
+      }
+      case "trellis.event.v1.DeviceLoginCompleted" -> {
+        var p = pay(e, DeviceLoginCompleted.getDefaultInstance());
+        yield Optional.of(new ModelChange.DeviceLoginCompleted(t, p.getCode(), p.getUserId()));
+      }
+      default -> Optional.empty();
+    };
+  }
+
+  private Optional<ModelChange> registered(String tailnetId, NodeRegistered p) {
+    String[] addr = earlyAddresses.remove(p.getNodeId());
+    NodeView before = node(p.getNodeId()).orElse(null);
+    NodeView after =
+        new NodeView(
+            p.getNodeId(),
+            tailnetId,
+            p.getMachineKey(),
+            p.getNodeKey(),
+            p.getDiscoKey(),
+            p.getName(),
+            p.getUserId(),
+            p.getTagsList(),
+            p.getEphemeral(),
+            time(p.hasKeyExpiry(), p.getKeyExpiry()),
+            false,
+            false,
+            p.getApproved(),
+            addr != null ? addr[0] : before != null ? before.ipv4() : "",
+            addr != null ? addr[1] : before != null ? before.ipv6() : "",
+            List.of(),
+            HostInfo.newBuilder().setHostname(p.getHostname()).setOs(p.getOs()).build(),
+            0,
+            false,
+            null);
+    tailnetOfNode.put(p.getNodeId(), tailnetId);
+    tailnet(tailnetId).nodes().put(p.getNodeId(), after);
+    return Optional.of(new ModelChange.NodeChanged(tailnetId, before, after));
+  }
+
+  private Optional<ModelChange> update(String nodeId, UnaryOperator<NodeView.Builder> change) {
+    Optional<NodeView> current = node(nodeId);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    NodeView before = current.get();
+    NodeView after = change.apply(before.toBuilder()).build();
+    if (after.equals(before)) {
+      return Optional.empty();
+    }
+    tailnet(before.tailnetId()).nodes().put(nodeId, after);
+    return Optional.of(new ModelChange.NodeChanged(before.tailnetId(), before, after));
+  }
+
+  private Optional<ModelChange> removed(String nodeId) {
+    earlyAddresses.remove(nodeId);
+    Optional<NodeView> current = node(nodeId);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    NodeView before = current.get();
+    tailnet(before.tailnetId()).nodes().remove(nodeId);
+    tailnetOfNode.remove(nodeId);
+    return Optional.of(new ModelChange.NodeChanged(before.tailnetId(), before, null));
+  }
+
+  private static HostInfo hostInfo(dev.trellis.proto.event.v1.HostInfo h) {
+    return HostInfo.newBuilder()
+        .setHostname(h.getHostname())
+        .setOs(h.getOs())
+        .setOsVersion(h.getOsVersion())
+        .setAgentVersion(h.getAgentVersion())
+        .setArch(h.getArch())
+        .setDeviceModel(h.getDeviceModel())
+        .build();
+  }
+
+  private static <T extends Message> T pay(EventEnvelope e, T type) {
+    return Events.payload(e, type);
+  }
+
+  private static Instant time(boolean has, Timestamp t) {
+    return has ? Instant.ofEpochSecond(t.getSeconds(), t.getNanos()) : null;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.trellis.coordinator.presence;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.event.v1.Actor;
+import dev.trellis.proto.event.v1.EventEnvelope;
+import dev.trellis.proto.event.v1.NodeOffline;
+import dev.trellis.proto.event.v1.NodeOnline;
+import dev.trellis.runtime.eventlog.EventLog;
+import dev.trellis.runtime.eventlog.Events;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Which instance holds each node's stream, in Hazelcast ({@code node id -> instance id}), and the
+ * NodeOnline/NodeOffline events. A stream opening claims presence and says online; a last stream
+ * closing only marks the node as a candidate: {@link #sweep} (one timer, in batches) says offline
+ * for candidates whose grace passed, that still have no stream here and whose presence this
+ * instance still holds (removed by compare-and-delete, so instance A's late offline never overrides
+ * B's online). Thousands of channels closing at once cost one map entry each here and one batched
+ * worker task per sweep.
+ *
+ * <p>Thread-safety: {@link #online}, {@link #closed} and {@link #sweep} are called from the model's
+ * thread; Hazelcast calls run on a worker.
+ */
+public final class Presence {
+  /** Hazelcast map of the coordinator: node id to the instance id holding its stream. */
+  public static final String MAP = "coordinator-private.presence";
+
+  /** Where a node lives, for events. */
+  public record NodeRef(String nodeId, String tailnetId) {}
+
+  private final Vertx vertx;
+  private final IMap<String, String> map;
+  private final EventLog log;
+  private final Events events;
+  private final Clock clock;
+  private final String instanceId;
+  private final long graceNanos;
+  private final Counter offlines;
+  private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+
+  private record Candidate(NodeRef ref, long sinceNanos, Instant lastSeen) {}
+
+  public Presence(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      EventLog log,
+      Events events,
+      Clock clock,
+      String instanceId,
+      long graceNanos,
+      Counter offlines) {
+    this.vertx = vertx;
+    this.map = hazelcast.getMap(MAP);
+    this.log = log;
+    this.events = events;
+    this.clock = clock;
+    this.instanceId = instanceId;
+    this.graceNanos = graceNanos;
+    this.offlines = offlines;
+  }
+
+  /** A stream of {@code ref} opened here; {@code wasOnline}: the model already says online. */
+  public void online(NodeRef ref, boolean wasOnline) {
+    candidates.remove(ref.nodeId());
+    map.setAsync(ref.nodeId(), instanceId);
+    if (!wasOnline) {
+      log.append(
+          Topics.COORDINATOR,
+          envelope(
+              ref,
+              NodeOnline.newBuilder()
+                  .setNodeId(ref.nodeId())
+                  .setCoordinatorInstance(instanceId)
+                  .build()));
+    }
+  }
+
+  /** The last stream of {@code ref} here closed. */
+  public void closed(NodeRef ref, long nowNanos) {
+    candidates.put(ref.nodeId(), new Candidate(ref, nowNanos, clock.instant()));
+  }
+
+  /** Says offline for candidates past their grace without a stream ({@code attached} false). */
+  public void sweep(long nowNanos, Predicate<String> attached) {
+    List<Candidate> due = new ArrayList<>();
+    var it = candidates.values().iterator();
+    while (it.hasNext()) {
+      Candidate c = it.next();
+      if (nowNanos - c.sinceNanos() < graceNanos) {
+        continue;
+      }
+      it.remove();
+      if (!attached.test(c.ref().nodeId())) {
+        due.add(c);
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    vertx
+        .<List<Candidate>>executeBlocking(
+            () -> {
+              List<Candidate> mine = new ArrayList<>();
+              for (Candidate c : due) {
+                if (map.remove(c.ref().nodeId(), instanceId)) {
+                  mine.add(c);
+                }
+              }
+              return mine;
+            },
+            false)
+        .onSuccess(
+            mine -> {
+              for (Candidate c : mine) {
+                offlines.increment();
+                var seen = c.lastSeen();
+                log.append(
+                    Topics.COORDINATOR,
+                    envelope(
+                        c.ref(),
+                        NodeOffline.newBuilder()
+                            .setNodeId(c.ref().nodeId())
+                            .setLastSeen(
+                                com.google.protobuf.Timestamp.newBuilder()
+                                    .setSeconds(seen.getEpochSecond())
+                                    .setNanos(seen.getNano()))
+                            .build()));
+              }
+            });
+  }
+
+  private EventEnvelope envelope(NodeRef ref, com.google.protobuf.Message payload) {
+    Actor actor = Actor.newBuilder().setKind(Actor.Kind.NODE).setId(ref.nodeId()).build();
+    return events.draft(ref.tailnetId(), ref.nodeId(), actor, payload).build();
+  }
+}

@@ -1,0 +1,386 @@
+package dev.trellis.coordinator.register;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import dev.trellis.coordinator.ModelLoop;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.coordinator.netmap.TailnetView;
+import dev.trellis.proto.control.CapabilityVersion;
+import dev.trellis.proto.control.v1.RegisterRequest;
+import dev.trellis.proto.control.v1.RegisterResponse;
+import dev.trellis.proto.control.v1.UserProfile;
+import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.key.DiscoPublicKey;
+import dev.trellis.proto.key.MachinePublicKey;
+import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.internal.InternalClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Registers devices: with an auth key (identity uses the key, keys records the node, ipam gives its
+ * addresses), interactively (an interim answer with the login URL, then the final one when identity
+ * records the user's sign-in), as a reconnect of an already registered node, or a logout. Refusals
+ * become the response's error code and message (the callee's ErrorCode).
+ *
+ * <p>Thread-safety: thread-safe; replies may be sent from any thread.
+ */
+public final class Registrar {
+  private static final long FOLLOWUP_WAIT_MS = 60_000;
+
+  private final Vertx vertx;
+  private final InternalClient client;
+  private final ModelLoop loop;
+  private final PendingLogins pending;
+
+  public Registrar(Vertx vertx, InternalClient client, ModelLoop loop, PendingLogins pending) {
+    this.vertx = vertx;
+    this.client = client;
+    this.loop = loop;
+    this.pending = pending;
+  }
+
+  /**
+   * Handles {@code req} from the device authenticated as {@code machine}; {@code reply} gets every
+   * response (interim and final). {@code baseUrl} is scheme://host of the channel request.
+   */
+  public void register(
+      MachinePublicKey machine,
+      RegisterRequest req,
+      String baseUrl,
+      String sourceIp,
+      Consumer<RegisterResponse> reply) {
+    Future<RegisterResponse> result;
+    try {
+      validate(machine, req);
+      if (req.getLogout()) {
+        result = logout(machine, req);
+      } else if (!req.getAuthKey().isEmpty()) {
+        result = withAuthKey(machine, req, sourceIp);
+      } else if (!req.getFollowup().isEmpty()) {
+        result = followup(machine, req, baseUrl);
+      } else {
+        result =
+            existing(machine, req)
+                .compose(
+                    found ->
+                        found != null
+                            ? Future.succeededFuture(found)
+                            : interactive(machine, req, baseUrl, reply));
+      }
+    } catch (ApiException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(r -> reply.accept(r.succeeded() ? r.result() : error(r.cause())));
+  }
+
+  private static void validate(MachinePublicKey machine, RegisterRequest req) {
+    if (!CapabilityVersion.isSupported(req.getCapabilityVersion())) {
+      throw ApiException.of(ErrorCode.CLIENT_TOO_OLD, ErrorCode.CLIENT_TOO_OLD.defaultMessage());
+    }
+    if (!ByteString.copyFrom(machine.toBytes()).equals(req.getMachineKey())) {
+      throw ApiException.of(
+          ErrorCode.MACHINE_KEY_MISMATCH,
+          "The request's machine key is not the key that authenticated this channel.");
+    }
+    if (req.getNodeKey().size() != 32) {
+      throw ApiException.field(
+          ErrorCode.KEY_MALFORMED, "node_key", "The node key must be 32 bytes.");
+    }
+    if (!req.getDiscoKey().isEmpty() && req.getDiscoKey().size() != 32) {
+      throw ApiException.field(
+          ErrorCode.KEY_MALFORMED, "disco_key", "The disco key must be 32 bytes.");
+    }
+    if (!req.getOldNodeKey().isEmpty() && req.getOldNodeKey().size() != 32) {
+      throw ApiException.field(
+          ErrorCode.KEY_MALFORMED, "old_node_key", "The old node key must be 32 bytes.");
+    }
+  }
+
+  private Future<RegisterResponse> logout(MachinePublicKey machine, RegisterRequest req) {
+    return node(machine, req.getNodeKey())
+        .compose(
+            n -> {
+              if (n == null) {
+                return Future.failedFuture(
+                    ApiException.of(ErrorCode.NODE_NOT_FOUND, "No node has this node key."));
+              }
+              return client
+                  .post("keys", "/api/v1/internal/nodes/" + n.id() + "/logout", Map.of())
+                  .map(j -> RegisterResponse.newBuilder().setNodeId(n.id()).build());
+            });
+  }
+
+  private Future<RegisterResponse> withAuthKey(
+      MachinePublicKey machine, RegisterRequest req, String sourceIp) {
+    JsonObject use =
+        new JsonObject()
+            .put("key", req.getAuthKey())
+            .put("hostname", req.getHostInfo().getHostname())
+            .put("sourceIp", sourceIp);
+    return client
+        .post("identity", "/api/v1/internal/authkeys/use", use)
+        .compose(
+            used -> {
+              JsonObject key = used.getJsonObject("keyInfo", new JsonObject());
+              List<String> keyTags = strings(key.getJsonArray("tags"));
+              List<String> tags;
+              String userId;
+              if (!keyTags.isEmpty()) {
+                if (!keyTags.containsAll(req.getRequestedTagsList())) {
+                  return Future.failedFuture(
+                      ApiException.of(
+                          ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                          "The requested tags are not all carried by the auth key."));
+                }
+                tags = req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
+                userId = "";
+              } else {
+                if (req.getRequestedTagsCount() > 0) {
+                  return Future.failedFuture(
+                      ApiException.of(
+                          ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                          "The auth key carries no tags, so the device may not ask for tags."));
+                }
+                tags = List.of();
+                userId = key.getString("creatorUserId", "");
+              }
+              return complete(
+                  machine,
+                  req,
+                  key.getString("tailnetId"),
+                  userId,
+                  tags,
+                  req.getEphemeral() || key.getBoolean("ephemeral", false),
+                  key.getString("id", ""),
+                  key.getBoolean("preapproved", false));
+            });
+  }
+
+  /** Keys registers the node, ipam gives addresses; answers the final response. */
+  Future<RegisterResponse> complete(
+      MachinePublicKey machine,
+      RegisterRequest req,
+      String tailnetId,
+      String userId,
+      List<String> tags,
+      boolean ephemeral,
+      String authKeyId,
+      boolean preapproved) {
+    JsonObject body =
+        new JsonObject()
+            .put("tailnetId", tailnetId)
+            .put("machineKey", machine.toString())
+            .put("nodeKey", NodePublicKey.fromBytes(req.getNodeKey().toByteArray()).toString())
+            .put("hostname", req.getHostInfo().getHostname())
+            .put("os", req.getHostInfo().getOs())
+            .put("userId", userId)
+            .put("tags", new JsonArray(new ArrayList<>(tags)))
+            .put("ephemeral", ephemeral)
+            .put("authKeyId", authKeyId)
+            .put("preapproved", preapproved);
+    if (req.getDiscoKey().size() == 32) {
+      body.put("discoKey", DiscoPublicKey.fromBytes(req.getDiscoKey().toByteArray()).toString());
+    }
+    if (req.getOldNodeKey().size() == 32) {
+      body.put("oldNodeKey", NodePublicKey.fromBytes(req.getOldNodeKey().toByteArray()).toString());
+    }
+    return client
+        .post("keys", "/api/v1/internal/nodes/register", body)
+        .compose(
+            node -> {
+              String nodeId = node.getString("nodeId");
+              return client
+                  .post(
+                      "ipam",
+                      "/api/v1/internal/allocations",
+                      new JsonObject().put("tailnetId", tailnetId).put("nodeId", nodeId))
+                  .compose(
+                      addr ->
+                          loop.call(
+                              (model, hub) -> {
+                                TailnetView t = model.tailnet(tailnetId);
+                                RegisterResponse.Builder r =
+                                    RegisterResponse.newBuilder()
+                                        .setNodeId(nodeId)
+                                        .setUserId(userId)
+                                        .addAllTags(tags)
+                                        .setMachineAuthorized(node.getBoolean("approved", false))
+                                        .setNodeName(t.fqdn(node.getString("name", "")));
+                                if (addr.getString("ipv4") != null) {
+                                  r.addAddresses(addr.getString("ipv4") + "/32");
+                                }
+                                if (addr.getString("ipv6") != null
+                                    && !addr.getString("ipv6").isEmpty()) {
+                                  r.addAddresses(addr.getString("ipv6") + "/128");
+                                }
+                                String expiry = node.getString("keyExpiry");
+                                if (expiry != null) {
+                                  r.setKeyExpiry(ts(Instant.parse(expiry)));
+                                }
+                                if (!userId.isEmpty()) {
+                                  UserProfile p = t.users().get(userId);
+                                  r.setUser(
+                                      p != null
+                                          ? p
+                                          : UserProfile.newBuilder().setUserId(userId).build());
+                                }
+                                return r.build();
+                              }));
+            });
+  }
+
+  /** A node already registered with this machine and node key answers without a new login. */
+  private Future<RegisterResponse> existing(MachinePublicKey machine, RegisterRequest req) {
+    return loop.call(
+        (model, hub) -> {
+          for (NodeView n : model.byMachineKey(ByteString.copyFrom(machine.toBytes()))) {
+            if (n.nodeKey().equals(req.getNodeKey()) && !n.expired() && !n.revoked()) {
+              TailnetView t = model.tailnet(n.tailnetId());
+              RegisterResponse.Builder r =
+                  RegisterResponse.newBuilder()
+                      .setNodeId(n.id())
+                      .setUserId(n.userId())
+                      .addAllTags(n.tags())
+                      .setMachineAuthorized(n.approved())
+                      .setNodeName(t.fqdn(n.name()));
+              if (!n.ipv4().isEmpty()) {
+                r.addAddresses(n.ipv4() + "/32");
+              }
+              if (!n.ipv6().isEmpty()) {
+                r.addAddresses(n.ipv6() + "/128");
+              }
+              if (n.keyExpiry() != null) {
+                r.setKeyExpiry(ts(n.keyExpiry()));
+              }
+              return r.build();
+            }
+          }
+          return null;
+        });
+  }
+
+  private Future<RegisterResponse> interactive(
+      MachinePublicKey machine,
+      RegisterRequest req,
+      String baseUrl,
+      Consumer<RegisterResponse> reply) {
+    if (req.getRequestedTagsCount() > 0) {
+      return Future.failedFuture(
+          ApiException.of(
+              ErrorCode.AUTH_KEY_TAGS_FORBIDDEN, "Tagged devices need an auth key with the tags."));
+    }
+    String nodeKey = NodePublicKey.fromBytes(req.getNodeKey().toByteArray()).toString();
+    return pending
+        .create(machine.toString(), nodeKey)
+        .compose(
+            code -> {
+              reply.accept(
+                  RegisterResponse.newBuilder()
+                      .setAuthUrl(baseUrl + "/login/device/" + code)
+                      .build());
+              return waitFor(code, machine, req, baseUrl);
+            });
+  }
+
+  private Future<RegisterResponse> followup(
+      MachinePublicKey machine, RegisterRequest req, String baseUrl) {
+    String url = req.getFollowup();
+    String code = url.substring(url.lastIndexOf('/') + 1);
+    return pending
+        .lookup(code)
+        .compose(
+            entry -> {
+              if (entry == null || !machine.toString().equals(entry.getString("machineKey"))) {
+                return Future.failedFuture(
+                    ApiException.of(
+                        ErrorCode.LOGIN_SESSION_EXPIRED,
+                        "This login link expired or belongs to another device; run up again."));
+              }
+              if (entry.getString("userId") != null) {
+                pending.forget(code);
+                return complete(
+                    machine,
+                    req,
+                    entry.getString("tailnetId"),
+                    entry.getString("userId"),
+                    List.of(),
+                    req.getEphemeral(),
+                    "",
+                    false);
+              }
+              return waitFor(code, machine, req, baseUrl);
+            });
+  }
+
+  private Future<RegisterResponse> waitFor(
+      String code, MachinePublicKey machine, RegisterRequest req, String baseUrl) {
+    Future<PendingLogins.Completion> done = pending.await(code);
+    return Future.any(done, vertx.timer(FOLLOWUP_WAIT_MS))
+        .compose(
+            any -> {
+              if (!done.isComplete()) {
+                return Future.succeededFuture(
+                    RegisterResponse.newBuilder()
+                        .setAuthUrl(baseUrl + "/login/device/" + code)
+                        .build());
+              }
+              pending.forget(code);
+              PendingLogins.Completion c = done.result();
+              return complete(
+                  machine,
+                  req,
+                  c.tailnetId(),
+                  c.userId(),
+                  List.of(),
+                  req.getEphemeral(),
+                  "",
+                  false);
+            });
+  }
+
+  private Future<NodeView> node(MachinePublicKey machine, ByteString nodeKey) {
+    return loop.call(
+        (model, hub) -> {
+          Optional<NodeView> n =
+              model.byMachineKey(ByteString.copyFrom(machine.toBytes())).stream()
+                  .filter(x -> x.nodeKey().equals(nodeKey))
+                  .findFirst();
+          return n.orElse(null);
+        });
+  }
+
+  private static RegisterResponse error(Throwable t) {
+    ApiException e =
+        t instanceof ApiException a
+            ? a
+            : ApiException.of(ErrorCode.INTERNAL, "Registration failed: " + t.getMessage());
+    return RegisterResponse.newBuilder()
+        .setErrorCode(e.code().code())
+        .setErrorMessage(e.getMessage())
+        .build();
+  }
+
+  private static List<String> strings(JsonArray a) {
+    List<String> out = new ArrayList<>();
+    if (a != null) {
+      for (Object o : a) {
+        out.add(String.valueOf(o));
+      }
+    }
+    return out;
+  }
+
+  private static Timestamp ts(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+}

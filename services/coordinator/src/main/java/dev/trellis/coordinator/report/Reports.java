@@ -1,0 +1,105 @@
+package dev.trellis.coordinator.report;
+
+import com.google.protobuf.Message;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.proto.control.v1.MapRequest;
+import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.event.v1.Actor;
+import dev.trellis.proto.event.v1.Endpoint;
+import dev.trellis.proto.event.v1.EndpointType;
+import dev.trellis.proto.event.v1.HostInfo;
+import dev.trellis.proto.event.v1.NodeEndpointsReported;
+import dev.trellis.proto.event.v1.NodeHomeRelayChanged;
+import dev.trellis.proto.event.v1.NodeHostInfoUpdated;
+import dev.trellis.proto.key.DiscoPublicKey;
+import dev.trellis.runtime.eventlog.EventLog;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.internal.InternalClient;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a device's report (a MapRequest's endpoints, host info, disco key and home relay) into
+ * events, only for what differs from the model: NodeEndpointsReported, NodeHostInfoUpdated and
+ * NodeHomeRelayChanged on the coordinator topic; a new disco key goes to the key registry.
+ *
+ * <p>Thread-safety: thread-safe (appends and calls are asynchronous).
+ */
+public final class Reports {
+  private static final int MAX_ENDPOINTS = 64;
+
+  private final EventLog log;
+  private final Events events;
+  private final InternalClient client;
+
+  public Reports(EventLog log, Events events, InternalClient client) {
+    this.log = log;
+    this.events = events;
+    this.client = client;
+  }
+
+  /** Appends the events for what {@code req} changes about {@code node}. */
+  public void report(NodeView node, MapRequest req) {
+    if (!req.getEndpointsUnchanged() || req.getEndpointsCount() > 0) {
+      if (!req.getEndpointsList().equals(node.endpoints())
+          && req.getEndpointsCount() <= MAX_ENDPOINTS) {
+        List<Endpoint> eps = new ArrayList<>();
+        req.getEndpointsList()
+            .forEach(
+                e ->
+                    eps.add(
+                        Endpoint.newBuilder()
+                            .setAddress(e.getAddress())
+                            .setType(
+                                EndpointType.forNumber(e.getTypeValue()) == null
+                                    ? EndpointType.ENDPOINT_TYPE_UNSPECIFIED
+                                    : EndpointType.forNumber(e.getTypeValue()))
+                            .build()));
+        append(
+            node,
+            NodeEndpointsReported.newBuilder().setNodeId(node.id()).addAllEndpoints(eps).build());
+      }
+    }
+    if (req.hasHostInfo() && !req.getHostInfo().equals(node.hostInfo())) {
+      var h = req.getHostInfo();
+      append(
+          node,
+          NodeHostInfoUpdated.newBuilder()
+              .setNodeId(node.id())
+              .setHostInfo(
+                  HostInfo.newBuilder()
+                      .setHostname(h.getHostname())
+                      .setOs(h.getOs())
+                      .setOsVersion(h.getOsVersion())
+                      .setAgentVersion(h.getAgentVersion())
+                      .setArch(h.getArch())
+                      .setDeviceModel(h.getDeviceModel()))
+              .build());
+    }
+    if (req.getHomeRelayRegion() != 0 && req.getHomeRelayRegion() != node.homeRelay()) {
+      append(
+          node,
+          NodeHomeRelayChanged.newBuilder()
+              .setNodeId(node.id())
+              .setOldRegionId(node.homeRelay())
+              .setNewRegionId(req.getHomeRelayRegion())
+              .build());
+    }
+    if (req.getDiscoKey().size() == 32 && !req.getDiscoKey().equals(node.discoKey())) {
+      client.post(
+          "keys",
+          "/api/v1/internal/nodes/" + node.id() + "/disco",
+          new JsonObject()
+              .put(
+                  "discoKey",
+                  DiscoPublicKey.fromBytes(req.getDiscoKey().toByteArray()).toString()));
+    }
+  }
+
+  private void append(NodeView node, Message payload) {
+    Actor actor = Actor.newBuilder().setKind(Actor.Kind.NODE).setId(node.id()).build();
+    log.append(
+        Topics.COORDINATOR, events.draft(node.tailnetId(), node.id(), actor, payload).build());
+  }
+}

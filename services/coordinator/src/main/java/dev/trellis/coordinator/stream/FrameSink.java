@@ -1,0 +1,17 @@
+package dev.trellis.coordinator.stream;
+
+import dev.trellis.proto.control.v1.MapResponse;
+
+/**
+ * Where a map session's frames go: the device's channel. {@link #send} must not block and must keep
+ * order (the channel seals and queues the frame).
+ *
+ * <p>Thread-safety: called from the model's thread only.
+ */
+public interface FrameSink {
+  /** Sends one stamped frame to the device. */
+  void send(MapResponse frame);
+
+  /** The stream ended for good (LoggedOut or ReauthRequired was sent). */
+  void ended();
+}

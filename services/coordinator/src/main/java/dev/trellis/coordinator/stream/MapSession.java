@@ -1,0 +1,147 @@
+package dev.trellis.coordinator.stream;
+
+import com.google.protobuf.Timestamp;
+import dev.trellis.proto.control.v1.MapResponse;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One device's netmap stream: its version counter, resume token and a bounded buffer of the last
+ * frames, so that a device reconnecting to the same instance within the detach window gets the
+ * frames it missed instead of a new full netmap. While detached (no channel) the session keeps
+ * receiving deltas into its buffer; if the buffer overflows it can no longer be resumed.
+ *
+ * <p>Thread-safety: not thread-safe; owned by the model's thread.
+ */
+final class MapSession {
+  private final String token;
+  private final String nodeId;
+  private final String tailnetId;
+  private final int bufferFrames;
+  private final ArrayDeque<MapResponse> buffer = new ArrayDeque<>();
+  private long version;
+  private boolean resumable = true;
+  private FrameSink sink;
+  private long lastSentNanos;
+  private long detachedAtNanos;
+  private boolean ended;
+
+  MapSession(String token, String nodeId, String tailnetId, int bufferFrames) {
+    this.token = token;
+    this.nodeId = nodeId;
+    this.tailnetId = tailnetId;
+    this.bufferFrames = bufferFrames;
+  }
+
+  String token() {
+    return token;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  String tailnetId() {
+    return tailnetId;
+  }
+
+  long version() {
+    return version;
+  }
+
+  boolean attached() {
+    return sink != null;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  long detachedAtNanos() {
+    return detachedAtNanos;
+  }
+
+  long lastSentNanos() {
+    return lastSentNanos;
+  }
+
+  void attach(FrameSink s, long nowNanos) {
+    sink = s;
+    lastSentNanos = nowNanos;
+  }
+
+  void detach(long nowNanos) {
+    sink = null;
+    detachedAtNanos = nowNanos;
+  }
+
+  /** Stamps {@code frame} with the next version and sends (or buffers) it. */
+  void emit(MapResponse frame, Instant now, long nowNanos) {
+    boolean keepalive = frame.hasKeepalive();
+    if (!keepalive) {
+      version++;
+    }
+    MapResponse stamped =
+        frame.toBuilder()
+            .setNetmapVersion(version)
+            .setResumeToken(token)
+            .setSentAt(
+                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+            .build();
+    if (!keepalive && !frame.hasFull()) {
+      buffer.addLast(stamped);
+      if (buffer.size() > bufferFrames) {
+        buffer.removeFirst();
+      }
+    } else if (frame.hasFull()) {
+      buffer.clear();
+      resumable = true;
+    }
+    if (frame.hasLoggedOut() || frame.hasReauthRequired()) {
+      ended = true;
+    }
+    if (sink != null) {
+      sink.send(stamped);
+      lastSentNanos = nowNanos;
+      if (ended) {
+        sink.ended();
+      }
+    } else if (buffer.size() >= bufferFrames) {
+      resumable = false;
+    }
+  }
+
+  /**
+   * The buffered frames after {@code appliedVersion}, or null if they are not all here (the device
+   * must get a new full netmap).
+   */
+  List<MapResponse> since(long appliedVersion) {
+    if (!resumable || ended || appliedVersion > version) {
+      return null;
+    }
+    if (appliedVersion == version) {
+      return List.of();
+    }
+    long oldest = buffer.isEmpty() ? version + 1 : buffer.peekFirst().getNetmapVersion();
+    if (appliedVersion + 1 < oldest) {
+      return null;
+    }
+    List<MapResponse> out = new ArrayList<>();
+    for (MapResponse f : buffer) {
+      if (f.getNetmapVersion() > appliedVersion) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /** Sends already-stamped frames (a resume) to the newly attached sink. */
+  void replay(List<MapResponse> frames, long nowNanos) {
+    for (MapResponse f : frames) {
+      sink.send(f);
+    }
+    lastSentNanos = nowNanos;
+  }
+}

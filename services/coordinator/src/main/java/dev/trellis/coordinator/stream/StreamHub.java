@@ -1,0 +1,236 @@
+package dev.trellis.coordinator.stream;
+
+import dev.trellis.coordinator.netmap.ModelChange;
+import dev.trellis.coordinator.netmap.NetmapFrames;
+import dev.trellis.coordinator.netmap.NetmapModel;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.coordinator.netmap.TailnetView;
+import dev.trellis.proto.control.v1.Keepalive;
+import dev.trellis.proto.control.v1.MapResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The map sessions of this instance, indexed by tailnet, token and node: opens a stream (full
+ * netmap, or the buffered frames of a resumed session), turns each model change into frames for the
+ * sessions of that tailnet only, sends keepalives and forgets detached sessions after the resume
+ * window.
+ *
+ * <p>Resume: a device presenting a resume token and netmap version to the instance that held its
+ * stream, within the resume window and while the missed frames are still buffered, gets just those
+ * frames; anywhere else it gets a fresh full netmap (and a new token).
+ *
+ * <p>Thread-safety: not thread-safe; owned by the model's thread.
+ */
+public final class StreamHub {
+  /** Why a stream could not be opened. */
+  public enum Refusal {
+    /** The node does not exist (removed or never registered). */
+    NODE_NOT_FOUND,
+    /** The node key is not the node's current one, or it expired or was revoked. */
+    REAUTH
+  }
+
+  /** The result of {@link #open}: a session token, or a refusal. */
+  public record Opened(String token, Refusal refusal) {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final NetmapModel model;
+  private final NetmapFrames frames;
+  private final Clock clock;
+  private final LongSupplier nanos;
+  private final int bufferFrames;
+  private final long keepaliveNanos;
+  private final long resumeWindowNanos;
+  private final Map<String, Map<String, MapSession>> byTailnet = new HashMap<>();
+  private final Map<String, MapSession> byToken = new HashMap<>();
+  private final Map<String, Set<MapSession>> byNode = new HashMap<>();
+  private final Map<String, Long> framesSent = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public StreamHub(
+      NetmapModel model,
+      NetmapFrames frames,
+      Clock clock,
+      LongSupplier nanos,
+      int bufferFrames,
+      long keepaliveNanos,
+      long resumeWindowNanos) {
+    this.model = model;
+    this.frames = frames;
+    this.clock = clock;
+    this.nanos = nanos;
+    this.bufferFrames = bufferFrames;
+    this.keepaliveNanos = keepaliveNanos;
+    this.resumeWindowNanos = resumeWindowNanos;
+  }
+
+  /**
+   * Opens the stream of the node {@code nodeId} whose current key must be {@code nodeKey}; resumes
+   * {@code resumeToken} at {@code appliedVersion} when it can.
+   */
+  public Opened open(NodeView node, FrameSink sink, String resumeToken, long appliedVersion) {
+    long now = nanos.getAsLong();
+    if (node.revoked() || node.expired()) {
+      return new Opened(null, Refusal.REAUTH);
+    }
+    MapSession old = resumeToken.isEmpty() ? null : byToken.get(resumeToken);
+    if (old != null && old.nodeId().equals(node.id()) && !old.attached()) {
+      List<MapResponse> missed = old.since(appliedVersion);
+      if (missed != null) {
+        old.attach(counting(sink), now);
+        old.replay(missed, now);
+        return new Opened(old.token(), null);
+      }
+    }
+    if (old != null && old.nodeId().equals(node.id())) {
+      forget(old);
+    }
+    MapSession s = new MapSession(newToken(), node.id(), node.tailnetId(), bufferFrames);
+    byToken.put(s.token(), s);
+    byTailnet.computeIfAbsent(node.tailnetId(), k -> new LinkedHashMap<>()).put(s.token(), s);
+    byNode.computeIfAbsent(node.id(), k -> new java.util.HashSet<>()).add(s);
+    s.attach(counting(sink), now);
+    TailnetView t = model.tailnet(node.tailnetId());
+    s.emit(MapResponse.newBuilder().setFull(frames.full(node, t)).build(), clock.instant(), now);
+    return new Opened(s.token(), null);
+  }
+
+  /** The channel of {@code token} closed; the session stays resumable for the window. */
+  public void detach(String token) {
+    MapSession s = byToken.get(token);
+    if (s != null && s.attached()) {
+      s.detach(nanos.getAsLong());
+      if (s.ended()) {
+        forget(s);
+      }
+    }
+  }
+
+  /** Whether any session of {@code nodeId} has a live channel here. */
+  public boolean attached(String nodeId) {
+    Set<MapSession> set = byNode.get(nodeId);
+    if (set == null) {
+      return false;
+    }
+    for (MapSession s : set) {
+      if (s.attached()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Frames for every session {@code change} affects (sessions of its tailnet only). */
+  public void onChange(ModelChange change) {
+    Map<String, MapSession> sessions = byTailnet.get(change.tailnetId());
+    if (sessions == null || sessions.isEmpty()) {
+      return;
+    }
+    TailnetView t = model.tailnet(change.tailnetId());
+    List<MapSession> ended = new ArrayList<>();
+    long now = nanos.getAsLong();
+    var instant = clock.instant();
+    if (change instanceof ModelChange.NodeChanged nc) {
+      for (MapSession s : sessions.values()) {
+        NodeView viewer =
+            s.nodeId().equals(nc.nodeId())
+                ? (nc.after() != null ? nc.after() : nc.before())
+                : t.nodes().get(s.nodeId());
+        if (viewer == null) {
+          continue;
+        }
+        for (MapResponse f : frames.delta(viewer, nc, t)) {
+          s.emit(f, instant, now);
+        }
+        if (s.ended()) {
+          ended.add(s);
+        }
+      }
+    } else if (change instanceof ModelChange.TailnetChanged) {
+      MapResponse f = frames.dnsChanged(t);
+      for (MapSession s : sessions.values()) {
+        s.emit(f, instant, now);
+      }
+    }
+    ended.forEach(this::forget);
+  }
+
+  /** Keepalives for quiet attached sessions, and forgets detached ones past the window. */
+  public void tick() {
+    long now = nanos.getAsLong();
+    var instant = clock.instant();
+    List<MapSession> stale = new ArrayList<>();
+    for (MapSession s : byToken.values()) {
+      if (s.attached()) {
+        if (now - s.lastSentNanos() >= keepaliveNanos) {
+          s.emit(
+              MapResponse.newBuilder().setKeepalive(Keepalive.getDefaultInstance()).build(),
+              instant,
+              now);
+        }
+      } else if (now - s.detachedAtNanos() >= resumeWindowNanos) {
+        stale.add(s);
+      }
+    }
+    stale.forEach(this::forget);
+  }
+
+  /** Sessions (attached or resumable) held here. */
+  public int sessions() {
+    return byToken.size();
+  }
+
+  /** Frames sent so far by kind (e.g. "full", "peers_added"); safe to read from any thread. */
+  public Map<String, Long> framesSent() {
+    return framesSent;
+  }
+
+  private FrameSink counting(FrameSink sink) {
+    return new FrameSink() {
+      @Override
+      public void send(MapResponse frame) {
+        framesSent.merge(
+            frame.getFrameCase().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+        sink.send(frame);
+      }
+
+      @Override
+      public void ended() {
+        sink.ended();
+      }
+    };
+  }
+
+  private void forget(MapSession s) {
+    byToken.remove(s.token());
+    Map<String, MapSession> t = byTailnet.get(s.tailnetId());
+    if (t != null) {
+      t.remove(s.token());
+      if (t.isEmpty()) {
+        byTailnet.remove(s.tailnetId());
+      }
+    }
+    Set<MapSession> n = byNode.get(s.nodeId());
+    if (n != null) {
+      n.remove(s);
+      if (n.isEmpty()) {
+        byNode.remove(s.nodeId());
+      }
+    }
+  }
+
+  private static String newToken() {
+    byte[] b = new byte[18];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}
