@@ -2,6 +2,7 @@ package dev.trellis.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +17,21 @@ public final class AgentMain {
   static final String USAGE =
       """
       usage:
+        trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N]
+            Runs the agent daemon: keys and registration in DIR/state.conf (default
+            /var/lib/trellis, 0700/0600), the local API on the Unix socket PATH (default
+            /run/trellis/trellisd.sock), the TUN NAME (default trellis0) and WireGuard on UDP
+            port N (default 41641, 0 = any). Needs root or CAP_NET_ADMIN.
+        trellis [--socket PATH] up --login-server URL [--auth-key K|file:PATH]
+                    [--hostname H] [--advertise-tags tag:a,tag:b] [--force-reauth]
+                    [--control-key mkey:HEX]
+            Joins the tailnet (auth key also from $TRELLIS_AUTH_KEY; without one, prints a
+            login URL and waits) and starts the tunnel. Later 'up' without a key reconnects.
+        trellis [--socket PATH] status [--json]
+        trellis [--socket PATH] ip [-4|-6]
+        trellis [--socket PATH] down        stops the tunnel (keys and registration kept)
+        trellis [--socket PATH] logout      forgets the registration
+            Exit status: 0 ok, 1 refused or failed, 2 usage.
         trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N]
                     [--no-tun-offload] [--plain-udp]
             Runs a WireGuard device from a standard WireGuard config file on TUN NAME
@@ -38,28 +54,25 @@ public final class AgentMain {
 
   /** Runs a command line; returns the process exit status. */
   static int run(List<String> args, PrintStream out, PrintStream err) {
+    return run(args, System.getenv(), out, err);
+  }
+
+  /** Runs a command line with the given environment; returns the process exit status. */
+  static int run(
+      List<String> args, java.util.Map<String, String> env, PrintStream out, PrintStream err) {
     String program = args.isEmpty() ? "trellis" : args.get(0);
     try {
-      if (args.size() < 2) {
-        throw new UsageError("missing command");
-      }
-      String command = args.get(1);
       return switch (program) {
         case "trellisd" -> {
-          if (!command.equals("wg")) {
-            throw new UsageError("unknown trellisd command '" + command + "'");
+          if (args.size() >= 2 && args.get(1).equals("wg")) {
+            yield WgDaemon.run(args.subList(2, args.size()), err);
           }
-          yield WgDaemon.run(args.subList(2, args.size()), err);
-        }
-        case "trellis" -> {
-          if (!command.equals("wg") || args.size() < 3 || !args.get(2).equals("show")) {
-            throw new UsageError(
-                "unknown trellis command '"
-                    + String.join(" ", args.subList(1, Math.min(3, args.size())))
-                    + "'");
+          if (args.size() >= 2 && !args.get(1).startsWith("--")) {
+            throw new UsageError("unknown trellisd command '" + args.get(1) + "'");
           }
-          yield WgShow.run(args.subList(3, args.size()), out);
+          yield DaemonCommand.run(args.subList(1, args.size()), err);
         }
+        case "trellis" -> trellis(args.subList(1, args.size()), env, out, err);
         default -> throw new UsageError("unknown program '" + program + "' (trellisd or trellis)");
       };
     } catch (UsageError e) {
@@ -70,5 +83,37 @@ public final class AgentMain {
       err.println(program + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  private static int trellis(
+      List<String> args, java.util.Map<String, String> env, PrintStream out, PrintStream err)
+      throws UsageError, IOException {
+    Path socket = Path.of(DaemonCommand.DEFAULT_SOCKET);
+    int i = 0;
+    while (i < args.size() && args.get(i).startsWith("--socket")) {
+      String a = args.get(i);
+      if (a.startsWith("--socket=")) {
+        socket = Path.of(a.substring(9));
+        i++;
+      } else if (a.equals("--socket") && i + 1 < args.size()) {
+        socket = Path.of(args.get(i + 1));
+        i += 2;
+      } else {
+        throw new UsageError("--socket needs a value");
+      }
+    }
+    if (i >= args.size()) {
+      throw new UsageError("missing command");
+    }
+    String command = args.get(i);
+    List<String> rest = args.subList(i + 1, args.size());
+    if (command.equals("wg")) {
+      if (rest.isEmpty() || !rest.get(0).equals("show")) {
+        throw new UsageError(
+            "unknown trellis command 'wg" + (rest.isEmpty() ? "" : " " + rest.get(0)) + "'");
+      }
+      return WgShow.run(rest.subList(1, rest.size()), out);
+    }
+    return ClientCommands.run(command, rest, socket, env, out, err);
   }
 }

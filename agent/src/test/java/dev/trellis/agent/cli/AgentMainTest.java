@@ -42,9 +42,14 @@ class AgentMainTest {
     assertTrue(r.err().contains("unknown flag --bogus"), r.err());
     r = run("trellisd", "wg", "--config");
     assertTrue(r.err().contains("--config needs a value"), r.err());
-    r = run("trellis", "up");
+    r = run("trellis", "reboot");
     assertEquals(2, r.status());
-    assertTrue(r.err().contains("unknown trellis command 'up'"), r.err());
+    assertTrue(r.err().contains("unknown trellis command 'reboot'"), r.err());
+    r = run("trellis", "up", "--advertise-tags", "tag:ok,web");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("'web' is not tag:name"), r.err());
+    r = run("trellis", "ip", "-4", "-6");
+    assertEquals(2, r.status());
     r = run("nope", "wg");
     assertTrue(r.err().contains("unknown program 'nope'"), r.err());
   }

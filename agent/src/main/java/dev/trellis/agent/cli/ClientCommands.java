@@ -1,0 +1,191 @@
+package dev.trellis.agent.cli;
+
+import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.control.AgentStatusCodec;
+import dev.trellis.agent.control.ControlClient;
+import dev.trellis.agent.control.Request;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code trellis} commands that talk to the daemon: {@code up}, {@code status}, {@code ip},
+ * {@code down}, {@code logout}. Each sends one {@link Request} over the control socket. Exit
+ * status: 0 ok, 1 refused or failed, 2 usage.
+ *
+ * <p>Thread-safety: runs on the caller's thread.
+ */
+final class ClientCommands {
+  /** Environment variable read for the auth key when no --auth-key is given. */
+  static final String AUTH_KEY_ENV = "TRELLIS_AUTH_KEY";
+
+  private ClientCommands() {}
+
+  static int run(
+      String command,
+      List<String> args,
+      Path socket,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err)
+      throws UsageError, IOException {
+    return switch (command) {
+      case "up" -> up(args, socket, env, out, err);
+      case "status" -> status(args, socket, out);
+      case "ip" -> ip(args, socket, out, err);
+      case "down", "logout" -> simple(command, args, socket, out, err);
+      default -> throw new UsageError("unknown trellis command '" + command + "'");
+    };
+  }
+
+  private static int up(
+      List<String> args, Path socket, Map<String, String> env, PrintStream out, PrintStream err)
+      throws UsageError, IOException {
+    Flags f =
+        new Flags(
+            args,
+            Set.of("login-server", "auth-key", "hostname", "advertise-tags", "control-key"),
+            Set.of("force-reauth"));
+    Map<String, String> fields = new LinkedHashMap<>();
+    put(fields, "login_server", f.get("login-server", null));
+    put(fields, "auth_key", authKey(f.get("auth-key", null), env));
+    put(fields, "hostname", f.get("hostname", null));
+    String tags = f.get("advertise-tags", null);
+    if (tags != null) {
+      for (String t : tags.split(",")) {
+        if (!t.strip().matches("tag:[A-Za-z0-9][A-Za-z0-9_-]*")) {
+          throw new UsageError("--advertise-tags: '" + t + "' is not tag:name");
+        }
+      }
+      put(fields, "advertise_tags", tags);
+    }
+    put(fields, "control_key", f.get("control-key", null));
+    if (f.has("force-reauth")) {
+      fields.put("force_reauth", "true");
+    }
+    List<String> reply =
+        ControlClient.call(
+            socket,
+            new Request("up", fields),
+            line -> {
+              if (line.startsWith("auth_url=")) {
+                out.println("To authenticate, visit:\n\n\t" + line.substring(9) + "\n");
+                out.flush();
+              }
+            });
+    return finish("up", reply, out, err);
+  }
+
+  private static String authKey(String flag, Map<String, String> env) throws UsageError {
+    if (flag == null) {
+      String e = env.get(AUTH_KEY_ENV);
+      return e == null || e.isBlank() ? null : e.strip();
+    }
+    if (flag.startsWith("file:")) {
+      Path p = Path.of(flag.substring(5));
+      try {
+        String k = Files.readString(p, StandardCharsets.UTF_8).strip();
+        if (k.isEmpty() || k.contains("\n")) {
+          throw new UsageError("--auth-key " + flag + ": the file must hold one key on one line");
+        }
+        return k;
+      } catch (IOException e) {
+        throw new UsageError("--auth-key " + flag + ": cannot read " + p + ": " + e.getMessage());
+      }
+    }
+    return flag;
+  }
+
+  private static void put(Map<String, String> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  private static int simple(
+      String verb, List<String> args, Path socket, PrintStream out, PrintStream err)
+      throws UsageError, IOException {
+    new Flags(args, Set.of(), Set.of());
+    return finish(verb, ControlClient.call(socket, new Request(verb, Map.of()), l -> {}), out, err);
+  }
+
+  private static int finish(String verb, List<String> reply, PrintStream out, PrintStream err) {
+    Map<String, String> r = new LinkedHashMap<>();
+    for (String line : reply) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        r.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    if ("ok".equals(r.get("result"))) {
+      if (r.containsKey("state")) {
+        out.println("state: " + r.get("state"));
+      }
+      if (r.containsKey("message")) {
+        out.println(r.get("message"));
+      }
+      return 0;
+    }
+    err.println(
+        "trellis "
+            + verb
+            + ": "
+            + r.getOrDefault("error_code", "FAILED")
+            + ": "
+            + r.getOrDefault("message", "the agent gave no reason"));
+    return 1;
+  }
+
+  private static AgentStatus fetch(Path socket) throws IOException {
+    List<String> lines = ControlClient.call(socket, new Request("status", Map.of()), l -> {});
+    try {
+      return AgentStatusCodec.decode(lines);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("agent sent a malformed status: " + e.getMessage(), e);
+    }
+  }
+
+  private static int status(List<String> args, Path socket, PrintStream out)
+      throws UsageError, IOException {
+    Flags f = new Flags(args, Set.of(), Set.of("json"));
+    AgentStatus s = fetch(socket);
+    out.print(f.has("json") ? StatusJson.render(s) + "\n" : StatusText.render(s, Instant.now()));
+    return 0;
+  }
+
+  private static int ip(List<String> args, Path socket, PrintStream out, PrintStream err)
+      throws UsageError, IOException {
+    boolean v4 = args.contains("-4");
+    boolean v6 = args.contains("-6");
+    for (String a : args) {
+      if (!a.equals("-4") && !a.equals("-6")) {
+        throw new UsageError("trellis ip takes -4 or -6, not '" + a + "'");
+      }
+    }
+    if (v4 && v6) {
+      throw new UsageError("trellis ip: -4 and -6 exclude each other");
+    }
+    AgentStatus s = fetch(socket);
+    if (s.self() == null) {
+      err.println("trellis ip: no addresses (state " + s.state() + ")");
+      return 1;
+    }
+    int printed = 0;
+    for (String a : s.self().addresses()) {
+      boolean six = a.contains(":");
+      if ((v4 && six) || (v6 && !six)) {
+        continue;
+      }
+      out.println(StatusText.strip(a));
+      printed++;
+    }
+    return printed > 0 ? 0 : 1;
+  }
+}

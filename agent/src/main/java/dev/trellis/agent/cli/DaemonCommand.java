@@ -1,0 +1,112 @@
+package dev.trellis.agent.cli;
+
+import dev.trellis.agent.control.ControlServer;
+import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.agent.daemon.AgentState;
+import dev.trellis.agent.daemon.Daemon;
+import dev.trellis.agent.daemon.StateFile;
+import dev.trellis.agent.daemon.Tunnel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N]}: the agent daemon.
+ * Creates the state directory (0700) and loads or creates the state file (0600; a corrupt one stops
+ * the daemon with a message naming it), opens the TUN and the WireGuard device, serves the control
+ * socket, and runs until SIGTERM/SIGINT, when it removes the TUN and the socket.
+ *
+ * <p>Thread-safety: set up on the main thread, which then waits for the shutdown hook.
+ */
+final class DaemonCommand {
+  static final String DEFAULT_STATE_DIR = "/var/lib/trellis";
+  static final String DEFAULT_SOCKET = "/run/trellis/trellisd.sock";
+  static final int DEFAULT_PORT = 41641;
+
+  private DaemonCommand() {}
+
+  static int run(List<String> args, PrintStream err) throws UsageError, IOException {
+    Flags f = new Flags(args, Set.of("state-dir", "socket", "tun", "port"), Set.of());
+    Path dir = Path.of(f.get("state-dir", DEFAULT_STATE_DIR));
+    Path socket = Path.of(f.get("socket", DEFAULT_SOCKET));
+    String tunName = f.get("tun", WgDaemon.DEFAULT_TUN);
+    int port = f.getInt("port", DEFAULT_PORT, 0, 65535);
+
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path stateFile = dir.resolve("state.conf");
+    AgentState state = StateFile.read(stateFile);
+    if (state == null) {
+      state = AgentState.fresh();
+      StateFile.write(stateFile, state);
+      err.println("trellisd: new device, keys written to " + stateFile);
+    }
+
+    Tunnel tunnel = Tunnel.open(tunName, port, state.nodeKey(), err);
+    Daemon daemon = new Daemon(stateFile, state, tunnel, err);
+    ControlServer control;
+    try {
+      control = ControlServer.start(socket, () -> wgStatus(tunnel), daemon::handle);
+    } catch (IOException | RuntimeException e) {
+      daemon.close();
+      tunnel.close();
+      throw e;
+    }
+    daemon.start();
+    err.println(
+        "trellisd: "
+            + tunnel.name()
+            + " up, machine key "
+            + state.machineKey().publicKey()
+            + ", node key "
+            + state.nodeKey().publicKey()
+            + ", UDP port "
+            + tunnel.listenPort()
+            + ", control socket "
+            + socket
+            + ", state "
+            + daemon.status().state());
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("shutdown")
+                .unstarted(
+                    () -> {
+                      try {
+                        control.close();
+                      } catch (IOException e) {
+                        // best effort
+                      }
+                      daemon.close();
+                      tunnel.close();
+                      done.countDown();
+                    }));
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static InterfaceStatus wgStatus(Tunnel t) {
+    Map<String, Long> counters = new LinkedHashMap<>();
+    var dc = t.device().counters();
+    counters.put("packets_sent", dc.packetsSent());
+    counters.put("packets_received", dc.packetsReceived());
+    counters.put("handshakes_initiated", dc.handshakesInitiated());
+    counters.put("handshakes_completed", dc.handshakesCompleted());
+    ProcessFigures.addTo(counters);
+    return new InterfaceStatus(t.name(), t.publicKey(), t.listenPort(), t.peers(), counters);
+  }
+}

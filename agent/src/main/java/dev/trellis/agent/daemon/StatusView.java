@@ -1,0 +1,100 @@
+package dev.trellis.agent.daemon;
+
+import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.control.NodeView;
+import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.proto.control.v1.Node;
+import dev.trellis.proto.key.NodePublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds what {@code trellis status} shows from the netmap (names, addresses, online, expiry) and
+ * the device (last handshake, endpoint in use, bytes). A peer with an endpoint is "direct" (relays
+ * come later); one without is "idle"; an expired peer is "expired" and gets no traffic.
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class StatusView {
+  private StatusView() {}
+
+  static AgentStatus build(
+      BackendState phase,
+      String message,
+      String authUrl,
+      String loginServer,
+      String tun,
+      int listenPort,
+      Netmap map,
+      List<PeerStatus> device,
+      Instant now) {
+    Map<NodePublicKey, PeerStatus> byKey = new HashMap<>();
+    for (PeerStatus p : device) {
+      byKey.put(p.publicKey(), p);
+    }
+    NodeView self = null;
+    if (map.hasSelf()) {
+      Node s = map.self();
+      self =
+          new NodeView(
+              s.getId(),
+              name(s),
+              s.getAddressesList(),
+              key(s),
+              true,
+              null,
+              "",
+              "self",
+              0,
+              0,
+              expiry(s),
+              NetmapConfig.isExpired(s, now));
+    }
+    List<NodeView> peers = new ArrayList<>();
+    for (Node n : map.peers().values()) {
+      PeerStatus ps = null;
+      if (n.getNodeKey().size() == 32) {
+        ps = byKey.get(NodePublicKey.fromBytes(n.getNodeKey().toByteArray()));
+      }
+      boolean expired = NetmapConfig.isExpired(n, now);
+      String endpoint = ps != null && ps.endpoint() != null ? ps.endpoint().toString() : "";
+      String connection = expired ? "expired" : endpoint.isEmpty() ? "idle" : "direct";
+      peers.add(
+          new NodeView(
+              n.getId(),
+              name(n),
+              n.getAddressesList(),
+              key(n),
+              n.hasOnline() ? n.getOnline() : null,
+              ps == null ? null : ps.latestHandshake(),
+              endpoint,
+              connection,
+              ps == null ? 0 : ps.rxBytes(),
+              ps == null ? 0 : ps.txBytes(),
+              expiry(n),
+              expired));
+    }
+    return new AgentStatus(
+        phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers);
+  }
+
+  private static String name(Node n) {
+    String s = n.getName();
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static String key(Node n) {
+    return n.getNodeKey().size() == 32
+        ? NodePublicKey.fromBytes(n.getNodeKey().toByteArray()).toString()
+        : "";
+  }
+
+  private static Instant expiry(Node n) {
+    return n.hasKeyExpiry()
+        ? Instant.ofEpochSecond(n.getKeyExpiry().getSeconds(), n.getKeyExpiry().getNanos())
+        : null;
+  }
+}

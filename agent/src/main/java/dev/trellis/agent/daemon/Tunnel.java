@@ -1,0 +1,167 @@
+package dev.trellis.agent.daemon;
+
+import dev.trellis.agent.bind.BatchUdpBind;
+import dev.trellis.agent.bind.Bind;
+import dev.trellis.agent.bind.UdpBind;
+import dev.trellis.agent.device.Device;
+import dev.trellis.agent.device.DeviceConfig;
+import dev.trellis.agent.device.DeviceOptions;
+import dev.trellis.agent.device.IpPrefix;
+import dev.trellis.agent.device.PeerConfig;
+import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.netconf.InterfaceAddress;
+import dev.trellis.agent.netconf.IpCommand;
+import dev.trellis.agent.netconf.LinkSetup;
+import dev.trellis.agent.time.SystemClock;
+import dev.trellis.agent.tun.LinuxTun;
+import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.key.NodePublicKey;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The daemon's data plane: one TUN device and the WireGuard {@link Device} on it, plus the kernel
+ * side (the TUN's /32 and /128 addresses, routes for 100.64.0.0/10 and fd7a:115c:a1e0::/48, link up
+ * or down). {@link #configure} applies a snapshot, touching the device only when the peers or key
+ * changed (unchanged peers keep their sessions) and the kernel only when the addresses changed.
+ *
+ * <p>Thread-safety: all methods synchronised on {@code this}.
+ */
+public final class Tunnel implements AutoCloseable {
+  private static final List<IpPrefix> ROUTES =
+      List.of(NetmapConfig.TAILNET_V4, NetmapConfig.TAILNET_V6);
+
+  private final LinuxTun tun;
+  private final Device device;
+  private final LinkSetup link;
+  private final IpCommand ip;
+  private DeviceConfig applied; // guarded by this
+  private List<InterfaceAddress> addresses; // guarded by this; null = kernel side not set up
+  private boolean closed; // guarded by this
+
+  private Tunnel(LinuxTun tun, Device device, IpCommand ip) {
+    this.tun = tun;
+    this.device = device;
+    this.ip = ip;
+    this.link = new LinkSetup(ip);
+  }
+
+  /**
+   * Creates the TUN {@code name} and a device on UDP {@code port} (0 = any) keyed by {@code key}.
+   */
+  public static Tunnel open(String name, int port, NodePrivateKey key, PrintStream log)
+      throws IOException {
+    LinuxTun tun = LinuxTun.open(name, LinuxTun.DEFAULT_MTU, true);
+    Device device = null;
+    try {
+      device =
+          new Device(
+              tun, p -> batchOrPlain(p, log), SystemClock.INSTANCE, DeviceOptions.defaults());
+      Tunnel t = new Tunnel(tun, device, new IpCommand());
+      t.configure(new DeviceConfig(key, port, List.of()), null);
+      return t;
+    } catch (IOException | RuntimeException e) {
+      if (device != null) {
+        device.close();
+      }
+      tun.close();
+      new LinkSetup(new IpCommand()).deleteIfPresent(name);
+      throw e;
+    }
+  }
+
+  private static Bind batchOrPlain(int port, PrintStream log) throws IOException {
+    try {
+      return BatchUdpBind.open(port);
+    } catch (IOException | LinkageError e) {
+      log.println("trellisd: batched UDP unavailable (" + e.getMessage() + "); using plain UDP");
+      return UdpBind.open(port);
+    }
+  }
+
+  /**
+   * Applies {@code config} to the device and, when {@code addrs} is not null, sets the TUN's
+   * addresses and routes and brings the link up.
+   */
+  public synchronized void configure(DeviceConfig config, List<InterfaceAddress> addrs)
+      throws IOException {
+    if (closed) {
+      return;
+    }
+    if (applied == null
+        || !applied.privateKey().sameAs(config.privateKey())
+        || !applied.peers().equals(config.peers())) {
+      device.reconfigure(new DeviceConfig(config.privateKey(), port(config), config.peers()));
+      applied = config;
+    }
+    if (addrs != null && !addrs.isEmpty() && !addrs.equals(addresses)) {
+      if (addresses != null) {
+        ip.run("address", "flush", "dev", tun.name());
+      }
+      link.apply(tun.name(), tun.mtu(), addrs, ROUTES);
+      addresses = List.copyOf(addrs);
+    }
+  }
+
+  private int port(DeviceConfig c) {
+    int current = device.listenPort();
+    return current != 0 ? current : c.listenPort();
+  }
+
+  /** Stops traffic: removes every peer and takes the link down (keys and addresses are kept). */
+  public synchronized void stop(NodePrivateKey key) throws IOException {
+    if (closed) {
+      return;
+    }
+    configure(new DeviceConfig(key, 0, List.of()), null);
+    ip.run("link", "set", "dev", tun.name(), "down");
+    addresses = null; // re-applied (and the link brought up) by the next configure
+  }
+
+  /** The peers as the device sees them. */
+  public synchronized List<PeerStatus> peers() {
+    return device.status();
+  }
+
+  /** The configured peers (what the netmap allowed). */
+  public synchronized List<PeerConfig> configuredPeers() {
+    return applied == null ? List.of() : applied.peers();
+  }
+
+  public int listenPort() {
+    return device.listenPort();
+  }
+
+  public NodePublicKey publicKey() {
+    return device.publicKey();
+  }
+
+  public String name() {
+    return tun.name();
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public LinuxTun tun() {
+    return tun;
+  }
+
+  /** Closes the device and the TUN and deletes the link. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    device.close();
+    try {
+      tun.close();
+    } catch (IOException e) {
+      // the device disappears with the process anyway
+    }
+    link.deleteIfPresent(tun.name());
+  }
+}
