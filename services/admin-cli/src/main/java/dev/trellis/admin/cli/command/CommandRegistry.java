@@ -5,6 +5,13 @@ import dev.trellis.admin.cli.command.audit.Audit;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysCreate;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysList;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysRevoke;
+import dev.trellis.admin.cli.command.nodes.NodesApprove;
+import dev.trellis.admin.cli.command.nodes.NodesDelete;
+import dev.trellis.admin.cli.command.nodes.NodesExpire;
+import dev.trellis.admin.cli.command.nodes.NodesList;
+import dev.trellis.admin.cli.command.nodes.NodesRename;
+import dev.trellis.admin.cli.command.nodes.NodesShow;
+import dev.trellis.admin.cli.command.nodes.NodesTag;
 import dev.trellis.admin.cli.command.replay.ReplayVerify;
 import dev.trellis.admin.cli.command.tailnet.TailnetCreate;
 import dev.trellis.admin.cli.command.tailnet.TailnetList;
@@ -59,6 +66,13 @@ public final class CommandRegistry {
             new AuthKeysCreate(),
             new AuthKeysList(),
             new AuthKeysRevoke(),
+            new NodesList(),
+            new NodesShow(),
+            new NodesRename(),
+            new NodesExpire(),
+            new NodesDelete(),
+            new NodesTag(),
+            new NodesApprove(),
             new Audit(),
             new ReplayVerify()));
   }

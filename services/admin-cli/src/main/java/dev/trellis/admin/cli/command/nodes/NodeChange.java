@@ -1,0 +1,30 @@
+package dev.trellis.admin.cli.command.nodes;
+
+import dev.trellis.admin.cli.command.Invocation;
+import dev.trellis.admin.cli.command.Segments;
+import dev.trellis.admin.cli.failure.AdminCliException;
+import dev.trellis.admin.cli.http.AdminClient;
+
+/**
+ * The shape of the node-changing commands: POST {@code /api/v1/nodes/{id}/<action>} with a JSON
+ * body, then print the node's answer as JSON or as a one-row table.
+ *
+ * <p>Stateless, so safe to share between threads.
+ */
+final class NodeChange {
+  private NodeChange() {}
+
+  /** POSTs {@code body} to the node's {@code action} and prints the node. */
+  static int post(Invocation inv, String nodeId, String action, String body)
+      throws AdminCliException, InterruptedException {
+    String id = Segments.of("NODE_ID", nodeId);
+    String answer = inv.client().post("/api/v1/nodes/" + id + "/" + action, body);
+    if (inv.json()) {
+      inv.out().println(answer.strip());
+    } else {
+      new NodeTable().add(AdminClient.parse(answer)).table().print(inv.out());
+    }
+    inv.out().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.trellis.admin.cli.command.nodes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.failure.ResponseException;
+import dev.trellis.admin.cli.http.ResponseFields;
+import dev.trellis.admin.cli.output.Cells;
+import dev.trellis.admin.cli.output.Table;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The table of nodes: {@code ID NAME ADDRESSES OS OWNER STATUS KEY-EXPIRY}. The owner is the tags
+ * of a tagged node, else its user; the status is {@code revoked}, {@code expired}, {@code
+ * awaiting-approval} or {@code ok}, with {@code ,ephemeral} appended for ephemeral nodes.
+ *
+ * <p>Not thread-safe: build and print it on one thread.
+ */
+final class NodeTable {
+  private final Table table =
+      new Table("ID", "NAME", "ADDRESSES", "OS", "OWNER", "STATUS", "KEY-EXPIRY");
+
+  NodeTable add(JsonNode node) throws ResponseException {
+    JsonNode n = ResponseFields.object(node, "node");
+    List<String> addresses = new ArrayList<>();
+    n.path("addresses").forEach(a -> addresses.add(a.asText()));
+    List<String> tags = new ArrayList<>();
+    n.path("tags").forEach(t -> tags.add(t.asText()));
+    String owner =
+        tags.isEmpty() ? ResponseFields.optionalText(n, "userId") : String.join(",", tags);
+    String expiry = ResponseFields.optionalText(n, "keyExpiry");
+    table.row(
+        ResponseFields.text(n, "id"),
+        ResponseFields.text(n, "name"),
+        addresses.isEmpty() ? null : String.join(",", addresses),
+        ResponseFields.optionalText(n, "os"),
+        owner == null || owner.isEmpty() ? null : owner,
+        status(n),
+        n.path("keyExpiryDisabled").asBoolean()
+            ? "disabled"
+            : expiry == null ? null : Cells.utcSeconds(expiry));
+    return this;
+  }
+
+  static String status(JsonNode n) {
+    String s;
+    if (n.path("revoked").asBoolean()) {
+      s = "revoked";
+    } else if (n.path("expired").asBoolean()) {
+      s = "expired";
+    } else if (!n.path("approved").asBoolean()) {
+      s = "awaiting-approval";
+    } else {
+      s = "ok";
+    }
+    return n.path("ephemeral").asBoolean() ? s + ",ephemeral" : s;
+  }
+
+  Table table() {
+    return table;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.trellis.admin.cli.command.nodes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Command;
+import dev.trellis.admin.cli.command.Invocation;
+import dev.trellis.admin.cli.command.Segments;
+import dev.trellis.admin.cli.failure.AdminCliException;
+import dev.trellis.admin.cli.http.AdminClient;
+import dev.trellis.admin.cli.http.ResponseFields;
+import dev.trellis.admin.cli.output.Table;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nodes show NODE_ID}: GET /api/v1/nodes/{id} and print every field, one per line.
+ *
+ * <p>Stateless, so safe to share between threads.
+ */
+public final class NodesShow implements Command {
+  @Override
+  public List<String> path() {
+    return List.of("nodes", "show");
+  }
+
+  @Override
+  public String arguments() {
+    return "NODE_ID";
+  }
+
+  @Override
+  public String summary() {
+    return "show one node: keys, addresses, expiry, approval";
+  }
+
+  @Override
+  public List<Option> options() {
+    return List.of();
+  }
+
+  @Override
+  public int run(Invocation inv) throws AdminCliException, InterruptedException {
+    String id = Segments.of("NODE_ID", inv.args().positionals("NODE_ID").getFirst());
+    String answer = inv.client().get("/api/v1/nodes/" + id);
+    if (inv.json()) {
+      inv.out().println(answer.strip());
+    } else {
+      JsonNode n = ResponseFields.object(AdminClient.parse(answer), "node");
+      Table table = new Table("FIELD", "VALUE");
+      for (Map.Entry<String, JsonNode> field : n.properties()) {
+        JsonNode v = field.getValue();
+        String text;
+        if (v.isArray()) {
+          StringBuilder b = new StringBuilder();
+          v.forEach(e -> b.append(b.isEmpty() ? "" : ",").append(e.asText()));
+          text = b.toString();
+        } else {
+          text = v.isNull() ? null : v.asText();
+        }
+        table.row(field.getKey(), text == null || text.isEmpty() ? null : text);
+      }
+      table.row("status", NodeTable.status(n));
+      table.print(inv.out());
+    }
+    inv.out().flush();
+    return 0;
+  }
+}
