@@ -67,7 +67,7 @@ public final class Registration {
   }
 
   /** A validated request: keys parsed, text bounded. */
-  private record Checked(
+  record Checked(
       String tailnetId,
       byte[] machineKey,
       byte[] nodeKey,
@@ -252,7 +252,7 @@ public final class Registration {
     return "n" + HexFormat.of().formatHex(id);
   }
 
-  private static Checked check(RegisterRequest r) {
+  static Checked check(RegisterRequest r) {
     String tailnetId = text(r.tailnetId(), "tailnetId", 128, true);
     byte[] machine = key("machineKey", r.machineKey(), MachinePublicKey::parse);
     byte[] node = key("nodeKey", r.nodeKey(), NodePublicKey::parse);
