@@ -15,9 +15,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
@@ -36,29 +41,48 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Thread-safety: one thread per connection; sessions are handed over through a queue.
  */
-final class TestCoordinator implements AutoCloseable {
+public final class TestCoordinator implements AutoCloseable {
   final MachinePrivateKey key = MachinePrivateKey.generate();
-  final BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  TestCoordinator() throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  /** Channels in the order they completed the handshake. */
+  public final BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
+
+  private final ServerSocketChannel server;
+  private final List<SocketChannel> sockets = new CopyOnWriteArrayList<>();
+
+  /** Listens on a free loopback TCP port. */
+  public TestCoordinator() throws IOException {
+    this(null);
+  }
+
+  /**
+   * Listens on the Unix socket {@code unix} (reachable from other network namespaces through a
+   * {@link TcpToUnix} forwarder), or on loopback TCP when it is null.
+   */
+  public TestCoordinator(Path unix) throws IOException {
+    if (unix == null) {
+      server = ServerSocketChannel.open();
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    } else {
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(unix));
+    }
     Thread.ofPlatform().daemon().name("test-coordinator").start(this::accept);
   }
 
-  String url() {
-    return "http://127.0.0.1:" + server.getLocalPort();
+  /** The login server URL (loopback TCP mode). */
+  public String url() throws IOException {
+    return "http://127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort();
   }
 
-  MachinePublicKey publicKey() {
+  public MachinePublicKey publicKey() {
     return key.publicKey();
   }
 
   private void accept() {
-    while (!server.isClosed()) {
+    while (server.isOpen()) {
       try {
-        Socket s = server.accept();
+        SocketChannel s = server.accept();
         sockets.add(s);
         Thread.ofVirtual().start(() -> serve(s));
       } catch (IOException e) {
@@ -67,10 +91,10 @@ final class TestCoordinator implements AutoCloseable {
     }
   }
 
-  private void serve(Socket s) {
+  private void serve(SocketChannel s) {
     try (s) {
-      InputStream in = s.getInputStream();
-      OutputStream out = s.getOutputStream();
+      InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(s));
+      OutputStream out = Channels.newOutputStream(s);
       String requestLine = readLine(in);
       Map<String, String> headers = new HashMap<>();
       for (String h = readLine(in); !h.isEmpty(); h = readLine(in)) {
@@ -137,18 +161,18 @@ final class TestCoordinator implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    for (Socket s : sockets) {
+    for (SocketChannel s : sockets) {
       s.close();
     }
   }
 
   /** One device channel after the handshake. */
-  static final class Session {
+  public static final class Session {
     final BlockingQueue<ClientMessage> received = new LinkedBlockingQueue<>();
     private final DataInputStream in;
     private final OutputStream out;
     volatile HandshakeResult result;
-    volatile boolean ended;
+    public volatile boolean ended;
 
     Session(DataInputStream in, OutputStream out) {
       this.in = in;
@@ -156,11 +180,11 @@ final class TestCoordinator implements AutoCloseable {
     }
 
     /** The device's machine key, as the handshake authenticated it. */
-    MachinePublicKey machineKey() {
+    public MachinePublicKey machineKey() {
       return result.peerKey();
     }
 
-    ClientMessage next() throws InterruptedException {
+    public ClientMessage next() throws InterruptedException {
       ClientMessage m = received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
       if (m == null) {
         throw new AssertionError("no client message within 10 s");
@@ -168,7 +192,7 @@ final class TestCoordinator implements AutoCloseable {
       return m;
     }
 
-    synchronized void send(ServerMessage m) throws IOException {
+    public synchronized void send(ServerMessage m) throws IOException {
       try {
         writeFrame(RecordCodec.seal(result.cipher(), m));
       } catch (ChannelException e) {
@@ -249,7 +273,7 @@ final class TestCoordinator implements AutoCloseable {
     }
 
     /** Drops the TCP connection without a close frame. */
-    void drop() throws IOException {
+    public void drop() throws IOException {
       out.close();
     }
   }
