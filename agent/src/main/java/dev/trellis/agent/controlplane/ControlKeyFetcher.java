@@ -38,7 +38,8 @@ public final class ControlKeyFetcher {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while fetching " + url.keyUri(), e);
     } catch (IOException e) {
-      throw new IOException("cannot reach the login server at " + url.keyUri() + ": " + e, e);
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new IOException("cannot reach the login server at " + url.keyUri() + ": " + why, e);
     }
     if (resp.statusCode() != 200) {
       throw new IOException(url.keyUri() + " answered HTTP " + resp.statusCode());

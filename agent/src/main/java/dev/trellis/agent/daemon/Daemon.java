@@ -70,6 +70,7 @@ public final class Daemon implements AutoCloseable {
   private String authUrl = "";
   private String hostname;
   private MapStream stream;
+  private long generation; // which stream's frames count; bumped whenever the stream changes
   private List<Endpoint> reported = List.of();
 
   public Daemon(Path stateFile, AgentState state, Tunnel tunnel, PrintStream log) {
@@ -366,7 +367,8 @@ public final class Daemon implements AutoCloseable {
     ControlServerUrl url = ControlServerUrl.parse(s.loginServer());
     ControlConnection.Opener opener =
         () -> WebSocketChannel.open(http, url, s.machineKey(), s.controlKey());
-    stream = new MapStream(opener, this::mapRequest, new Frames()).start();
+    generation++;
+    stream = new MapStream(opener, this::mapRequest, new Frames(generation)).start();
   }
 
   private void stopStream() {
@@ -374,6 +376,7 @@ public final class Daemon implements AutoCloseable {
     synchronized (this) {
       old = stream;
       stream = null;
+      generation++;
     }
     if (old != null) {
       old.close();
@@ -396,8 +399,23 @@ public final class Daemon implements AutoCloseable {
 
   /** Applies each frame; runs on the stream's thread. */
   private final class Frames implements MapStream.Listener {
+    private final long generation;
+
+    Frames(long generation) {
+      this.generation = generation;
+    }
+
+    private boolean current() {
+      synchronized (Daemon.this) {
+        return generation == Daemon.this.generation;
+      }
+    }
+
     @Override
     public void onFrame(MapResponse frame) {
+      if (!current()) {
+        return; // a frame of a stream that was already stopped
+      }
       try {
         apply(frame);
       } catch (IOException | RuntimeException e) {
@@ -411,7 +429,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void onConnected() {
       synchronized (Daemon.this) {
-        if (message.startsWith("control:")) {
+        if (current() && message.startsWith("control:")) {
           message = "";
         }
       }
@@ -420,7 +438,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void onDisconnected(String why) {
       synchronized (Daemon.this) {
-        message = "control: reconnecting (" + why + ")";
+        if (current()) {
+          message = "control: reconnecting (" + why + ")";
+        }
       }
     }
   }

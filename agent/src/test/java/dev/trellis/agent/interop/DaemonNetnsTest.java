@@ -271,6 +271,143 @@ class DaemonNetnsTest {
     }
   }
 
+  @Test
+  void lifecycleDownUpRestartReauthForceReauthLogoutAndACorruptState() throws Exception {
+    NetnsLab.requireTools("ip");
+    try (NetnsLab lab = new NetnsLab();
+        TestCoordinator coord = new TestCoordinator(lab.dir.resolve("coord.sock"))) {
+      List<String> fwd = java(lab.nsA);
+      fwd.addAll(
+          List.of(
+              "dev.trellis.agent.controlplane.TcpToUnix",
+              Integer.toString(FORWARD_PORT),
+              lab.dir.resolve("coord.sock").toString()));
+      lab.start(fwd, lab.dir.resolve("fwd.log"));
+      Path sock = daemon(lab, lab.nsA, "a");
+      Process daemon = lab.processes().get(lab.processes().size() - 1);
+
+      Process up =
+          lab.start(
+              withCli(lab.nsA, sock, "up", "--login-server", SERVER, "--auth-key", "k1"),
+              lab.dir.resolve("up1.log"));
+      TestCoordinator.Session reg = coord.sessions.poll(60, TimeUnit.SECONDS);
+      RegisterRequest first = reg.next().getRegister();
+      reg.send(registered("a", 1));
+      TestCoordinator.Session m1 = coord.sessions.poll(30, TimeUnit.SECONDS);
+      m1.next();
+      m1.send(full(first, 1));
+      assertTrue(up.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, up.exitValue(), lab.log("up1"));
+
+      // down, then up without a key: no registration, straight back to the map stream
+      assertEquals(0, cli(lab.nsA, sock, "down").status());
+      assertTrue(waitEnded(m1), "down closes the stream");
+      up = lab.start(withCli(lab.nsA, sock, "up"), lab.dir.resolve("up2.log"));
+      TestCoordinator.Session m2 = coord.sessions.poll(60, TimeUnit.SECONDS);
+      assertTrue(m2.next().hasMap(), "reconnects without registering again");
+      m2.send(full(first, 2));
+      assertTrue(up.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, up.exitValue(), lab.log("up2"));
+
+      // restart: the daemon reconnects by itself (a fresh stream: the netmap is not persisted)
+      daemon.destroy();
+      assertTrue(daemon.waitFor(20, TimeUnit.SECONDS));
+      assertTrue(waitEnded(m2));
+      Files.delete(lab.dir.resolve("a.log"));
+      sock = daemon(lab, lab.nsA, "a");
+      daemon = lab.processes().get(lab.processes().size() - 1);
+      TestCoordinator.Session m3 = coord.sessions.poll(60, TimeUnit.SECONDS);
+      MapRequest again = m3.next().getMap();
+      assertTrue(again.getStream());
+      assertEquals(first.getNodeKey(), again.getNodeKey(), "keys survive a restart");
+      m3.send(full(first, 3));
+      assertTrue(waitState(lab, sock, "Running"), cli(lab.nsA, sock, "status").out());
+
+      // reauth required: traffic stops, status says why, no reconnect
+      m3.send(
+          map(
+              MapResponse.newBuilder()
+                  .setReauthRequired(
+                      dev.trellis.proto.control.v1.ReauthRequired.newBuilder()
+                          .setReasonCode("NODE_KEY_EXPIRED")
+                          .setMessage("the node key expired"))
+                  .build()));
+      assertTrue(waitState(lab, sock, "NeedsLogin"));
+      assertTrue(cli(lab.nsA, sock, "status").out().contains("NODE_KEY_EXPIRED"));
+      assertEquals(null, coord.sessions.poll(2, TimeUnit.SECONDS));
+
+      // force-reauth rotates the node key and names the old one
+      up = lab.start(withCli(lab.nsA, sock, "up", "--force-reauth"), lab.dir.resolve("up3.log"));
+      TestCoordinator.Session reg2 = coord.sessions.poll(60, TimeUnit.SECONDS);
+      RegisterRequest rotated = reg2.next().getRegister();
+      assertEquals(first.getNodeKey(), rotated.getOldNodeKey());
+      assertFalse(first.getNodeKey().equals(rotated.getNodeKey()));
+      assertEquals(first.getMachineKey(), rotated.getMachineKey());
+      reg2.send(registered("a", 1));
+      TestCoordinator.Session m4 = coord.sessions.poll(30, TimeUnit.SECONDS);
+      assertEquals(rotated.getNodeKey(), m4.next().getMap().getNodeKey());
+      m4.send(full(rotated, 4));
+      assertTrue(up.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, up.exitValue(), lab.log("up3"));
+
+      // logout tells the server and forgets the registration
+      Process logout = lab.start(withCli(lab.nsA, sock, "logout"), lab.dir.resolve("logout.log"));
+      TestCoordinator.Session reg3 = coord.sessions.poll(60, TimeUnit.SECONDS);
+      RegisterRequest lo = reg3.next().getRegister();
+      assertTrue(lo.getLogout());
+      assertEquals(rotated.getNodeKey(), lo.getNodeKey());
+      reg3.send(registered("a", 1));
+      assertTrue(logout.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, logout.exitValue(), lab.log("logout"));
+      assertTrue(waitState(lab, sock, "NeedsLogin"));
+      assertFalse(Files.readString(lab.dir.resolve("a-state/state.conf")).contains("node_id="));
+
+      // a corrupt state file: the daemon refuses to start and names the file
+      daemon.destroy();
+      assertTrue(daemon.waitFor(20, TimeUnit.SECONDS));
+      Path state = lab.dir.resolve("a-state/state.conf");
+      String before = Files.readString(state) + "node_key=privkey:00\n";
+      Files.writeString(state, before);
+      List<String> cmd = java(lab.nsA);
+      cmd.addAll(
+          List.of(
+              "dev.trellis.agent.cli.AgentMain",
+              "trellisd",
+              "--state-dir",
+              lab.dir.resolve("a-state").toString(),
+              "--socket",
+              sock.toString(),
+              "--tun",
+              "tla" + lab.tag));
+      Process bad = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(1, bad.exitValue(), out);
+      assertTrue(out.contains(state.toString()) && out.contains("corrupt"), out);
+      assertEquals(before, Files.readString(state), "the corrupt file is left as it was");
+    }
+  }
+
+  private static ServerMessage full(RegisterRequest r, long version) {
+    return map(
+        MapResponse.newBuilder()
+            .setFull(FullNetmap.newBuilder().setSelf(node("a", r, 1, List.of())))
+            .setNetmapVersion(version)
+            .setResumeToken("t" + version)
+            .build());
+  }
+
+  private static boolean waitState(NetnsLab lab, Path sock, String state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      if (cli(lab.nsA, sock, "status", "--json").out().contains("\"state\":\"" + state + "\"")) {
+        return true;
+      }
+      NetnsLab.sleep(200);
+    }
+    return false;
+  }
+
   private static boolean waitEnded(TestCoordinator.Session s) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!s.ended && System.nanoTime() < deadline) {
