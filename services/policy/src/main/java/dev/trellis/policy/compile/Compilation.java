@@ -389,14 +389,14 @@ public final class Compilation {
       return cache.get(user);
     }
     int r = unitRule[u];
-    List<String> src = new ArrayList<>();
+    LinkedHashSet<String> src = new LinkedHashSet<>();
     for (String k : userNodes.getOrDefault(user, new TreeSet<>())) {
       NodeState s = nodes.get(k);
       if (s.src().get(r)) {
         src.addAll(s.prefixes());
       }
     }
-    FilterRule f = src.isEmpty() ? null : build(u, src);
+    FilterRule f = src.isEmpty() ? null : build(u, List.copyOf(src));
     cache.put(user, f);
     return f;
   }
