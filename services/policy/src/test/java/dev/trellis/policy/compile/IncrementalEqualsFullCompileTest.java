@@ -26,7 +26,7 @@ import net.jqwik.api.Property;
  * full compile and the pairwise reference, and the change it reported names every node whose filter
  * changed and exactly the peers each node gained and lost.
  */
-class IncrementalMatchesFullCompileProperties {
+class IncrementalEqualsFullCompileTest {
   static final String[] USERS = {"u0@x.io", "u1@x.io", "u2@x.io", "u3@x.io"};
   static final String[] TAGS = {"tag:t0", "tag:t1", "tag:t2"};
 
