@@ -11,7 +11,10 @@ import java.util.function.Consumer;
 /**
  * One registration exchange on a channel: sends the {@link RegisterRequest}, passes an interim
  * response's {@code auth_url} to the caller (interactive login) and waits for the final response
- * (node id set, or an error code). Map frames that arrive meanwhile are ignored.
+ * (node id set, or an error code). The coordinator answers a pending interactive request with the
+ * same {@code auth_url} again when its wait (about a minute) runs out; each such repeat is answered
+ * with a follow-up request ({@code followup = auth_url}) so the wait continues. Map frames that
+ * arrive meanwhile are ignored.
  *
  * <p>Thread-safety: stateless; runs on the caller's thread.
  */
@@ -52,11 +55,18 @@ public final class Registration {
         return r;
       }
       if (!r.getAuthUrl().isEmpty()) {
+        if (shownUrl == null) {
+          deadline = System.nanoTime() + INTERACTIVE_TIMEOUT.toNanos(); // the whole login
+        }
         if (!r.getAuthUrl().equals(shownUrl)) {
           shownUrl = r.getAuthUrl();
           onAuthUrl.accept(shownUrl);
+        } else {
+          conn.send(
+              ClientMessage.newBuilder()
+                  .setRegister(request.toBuilder().setFollowup(shownUrl))
+                  .build());
         }
-        deadline = System.nanoTime() + INTERACTIVE_TIMEOUT.toNanos();
       }
     }
   }

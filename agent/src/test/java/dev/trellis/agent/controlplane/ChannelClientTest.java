@@ -80,6 +80,10 @@ class ChannelClientTest {
       assertEquals(req, got.getRegister());
       s.send(register(RegisterResponse.newBuilder().setAuthUrl("http://login/a1").build()));
       s.send(register(RegisterResponse.newBuilder().setAuthUrl("http://login/a1").build()));
+      assertEquals(
+          "http://login/a1",
+          s.next().getRegister().getFollowup(),
+          "a repeated auth_url (the server's wait ran out) is answered with a follow-up");
       s.send(map(MapResponse.newBuilder().setKeepalive(Keepalive.getDefaultInstance()).build()));
       s.send(register(RegisterResponse.newBuilder().setNodeId("n1").build()));
       assertEquals("n1", done.get(10, TimeUnit.SECONDS).getNodeId());
