@@ -105,7 +105,7 @@ public final class IpamService implements TrellisService {
             ctx.hazelcast(),
             store,
             new AddressClaims(ctx.hazelcast()),
-            new IpamLog(ctx.eventLog(), () -> runner.awaitCaughtUp()),
+            new IpamLog(ctx.eventLog()),
             clock,
             coolDown(ctx),
             ctx.meters());

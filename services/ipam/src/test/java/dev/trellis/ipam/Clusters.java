@@ -31,10 +31,7 @@ final class Clusters implements ParameterResolver {
         } catch (Exception e) {
           throw new ParameterResolutionException("ipam cluster did not start", e);
         }
-        IpamCluster started = shared;
-        c.getRoot()
-            .getStore(ExtensionContext.Namespace.GLOBAL)
-            .put("ipam-cluster", (ExtensionContext.Store.CloseableResource) started::close);
+        c.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("ipam-cluster", shared);
       }
       return shared;
     }

@@ -104,7 +104,7 @@ public final class Allocator {
           long ordinal = claimFree(tailnetId, nodeId);
           NodeAddresses a = pool.addresses(ordinal);
           // on failure the claim stays until it expires: the event may have been appended
-          log.appendAndApply(
+          log.appendAndAwait(
               events
                   .draft(
                       tailnetId,
@@ -116,7 +116,8 @@ public final class Allocator {
                           .setIpv6(a.ipv6())
                           .build())
                   .subject(a.ipv4() + " and " + a.ipv6() + " to node " + nodeId)
-                  .build());
+                  .build(),
+              () -> store.of(tailnetId, nodeId).equals(Optional.of(a)));
           claims.unclaim(tailnetId, a.ipv4(), nodeId);
           allocated.increment();
           return a;
@@ -141,7 +142,7 @@ public final class Allocator {
           }
           NodeAddresses a = held.get();
           Instant reusable = clock.instant().plus(coolDown);
-          log.appendAndApply(
+          log.appendAndAwait(
               events
                   .draft(
                       tailnetId,
@@ -159,7 +160,8 @@ public final class Allocator {
                   .causationId(causationId)
                   .subject(
                       a.ipv4() + " released by node " + nodeId + ", reusable after " + reusable)
-                  .build());
+                  .build(),
+              () -> store.of(tailnetId, nodeId).isEmpty());
           released.increment();
           return held;
         });

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class CommandThreads implements AutoCloseable {
   /** The longest a command waits for one step (an append, the projection). */
-  static final long STEP_TIMEOUT_SECONDS = 60;
+  public static final long STEP_TIMEOUT_SECONDS = 60;
 
   private final Vertx vertx;
   private final ExecutorService threads =
