@@ -69,7 +69,7 @@ public final class Server implements AutoCloseable {
 
   private void run() throws Exception {
     Path stateDir = StateDirectory.check(settings.stateDir());
-    List<TrellisService> services = ServiceCatalog.select(settings.service());
+    List<TrellisService> services = ServiceCatalog.select(settings);
     String bootstrap = settings.kafkaBootstrapServers();
     if (bootstrap.isEmpty()) {
       if (!ServiceCatalog.ALL.equals(settings.service())) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,12 +27,12 @@ public final class ServerMain {
 
   static int run(String[] args, Map<String, String> env) {
     if (FlagSet.helpRequested(args)) {
-      System.out.print(Settings.flagSet("trellis-server", List.of()).usage());
+      System.out.print(Settings.flagSet("trellis-server", ServiceFlags.ALL).usage());
       return 0;
     }
     Settings settings;
     try {
-      settings = Settings.parse("trellis-server", args, env, List.of());
+      settings = Settings.parse("trellis-server", args, env, ServiceFlags.ALL);
       createDefaultStateDir(settings, args, env);
     } catch (ConfigException e) {
       System.err.println("trellis-server: " + e.getMessage());

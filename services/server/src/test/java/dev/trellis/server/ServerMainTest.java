@@ -83,9 +83,38 @@ class ServerMainTest {
 
   @Test
   void unknownServiceIsNamed() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ServiceCatalog.select("dns"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ServiceCatalog.select(settings("dns")));
     assertTrue(
         e.getMessage().contains("dns") && e.getMessage().contains("identity"), e.getMessage());
-    assertEquals(6, ServiceCatalog.select(ServiceCatalog.ALL).size());
+    assertEquals(6, ServiceCatalog.select(settings(ServiceCatalog.ALL)).size());
+  }
+
+  @Test
+  void serviceFlagsAreParsedAndChecked() {
+    var s =
+        dev.trellis.runtime.config.Settings.parse(
+            "trellis-server",
+            new String[] {"--ephemeral-offline-timeout", "3s"},
+            java.util.Map.of(),
+            ServiceFlags.ALL);
+    assertEquals(
+        java.time.Duration.ofSeconds(3), s.values().get(ServiceFlags.EPHEMERAL_OFFLINE_TIMEOUT));
+    assertThrows(
+        ConfigException.class,
+        () ->
+            dev.trellis.runtime.config.Settings.parse(
+                "trellis-server",
+                new String[] {"--ephemeral-offline-timeout", "soon"},
+                java.util.Map.of(),
+                ServiceFlags.ALL));
+  }
+
+  private static dev.trellis.runtime.config.Settings settings(String service) {
+    return dev.trellis.runtime.config.Settings.parse(
+        "trellis-server",
+        new String[] {"--service", service},
+        java.util.Map.of(),
+        ServiceFlags.ALL);
   }
 }

@@ -17,6 +17,7 @@ import dev.trellis.proto.key.MachinePublicKey;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.server.Server;
+import dev.trellis.server.ServiceFlags;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -56,10 +57,12 @@ class ChannelJoinTest {
     server =
         Server.start(
             Settings.parse(
+                "trellis-server",
                 new String[] {
                   "--state-dir", dir.toString(), "--http-port", "0", "--hazelcast-port", "0"
                 },
-                Map.of()));
+                Map.of(),
+                ServiceFlags.ALL));
     vertx = Vertx.vertx();
   }
 

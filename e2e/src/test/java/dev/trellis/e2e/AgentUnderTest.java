@@ -1,0 +1,160 @@
+package dev.trellis.e2e;
+
+import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.control.AgentStatusCodec;
+import dev.trellis.agent.control.ControlClient;
+import dev.trellis.agent.control.NodeView;
+import dev.trellis.agent.control.Request;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * One device: {@code bin/trellisd} running in its own network namespace with its own state
+ * directory and control socket, driven with {@code bin/trellis} exactly as a user would; status is
+ * polled over the control socket directly (no JVM start per poll) so that propagation times are
+ * measured, not launcher start-up.
+ *
+ * <p>Thread-safety: used from the test thread only.
+ */
+final class AgentUnderTest {
+  final Lab lab;
+  final String ns;
+  final String name;
+  final Path stateDir;
+  final Path socket;
+  final Path log;
+  Process process;
+
+  private AgentUnderTest(Lab lab, String ns, String name) {
+    this.lab = lab;
+    this.ns = ns;
+    this.name = name;
+    this.stateDir = lab.dir.resolve(name + "-state");
+    this.socket = lab.dir.resolve(name + ".sock");
+    this.log = lab.dir.resolve(name + ".log");
+  }
+
+  /** Starts {@code trellisd} in {@code ns} and waits for its control socket. */
+  static AgentUnderTest start(Lab lab, String ns, String name)
+      throws IOException, InterruptedException {
+    AgentUnderTest a = new AgentUnderTest(lab, ns, name);
+    a.launch();
+    return a;
+  }
+
+  void launch() throws IOException, InterruptedException {
+    Files.deleteIfExists(socket);
+    process =
+        lab.start(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                Lab.bin("trellisd"),
+                "--state-dir",
+                stateDir.toString(),
+                "--socket",
+                socket.toString(),
+                "--tun",
+                "tl0",
+                "--port",
+                "41641"),
+            log);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(socket)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + ": trellisd did not come up:\n" + log());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** SIGKILL, like a crash or power loss (no logout, no goodbye). */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** {@code trellis up --login-server URL --auth-key K --hostname NAME [extra...]}. */
+  Lab.Result up(String loginServer, String authKey, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("up", "--login-server", loginServer));
+    if (authKey != null) {
+      cmd.addAll(List.of("--auth-key", authKey));
+    }
+    cmd.addAll(List.of("--hostname", name));
+    cmd.addAll(List.of(extra));
+    return trellis(cmd.toArray(String[]::new));
+  }
+
+  /** Runs {@code bin/trellis --socket S ARGS} in the namespace. */
+  Lab.Result trellis(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Lab.bin("trellis"), "--socket", socket.toString()));
+    cmd.addAll(List.of(args));
+    return lab.run(ns, cmd, 120);
+  }
+
+  AgentStatus status() throws IOException {
+    return AgentStatusCodec.decode(
+        ControlClient.call(socket, new Request("status", Map.of()), line -> {}));
+  }
+
+  /** This device's 100.x address. */
+  String ipv4() throws IOException {
+    for (String a : status().self().addresses()) {
+      if (a.startsWith("100.")) {
+        return a.contains("/") ? a.substring(0, a.indexOf('/')) : a;
+      }
+    }
+    throw new IllegalStateException(name + " has no 100.x address: " + status());
+  }
+
+  /** The peer named like {@code other}'s hostname, if this device sees it. */
+  NodeView peer(AgentUnderTest other) throws IOException {
+    for (NodeView p : status().peers()) {
+      if (p.name().equals(other.name) || p.name().startsWith(other.name + ".")) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Waits until {@code condition} holds for this device's status; returns the elapsed millis. */
+  long await(String what, Predicate<AgentStatus> condition, long timeoutMillis)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeoutMillis * 1_000_000L;
+    AgentStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = status();
+        if (condition.test(last)) {
+          return (System.nanoTime() - start) / 1_000_000L;
+        }
+      } catch (IOException e) {
+        // the daemon may be restarting
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        name + ": timed out waiting for " + what + "; last status " + last + "\n" + log());
+  }
+
+  /** Whether one ping from this device to {@code ip} gets an answer within a second. */
+  boolean ping(String ip) throws IOException {
+    return lab.run(ns, List.of("ping", "-c", "1", "-W", "1", ip), 10).code() == 0;
+  }
+
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.trellis.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Trellis server process started with {@code bin/trellis-server} in the root namespace, listening
+ * on every interface so that devices on the lab's bridge reach it, and a small client of its admin
+ * API with the first-start admin token.
+ *
+ * <p>Thread-safety: used from the test thread only.
+ */
+final class ServerUnderTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final Process process;
+  final Path stateDir;
+  final Path log;
+  final int httpPort;
+  final int hazelcastPort;
+  final String loginServer;
+  private String token;
+
+  private ServerUnderTest(
+      Process process, Path stateDir, Path log, int httpPort, int hazelcastPort, String host) {
+    this.process = process;
+    this.stateDir = stateDir;
+    this.log = log;
+    this.httpPort = httpPort;
+    this.hazelcastPort = hazelcastPort;
+    this.loginServer = "http://" + host + ":" + httpPort;
+  }
+
+  /** Starts an all-in-one server (or, with {@code extra}, e.g. one service joining another). */
+  static ServerUnderTest start(Lab lab, String name, String cluster, List<String> extra)
+      throws IOException, InterruptedException {
+    Path state = Files.createDirectories(lab.dir.resolve(name));
+    Path log = lab.dir.resolve(name + ".log");
+    int http = Lab.freePort();
+    int hz = Lab.freePort();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Lab.bin("trellis-server"),
+                "--state-dir",
+                state.toString(),
+                "--http-host",
+                "0.0.0.0",
+                "--http-port",
+                String.valueOf(http),
+                "--hazelcast-port",
+                String.valueOf(hz),
+                "--hazelcast-cluster",
+                cluster));
+    cmd.addAll(extra);
+    Process p = lab.start(cmd, log);
+    ServerUnderTest s = new ServerUnderTest(p, state, log, http, hz, lab.hostIp);
+    s.awaitLog("listening on http://", 180);
+    s.awaitReady(120);
+    return s;
+  }
+
+  /** The embedded Kafka bootstrap address the all-in-one printed. */
+  String kafka() throws IOException {
+    Matcher m = Pattern.compile("Kafka (127\\.0\\.0\\.1:\\d+)").matcher(Files.readString(log));
+    if (!m.find()) {
+      throw new IllegalStateException("no Kafka address in the server log");
+    }
+    return m.group(1);
+  }
+
+  void awaitLog(String text, int seconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited:\n" + Files.readString(log));
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        "no '" + text + "' in the server log:\n" + Files.readString(log));
+  }
+
+  void awaitReady(int seconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        var r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(local() + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("server not ready:\n" + Files.readString(log));
+  }
+
+  String local() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** The admin token this server's first start wrote (or that of {@code other}). */
+  String token() throws IOException {
+    if (token == null) {
+      token = Files.readString(stateDir.resolve("admin-token")).strip();
+    }
+    return token;
+  }
+
+  void useToken(String t) {
+    token = t;
+  }
+
+  /** A new auth key's text. */
+  String authKey(String tailnet, Map<String, Object> options) throws IOException {
+    Map<String, Object> body = new java.util.HashMap<>(options);
+    body.put("tailnet", tailnet);
+    return call("POST", "/api/v1/authkeys", body, 201).path("key").asText();
+  }
+
+  JsonNode call(String method, String path, Object body, int expected) throws IOException {
+    try {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(local() + path))
+              .header("Authorization", "Bearer " + token())
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(30));
+      b.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      var r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != expected) {
+        throw new AssertionError(method + " " + path + ": " + r.statusCode() + " " + r.body());
+      }
+      return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+}
