@@ -29,9 +29,12 @@ import java.util.List;
  * </ul>
  *
  * <p>An address changes state by one {@code set} of its entry (held to quarantined and back), so a
- * reader never sees it free in between. Applying an event twice changes nothing the second time:
- * the held counter moves last on allocation and first on release, so an event applied again after a
- * crash can leave the counter low (a weaker fast path, never a false "exhausted"), never high.
+ * reader never sees it free in between. A node's entry is written after its address's entry on
+ * allocation and removed after it on release: whoever sees the node's entry appear or go also sees
+ * the address's new state (the allocator waits on exactly that). Applying an event twice changes
+ * nothing the second time: the held counter moves last on allocation and first on release, so an
+ * event applied again after a crash can leave the counter low (a weaker fast path, never a false
+ * "exhausted"), never high.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
  */
@@ -79,25 +82,31 @@ public final class AllocationProjection implements Projection {
     IMap<String, String> addresses = maps.map(ADDRESSES);
     String addressKey = addressKey(tailnet, p.getIpv4());
     String holder = HELD_BY + p.getNodeId();
-    String before = addresses.get(addressKey);
-    if (holder.equals(before)) {
-      return;
-    }
     String nodeKey = nodeKey(tailnet, p.getNodeId());
-    String previous = nodes.get(nodeKey);
-    if (previous != null) {
-      // the node moves to another address (never decided so, but kept consistent)
-      addresses.remove(addressKey(tailnet, NodeAddresses.fromStored(previous).ipv4()), holder);
-      addToHeld(maps, tailnet, -1);
+    String stored = new NodeAddresses(p.getIpv4(), p.getIpv6()).stored();
+    String before = addresses.get(addressKey);
+    boolean fresh = !holder.equals(before);
+    if (fresh) {
+      String previous = nodes.get(nodeKey);
+      if (previous != null && !previous.equals(stored)) {
+        // the node moves to another address (never decided so, but kept consistent)
+        addresses.remove(addressKey(tailnet, NodeAddresses.fromStored(previous).ipv4()), holder);
+        addToHeld(maps, tailnet, -1);
+      }
+      if (before != null && before.startsWith(HELD_BY)) {
+        // another node held it (never decided so): the newer event wins, the other loses it
+        nodes.delete(nodeKey(tailnet, before.substring(HELD_BY.length())));
+        addToHeld(maps, tailnet, -1);
+      }
+      addresses.set(addressKey, holder);
     }
-    if (before != null && before.startsWith(HELD_BY)) {
-      // another node held it (never decided so): the newer event wins, the other loses it
-      nodes.delete(nodeKey(tailnet, before.substring(HELD_BY.length())));
-      addToHeld(maps, tailnet, -1);
+    // the node's entry last: the allocator takes it as the sign that the address shows as held
+    if (!stored.equals(nodes.get(nodeKey))) {
+      nodes.set(nodeKey, stored);
     }
-    nodes.set(nodeKey, new NodeAddresses(p.getIpv4(), p.getIpv6()).stored());
-    addresses.set(addressKey, holder);
-    addToHeld(maps, tailnet, 1);
+    if (fresh) {
+      addToHeld(maps, tailnet, 1);
+    }
   }
 
   private static void released(EventEnvelope e, AddressReleased p, ProjectionMaps maps) {
