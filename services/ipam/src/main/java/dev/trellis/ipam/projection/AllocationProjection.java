@@ -86,8 +86,8 @@ public final class AllocationProjection implements Projection {
     String stored = new NodeAddresses(p.getIpv4(), p.getIpv6()).stored();
     String before = addresses.get(addressKey);
     boolean fresh = !holder.equals(before);
+    String previous = nodes.get(nodeKey);
     if (fresh) {
-      String previous = nodes.get(nodeKey);
       if (previous != null && !previous.equals(stored)) {
         // the node moves to another address (never decided so, but kept consistent)
         addresses.remove(addressKey(tailnet, NodeAddresses.fromStored(previous).ipv4()), holder);
@@ -101,7 +101,7 @@ public final class AllocationProjection implements Projection {
       addresses.set(addressKey, holder);
     }
     // the node's entry last: the allocator takes it as the sign that the address shows as held
-    if (!stored.equals(nodes.get(nodeKey))) {
+    if (!stored.equals(previous)) {
       nodes.set(nodeKey, stored);
     }
     if (fresh) {
