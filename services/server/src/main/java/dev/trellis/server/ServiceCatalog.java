@@ -39,7 +39,9 @@ public final class ServiceCatalog {
                 new KeysOptions(
                     KeysOptions.DEFAULTS.sweepInterval(),
                     s.values().get(ServiceFlags.EPHEMERAL_OFFLINE_TIMEOUT))));
-    SERVICES.put("ipam", s -> new IpamService());
+    SERVICES.put(
+        "ipam",
+        s -> new IpamService(Clock.systemUTC(), s.values().get(IpamService.RELEASE_COOL_DOWN)));
     SERVICES.put("policy", s -> new PolicyService());
     SERVICES.put("coordinator", s -> new CoordinatorService());
     SERVICES.put("relay", s -> new RelayService());

@@ -23,7 +23,11 @@ public final class ServiceFlags {
           "How long an ephemeral node may stay offline before it is removed.");
 
   /** Every service flag, for parsing and usage text. */
-  public static final List<Flag<?>> ALL = List.of(EPHEMERAL_OFFLINE_TIMEOUT);
+  public static final List<Flag<?>> ALL =
+      java.util.stream.Stream.of(
+              List.<Flag<?>>of(EPHEMERAL_OFFLINE_TIMEOUT), dev.trellis.ipam.IpamService.FLAGS)
+          .flatMap(List::stream)
+          .toList();
 
   private ServiceFlags() {}
 }
