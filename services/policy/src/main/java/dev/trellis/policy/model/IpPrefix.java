@@ -29,7 +29,8 @@ public final class IpPrefix {
   /**
    * Parses "100.64.0.0/10", "fd7a:115c:a1e0::/48" or a bare address; empty if the text is not an
    * address at all. Throws {@link IllegalArgumentException} with a readable reason when it looks
-   * like an address but is malformed (bad length, host bits set).
+   * like an address but is malformed (bad address, bad length). Host bits past the prefix length
+   * are cleared.
    */
   public static Optional<IpPrefix> parse(String text) {
     int slash = text.indexOf('/');
@@ -56,13 +57,9 @@ public final class IpPrefix {
             "prefix length " + bits + " is longer than " + max + " in '" + text + "'");
       }
     }
-    IpPrefix p = new IpPrefix(b, bits);
-    IpPrefix masked = p.masked();
-    if (!Arrays.equals(masked.bytes, b)) {
-      throw new IllegalArgumentException(
-          "'" + text + "' has bits set past the prefix length; did you mean " + masked + "?");
-    }
-    return Optional.of(p);
+    // Like Tailscale (Go's netip.ParsePrefix), a prefix with host bits set such as
+    // "100.100.101.100/24" is accepted and means its network, so existing policies load unchanged.
+    return Optional.of(new IpPrefix(b, bits).masked());
   }
 
   private static boolean looksLikeAddress(String s) {
