@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A bridge in the root namespace (the server's side, {@code 10.N.M.1/24}) and any number of device
  * namespaces plugged into it by veth pairs ({@code .11}, {@code .12}, ...), plus the processes
  * started in them through the repository's {@code bin/} launchers. Every name carries a random
- * suffix; {@link #close()} stops the processes it started (by PID) and deletes what it created.
+ * suffix; {@link #close()} stops the processes it started (by PID) and deletes what it created
+ * (the working directory with the logs too, unless {@code -Dtrellis.e2e.keep=true}).
  *
  * <p>Thread-safety: used from the test thread only.
  */
@@ -156,6 +157,9 @@ final class Lab implements AutoCloseable {
       quietly("ip", "netns", "del", ns);
     }
     quietly("ip", "link", "del", bridge);
+    if (!Boolean.getBoolean("trellis.e2e.keep")) {
+      quietly("rm", "-rf", "--one-file-system", dir.toString());
+    }
   }
 
   private static void quietly(String... cmd) {
