@@ -83,20 +83,24 @@ final class RuleSet {
     return new Rule(new AddressSet(any, src), dst, protocols);
   }
 
-  /** Whether some rule allows the parsed packet. */
+  /** Whether some rule allows the parsed packet. Cheap checks (protocol, port) come first. */
   boolean allows(PacketHeaders h) {
     boolean v6 = h.version == 6;
     for (Rule r : rules) {
-      if (!r.protocols[h.proto] || !r.src.contains(v6, h.srcHi, h.srcLo)) {
-        continue;
+      if (r.protocols[h.proto]
+          && anyDestination(r.dst, h, v6)
+          && r.src.contains(v6, h.srcHi, h.srcLo)) {
+        return true;
       }
-      for (Destination d : r.dst) {
-        if (d.prefix != null && !d.prefix.contains(v6, h.dstHi, h.dstLo)) {
-          continue;
-        }
-        if (!h.hasPorts || (h.dstPort >= d.firstPort && h.dstPort <= d.lastPort)) {
-          return true;
-        }
+    }
+    return false;
+  }
+
+  private static boolean anyDestination(Destination[] dst, PacketHeaders h, boolean v6) {
+    for (Destination d : dst) {
+      if ((!h.hasPorts || (h.dstPort >= d.firstPort && h.dstPort <= d.lastPort))
+          && (d.prefix == null || d.prefix.contains(v6, h.dstHi, h.dstLo))) {
+        return true;
       }
     }
     return false;
