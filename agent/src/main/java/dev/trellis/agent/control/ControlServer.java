@@ -137,7 +137,14 @@ public final class ControlServer implements AutoCloseable {
     } else if (handler == null) {
       reply(out, "error=this agent runs in standalone mode and only answers 'get'\n\n");
     } else {
-      handler.handle(request, new ReplyWriter(out));
+      try {
+        handler.handle(request, new ReplyWriter(out));
+      } catch (RuntimeException | LinkageError e) {
+        // A bug or a broken installation must reach the user as a reason, not as silence.
+        String why = e.toString().replace('\n', ' ');
+        reply(out, "result=error\nerror_code=INTERNAL\nmessage=the agent failed: " + why + "\n\n");
+        throw e;
+      }
     }
   }
 
