@@ -36,8 +36,8 @@ import java.util.UUID;
  * The coordinator service, the devices' front door: the control key and the encrypted device
  * channel ({@code /control/v1/key}, {@code /control/v1/channel}), registration, the netmap stream
  * with deltas and the devices' reports. It owns the topic {@code trellis.coordinator}. Every
- * instance follows the keys, ipam, coordinator and identity topics into its own in-memory model, so
- * a change made through any instance reaches the streams of all of them.
+ * instance follows the keys, ipam, coordinator, identity and relay topics into its own in-memory
+ * model, so a change made through any instance reaches the streams of all of them.
  *
  * <p>Parts: {@link ControlKeyStore} (the key), {@link ChannelRoutes}/{@code DeviceChannel} (the
  * WebSocket and its records), {@link Registrar} (registration), {@link ModelFeed} → {@link
@@ -140,7 +140,7 @@ public final class CoordinatorService implements TrellisService {
             ctx.eventLog(),
             loop,
             pending,
-            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY));
+            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY, Topics.RELAY));
     ctx.ready(name(), "netmap", ReadinessCheck.reason(feed::behind));
     timer =
         vertx.setPeriodic(
@@ -153,7 +153,8 @@ public final class CoordinatorService implements TrellisService {
                       return null;
                     }));
     return ctx.eventLog()
-        .ensureTopics(List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY))
+        .ensureTopics(
+            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY, Topics.RELAY))
         .compose(v -> feed.start())
         .compose(v -> caughtUp(System.nanoTime() + Duration.ofMinutes(2).toNanos()));
   }

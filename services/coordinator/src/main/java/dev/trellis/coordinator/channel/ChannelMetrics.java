@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The channel's meters: channels open ({@code trellis_coordinator_channels_open}) and records or
- * handshakes refused by reason ({@code trellis_coordinator_records_refused_total}).
+ * handshakes refused by reason ({@code trellis_coordinator_records_refused_total}), channels
+ * dropped for not reading ({@code trellis_coordinator_channels_dropped_total{reason="slow"}}).
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -19,6 +20,7 @@ public final class ChannelMetrics {
   private final Map<ChannelException.Reason, Counter> refused =
       new EnumMap<>(ChannelException.Reason.class);
   private final Counter protocol;
+  private final Counter droppedSlow;
 
   public ChannelMetrics(MeterRegistry meters) {
     Gauge.builder("trellis_coordinator_channels_open", open, AtomicInteger::get).register(meters);
@@ -33,6 +35,19 @@ public final class ChannelMetrics {
         Counter.builder("trellis_coordinator_records_refused_total")
             .tag("reason", "protocol")
             .register(meters);
+    droppedSlow =
+        Counter.builder("trellis_coordinator_channels_dropped_total")
+            .tag("reason", "slow")
+            .register(meters);
+  }
+
+  void droppedSlow() {
+    droppedSlow.increment();
+  }
+
+  /** Channels dropped because the device did not read its records fast enough. */
+  public double droppedSlowTotal() {
+    return droppedSlow.count();
   }
 
   void opened() {

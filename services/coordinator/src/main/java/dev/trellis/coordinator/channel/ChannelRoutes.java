@@ -18,12 +18,27 @@ public final class ChannelRoutes {
   private final HandshakeResponder responder;
   private final DeviceChannel.ChannelHandler handler;
   private final ChannelMetrics metrics;
+  private final long maxPendingBytes;
+
+  /** Unwritten bytes per channel beyond which a device is too slow: a full record and room. */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 8L << 20;
 
   public ChannelRoutes(
       MachinePublicKey controlKey,
       HandshakeResponder responder,
       DeviceChannel.ChannelHandler handler,
       ChannelMetrics metrics) {
+    this(controlKey, responder, handler, metrics, DEFAULT_MAX_PENDING_BYTES);
+  }
+
+  /** With the bound of unwritten bytes per channel ({@link DeviceChannel}). */
+  public ChannelRoutes(
+      MachinePublicKey controlKey,
+      HandshakeResponder responder,
+      DeviceChannel.ChannelHandler handler,
+      ChannelMetrics metrics,
+      long maxPendingBytes) {
+    this.maxPendingBytes = maxPendingBytes;
     this.controlKey = controlKey;
     this.responder = responder;
     this.handler = handler;
@@ -55,7 +70,10 @@ public final class ChannelRoutes {
         ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
     ctx.request()
         .toWebSocket()
-        .onSuccess(ws -> new DeviceChannel(ws, responder, handler, metrics, base, source).start())
+        .onSuccess(
+            ws ->
+                new DeviceChannel(ws, responder, handler, metrics, base, source, maxPendingBytes)
+                    .start())
         .onFailure(ctx::fail);
   }
 }

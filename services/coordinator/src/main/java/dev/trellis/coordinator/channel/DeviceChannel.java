@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * another. Sending seals and writes under one lock, so records leave in counter order whichever
  * thread sends.
  *
+ * <p>Slow devices: the bytes handed to the WebSocket and not yet written to the socket are counted;
+ * a record that would take them past {@code maxPendingBytes} is not queued, and the channel is
+ * dropped instead (counted): a device that does not read cannot make the coordinator buffer without
+ * bound. The device reconnects and resumes its stream (buffered deltas or a new full).
+ *
  * <p>Thread-safety: inbound callbacks run on the WebSocket's context; {@link #send} may be called
  * from any thread.
  */
@@ -45,6 +50,9 @@ public final class DeviceChannel {
   private volatile HandshakeResult session;
   private volatile boolean closing;
   private volatile String streamToken;
+  private final long maxPendingBytes;
+  private final java.util.concurrent.atomic.AtomicLong pending =
+      new java.util.concurrent.atomic.AtomicLong();
 
   DeviceChannel(
       ServerWebSocket ws,
@@ -52,8 +60,10 @@ public final class DeviceChannel {
       ChannelHandler handler,
       ChannelMetrics metrics,
       String baseUrl,
-      String sourceIp) {
+      String sourceIp,
+      long maxPendingBytes) {
     this.ws = ws;
+    this.maxPendingBytes = maxPendingBytes;
     this.responder = responder;
     this.handler = handler;
     this.metrics = metrics;
@@ -116,8 +126,20 @@ public final class DeviceChannel {
       return;
     }
     synchronized (this) {
+      if (closing) {
+        return;
+      }
       try {
-        ws.writeBinaryMessage(Buffer.buffer(RecordCodec.seal(session.cipher(), m)));
+        byte[] record = RecordCodec.seal(session.cipher(), m);
+        long size = record.length;
+        if (pending.get() + size > maxPendingBytes) {
+          metrics.droppedSlow();
+          LOG.debug("Dropping slow channel of {}: {} bytes unwritten", peer(), pending.get());
+          close((short) 1013, "too slow");
+          return;
+        }
+        pending.addAndGet(size);
+        ws.writeBinaryMessage(Buffer.buffer(record)).onComplete(r -> pending.addAndGet(-size));
       } catch (ChannelException e) {
         LOG.warn("Cannot send to {}: {}", peer(), e.getMessage());
         close((short) 1011, e.reason().name());
@@ -141,6 +163,11 @@ public final class DeviceChannel {
     if (!ws.isClosed()) {
       ws.close(code, reason);
     }
+  }
+
+  /** Bytes queued for the device and not yet written to its socket. */
+  public long pendingBytes() {
+    return pending.get();
   }
 
   /** The device's machine key, authenticated by the handshake. */

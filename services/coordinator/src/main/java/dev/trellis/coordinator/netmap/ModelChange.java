@@ -27,6 +27,14 @@ public sealed interface ModelChange {
   /** The tailnet's name or MagicDNS suffix changed (DNS config and node names). */
   record TailnetChanged(String tailnetId) implements ModelChange {}
 
+  /** The relay map changed (an instance started or stopped); concerns every tailnet. */
+  record RelayMapChanged() implements ModelChange {
+    @Override
+    public String tailnetId() {
+      return "";
+    }
+  }
+
   /** A signed-in user completed a device's interactive login. */
   record DeviceLoginCompleted(String tailnetId, String code, String userId)
       implements ModelChange {}

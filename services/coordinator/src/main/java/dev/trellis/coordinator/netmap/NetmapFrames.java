@@ -42,12 +42,17 @@ public final class NetmapFrames {
     this.visibility = visibility;
   }
 
-  /** The complete netmap of {@code self}. */
+  /** The complete netmap of {@code self}, without relays. */
   public FullNetmap full(NodeView self, TailnetView tailnet) {
+    return full(self, tailnet, RelayMap.getDefaultInstance());
+  }
+
+  /** The complete netmap of {@code self} with the relay map {@code relays}. */
+  public FullNetmap full(NodeView self, TailnetView tailnet, RelayMap relays) {
     FullNetmap.Builder b =
         FullNetmap.newBuilder()
             .setSelf(node(self, tailnet))
-            .setRelayMap(RelayMap.getDefaultInstance())
+            .setRelayMap(relays)
             .setDns(dns(tailnet))
             .setPacketFilter(visibility.filterFor(self, tailnet))
             .setTailnetName(tailnet.name());
@@ -142,6 +147,11 @@ public final class NetmapFrames {
   /** Frames for every session of a tailnet whose name or MagicDNS suffix changed. */
   public MapResponse dnsChanged(TailnetView t) {
     return MapResponse.newBuilder().setDnsConfigChanged(dns(t)).build();
+  }
+
+  /** The frame for every session when the relay fleet changed. */
+  public static MapResponse relayMapChanged(RelayMap relays) {
+    return MapResponse.newBuilder().setRelayMapChanged(relays).build();
   }
 
   /** The ReauthRequired frame. */

@@ -26,6 +26,8 @@ import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeRenamed;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
+import dev.trellis.proto.event.v1.RelayInstanceStarted;
+import dev.trellis.proto.event.v1.RelayInstanceStopped;
 import dev.trellis.proto.event.v1.TailnetCreated;
 import dev.trellis.proto.event.v1.TailnetSettingsChanged;
 import dev.trellis.proto.event.v1.UserCreated;
@@ -43,7 +45,9 @@ import java.util.function.UnaryOperator;
  * The coordinator's in-memory model of every tailnet, folded from the keys, ipam, coordinator and
  * identity topics: {@link #apply} takes one event and says what changed. Pure (no I/O): every
  * instance folds the same events into the same model. Events may arrive across topics in any order
- * (addresses before the registration); what cannot be applied yet is kept until it can.
+ * (addresses before the registration); what cannot be applied yet is kept until it can. Nodes are
+ * indexed by machine key (registration and map requests look them up per channel message), and the
+ * relay fleet from {@code trellis.relay} gives every tailnet the same relay map.
  *
  * <p>Thread-safety: not thread-safe; one thread (the coordinator's model context) owns it.
  */
@@ -51,6 +55,8 @@ public final class NetmapModel {
   private final Map<String, TailnetView> tailnets = new HashMap<>();
   private final Map<String, String> tailnetOfNode = new HashMap<>();
   private final Map<String, String[]> earlyAddresses = new HashMap<>();
+  private final Map<ByteString, List<String>> byMachine = new HashMap<>();
+  private final RelayFleet relays = new RelayFleet();
 
   /** The tailnet (created on first mention). */
   public TailnetView tailnet(String tailnetId) {
@@ -65,15 +71,20 @@ public final class NetmapModel {
 
   /** The nodes registered with {@code machineKey}, in any tailnet. */
   public List<NodeView> byMachineKey(ByteString machineKey) {
-    List<NodeView> out = new ArrayList<>();
-    for (TailnetView t : tailnets.values()) {
-      for (NodeView n : t.nodes().values()) {
-        if (n.machineKey().equals(machineKey)) {
-          out.add(n);
-        }
-      }
+    List<String> ids = byMachine.get(machineKey);
+    if (ids == null) {
+      return List.of();
+    }
+    List<NodeView> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      node(id).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The relay map of every tailnet (from the relay instances that are up). */
+  public dev.trellis.proto.control.v1.RelayMap relayMap() {
+    return relays.map();
   }
 
   /** Folds one event into the model; empty if it changed nothing a device can see. */
@@ -203,6 +214,14 @@ public final class NetmapModel {
         tailnet(t).users().remove(pay(e, UserRemoved.getDefaultInstance()).getUserId());
         yield Optional.empty();
       }
+      case "trellis.event.v1.RelayInstanceStarted" ->
+          relays.started(pay(e, RelayInstanceStarted.getDefaultInstance()))
+              ? Optional.of(new ModelChange.RelayMapChanged())
+              : Optional.empty();
+      case "trellis.event.v1.RelayInstanceStopped" ->
+          relays.stopped(pay(e, RelayInstanceStopped.getDefaultInstance()))
+              ? Optional.of(new ModelChange.RelayMapChanged())
+              : Optional.empty();
       case "trellis.event.v1.DeviceLoginCompleted" -> {
         var p = pay(e, DeviceLoginCompleted.getDefaultInstance());
         yield Optional.of(new ModelChange.DeviceLoginCompleted(t, p.getCode(), p.getUserId()));
@@ -236,6 +255,12 @@ public final class NetmapModel {
             0,
             false,
             null);
+    if (before != null && !before.machineKey().equals(after.machineKey())) {
+      unindex(before);
+    }
+    if (before == null || !before.machineKey().equals(after.machineKey())) {
+      byMachine.computeIfAbsent(after.machineKey(), k -> new ArrayList<>(1)).add(after.id());
+    }
     tailnetOfNode.put(p.getNodeId(), tailnetId);
     tailnet(tailnetId).nodes().put(p.getNodeId(), after);
     return Optional.of(new ModelChange.NodeChanged(tailnetId, before, after));
@@ -264,7 +289,18 @@ public final class NetmapModel {
     NodeView before = current.get();
     tailnet(before.tailnetId()).nodes().remove(nodeId);
     tailnetOfNode.remove(nodeId);
+    unindex(before);
     return Optional.of(new ModelChange.NodeChanged(before.tailnetId(), before, null));
+  }
+
+  private void unindex(NodeView n) {
+    List<String> ids = byMachine.get(n.machineKey());
+    if (ids != null) {
+      ids.remove(n.id());
+      if (ids.isEmpty()) {
+        byMachine.remove(n.machineKey());
+      }
+    }
   }
 
   private static HostInfo hostInfo(dev.trellis.proto.event.v1.HostInfo h) {

@@ -100,7 +100,10 @@ public final class StreamHub {
     byNode.computeIfAbsent(node.id(), k -> new java.util.HashSet<>()).add(s);
     s.attach(counting(sink), now);
     TailnetView t = model.tailnet(node.tailnetId());
-    s.emit(MapResponse.newBuilder().setFull(frames.full(node, t)).build(), clock.instant(), now);
+    s.emit(
+        MapResponse.newBuilder().setFull(frames.full(node, t, model.relayMap())).build(),
+        clock.instant(),
+        now);
     return new Opened(s.token(), null);
   }
 
@@ -129,8 +132,22 @@ public final class StreamHub {
     return false;
   }
 
-  /** Frames for every session {@code change} affects (sessions of its tailnet only). */
+  /**
+   * Frames for every session {@code change} affects: sessions of its tailnet only, or every session
+   * for a relay map change.
+   */
   public void onChange(ModelChange change) {
+    if (change instanceof ModelChange.RelayMapChanged) {
+      MapResponse f = NetmapFrames.relayMapChanged(model.relayMap());
+      long now = nanos.getAsLong();
+      var instant = clock.instant();
+      for (MapSession s : byToken.values()) {
+        if (!s.ended()) {
+          s.emit(f, instant, now);
+        }
+      }
+      return;
+    }
     Map<String, MapSession> sessions = byTailnet.get(change.tailnetId());
     if (sessions == null || sessions.isEmpty()) {
       return;
