@@ -1,0 +1,281 @@
+package dev.trellis.agent.paths;
+
+import dev.trellis.agent.bind.Endpoint;
+import dev.trellis.agent.paths.disco.DiscoMessage;
+import dev.trellis.proto.key.NodePublicKey;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The path state machine of one peer: traffic goes through the relay until a disco ping round trip
+ * succeeds on a candidate endpoint (reported in the netmap, or learned from the peer's pings and
+ * call-me-maybe), then direct to the best such endpoint (LAN before public, then lower latency).
+ * While the peer is active the direct path is pinged every heartbeat; after {@link
+ * PathTimings#trust()} without a pong traffic falls back to the relay and discovery starts again. A
+ * changed endpoint set (a network change) re-runs discovery at once.
+ *
+ * <p>It decides; {@link DiscoOut} sends. Time comes in as monotonic nanoseconds.
+ *
+ * <p>Thread-safety: methods are synchronised on {@code this}; {@link #route()} and {@link
+ * #noteActive} read and write volatile fields without the lock for the packet path.
+ */
+final class PeerPath {
+  private static final int MAX_LEARNED = 16;
+  private static final int MAX_PENDING = 64;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private record Pending(Endpoint to, long sentAt, Consumer<PingReply> listener) {}
+
+  final NodePublicKey nodeKey;
+  final Endpoint virtual;
+  private final PathTimings timings;
+
+  private volatile Endpoint route; // the direct endpoint in use, null = relay
+  private volatile long lastActive = Long.MIN_VALUE / 2;
+
+  // guarded by this
+  private PeerPathConfig config;
+  private final Set<Endpoint> learned = new LinkedHashSet<>();
+  private final Map<ByteBuffer, Pending> pending = new HashMap<>();
+  private long bestLatency;
+  private long bestConfirmedAt;
+  private long lastDiscovery = Long.MIN_VALUE / 2;
+  private long lastHeartbeat = Long.MIN_VALUE / 2;
+
+  PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings) {
+    this.nodeKey = config.nodeKey();
+    this.config = config;
+    this.virtual = virtual;
+    this.timings = timings;
+  }
+
+  /** The direct endpoint to send to now, or {@code null} for the relay. Lock-free. */
+  Endpoint route() {
+    return route;
+  }
+
+  /** Marks the peer active (WireGuard traffic to or from it) at {@code now}. Lock-free. */
+  void noteActive(long now) {
+    if (now - lastActive > 100_000_000L) {
+      lastActive = now;
+    }
+  }
+
+  /** Whether a discovery round is due (no direct path, and none sent recently). */
+  synchronized boolean discoveryDue(long now) {
+    return route == null
+        && config.discoKey() != null
+        && now - lastDiscovery >= timings.discovery().toNanos();
+  }
+
+  synchronized PeerPathConfig config() {
+    return config;
+  }
+
+  /** Takes a new netmap entry; a changed endpoint set or disco key re-runs discovery. */
+  synchronized void update(PeerPathConfig next) {
+    boolean changed =
+        !next.endpoints().equals(config.endpoints())
+            || !java.util.Objects.equals(next.discoKey(), config.discoKey());
+    if (!java.util.Objects.equals(next.discoKey(), config.discoKey())) {
+      route = null; // a restarted peer: its old path proves nothing
+      learned.clear();
+      pending.clear();
+    }
+    config = next;
+    if (changed) {
+      lastDiscovery = Long.MIN_VALUE / 2;
+    }
+  }
+
+  /** The timer: expires pings, falls back when the direct path went silent, probes. */
+  synchronized void tick(long now, DiscoOut out, List<Endpoint> own, NodePublicKey self) {
+    long timeout = timings.pingTimeout().toNanos();
+    pending.values().removeIf(p -> now - p.sentAt() > timeout);
+    if (route != null && now - bestConfirmedAt > timings.trust().toNanos()) {
+      route = null; // 3 heartbeats unanswered: back to the relay, and look again
+      lastDiscovery = Long.MIN_VALUE / 2;
+    }
+    if (config.discoKey() == null || now - lastActive > timings.active().toNanos()) {
+      return;
+    }
+    if (route == null) {
+      if (now - lastDiscovery >= timings.discovery().toNanos()) {
+        discover(now, out, own, self);
+      }
+      return;
+    }
+    if (now - lastDiscovery >= timings.upgrade().toNanos()) {
+      discover(now, out, own, self);
+    } else if (now - lastHeartbeat >= timings.heartbeat().toNanos()) {
+      lastHeartbeat = now;
+      ping(route, now, out, self, null);
+    }
+  }
+
+  /** Pings every candidate and asks the peer, through the relay, to ping ours. */
+  synchronized void discover(long now, DiscoOut out, List<Endpoint> own, NodePublicKey self) {
+    if (config.discoKey() == null) {
+      return;
+    }
+    lastDiscovery = now;
+    lastHeartbeat = now;
+    for (Endpoint e : candidates()) {
+      ping(e, now, out, self, null);
+    }
+    if (!own.isEmpty()) {
+      List<Endpoint> list = own.size() > 32 ? own.subList(0, 32) : own;
+      out.relay(
+          config.homeRegion(), nodeKey, config.discoKey(), new DiscoMessage.CallMeMaybe(list));
+    }
+  }
+
+  /** A user's ping: to the direct path if there is one, else to every candidate and the relay. */
+  synchronized void userPing(long now, DiscoOut out, NodePublicKey self, Consumer<PingReply> l) {
+    if (config.discoKey() == null) {
+      return;
+    }
+    if (route != null) {
+      ping(route, now, out, self, l);
+      return;
+    }
+    for (Endpoint e : candidates()) {
+      ping(e, now, out, self, l);
+    }
+    ping(null, now, out, self, l);
+  }
+
+  private List<Endpoint> candidates() {
+    Set<Endpoint> all = new LinkedHashSet<>(config.endpoints());
+    all.addAll(learned);
+    return new ArrayList<>(all);
+  }
+
+  /** Sends one ping to {@code to} (null: through the relay). */
+  private void ping(
+      Endpoint to, long now, DiscoOut out, NodePublicKey self, Consumer<PingReply> l) {
+    byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+    RANDOM.nextBytes(tx);
+    if (pending.size() >= MAX_PENDING) {
+      Iterator<ByteBuffer> it = pending.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+    pending.put(ByteBuffer.wrap(tx), new Pending(to, now, l));
+    DiscoMessage.Ping ping = new DiscoMessage.Ping(tx, self);
+    if (to == null) {
+      out.relay(config.homeRegion(), nodeKey, config.discoKey(), ping);
+    } else {
+      out.direct(to, config.discoKey(), ping);
+    }
+  }
+
+  /**
+   * A pong from this peer arrived from {@code from} (null: through relay region {@code region}).
+   * Returns true if it confirmed a direct path.
+   */
+  synchronized boolean onPong(byte[] txId, Endpoint from, String regionName, long now) {
+    Pending p = pending.remove(ByteBuffer.wrap(txId));
+    if (p == null || !java.util.Objects.equals(p.to(), from)) {
+      return false; // unknown, late, or answered from elsewhere than we asked
+    }
+    long rtt = Math.max(0, now - p.sentAt());
+    if (p.listener() != null) {
+      p.listener()
+          .accept(new PingReply(from, from == null ? regionName : "", Duration.ofNanos(rtt)));
+    }
+    if (from == null) {
+      return false;
+    }
+    Endpoint current = route;
+    if (current == null || current.equals(from) || better(from, rtt, current, bestLatency)) {
+      route = from;
+      bestLatency = rtt;
+      bestConfirmedAt = now;
+    }
+    return true;
+  }
+
+  /** A ping from this peer arrived directly from {@code from}: remember it as a candidate. */
+  synchronized void onPingFrom(Endpoint from) {
+    if (learned.contains(from) || config.endpoints().contains(from)) {
+      return;
+    }
+    if (learned.size() >= MAX_LEARNED) {
+      Iterator<Endpoint> it = learned.iterator();
+      it.next();
+      it.remove();
+    }
+    learned.add(from);
+  }
+
+  /** The peer asked us to ping its endpoints now (hole punching): learn them and ping at once. */
+  synchronized void onCallMeMaybe(
+      List<Endpoint> endpoints, long now, DiscoOut out, NodePublicKey self) {
+    if (config.discoKey() == null) {
+      return;
+    }
+    for (Endpoint e : endpoints) {
+      onPingFrom(e);
+    }
+    for (Endpoint e : endpoints) {
+      ping(e, now, out, self, null);
+    }
+  }
+
+  /** The addresses that may carry this peer's traffic (for attributing inbound packets). */
+  synchronized Set<Endpoint> knownAddresses() {
+    Set<Endpoint> s = new LinkedHashSet<>(config.endpoints());
+    s.addAll(learned);
+    Endpoint r = route;
+    if (r != null) {
+      s.add(r);
+    }
+    return s;
+  }
+
+  /** The status of this path at {@code now}. */
+  synchronized PathStatus status(long now, RelayLink relay) {
+    Endpoint r = route;
+    if (r != null) {
+      return new PathStatus("direct", r, 0, "", Duration.ofNanos(bestLatency));
+    }
+    int region = config.homeRegion() != 0 ? config.homeRegion() : relay.homeRegion();
+    if (now - lastActive > timings.active().toNanos()) {
+      return new PathStatus("idle", null, region, "", null);
+    }
+    return new PathStatus("relay", null, region, region == 0 ? "" : relay.regionName(region), null);
+  }
+
+  /**
+   * Whether {@code a} (round trip {@code ra}) beats {@code b} ({@code rb}): LAN first, then 10%
+   * faster.
+   */
+  static boolean better(Endpoint a, long ra, Endpoint b, long rb) {
+    boolean lanA = isLan(a.address());
+    boolean lanB = isLan(b.address());
+    if (lanA != lanB) {
+      return lanA;
+    }
+    return ra < rb - rb / 10;
+  }
+
+  /** Private (RFC 1918, ULA), link-local or loopback: a LAN address. */
+  static boolean isLan(InetAddress a) {
+    byte[] b = a.getAddress();
+    return a.isSiteLocalAddress()
+        || a.isLinkLocalAddress()
+        || a.isLoopbackAddress()
+        || (b.length == 16 && (b[0] & 0xfe) == 0xfc);
+  }
+}

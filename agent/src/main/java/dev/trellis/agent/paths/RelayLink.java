@@ -1,0 +1,35 @@
+package dev.trellis.agent.paths;
+
+import dev.trellis.proto.key.NodePublicKey;
+
+/**
+ * How the path layer reaches peers through relays: send an opaque packet to a node key via a relay
+ * region, and hear packets relayed to this node. The real one speaks the relay protocol over TLS
+ * (the relay client in the relay sub-package); {@link MemoryRelay} is its in-memory twin.
+ *
+ * <p>Thread-safety: implementations are safe from any thread.
+ */
+public interface RelayLink {
+  /** Receives packets relayed to this node. */
+  @FunctionalInterface
+  interface Receiver {
+    /** {@code data[off .. off+len)} arrived from {@code from} through region {@code region}. */
+    void received(int region, NodePublicKey from, byte[] data, int off, int len);
+  }
+
+  /**
+   * Sends {@code data[off .. off+len)} to {@code to} through {@code region} (the peer's home
+   * region; 0 means this node's own home region). Returns false when no relay connection is up (the
+   * packet is dropped, as UDP would drop it).
+   */
+  boolean send(int region, NodePublicKey to, byte[] data, int off, int len);
+
+  /** This node's home region, or 0 when it has none yet. */
+  int homeRegion();
+
+  /** The short code of {@code region} for display (e.g. "fra"), or its number. */
+  String regionName(int region);
+
+  /** Sets the receiver of relayed packets (replacing any earlier one). */
+  void setReceiver(Receiver receiver);
+}
