@@ -160,6 +160,11 @@ public final class Compilation {
     return s == null ? null : s.node();
   }
 
+  /** The ids of all nodes (a copy). */
+  public Set<String> nodeIds() {
+    return Set.copyOf(nodes.keySet());
+  }
+
   /** Number of nodes. */
   public int size() {
     return nodes.size();
@@ -240,7 +245,7 @@ public final class Compilation {
 
   private Change apply(String id, NodeState old, NodeState now) {
     Set<String> oldPeers = old == null ? Set.of() : peersOf(id);
-    TreeSet<String> filters = new TreeSet<>();
+    Set<String> filters = new java.util.HashSet<>();
     Set<String> users = new TreeSet<>();
     boolean sameAddresses = old != null && now != null && old.prefixes().equals(now.prefixes());
     boolean sameOwner =

@@ -17,14 +17,15 @@ import java.util.TreeSet;
 public final class PolicyChange {
   private PolicyChange() {}
 
-  /** The nodes of {@code after} whose filter or peers differ from {@code before}. */
-  public static Change between(Compilation before, Compilation after, Set<String> nodeIds) {
+  /**
+   * The nodes of {@code after} whose filter or peers differ from {@code before} (both compiled over
+   * the same nodes; a node only in {@code after} counts as changed).
+   */
+  public static Change between(Compilation before, Compilation after) {
+    Set<String> nodeIds = after.nodeIds();
     Set<String> filters = new TreeSet<>();
     Map<String, Change.PeerDelta> peers = new HashMap<>();
     for (String id : nodeIds) {
-      if (after.node(id) == null) {
-        continue;
-      }
       List<?> was = before.filterFor(id);
       if (!was.equals(after.filterFor(id))) {
         filters.add(id);

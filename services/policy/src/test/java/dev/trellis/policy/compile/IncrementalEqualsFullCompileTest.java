@@ -126,7 +126,7 @@ class IncrementalEqualsFullCompileTest {
     assertEquals(want, got, what);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 80)
   void incrementalChangesEqualFullRecompileAndReportEveryDifference(@ForAll long seed) {
     Random r = new Random(seed);
     PolicyLoader.Result loaded = PolicyLoader.load(randomPolicy(r));

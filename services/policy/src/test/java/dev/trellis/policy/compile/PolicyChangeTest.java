@@ -27,21 +27,17 @@ class PolicyChangeTest {
             CompilationTest.BOB_LAPTOP,
             CompilationTest.SERVER);
     Set<String> ids = Set.of("a1", "a2", "b1", "s1");
-    Change ch =
-        PolicyChange.between(new Compilation(open, nodes), new Compilation(closed, nodes), ids);
+    Change ch = PolicyChange.between(new Compilation(open, nodes), new Compilation(closed, nodes));
     assertEquals(Set.of("s1"), ch.filtersChanged());
     assertEquals(Set.of("a1", "a2", "s1"), ch.peers().keySet());
     assertEquals(Set.of("a1", "a2"), ch.peers().get("s1").removed());
     assertEquals(Set.of("s1"), ch.peers().get("a1").removed());
 
-    Change none =
-        PolicyChange.between(new Compilation(open, nodes), new Compilation(open, nodes), ids);
+    Change none = PolicyChange.between(new Compilation(open, nodes), new Compilation(open, nodes));
     assertEquals(new Change(Set.of(), Map.of()), none);
     Change toDefault =
         PolicyChange.between(
-            new Compilation(closed, nodes),
-            new Compilation(PolicyLoader.defaultPolicy(), nodes),
-            ids);
+            new Compilation(closed, nodes), new Compilation(PolicyLoader.defaultPolicy(), nodes));
     assertEquals(ids, toDefault.filtersChanged());
     assertEquals(Set.of("b1", "s1"), toDefault.peers().get("a1").added());
   }

@@ -54,7 +54,7 @@ class HuJsonFuzzTest {
                         }));
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1500)
   void mutatedPoliciesYieldAResultNeverAnException(@ForAll("mutated") String text) {
     PolicyLoader.Result r = PolicyLoader.load(text);
     Assertions.assertTrue(r.accepted() != !r.problems().isEmpty());
@@ -63,14 +63,14 @@ class HuJsonFuzzTest {
     }
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 1500)
   void randomTextYieldsAResultNeverAnException(@ForAll String text) {
     PolicyLoader.Result r = PolicyLoader.load(text);
     Assertions.assertTrue(r.accepted() != !r.problems().isEmpty());
   }
 
-  @Property(tries = 300)
-  void theSeedIsAccepted(@ForAll("mutated") String ignored) {
+  @org.junit.jupiter.api.Test
+  void theSeedIsAccepted() {
     Assertions.assertTrue(PolicyLoader.load(SEED).accepted(), PolicyLoader.load(SEED).toString());
   }
 }
