@@ -28,9 +28,13 @@ final class FlowTable {
   private final java.util.concurrent.atomic.AtomicLong evictions =
       new java.util.concurrent.atomic.AtomicLong();
 
-  /** A table of at least {@code capacity} flows (rounded up to a power of two of buckets). */
+  /**
+   * A table for about {@code capacity} flows: it has twice that many slots (rounded up to a power
+   * of two of buckets), so that a table filled to its capacity seldom finds a bucket full.
+   */
   FlowTable(int capacity, long idleNanos) {
-    int buckets = Integer.highestOneBit(Math.max(1, (capacity + WAYS - 1) / WAYS) * 2 - 1);
+    int wanted = Math.max(1, (int) Math.min(1 << 24, (2L * capacity + WAYS - 1) / WAYS));
+    int buckets = Integer.highestOneBit(wanted * 2 - 1);
     bucketMask = buckets - 1;
     this.idleNanos = idleNanos;
     int slots = buckets * WAYS;
@@ -57,7 +61,13 @@ final class FlowTable {
     h = (h ^ ll) * 0xC2B2AE3D27D4EB4FL;
     h = (h ^ rh) * 0x9E3779B97F4A7C15L;
     h = (h ^ rl) * 0xC2B2AE3D27D4EB4FL;
-    return (int) (h ^ (h >>> 29)) & bucketMask;
+    // MurmurHash3's 64-bit finalizer, so that every input bit reaches the bucket bits.
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return (int) h & bucketMask;
   }
 
   private boolean same(int i, int m, int p, long lh, long ll, long rh, long rl) {

@@ -113,9 +113,10 @@ class PacketFilterTest {
 
   @Test
   void udpTableIsBoundedAndEvictsTheLeastRecentlyUsed() {
+    // Capacity 4 gives one bucket of 8 slots.
     PacketFilter small =
         new PacketFilter(
-            clock, new PacketFilter.Options(8, Duration.ofMinutes(5), 8, Duration.ofMinutes(2)));
+            clock, new PacketFilter.Options(4, Duration.ofMinutes(5), 4, Duration.ofMinutes(2)));
     small.reconfigure(List.of());
     for (int i = 0; i < 8; i++) {
       byte[] p = ip(ME, PEER, UDP, 1000 + i, 53);
