@@ -31,6 +31,8 @@ public final class AgentMain {
         trellis [--socket PATH] ip [-4|-6]
         trellis [--socket PATH] down        stops the tunnel (keys and registration kept)
         trellis [--socket PATH] logout      forgets the registration
+        trellis [--socket PATH] netcheck    UDP, public address, NAT kind, relay latency
+        trellis [--socket PATH] ping PEER [--c N]   disco pings: direct ip:port or relay
             Exit status: 0 ok, 1 refused or failed, 2 usage.
         trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N]
                     [--no-tun-offload] [--plain-udp]

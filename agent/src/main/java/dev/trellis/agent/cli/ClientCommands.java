@@ -41,6 +41,23 @@ final class ClientCommands {
       case "status" -> status(args, socket, out);
       case "ip" -> ip(args, socket, out, err);
       case "down", "logout" -> simple(command, args, socket, out, err);
+      case "netcheck" -> lines("netcheck", Map.of(), args, Set.of(), socket, out, err);
+      case "ping" -> {
+        Flags f =
+            new Flags(
+                args.size() > 1 ? args.subList(1, args.size()) : List.of(), Set.of("c"), Set.of());
+        if (args.isEmpty() || args.get(0).startsWith("-")) {
+          throw new UsageError("usage: trellis ping PEER [--c N]");
+        }
+        yield lines(
+            "ping",
+            Map.of("peer", args.get(0), "count", f.get("c", "4")),
+            List.of(),
+            Set.of(),
+            socket,
+            out,
+            err);
+      }
       default -> throw new UsageError("unknown trellis command '" + command + "'");
     };
   }
@@ -107,6 +124,32 @@ final class ClientCommands {
     if (v != null) {
       m.put(k, v);
     }
+  }
+
+  /** Sends a request and prints each reply line ("key: value") as it arrives. */
+  private static int lines(
+      String verb,
+      Map<String, String> fields,
+      List<String> args,
+      Set<String> valued,
+      Path socket,
+      PrintStream out,
+      PrintStream err)
+      throws UsageError, IOException {
+    new Flags(args, valued, Set.of());
+    List<String> reply =
+        ControlClient.call(
+            socket,
+            new Request(verb, fields),
+            line -> {
+              int eq = line.indexOf('=');
+              String k = eq > 0 ? line.substring(0, eq) : line;
+              if (!k.equals("result") && !k.equals("error_code") && !k.equals("message")) {
+                out.println(k.replace('_', ' ') + ": " + line.substring(eq + 1));
+                out.flush();
+              }
+            });
+    return finish(verb, reply, out, err);
   }
 
   private static int simple(

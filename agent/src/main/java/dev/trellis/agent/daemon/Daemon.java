@@ -11,6 +11,7 @@ import dev.trellis.agent.controlplane.ControlServerUrl;
 import dev.trellis.agent.controlplane.MapStream;
 import dev.trellis.agent.controlplane.Registration;
 import dev.trellis.agent.controlplane.WebSocketChannel;
+import dev.trellis.agent.paths.netcheck.NetcheckReport;
 import dev.trellis.proto.control.CapabilityVersion;
 import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.HostInfo;
@@ -18,7 +19,7 @@ import dev.trellis.proto.control.v1.MapRequest;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.RegisterRequest;
 import dev.trellis.proto.control.v1.RegisterResponse;
-import dev.trellis.proto.key.DiscoPrivateKey;
+import dev.trellis.proto.control.v1.RelayMap;
 import dev.trellis.proto.key.MachinePublicKey;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.io.IOException;
@@ -56,7 +57,6 @@ public final class Daemon implements AutoCloseable {
   private final Tunnel tunnel;
   private final PrintStream log;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final DiscoPrivateKey disco = DiscoPrivateKey.generate();
   private final ScheduledExecutorService reporter =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("endpoint-report").daemon().unstarted(r));
@@ -72,6 +72,10 @@ public final class Daemon implements AutoCloseable {
   private MapStream stream;
   private long generation; // which stream's frames count; bumped whenever the stream changes
   private List<Endpoint> reported = List.of();
+  private int reportedHome;
+  private RelayMap relayMap = RelayMap.getDefaultInstance();
+  private List<Endpoint> stunEndpoints = List.of();
+  private NetcheckReport lastNetcheck;
 
   public Daemon(Path stateFile, AgentState state, Tunnel tunnel, PrintStream log) {
     this.stateFile = stateFile;
@@ -109,6 +113,8 @@ public final class Daemon implements AutoCloseable {
         }
         out.ok();
       }
+      case "netcheck" -> PathCommands.netcheck(this, out);
+      case "ping" -> PathCommands.ping(this, r, out);
       case "logout" -> {
         synchronized (commandLock) {
           logout(out);
@@ -129,6 +135,7 @@ public final class Daemon implements AutoCloseable {
         tunnel.listenPort(),
         netmap,
         tunnel.peers(),
+        tunnel.paths()::status,
         Instant.now());
   }
 
@@ -179,7 +186,7 @@ public final class Daemon implements AutoCloseable {
               .setCapabilityVersion(CapabilityVersion.CURRENT)
               .setMachineKey(bytes(s.machineKey().publicKey().toBytes()))
               .setNodeKey(bytes(nodeKey.publicKey().toBytes()))
-              .setDiscoKey(bytes(disco.publicKey().toBytes()))
+              .setDiscoKey(bytes(tunnel.discoPublicKey().toBytes()))
               .setHostInfo(hostInfo())
               .setAuthKey(authKey);
       if (force) {
@@ -333,7 +340,7 @@ public final class Daemon implements AutoCloseable {
               .setCapabilityVersion(CapabilityVersion.CURRENT)
               .setMachineKey(bytes(s.machineKey().publicKey().toBytes()))
               .setNodeKey(bytes(s.nodeKey().publicKey().toBytes()))
-              .setDiscoKey(bytes(disco.publicKey().toBytes()))
+              .setDiscoKey(bytes(tunnel.discoPublicKey().toBytes()))
               .setHostInfo(hostInfo())
               .setLogout(true)
               .build();
@@ -384,13 +391,15 @@ public final class Daemon implements AutoCloseable {
   }
 
   private synchronized MapRequest mapRequest() {
-    List<Endpoint> eps = EndpointScanner.scan(tunnel.name(), tunnel.listenPort());
+    List<Endpoint> eps = endpoints();
     reported = eps;
+    reportedHome = tunnel.relays().homeRegion();
     return MapRequest.newBuilder()
         .setCapabilityVersion(CapabilityVersion.CURRENT)
         .setNodeKey(bytes(state.nodeKey().publicKey().toBytes()))
-        .setDiscoKey(bytes(disco.publicKey().toBytes()))
+        .setDiscoKey(bytes(tunnel.discoPublicKey().toBytes()))
         .addAllEndpoints(eps)
+        .setHomeRelayRegion(reportedHome)
         .setHostInfo(hostInfo())
         .setResumeToken(netmap.hasSelf() ? netmap.resumeToken() : "")
         .setNetmapVersion(netmap.hasSelf() ? netmap.version() : 0)
@@ -467,6 +476,11 @@ public final class Daemon implements AutoCloseable {
         notifyAll();
       } else {
         netmap = netmap.apply(frame);
+        if (frame.hasFull()) {
+          relayMap = frame.getFull().getRelayMap();
+        } else if (frame.hasRelayMapChanged()) {
+          relayMap = frame.getRelayMapChanged();
+        }
         key = null;
       }
     }
@@ -494,8 +508,18 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     boolean authorized = m.self().getMachineAuthorized();
+    RelayMap rm;
+    synchronized (this) {
+      rm = relayMap;
+    }
+    tunnel.relays().setNodeKey(key);
+    if (!rm.equals(tunnel.relays().relayMap())) {
+      tunnel.relays().setRelayMap(rm);
+      reporter.execute(this::netcheck); // choose a home region soon, off this thread
+    }
     tunnel.configure(
-        NetmapConfig.device(m, key, 0, Instant.now(), authorized),
+        PathConfig.throughPaths(
+            NetmapConfig.device(m, key, 0, Instant.now(), authorized), m, tunnel.paths()),
         NetmapConfig.addresses(m.self()));
     synchronized (this) {
       if (stream != null && phase != BackendState.NeedsLogin && phase != BackendState.Stopped) {
@@ -508,21 +532,25 @@ public final class Daemon implements AutoCloseable {
   private void periodic() {
     try {
       reapply();
+      netcheck();
       MapStream s;
       MapRequest report = null;
       synchronized (this) {
         s = stream;
-        List<Endpoint> eps = EndpointScanner.scan(tunnel.name(), tunnel.listenPort());
-        if (s != null && !eps.equals(reported)) {
+        List<Endpoint> eps = endpoints();
+        int home = tunnel.relays().homeRegion();
+        if (s != null && (!eps.equals(reported) || home != reportedHome)) {
           report =
               MapRequest.newBuilder()
                   .setCapabilityVersion(CapabilityVersion.CURRENT)
                   .setNodeKey(bytes(state.nodeKey().publicKey().toBytes()))
-                  .setDiscoKey(bytes(disco.publicKey().toBytes()))
+                  .setDiscoKey(bytes(tunnel.discoPublicKey().toBytes()))
                   .addAllEndpoints(eps)
+                  .setHomeRelayRegion(home)
                   .setHostInfo(hostInfo())
                   .build();
           reported = eps;
+          reportedHome = home;
         }
       }
       if (report != null && !s.report(report)) {
@@ -533,6 +561,63 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.println("trellisd: periodic check failed: " + e.getMessage());
     }
+  }
+
+  // ---- paths ----
+
+  /** Local endpoints and STUN mappings; also offered to peers in call-me-maybe. */
+  private synchronized List<Endpoint> endpoints() {
+    List<Endpoint> eps =
+        new java.util.ArrayList<>(EndpointScanner.scan(tunnel.name(), tunnel.listenPort()));
+    for (Endpoint e : stunEndpoints) {
+      if (eps.stream().noneMatch(x -> x.getAddress().equals(e.getAddress()))) {
+        eps.add(e);
+      }
+    }
+    List<dev.trellis.agent.bind.Endpoint> own = new java.util.ArrayList<>();
+    for (Endpoint e : eps) {
+      dev.trellis.agent.bind.Endpoint b = NetmapConfig.endpoint(e.getAddress());
+      if (b != null) {
+        own.add(b);
+      }
+    }
+    tunnel.paths().setOwnEndpoints(own);
+    return eps;
+  }
+
+  /** Runs a netcheck over the relay map, keeps its STUN mappings and picks the home region. */
+  NetcheckReport netcheck() {
+    RelayMap rm;
+    synchronized (this) {
+      rm = relayMap;
+    }
+    NetcheckReport r = PathCommands.check(rm, tunnel.paths());
+    int home = tunnel.relays().homeRegion();
+    if (r.preferredRegion() != 0 && (home == 0 || !rm.containsRegions(home))) {
+      tunnel.relays().setHome(r.preferredRegion());
+    }
+    List<Endpoint> stun = new java.util.ArrayList<>();
+    for (dev.trellis.agent.bind.Endpoint e : r.publicEndpoints()) {
+      stun.add(
+          Endpoint.newBuilder()
+              .setAddress(e.toString())
+              .setType(dev.trellis.proto.control.v1.EndpointType.STUN)
+              .build());
+    }
+    synchronized (this) {
+      stunEndpoints = stun;
+      lastNetcheck = r;
+    }
+    return r;
+  }
+
+  /** The netmap and the tunnel, for the path commands. */
+  synchronized Netmap netmapForPaths() {
+    return netmap;
+  }
+
+  Tunnel tunnelForPaths() {
+    return tunnel;
   }
 
   // ---- helpers ----

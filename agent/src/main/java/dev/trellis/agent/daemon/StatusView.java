@@ -3,6 +3,8 @@ package dev.trellis.agent.daemon;
 import dev.trellis.agent.control.AgentStatus;
 import dev.trellis.agent.control.NodeView;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.paths.PathStatus;
+import dev.trellis.agent.paths.Paths;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.NodePublicKey;
 import java.time.Instant;
@@ -13,8 +15,8 @@ import java.util.Map;
 
 /**
  * Builds what {@code trellis status} shows from the netmap (names, addresses, online, expiry) and
- * the device (last handshake, endpoint in use, bytes). A peer with an endpoint is "direct" (relays
- * come later); one without is "idle"; an expired peer is "expired" and gets no traffic.
+ * the device (last handshake, bytes) and the path layer (connection: "direct", "relay:<region>" or
+ * "idle", and the direct endpoint in use); an expired peer is "expired" and gets no traffic.
  *
  * <p>Thread-safety: stateless.
  */
@@ -30,6 +32,7 @@ final class StatusView {
       int listenPort,
       Netmap map,
       List<PeerStatus> device,
+      java.util.function.Function<NodePublicKey, PathStatus> paths,
       Instant now) {
     Map<NodePublicKey, PeerStatus> byKey = new HashMap<>();
     for (PeerStatus p : device) {
@@ -56,12 +59,25 @@ final class StatusView {
     List<NodeView> peers = new ArrayList<>();
     for (Node n : map.peers().values()) {
       PeerStatus ps = null;
+      PathStatus path = null;
       if (n.getNodeKey().size() == 32) {
-        ps = byKey.get(NodePublicKey.fromBytes(n.getNodeKey().toByteArray()));
+        NodePublicKey k = NodePublicKey.fromBytes(n.getNodeKey().toByteArray());
+        ps = byKey.get(k);
+        path = paths.apply(k);
       }
       boolean expired = NetmapConfig.isExpired(n, now);
-      String endpoint = ps != null && ps.endpoint() != null ? ps.endpoint().toString() : "";
-      String connection = expired ? "expired" : endpoint.isEmpty() ? "idle" : "direct";
+      String endpoint;
+      String connection;
+      if (path != null) {
+        endpoint = path.direct() != null ? path.direct().toString() : "";
+        connection = expired ? "expired" : path.connection();
+      } else {
+        endpoint =
+            ps != null && ps.endpoint() != null && !Paths.isVirtual(ps.endpoint())
+                ? ps.endpoint().toString()
+                : "";
+        connection = expired ? "expired" : endpoint.isEmpty() ? "idle" : "direct";
+      }
       peers.add(
           new NodeView(
               n.getId(),

@@ -12,8 +12,13 @@ import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
 import dev.trellis.agent.netconf.LinkSetup;
+import dev.trellis.agent.paths.PathTimings;
+import dev.trellis.agent.paths.Paths;
+import dev.trellis.agent.paths.relay.RelayClients;
 import dev.trellis.agent.time.SystemClock;
 import dev.trellis.agent.tun.LinuxTun;
+import dev.trellis.proto.key.DiscoPrivateKey;
+import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
 import java.io.IOException;
@@ -23,8 +28,10 @@ import java.util.List;
 /**
  * The daemon's data plane: one TUN device and the WireGuard {@link Device} on it, plus the kernel
  * side (the TUN's /32 and /128 addresses, routes for 100.64.0.0/10 and fd7a:115c:a1e0::/48, link up
- * or down). {@link #configure} applies a snapshot, touching the device only when the peers or key
- * changed (unchanged peers keep their sessions) and the kernel only when the addresses changed.
+ * or down), and the path layer under the device ({@link Paths}: one UDP socket for WireGuard, disco
+ * and STUN, with relay fallback through {@link RelayClients}). {@link #configure} applies a
+ * snapshot, touching the device only when the peers or key changed (unchanged peers keep their
+ * sessions) and the kernel only when the addresses changed.
  *
  * <p>Thread-safety: all methods synchronised on {@code this}.
  */
@@ -36,11 +43,23 @@ public final class Tunnel implements AutoCloseable {
   private final Device device;
   private final LinkSetup link;
   private final IpCommand ip;
+  private final Paths paths;
+  private final RelayClients relays;
+  private final DiscoPublicKey disco;
   private DeviceConfig applied; // guarded by this
   private List<InterfaceAddress> addresses; // guarded by this; null = kernel side not set up
   private boolean closed; // guarded by this
 
-  private Tunnel(LinuxTun tun, Device device, IpCommand ip) {
+  private Tunnel(
+      LinuxTun tun,
+      Device device,
+      IpCommand ip,
+      Paths paths,
+      RelayClients relays,
+      DiscoPublicKey disco) {
+    this.paths = paths;
+    this.relays = relays;
+    this.disco = disco;
     this.tun = tun;
     this.device = device;
     this.ip = ip;
@@ -54,17 +73,26 @@ public final class Tunnel implements AutoCloseable {
       throws IOException {
     LinuxTun tun = LinuxTun.open(name, LinuxTun.DEFAULT_MTU, true);
     Device device = null;
+    DiscoPrivateKey discoKey = DiscoPrivateKey.generate();
+    RelayClients relays = new RelayClients(key, log);
+    Paths paths = new Paths(discoKey, SystemClock.INSTANCE, relays, PathTimings.defaults());
     try {
       device =
           new Device(
-              tun, p -> batchOrPlain(p, log), SystemClock.INSTANCE, DeviceOptions.defaults());
-      Tunnel t = new Tunnel(tun, device, new IpCommand());
+              tun,
+              paths.opener(p -> batchOrPlain(p, log)),
+              SystemClock.INSTANCE,
+              DeviceOptions.defaults());
+      Tunnel t = new Tunnel(tun, device, new IpCommand(), paths, relays, discoKey.publicKey());
+      paths.start();
       t.configure(new DeviceConfig(key, port, List.of()), null);
       return t;
     } catch (IOException | RuntimeException e) {
       if (device != null) {
         device.close();
       }
+      paths.close();
+      relays.close();
       tun.close();
       new LinkSetup(new IpCommand()).deleteIfPresent(name);
       throw e;
@@ -141,6 +169,21 @@ public final class Tunnel implements AutoCloseable {
     return tun.name();
   }
 
+  /** The path layer (virtual endpoints, path status, ping, STUN). */
+  public Paths paths() {
+    return paths;
+  }
+
+  /** The relay client. */
+  public RelayClients relays() {
+    return relays;
+  }
+
+  /** This run's disco public key (a new one every start, as the control plane expects). */
+  public DiscoPublicKey discoPublicKey() {
+    return disco;
+  }
+
   public Device device() {
     return device;
   }
@@ -157,6 +200,8 @@ public final class Tunnel implements AutoCloseable {
     }
     closed = true;
     device.close();
+    paths.close();
+    relays.close();
     try {
       tun.close();
     } catch (IOException e) {

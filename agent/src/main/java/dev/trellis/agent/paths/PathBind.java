@@ -5,6 +5,7 @@ import dev.trellis.agent.bind.Endpoint;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -176,8 +177,16 @@ final class PathBind implements Bind {
     }
     RelayLink relay = paths.relay();
     int region = p.config().homeRegion();
+    boolean relayed = true;
     for (int i = 0; i < count; i++) {
-      relay.send(region, p.nodeKey, bufs[i], offset, sizes[i]);
+      relayed &= relay.send(region, p.nodeKey, bufs[i], offset, sizes[i]);
+    }
+    if (!relayed) {
+      // no relay up: try the reported endpoints directly (a LAN or an open host still works)
+      List<Endpoint> eps = p.reported();
+      for (int i = 0; i < eps.size() && i < 4; i++) {
+        udp.send(bufs, sizes, offset, count, eps.get(i));
+      }
     }
     paths.discoverIfDue(p, now);
   }

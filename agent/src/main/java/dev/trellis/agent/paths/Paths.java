@@ -141,6 +141,11 @@ public final class Paths implements AutoCloseable {
       }
     }
     byAddress.values().removeIf(p -> nodes.get(p.nodeKey) != p);
+    for (PeerPath p : nodes.values()) {
+      for (Endpoint e : p.reported()) {
+        byAddress.putIfAbsent(e, p); // the netmap's endpoints are known addresses of the peer
+      }
+    }
     byNode = Map.copyOf(nodes);
     byVirtual = Map.copyOf(virtuals);
     byDisco = Map.copyOf(discos);

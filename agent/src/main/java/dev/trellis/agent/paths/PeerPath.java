@@ -42,6 +42,8 @@ final class PeerPath {
 
   private volatile Endpoint route; // the direct endpoint in use, null = relay
   private volatile long lastActive = Long.MIN_VALUE / 2;
+  private volatile Endpoint fallback; // first endpoint of a peer without a disco key
+  private volatile List<Endpoint> reported;
 
   // guarded by this
   private PeerPathConfig config;
@@ -57,11 +59,26 @@ final class PeerPath {
     this.config = config;
     this.virtual = virtual;
     this.timings = timings;
+    setStatic(config);
   }
 
-  /** The direct endpoint to send to now, or {@code null} for the relay. Lock-free. */
+  private void setStatic(PeerPathConfig c) {
+    reported = c.endpoints();
+    fallback = c.discoKey() == null && !c.endpoints().isEmpty() ? c.endpoints().get(0) : null;
+  }
+
+  /**
+   * The direct endpoint to send to now, or {@code null} for the relay. A peer without a disco key
+   * cannot be probed, so it gets its first reported endpoint as before paths existed. Lock-free.
+   */
   Endpoint route() {
-    return route;
+    Endpoint r = route;
+    return r != null ? r : fallback;
+  }
+
+  /** The peer's reported endpoints, for a first packet when no relay is up. Lock-free. */
+  List<Endpoint> reported() {
+    return reported;
   }
 
   /** Marks the peer active (WireGuard traffic to or from it) at {@code now}. Lock-free. */
@@ -93,6 +110,7 @@ final class PeerPath {
       pending.clear();
     }
     config = next;
+    setStatic(next);
     if (changed) {
       lastDiscovery = Long.MIN_VALUE / 2;
     }
@@ -246,7 +264,7 @@ final class PeerPath {
 
   /** The status of this path at {@code now}. */
   synchronized PathStatus status(long now, RelayLink relay) {
-    Endpoint r = route;
+    Endpoint r = route();
     if (r != null) {
       return new PathStatus("direct", r, 0, "", Duration.ofNanos(bestLatency));
     }
