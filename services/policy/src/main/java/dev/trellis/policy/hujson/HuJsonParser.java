@@ -39,6 +39,11 @@ public final class HuJsonParser {
       throw new HuJsonException(new Position(1, 1), "document longer than " + MAX_CHARS + " chars");
     }
     HuJsonParser p = new HuJsonParser(text);
+    if (text.startsWith("\uFEFF")) {
+      // A byte-order mark some editors write; not part of the document, not counted as a column.
+      p.at = 1;
+      p.lineStart = 1;
+    }
     p.skipSpace();
     JsonValue v = p.value(0);
     p.skipSpace();

@@ -4,6 +4,7 @@ import dev.trellis.policy.hujson.JsonValue;
 import dev.trellis.policy.model.Policy;
 import dev.trellis.policy.model.Problem;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,11 +61,33 @@ public final class PolicyReader {
         List.of());
   }
 
+  private static final Map<String, String> TOP_KEYS = topKeys();
+  private static final Map<String, String> ACL_KEYS =
+      withLegacy(Set.of("action", "src", "dst", "proto", "srcPosture"));
+  private static final Map<String, String> GRANT_KEYS =
+      KeySpelling.of(Set.of("src", "dst", "ip", "app", "via", "srcPosture"));
+  private static final Map<String, String> TEST_KEYS =
+      KeySpelling.of(Set.of("src", "proto", "accept", "deny", "srcPostureAttrs"));
+
+  private static Map<String, String> topKeys() {
+    Set<String> all = new java.util.HashSet<>(SECTIONS);
+    all.addAll(UNSUPPORTED_SECTIONS);
+    return KeySpelling.of(all);
+  }
+
+  private static Map<String, String> withLegacy(Set<String> keys) {
+    Map<String, String> m = new java.util.HashMap<>(KeySpelling.of(keys));
+    m.put("users", "src");
+    m.put("ports", "dst");
+    return m;
+  }
+
   private void document(JsonValue doc) {
-    if (!(doc instanceof JsonValue.Obj top)) {
+    if (!(doc instanceof JsonValue.Obj raw)) {
       ctx.fail(doc.pos(), "the policy must be an object, not " + doc.kind());
       return;
     }
+    JsonValue.Obj top = KeySpelling.canonical(raw, TOP_KEYS, ctx, "the policy");
     for (JsonValue.Member m : top.members()) {
       if (UNSUPPORTED_SECTIONS.contains(m.key())) {
         ctx.fail(m.keyPos(), "'" + m.key() + "' is not supported by Trellis");
@@ -79,16 +102,16 @@ public final class PolicyReader {
         new SelectorParser(
             definitions.groups.keySet(), definitions.hosts, definitions.tagOwners.keySet()));
     top.member("tagOwners").ifPresent(m -> definitions.tagOwners(m.value()));
-    top.member("acls").ifPresent(m -> each(m.value(), "acls", rules::acl));
-    top.member("grants").ifPresent(m -> each(m.value(), "grants", rules::grant));
-    top.member("tests").ifPresent(m -> each(m.value(), "tests", tests::test));
+    top.member("acls").ifPresent(m -> each(m.value(), "acls", ACL_KEYS, rules::acl));
+    top.member("grants").ifPresent(m -> each(m.value(), "grants", GRANT_KEYS, rules::grant));
+    top.member("tests").ifPresent(m -> each(m.value(), "tests", TEST_KEYS, tests::test));
   }
 
   private interface EntryReader {
     void read(JsonValue.Obj entry, String where);
   }
 
-  private void each(JsonValue section, String name, EntryReader reader) {
+  private void each(JsonValue section, String name, Map<String, String> keys, EntryReader reader) {
     if (!(section instanceof JsonValue.Arr arr)) {
       ctx.fail(section.pos(), "'" + name + "' must be an array, not " + section.kind());
       return;
@@ -97,7 +120,7 @@ public final class PolicyReader {
       JsonValue item = arr.items().get(i);
       String where = name + "[" + i + "]";
       if (item instanceof JsonValue.Obj o) {
-        reader.read(o, where);
+        reader.read(KeySpelling.canonical(o, keys, ctx, where), where);
       } else {
         ctx.fail(item.pos(), where + " must be an object, not " + item.kind());
       }

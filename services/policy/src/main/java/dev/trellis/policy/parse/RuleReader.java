@@ -35,10 +35,7 @@ final class RuleReader {
         where,
         Set.of("action", "src", "dst", "proto"),
         Set.of("action", "src", "dst"),
-        Map.of(
-            "users", "legacy key, use 'src'",
-            "ports", "legacy key, use 'dst'",
-            "srcPosture", "device posture is not supported by Trellis"))) {
+        Map.of("srcPosture", "device posture is not supported by Trellis"))) {
       return;
     }
     JsonValue action = o.member("action").get().value();

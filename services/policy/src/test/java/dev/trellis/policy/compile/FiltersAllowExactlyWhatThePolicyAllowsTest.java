@@ -97,7 +97,7 @@ class FiltersAllowExactlyWhatThePolicyAllowsTest {
     return false;
   }
 
-  @Property(tries = 80)
+  @Property(tries = 50)
   void compiledFiltersAndPeersAgreeWithThePolicy(@ForAll long seed) {
     Random r = new Random(seed);
     PolicyLoader.Result loaded =

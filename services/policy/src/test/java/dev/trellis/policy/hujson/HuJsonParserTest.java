@@ -78,6 +78,13 @@ class HuJsonParserTest {
   }
 
   @Test
+  void aByteOrderMarkIsSkipped() throws Exception {
+    assertEquals(new Position(1, 1), HuJsonParser.parse("\uFEFF{}").pos());
+    HuJsonException e = assertThrows(HuJsonException.class, () -> HuJsonParser.parse("\uFEFF{x"));
+    assertEquals(new Position(1, 2), e.pos());
+  }
+
+  @Test
   void rawControlCharacterInStringIsRefused() {
     assertThrows(HuJsonException.class, () -> HuJsonParser.parse("\"a\nb\""));
   }

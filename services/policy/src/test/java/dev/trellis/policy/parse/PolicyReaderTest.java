@@ -161,7 +161,8 @@ class PolicyReaderTest {
         "{\"acls\": [{\"action\": \"deny\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}|1:22|must be \"accept\"",
         "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"], \"proto\": \"tcpp\"}]}|1:71|unknown protocol 'tcpp'",
         "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:22\"], \"proto\": \"icmp\"}]}|1:54|need proto tcp",
-        "{\"acls\": [{\"action\": \"accept\", \"users\": [\"*\"], \"dst\": [\"*:*\"]}]}|1:32|legacy key",
+        "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"users\": [\"*\"], \"dst\": [\"*:*\"]}]}|1:46|'src' is given twice",
+        "{\"acls\": [], \"ACLs\": []}|1:14|'acls' is given twice",
         "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"], \"color\": 1}]}|1:62|unknown key 'color'",
         "{\"acls\": [{\"action\": \"accept\", \"src\": [\"autogroup:self\"], \"dst\": [\"*:*\"]}]}|1:40|only allowed as a destination",
         "{\"acls\": [{\"action\": \"accept\", \"src\": [\"autogroup:internet\"], \"dst\": [\"*:*\"]}]}|1:40|unsupported autogroup",
@@ -184,6 +185,29 @@ class PolicyReaderTest {
     assertEquals(pos, p.pos().toString(), p.toString());
     assertTrue(p.message().contains(fragment), p.toString());
     assertEquals(Problem.INVALID, p.code());
+  }
+
+  @Test
+  void keysMatchWithoutRegardToCaseAndLegacyNamesStillWork() {
+    PolicyLoader.Result r =
+        PolicyLoader.load(
+            """
+            {
+              "Groups": {"group:eng": ["alice@example.com"]},
+              "TagOwners": {"tag:server": ["group:eng"]},
+              "ACLs": [
+                {"Action": "accept", "Users": ["group:eng"], "Ports": ["tag:server:22"]},
+                {"action": "accept", "SRC": ["*"], "Proto": "udp", "DST": ["tag:server:53"]},
+              ],
+              "Tests": [{"Src": "alice@example.com", "Accept": ["tag:server:22"]}],
+            }
+            """);
+    assertTrue(r.accepted(), r.problems().toString());
+    Policy p = r.policy().orElseThrow();
+    assertEquals(2, p.rules().size());
+    assertEquals(new Selector.Group("group:eng"), p.rules().getFirst().src().getFirst());
+    assertEquals(Set.of(Protocols.UDP), p.rules().get(1).protocols());
+    assertEquals(1, p.tests().size());
   }
 
   @Test
