@@ -1,19 +1,85 @@
 package dev.trellis.relay;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.event.v1.RelayInstanceStarted;
+import dev.trellis.proto.relay.RelayPrivateKey;
+import dev.trellis.relay.auth.NodeAuthorizer;
+import dev.trellis.relay.auth.Revalidation;
+import dev.trellis.relay.config.RelayFlags;
+import dev.trellis.relay.config.RelayOptions;
+import dev.trellis.relay.fleet.DeadInstanceReaper;
+import dev.trellis.relay.fleet.FleetEvents;
+import dev.trellis.relay.forward.Forwarder;
+import dev.trellis.relay.forward.RelayMetrics;
+import dev.trellis.relay.mesh.InstanceRecord;
+import dev.trellis.relay.mesh.MeshLinks;
+import dev.trellis.relay.mesh.Presence;
+import dev.trellis.relay.server.RelayListener;
+import dev.trellis.relay.server.Sessions;
+import dev.trellis.relay.stun.StunServer;
+import dev.trellis.relay.tls.RelayCertificate;
+import dev.trellis.runtime.config.Flag;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The relay service: the encrypted packet relay and STUN. It owns the topic {@code trellis.relay};
- * until its capability is built it only takes part in the process's health, readiness and metrics.
+ * The relay service: devices that cannot reach each other directly send their (already encrypted)
+ * WireGuard and disco packets through it. Its parts: listeners of the relay port ({@link
+ * RelayListener}: TLS, HTTP upgrade, the frame protocol of {@code dev.trellis.proto.relay}), node
+ * authorization against the key registry ({@link NodeAuthorizer}, {@link Revalidation}), packet
+ * routing with per-source fairness ({@link Forwarder}), the mesh between instances ({@link
+ * Presence}, {@link MeshLinks}), the fleet events ({@link FleetEvents}, {@link DeadInstanceReaper})
+ * and STUN ({@link StunServer}).
  *
- * <p>Thread-safety: started once by the service host.
+ * <p>Thread-safety: started and stopped once by the service host; its parts are thread-safe.
  */
 public final class RelayService implements TrellisService {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
+
+  /** The flags of this service, for a process that runs it to declare. */
+  public static final List<Flag<?>> FLAGS = RelayFlags.ALL;
+
+  private final RelayOptions given;
+  private final Clock clock;
+  private RelayOptions options;
+  private String instanceId;
+  private Vertx vertx;
+  private RelayMetrics metrics;
+  private Presence presence;
+  private MeshLinks mesh;
+  private FleetEvents events;
+  private DeadInstanceReaper reaper;
+  private Revalidation revalidation;
+  private StunServer stun;
+  private ExecutorService presenceWriter;
+  private final List<String> deployments = new ArrayList<>();
+  private int relayPort;
+  private String pin = "";
+
+  /** The service configured by its flags. */
+  public RelayService() {
+    this(null, Clock.systemUTC());
+  }
+
+  /** The service with given options (tests, benchmarks). */
+  public RelayService(RelayOptions options, Clock clock) {
+    this.given = options;
+    this.clock = clock;
+  }
+
   @Override
   public String name() {
     return "relay";
@@ -27,6 +93,200 @@ public final class RelayService implements TrellisService {
   @Override
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
-    return Future.succeededFuture();
+    vertx = ctx.vertx();
+    options =
+        given != null
+            ? given
+            : RelayOptions.from(ctx.settings().values(), ctx.settings().httpHost());
+    byte[] suffix = new byte[4];
+    new SecureRandom().nextBytes(suffix);
+    instanceId = "relay-" + options.regionCode() + "-" + HexFormat.of().formatHex(suffix);
+    metrics = new RelayMetrics(ctx.meters(), instanceId);
+    HazelcastInstance hz = ctx.hazelcast();
+    var forwarder = new Forwarder(metrics);
+    var authorizer = new NodeAuthorizer(vertx, hz, clock);
+    presenceWriter =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("relay-presence").daemon().unstarted(r));
+    presence = new Presence(hz, instanceId, presenceWriter);
+    mesh =
+        new MeshLinks(
+            vertx, presence, () -> ctx.credentials().mint("relay"), options.perSourceQueue());
+    forwarder.mesh(mesh);
+    events = new FleetEvents(ctx.eventLog(), clock);
+    revalidation = new Revalidation(vertx, authorizer, forwarder, metrics, clock);
+    var sessions =
+        new Sessions(
+            options,
+            RelayPrivateKey.generate(),
+            authorizer,
+            forwarder,
+            metrics,
+            ctx.credentials(),
+            clock);
+    return vertx
+        .executeBlocking(
+            () -> {
+              RelayCertificate cert = certificate(ctx);
+              presence.start();
+              revalidation.start(options.revalidateInterval());
+              if (options.stunPort() >= 0) {
+                stun = StunServer.start(options.bindHost(), options.stunPort(), metrics);
+              }
+              return cert;
+            })
+        .compose(cert -> deployListeners(sessions, cert))
+        .compose(
+            port ->
+                vertx.executeBlocking(
+                    () -> {
+                      relayPort = port;
+                      String host = hz.getCluster().getLocalMember().getAddress().getHost();
+                      presence.register(
+                          new InstanceRecord(
+                              instanceId,
+                              hz.getCluster().getLocalMember().getUuid().toString(),
+                              host,
+                              port,
+                              pin,
+                              options.regionId()));
+                      reaper = new DeadInstanceReaper(vertx, hz, presence, events);
+                      reaper.start();
+                      return null;
+                    }))
+        .compose(v -> events.started(startedEvent()))
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "relay {} serving on port {} ({}), STUN on {}",
+                    instanceId,
+                    relayPort,
+                    pin.isEmpty() ? "plain TCP" : "TLS, spki " + pin,
+                    stunPort()));
+  }
+
+  private RelayCertificate certificate(ServiceContext ctx) {
+    if (options.insecurePlaintext()) {
+      LOG.warn("relay serves plain TCP (--relay-insecure-plaintext): for tests only");
+      return null;
+    }
+    RelayCertificate cert =
+        options.certFile().isPresent()
+            ? RelayCertificate.read(options.certFile().get(), options.keyFile().get())
+            : RelayCertificate.selfSigned(
+                ctx.settings().stateDir().resolve("relay"),
+                options.hostname(),
+                options.addresses());
+    pin = cert.spkiSha256();
+    return cert;
+  }
+
+  private Future<Integer> deployListeners(Sessions sessions, RelayCertificate cert) {
+    int n = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // Listeners share one socket only when they name the same port, so "any port" is chosen here.
+    int wanted = options.relayPort() == 0 ? freePort(options.bindHost()) : options.relayPort();
+    RelayListener first = new RelayListener(sessions, cert, wanted);
+    return vertx
+        .deployVerticle(first)
+        .compose(
+            id -> {
+              deployments.add(id);
+              int port = first.actualPort();
+              List<Future<String>> more = new ArrayList<>();
+              for (int i = 1; i < n; i++) {
+                more.add(vertx.deployVerticle(new RelayListener(sessions, cert, port)));
+              }
+              return Future.all(more)
+                  .map(
+                      all -> {
+                        for (int i = 0; i < all.size(); i++) {
+                          deployments.add(all.resultAt(i));
+                        }
+                        return port;
+                      });
+            });
+  }
+
+  private static int freePort(String host) {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free TCP port on " + host, e);
+    }
+  }
+
+  private RelayInstanceStarted startedEvent() {
+    return RelayInstanceStarted.newBuilder()
+        .setInstanceId(instanceId)
+        .setRegionId(options.regionId())
+        .setRegionCode(options.regionCode())
+        .setHostname(options.hostname())
+        .addAllAddresses(options.addresses())
+        .setRelayPort(relayPort)
+        .setStunPort(Math.max(0, stunPort()))
+        .setTlsSpkiSha256(pin)
+        .setVersion(version())
+        .build();
+  }
+
+  private static String version() {
+    String v = RelayService.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> undeploys = new ArrayList<>();
+    for (String id : deployments) {
+      undeploys.add(vertx.undeploy(id));
+    }
+    return Future.join(undeploys)
+        .transform(v -> events.stopped(instanceId, options.regionId(), "shutdown"))
+        .transform(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      if (stun != null) {
+                        stun.close();
+                      }
+                      if (reaper != null) {
+                        reaper.stop();
+                      }
+                      revalidation.stop();
+                      mesh.close();
+                      presence.stop();
+                      presence.forgetInstance(instanceId);
+                      presenceWriter.shutdown();
+                      return null;
+                    }))
+        .mapEmpty();
+  }
+
+  /** This instance's id (after start). */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** The TCP port of the relay protocol (after start). */
+  public int relayPort() {
+    return relayPort;
+  }
+
+  /** The UDP port of STUN, or -1 when off (after start). */
+  public int stunPort() {
+    return stun == null ? -1 : stun.port();
+  }
+
+  /** The TLS pin (lower-case hex SPKI SHA-256), or empty for plain TCP (after start). */
+  public String pin() {
+    return pin;
+  }
+
+  /** The counters (after start). */
+  public RelayMetrics metrics() {
+    return metrics;
   }
 }

@@ -25,7 +25,9 @@ public final class ServiceFlags {
   /** Every service flag, for parsing and usage text. */
   public static final List<Flag<?>> ALL =
       java.util.stream.Stream.of(
-              List.<Flag<?>>of(EPHEMERAL_OFFLINE_TIMEOUT), dev.trellis.ipam.IpamService.FLAGS)
+              List.<Flag<?>>of(EPHEMERAL_OFFLINE_TIMEOUT),
+              dev.trellis.ipam.IpamService.FLAGS,
+              dev.trellis.relay.RelayService.FLAGS)
           .flatMap(List::stream)
           .toList();
 

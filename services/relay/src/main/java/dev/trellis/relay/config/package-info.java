@@ -1,0 +1,2 @@
+/** The relay's flags and options. */
+package dev.trellis.relay.config;

@@ -1,0 +1,147 @@
+package dev.trellis.relay.forward;
+
+import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.relay.FrameCodec;
+import dev.trellis.proto.relay.Frames;
+import dev.trellis.proto.relay.RelayFrame;
+import io.vertx.core.buffer.Buffer;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes packets: from a device to a device on this instance, or over the mesh to the instance the
+ * destination is connected to, only ever within one tailnet; and from the mesh to local devices.
+ * Every packet not forwarded is counted by reason ({@code oversize}, {@code foreign_tailnet},
+ * {@code no_destination}, {@code queue_full}, {@code mesh_unavailable}).
+ *
+ * <p>Thread-safety: thread-safe; called from every listener's event loop and the mesh links.
+ */
+public final class Forwarder {
+  /** Where keys not connected here are, and how to reach them. */
+  public interface Mesh {
+    /** Where {@code key} is connected if not on this instance; null when nowhere (known). */
+    Remote locate(NodePublicKey key);
+
+    /** Sends a packet to {@code where}; false when it had to be dropped (link full or down). */
+    boolean forward(Remote where, Client source, NodePublicKey destination, byte[] packet);
+
+    /** A device connected here (publish its presence). */
+    void connected(Client client);
+
+    /** A device disconnected from here (withdraw its presence). */
+    void disconnected(Client client);
+  }
+
+  /**
+   * A key connected to another instance.
+   *
+   * @param instanceId the instance holding the connection
+   * @param tailnetId the tailnet of the key's node
+   */
+  public record Remote(String instanceId, String tailnetId) {}
+
+  private final ConcurrentHashMap<NodePublicKey, Client> local = new ConcurrentHashMap<>();
+  private final RelayMetrics metrics;
+  private volatile Mesh mesh;
+
+  public Forwarder(RelayMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Attaches the mesh (once, at start). */
+  public void mesh(Mesh mesh) {
+    this.mesh = mesh;
+  }
+
+  /** Registers a newly authenticated device; an older connection with the same key is closed. */
+  public void register(Client client) {
+    Client previous = local.put(client.key(), client);
+    metrics.connections(1);
+    if (previous != null && previous != client) {
+      metrics.connections(-1);
+      previous.close("replaced by a newer connection with the same node key");
+    }
+    Mesh m = mesh;
+    if (m != null) {
+      m.connected(client);
+    }
+  }
+
+  /** Unregisters a device whose connection closed. */
+  public void unregister(Client client) {
+    if (local.remove(client.key(), client)) {
+      metrics.connections(-1);
+      Mesh m = mesh;
+      if (m != null) {
+        m.disconnected(client);
+      }
+    }
+  }
+
+  /** The devices connected here now. */
+  public Collection<Client> clients() {
+    return local.values();
+  }
+
+  /** The device connected here with {@code key}, or null. */
+  public Client local(NodePublicKey key) {
+    return local.get(key);
+  }
+
+  /** A SEND_PACKET from {@code source} to {@code destination}. */
+  public void fromDevice(Client source, NodePublicKey destination, byte[] packet) {
+    if (packet.length > Frames.MAX_PACKET_BYTES) {
+      metrics.dropped("oversize");
+      return;
+    }
+    Client target = local.get(destination);
+    if (target != null) {
+      if (!target.tailnetId().equals(source.tailnetId())) {
+        refuse(source, destination, "foreign_tailnet");
+      } else if (target.deliver(source, source.keyBytes(), packet)) {
+        metrics.forwarded("local", packet.length);
+      } else {
+        metrics.dropped("queue_full");
+      }
+      return;
+    }
+    Mesh m = mesh;
+    Remote where = m == null ? null : m.locate(destination);
+    if (where == null) {
+      refuse(source, destination, "no_destination");
+    } else if (!where.tailnetId().equals(source.tailnetId())) {
+      refuse(source, destination, "foreign_tailnet");
+    } else if (m.forward(where, source, destination, packet)) {
+      metrics.forwarded("mesh_out", packet.length);
+    } else {
+      metrics.dropped("mesh_unavailable");
+    }
+  }
+
+  /** A MESH_FORWARD from another instance, for a device here. */
+  public void fromMesh(
+      NodePublicKey source, byte[] sourceBytes, NodePublicKey destination, byte[] packet) {
+    Client target = local.get(destination);
+    if (target == null) {
+      metrics.dropped("no_destination");
+    } else if (packet.length > Frames.MAX_PACKET_BYTES) {
+      metrics.dropped("oversize");
+    } else if (target.deliver(source, sourceBytes, packet)) {
+      metrics.forwarded("mesh_in", packet.length);
+    } else {
+      metrics.dropped("queue_full");
+    }
+  }
+
+  /**
+   * Counts a refused packet and tells the sender the peer is gone. The reason sent is always
+   * DISCONNECTED, so a device cannot probe which keys of other tailnets are connected.
+   */
+  private void refuse(Client source, NodePublicKey destination, String reason) {
+    metrics.dropped(reason);
+    source.send(
+        Buffer.buffer(
+            FrameCodec.encode(
+                new RelayFrame.PeerGone(destination, RelayFrame.GoneReason.DISCONNECTED))));
+  }
+}

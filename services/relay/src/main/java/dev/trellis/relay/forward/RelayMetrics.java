@@ -1,0 +1,93 @@
+package dev.trellis.relay.forward;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The relay's counters: connections, packets and bytes forwarded by path ({@code local}, {@code
+ * mesh_out}, {@code mesh_in}), packets dropped by reason and connections refused by reason. Exposed
+ * through Micrometer ({@code trellis_relay_*}) and readable directly for tests and benchmarks.
+ *
+ * <p>Thread-safety: thread-safe (adders and concurrent maps).
+ */
+public final class RelayMetrics {
+  private final MeterRegistry registry;
+  private final String instance;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final ConcurrentHashMap<String, LongAdder> values = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public RelayMetrics(MeterRegistry registry, String instance) {
+    this.registry = registry;
+    this.instance = instance;
+    Gauge.builder("trellis_relay_connections", connections, AtomicInteger::get)
+        .tag("instance", instance)
+        .description("Devices connected to this relay instance")
+        .register(registry);
+  }
+
+  /** A device connected (+1) or disconnected (-1). */
+  public void connections(int delta) {
+    connections.addAndGet(delta);
+  }
+
+  /** Devices connected now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** One packet of {@code bytes} forwarded on {@code path}. */
+  public void forwarded(String path, int bytes) {
+    add("trellis_relay_packets_total", "path", path, 1);
+    add("trellis_relay_bytes_total", "path", path, bytes);
+  }
+
+  /** A packet dropped for {@code reason}. */
+  public void dropped(String reason) {
+    add("trellis_relay_drops_total", "reason", reason, 1);
+  }
+
+  /** A connection refused or closed for {@code reason}. */
+  public void refused(String reason) {
+    add("trellis_relay_refused_total", "reason", reason, 1);
+  }
+
+  /** Packets dropped for {@code reason} so far. */
+  public long drops(String reason) {
+    return read("trellis_relay_drops_total", "reason", reason);
+  }
+
+  /** Connections refused for {@code reason} so far. */
+  public long refusals(String reason) {
+    return read("trellis_relay_refused_total", "reason", reason);
+  }
+
+  /** Packets forwarded on {@code path} so far. */
+  public long packets(String path) {
+    return read("trellis_relay_packets_total", "path", path);
+  }
+
+  /** Bytes forwarded on {@code path} so far. */
+  public long bytes(String path) {
+    return read("trellis_relay_bytes_total", "path", path);
+  }
+
+  private void add(String name, String tag, String value, long n) {
+    String id = name + "|" + tag + "|" + value;
+    values.computeIfAbsent(id, k -> new LongAdder()).add(n);
+    counters
+        .computeIfAbsent(
+            id,
+            k -> Counter.builder(name).tag(tag, value).tag("instance", instance).register(registry))
+        .increment(n);
+  }
+
+  private long read(String name, String tag, String value) {
+    LongAdder a = values.get(name + "|" + tag + "|" + value);
+    return a == null ? 0 : a.sum();
+  }
+}

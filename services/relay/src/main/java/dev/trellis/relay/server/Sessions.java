@@ -1,0 +1,31 @@
+package dev.trellis.relay.server;
+
+import dev.trellis.proto.relay.RelayPrivateKey;
+import dev.trellis.relay.auth.NodeAuthorizer;
+import dev.trellis.relay.config.RelayOptions;
+import dev.trellis.relay.forward.Forwarder;
+import dev.trellis.relay.forward.RelayMetrics;
+import dev.trellis.runtime.access.ServiceCredentials;
+import java.time.Clock;
+
+/**
+ * What every relay session needs, shared by all listeners of one instance.
+ *
+ * <p>Thread-safety: immutable; every component is thread-safe.
+ *
+ * @param options the instance's options
+ * @param relayKey the relay's static X25519 key (node-key proofs)
+ * @param authorizer checks node keys against the key registry
+ * @param forwarder routes packets
+ * @param metrics counters
+ * @param credentials verifies mesh links' service credentials
+ * @param clock the time source
+ */
+public record Sessions(
+    RelayOptions options,
+    RelayPrivateKey relayKey,
+    NodeAuthorizer authorizer,
+    Forwarder forwarder,
+    RelayMetrics metrics,
+    ServiceCredentials credentials,
+    Clock clock) {}

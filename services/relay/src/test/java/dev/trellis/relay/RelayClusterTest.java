@@ -1,0 +1,263 @@
+package dev.trellis.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.event.v1.RelayInstanceStarted;
+import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.relay.FrameCodec;
+import dev.trellis.proto.relay.RelayFrame;
+import dev.trellis.relay.forward.RelayMetrics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The relay against real TLS sockets, two instances on real Hazelcast and Kafka: forwarding within
+ * an instance and through the mesh, and every refusal counted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RelayClusterTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private RelayCluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new RelayCluster(2);
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private RelayTestClient connect(int instance, NodePrivateKey key) throws Exception {
+    RelayService r = cluster.relay(instance);
+    RelayTestClient c = RelayTestClient.connect(r.relayPort(), r.pin(), key);
+    assertTrue(c.accepted(), "the relay accepts an approved node");
+    return c;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void twoDevicesOfOneTailnetExchangePacketsAndPings() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey b = cluster.node(tn);
+    try (var ca = connect(0, a);
+        var cb = connect(0, b)) {
+      ca.send(b.publicKey(), bytes("hello b"));
+      var p = cb.nextPacket(WAIT);
+      assertNotNull(p, "b receives a's packet");
+      assertEquals(a.publicKey(), p.source());
+      assertArrayEquals(bytes("hello b"), p.packet());
+      cb.send(a.publicKey(), bytes("hello a"));
+      var q = ca.nextPacket(WAIT);
+      assertEquals(b.publicKey(), q.source());
+      assertArrayEquals(bytes("hello a"), q.packet());
+
+      ca.writeRaw(FrameCodec.encode(new RelayFrame.Ping(bytes("12345678"))));
+      RelayFrame f;
+      do {
+        f = ca.next(WAIT);
+      } while (f instanceof RelayFrame.KeepAlive);
+      assertArrayEquals(bytes("12345678"), assertInstanceOf(RelayFrame.Pong.class, f).data());
+    }
+  }
+
+  @Test
+  void devicesOnTwoInstancesExchangePacketsThroughTheMesh() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey b = cluster.node(tn);
+    long meshBefore = cluster.relay(0).metrics().packets("mesh_out");
+    try (var ca = connect(0, a);
+        var cb = connect(1, b)) {
+      RelayFrame.RecvPacket p = null;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (p == null && System.nanoTime() < deadline) {
+        ca.send(b.publicKey(), bytes("across"));
+        p = cb.nextPacket(Duration.ofMillis(200));
+      }
+      assertNotNull(p, "b on instance 1 receives a's packet from instance 0");
+      assertEquals(a.publicKey(), p.source());
+      assertArrayEquals(bytes("across"), p.packet());
+      cb.send(a.publicKey(), bytes("back"));
+      var q = ca.nextPacket(WAIT);
+      assertNotNull(q, "and the answer comes back");
+      assertArrayEquals(bytes("back"), q.packet());
+      assertTrue(cluster.relay(0).metrics().packets("mesh_out") > meshBefore);
+      assertTrue(cluster.relay(0).metrics().packets("mesh_in") > 0);
+    }
+  }
+
+  @Test
+  void framesBeforeTheProofAreRefused() throws Exception {
+    RelayService r = cluster.relay(0);
+    long before = r.metrics().refusals("unauthenticated");
+    try (var c = RelayTestClient.open(r.relayPort(), r.pin())) {
+      c.startReader();
+      c.send(NodePrivateKey.generate().publicKey(), bytes("sneaky"));
+      assertNotNull(c.awaitClosed(WAIT), "the relay closes the connection");
+    }
+    assertEquals(before + 1, r.metrics().refusals("unauthenticated"));
+  }
+
+  @Test
+  void aWrongProofIsRefused() throws Exception {
+    RelayService r = cluster.relay(0);
+    NodePrivateKey victim = cluster.node("tn-" + UUID.randomUUID());
+    long before = r.metrics().refusals("bad_proof");
+    try (var c = RelayTestClient.open(r.relayPort(), r.pin())) {
+      // Claims the victim's key with a proof made with another private key.
+      NodePrivateKey attacker = NodePrivateKey.generate();
+      byte[] proof =
+          dev.trellis.proto.relay.NodeKeyProof.prove(
+              attacker, c.serverHello().relayKey(), c.serverHello().challenge());
+      c.writeRaw(
+          FrameCodec.encode(new RelayFrame.ClientHello(victim.publicKey(), proof, 1, "spoof")));
+      c.startReader();
+      assertFalse(c.accepted());
+      assertTrue(c.awaitClosed(WAIT).contains("proof"));
+    }
+    assertEquals(before + 1, r.metrics().refusals("bad_proof"));
+  }
+
+  @Test
+  void unknownUnapprovedAndExpiredNodesAreRefused() throws Exception {
+    RelayService r = cluster.relay(1);
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey unknown = NodePrivateKey.generate();
+    NodePrivateKey unapproved = cluster.node(tn, b -> b.setApproved(false));
+    NodePrivateKey expired = cluster.node(tn, b -> b.setExpired(true));
+    NodePrivateKey pastExpiry =
+        cluster.node(
+            tn,
+            b ->
+                b.setKeyExpiry(
+                    com.google.protobuf.Timestamp.newBuilder()
+                        .setSeconds(System.currentTimeMillis() / 1000 - 10)));
+    NodePrivateKey revoked = cluster.node(tn, b -> b.setRevoked(true));
+    for (var k : new NodePrivateKey[] {unknown, unapproved, expired, pastExpiry, revoked}) {
+      try (var c = RelayTestClient.connect(r.relayPort(), r.pin(), k)) {
+        assertFalse(c.accepted(), "refused: " + k.publicKey());
+        assertNotNull(c.awaitClosed(WAIT));
+      }
+    }
+    assertTrue(r.metrics().refusals("unknown_node") >= 1);
+    assertTrue(r.metrics().refusals("not_approved") >= 1);
+    assertTrue(r.metrics().refusals("expired") >= 2);
+    assertTrue(r.metrics().refusals("revoked") >= 1);
+  }
+
+  @Test
+  void aDeviceClaimingAnotherSourceIsRefused() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey b = cluster.node(tn);
+    RelayMetrics m = cluster.relay(0).metrics();
+    long before = m.drops("spoofed_source");
+    try (var ca = connect(0, a);
+        var cb = connect(0, b)) {
+      // a forges a frame that claims to come from b.
+      ca.writeRaw(FrameCodec.encode(new RelayFrame.RecvPacket(b.publicKey(), bytes("forged"))));
+      assertNotNull(ca.awaitClosed(WAIT));
+      ca.writeRaw(new byte[0]);
+      assertNull(cb.nextPacket(Duration.ofMillis(300)));
+    }
+    assertEquals(before + 1, m.drops("spoofed_source"));
+  }
+
+  @Test
+  void packetsToAnotherTailnetAreRefusedLocallyAndThroughTheMesh() throws Exception {
+    NodePrivateKey a = cluster.node("tn-" + UUID.randomUUID());
+    NodePrivateKey other = cluster.node("tn-" + UUID.randomUUID());
+    NodePrivateKey otherRemote = cluster.node("tn-" + UUID.randomUUID());
+    RelayMetrics m = cluster.relay(0).metrics();
+    long before = m.drops("foreign_tailnet");
+    try (var ca = connect(0, a);
+        var co = connect(0, other);
+        var cr = connect(1, otherRemote)) {
+      Thread.sleep(500); // presence of the remote key reaches instance 0
+      ca.send(other.publicKey(), bytes("not for you"));
+      ca.send(otherRemote.publicKey(), bytes("nor you"));
+      assertNull(co.nextPacket(Duration.ofMillis(500)));
+      assertNull(cr.nextPacket(Duration.ofMillis(500)));
+      RelayFrame f = ca.next(WAIT);
+      var gone = assertInstanceOf(RelayFrame.PeerGone.class, f);
+      assertEquals(other.publicKey(), gone.peer());
+    }
+    assertEquals(before + 2, m.drops("foreign_tailnet"));
+  }
+
+  @Test
+  void anOversizeFrameClosesTheConnection() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    RelayMetrics m = cluster.relay(0).metrics();
+    long before = m.drops("oversize");
+    try (var ca = connect(0, a)) {
+      byte[] header = ByteBuffer.allocate(5).put((byte) 4).putInt(1 << 20).array();
+      ca.writeRaw(header);
+      assertNotNull(ca.awaitClosed(WAIT));
+    }
+    assertEquals(before + 1, m.drops("oversize"));
+  }
+
+  @Test
+  void aRemovedOrExpiredNodeIsDisconnected() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey b = cluster.node(tn);
+    try (var ca = connect(0, a);
+        var cb = connect(1, b)) {
+      cluster.removeNode(a);
+      assertNotNull(ca.awaitClosed(WAIT), "a removed node is disconnected");
+      cluster.editNode(b, x -> x.setExpired(true));
+      assertNotNull(cb.awaitClosed(WAIT), "an expired node is disconnected");
+    }
+    assertTrue(cluster.relay(0).metrics().refusals("revoked_while_connected") >= 1);
+  }
+
+  @Test
+  void eachInstanceAnnouncedItselfWithItsPin() {
+    var started =
+        cluster.events(Topics.RELAY).stream()
+            .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStarted"))
+            .map(
+                e -> {
+                  try {
+                    return RelayInstanceStarted.parseFrom(e.getPayload());
+                  } catch (Exception x) {
+                    throw new AssertionError(x);
+                  }
+                })
+            .toList();
+    for (int i = 0; i < 2; i++) {
+      RelayService r = cluster.relay(i);
+      var mine = started.stream().filter(s -> s.getInstanceId().equals(r.instanceId())).findFirst();
+      assertTrue(mine.isPresent(), "RelayInstanceStarted for " + r.instanceId());
+      assertEquals(r.pin(), mine.get().getTlsSpkiSha256());
+      assertEquals(64, r.pin().length());
+      assertEquals(r.relayPort(), mine.get().getRelayPort());
+      assertEquals(r.stunPort(), mine.get().getStunPort());
+      assertEquals(1, mine.get().getRegionId());
+    }
+  }
+}
