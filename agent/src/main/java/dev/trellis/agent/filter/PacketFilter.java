@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The node's inbound packet filter: decides, for each decrypted packet before it is written to the
  * TUN, whether the policy lets it in. A packet is accepted if it is return traffic of a flow this
- * node opened (TCP and UDP by connection tuple, ICMP echo replies by identifier — recorded by
- * {@link #noteOutbound} in bounded flow tables with idle expiry) or if a rule of the node's
- * compiled filter allows it. Truncated or garbage packets are dropped. Every drop is counted by
- * {@link DropReason}.
+ * node opened (TCP connections this node opened with a SYN, UDP flows it sent, by connection tuple;
+ * ICMP echo replies by identifier — recorded by {@link #noteOutbound} in bounded flow tables with
+ * idle expiry) or if a rule of the node's compiled filter allows it. Truncated or garbage packets
+ * are dropped. Every drop is counted by {@link DropReason}.
  *
  * <p>Rules arrive from the control plane as {@code trellis.control.v1.FilterRule}s through {@link
  * #reconfigure}; flows survive a reconfiguration. {@link #allowInbound} and {@link #noteOutbound}
@@ -100,8 +100,9 @@ public final class PacketFilter {
   }
 
   /**
-   * Records an outbound IP packet's flow so that its replies are let in. Packets that do not parse
-   * or open no trackable flow are ignored.
+   * Records an outbound IP packet's flow so that its replies are let in: a TCP SYN opens a
+   * connection entry and later segments keep it fresh; a UDP datagram or ICMP echo request opens or
+   * refreshes a flow. Packets that do not parse or open no trackable flow are ignored.
    */
   public void noteOutbound(byte[] packet, int off, int len) {
     PacketHeaders h = SCRATCH.get();
@@ -111,7 +112,14 @@ public final class PacketFilter {
     int meta = h.version << 8 | h.proto;
     long now = clock.nanoTime();
     if (h.proto == PacketHeaders.TCP) {
-      tcp.record(meta, h.srcPort << 16 | h.dstPort, h.srcHi, h.srcLo, h.dstHi, h.dstLo, now);
+      int ports = h.srcPort << 16 | h.dstPort;
+      if (h.isTcpOpen()) {
+        tcp.record(meta, ports, h.srcHi, h.srcLo, h.dstHi, h.dstLo, now);
+      } else if (!tcp.touch(meta, ports, h.srcHi, h.srcLo, h.dstHi, h.dstLo, now)) {
+        // Our side of a connection someone else opened: it creates no state, so that access
+        // the policy withdraws ends for established connections too.
+        return;
+      }
     } else if (h.hasPorts) {
       other.record(meta, h.srcPort << 16 | h.dstPort, h.srcHi, h.srcLo, h.dstHi, h.dstLo, now);
     } else if (h.isEchoRequest()) {

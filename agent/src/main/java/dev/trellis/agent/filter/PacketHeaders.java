@@ -47,6 +47,9 @@ final class PacketHeaders {
 
   int dstPort;
 
+  /** TCP flags (byte 13 of the TCP header), or 0. */
+  int tcpFlags;
+
   /** ICMP type, or -1. */
   int icmpType;
 
@@ -125,6 +128,7 @@ final class PacketHeaders {
     }
     srcPort = 0;
     dstPort = 0;
+    tcpFlags = 0;
     icmpType = -1;
     hasPorts = proto == TCP || proto == UDP || proto == SCTP;
     int need =
@@ -141,11 +145,19 @@ final class PacketHeaders {
     if (hasPorts) {
       srcPort = u16(b, l4);
       dstPort = u16(b, l4 + 2);
+      if (proto == TCP) {
+        tcpFlags = b[l4 + 13] & 0xff;
+      }
     } else if ((proto == ICMP && version == 4) || (proto == ICMPV6 && version == 6)) {
       icmpType = b[l4] & 0xff;
       srcPort = u16(b, l4 + 4);
     }
     return null;
+  }
+
+  /** Whether this TCP segment opens a connection: SYN without ACK. */
+  boolean isTcpOpen() {
+    return proto == TCP && (tcpFlags & 0x12) == 0x02;
   }
 
   /** Whether this is an ICMP or ICMPv6 echo request. */

@@ -36,7 +36,7 @@ class PacketFilterFuzzTest {
         + c.drops().values().stream().mapToLong(Long::longValue).sum();
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1500)
   void randomBytesAreDecidedAndCountedNeverThrown(
       @ForAll @Size(max = 120) byte[] bytes, @ForAll @IntRange(max = 130) int off) {
     PacketFilter f = filter();
@@ -70,7 +70,7 @@ class PacketFilterFuzzTest {
             });
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1500)
   void mutatedHeadersAreDecidedAndCountedNeverThrown(@ForAll("mutatedPackets") byte[] p) {
     PacketFilter f = filter();
     f.noteOutbound(p, 0, p.length);

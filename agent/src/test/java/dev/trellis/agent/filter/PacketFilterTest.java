@@ -100,6 +100,26 @@ class PacketFilterTest {
   }
 
   @Test
+  void onlyConnectionsThisNodeOpenedCreateState() {
+    filter.reconfigure(List.of(rule(List.of(PEER + "/32"), "*", 22, 22, TCP)));
+    assertTrue(in(ip(PEER, ME, TCP, 50000, 22)), "the peer opens an SSH connection");
+    byte[] synAck = ip(ME, PEER, TCP, 22, 50000);
+    synAck[20 + 13] = 0x12;
+    out(synAck);
+    filter.reconfigure(List.of());
+    assertFalse(
+        in(ip(PEER, ME, TCP, 50000, 22)),
+        "withdrawn access ends the connection: our replies made no state");
+    byte[] ack = ip(ME, PEER, TCP, 40000, 80);
+    ack[20 + 13] = 0x10;
+    out(ack);
+    assertFalse(in(ip(PEER, ME, TCP, 80, 40000)), "a stray outbound ACK opens nothing");
+    out(ip(ME, PEER, TCP, 40000, 80));
+    out(ack);
+    assertTrue(in(ip(PEER, ME, TCP, 80, 40000)), "after our SYN, replies come in");
+  }
+
+  @Test
   void udpFlowsExpireWhenIdle() {
     filter.reconfigure(List.of());
     out(ip(ME, PEER, UDP, 5353, 53));
