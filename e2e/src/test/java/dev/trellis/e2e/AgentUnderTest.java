@@ -21,10 +21,10 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safety: used from the test thread only.
  */
-final class AgentUnderTest {
+public final class AgentUnderTest {
   final Lab lab;
   final String ns;
-  final String name;
+  public final String name;
   final Path stateDir;
   final Path socket;
   final Path log;
@@ -40,7 +40,7 @@ final class AgentUnderTest {
   }
 
   /** Starts {@code trellisd} in {@code ns} and waits for its control socket. */
-  static AgentUnderTest start(Lab lab, String ns, String name)
+  public static AgentUnderTest start(Lab lab, String ns, String name)
       throws IOException, InterruptedException {
     AgentUnderTest a = new AgentUnderTest(lab, ns, name);
     a.launch();
@@ -82,7 +82,7 @@ final class AgentUnderTest {
   }
 
   /** {@code trellis up --login-server URL --auth-key K --hostname NAME [extra...]}. */
-  Lab.Result up(String loginServer, String authKey, String... extra) throws IOException {
+  public Lab.Result up(String loginServer, String authKey, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("up", "--login-server", loginServer));
     if (authKey != null) {
       cmd.addAll(List.of("--auth-key", authKey));
@@ -99,13 +99,13 @@ final class AgentUnderTest {
     return lab.run(ns, cmd, 120);
   }
 
-  AgentStatus status() throws IOException {
+  public AgentStatus status() throws IOException {
     return AgentStatusCodec.decode(
         ControlClient.call(socket, new Request("status", Map.of()), line -> {}));
   }
 
   /** This device's 100.x address. */
-  String ipv4() throws IOException {
+  public String ipv4() throws IOException {
     for (String a : status().self().addresses()) {
       if (a.startsWith("100.")) {
         return a.contains("/") ? a.substring(0, a.indexOf('/')) : a;
@@ -125,7 +125,7 @@ final class AgentUnderTest {
   }
 
   /** Waits until {@code condition} holds for this device's status; returns the elapsed millis. */
-  long await(String what, Predicate<AgentStatus> condition, long timeoutMillis)
+  public long await(String what, Predicate<AgentStatus> condition, long timeoutMillis)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     long deadline = start + timeoutMillis * 1_000_000L;
@@ -146,11 +146,11 @@ final class AgentUnderTest {
   }
 
   /** Whether one ping from this device to {@code ip} gets an answer within a second. */
-  boolean ping(String ip) throws IOException {
+  public boolean ping(String ip) throws IOException {
     return lab.run(ns, List.of("ping", "-c", "1", "-W", "1", ip), 10).code() == 0;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {

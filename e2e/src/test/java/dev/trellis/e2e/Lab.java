@@ -16,16 +16,17 @@ import java.util.concurrent.TimeUnit;
  * A bridge in the root namespace (the server's side, {@code 10.N.M.1/24}) and any number of device
  * namespaces plugged into it by veth pairs ({@code .11}, {@code .12}, ...), plus the processes
  * started in them through the repository's {@code bin/} launchers. Every name carries a random
- * suffix; {@link #close()} stops the processes it started (by PID) and deletes what it created
- * (the working directory with the logs too, unless {@code -Dtrellis.e2e.keep=true}).
+ * suffix; {@link #close()} stops the processes it started (by PID) and deletes what it created (the
+ * working directory with the logs too, unless {@code -Dtrellis.e2e.keep=true}).
  *
  * <p>Thread-safety: used from the test thread only.
  */
-final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable {
   /** The repository root (surefire runs in the module directory). */
-  static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+  public static final Path REPO =
+      Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
-  final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+  public final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
   final String bridge = "tbr" + tag;
   final String prefix =
       "10."
@@ -33,20 +34,20 @@ final class Lab implements AutoCloseable {
           + "."
           + ThreadLocalRandom.current().nextInt(250)
           + ".";
-  final String hostIp = prefix + "1";
-  final Path dir;
+  public final String hostIp = prefix + "1";
+  public final Path dir;
   private final List<String> namespaces = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
 
   /** Skips the calling test unless it runs as root with the tools it needs. */
-  static void requireRoot() {
+  public static void requireRoot() {
     assumeTrue(
         "root".equals(System.getProperty("user.name")),
         "end-to-end tests need root (network namespaces, TUN)");
     assumeTrue(Files.exists(Path.of("/dev/net/tun")), "end-to-end tests need /dev/net/tun");
   }
 
-  Lab() throws IOException {
+  public Lab() throws IOException {
     dir = Files.createTempDirectory("trellis-e2e");
     try {
       sh("ip", "link", "add", bridge, "type", "bridge");
@@ -59,7 +60,7 @@ final class Lab implements AutoCloseable {
   }
 
   /** A device namespace on the bridge; returns its name. Its address is {@code prefix + (10+n)}. */
-  String device() throws IOException {
+  public String device() throws IOException {
     int n = namespaces.size() + 1;
     String ns = "te" + n + tag;
     String host = "th" + n + tag;
@@ -75,7 +76,7 @@ final class Lab implements AutoCloseable {
   }
 
   /** Starts a background process (tracked, stopped on close); output goes to {@code log}. */
-  Process start(List<String> cmd, Path log) throws IOException {
+  public Process start(List<String> cmd, Path log) throws IOException {
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
     b.redirectOutput(log.toFile());
     b.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -85,26 +86,26 @@ final class Lab implements AutoCloseable {
   }
 
   /** Runs {@code cmd} in {@code ns} and returns exit code and output (never throws on exit). */
-  Result run(String ns, List<String> cmd, int timeoutSeconds) throws IOException {
+  public Result run(String ns, List<String> cmd, int timeoutSeconds) throws IOException {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     all.addAll(cmd);
     return exec(all, timeoutSeconds);
   }
 
   /** A bin/ launcher's path. */
-  static String bin(String name) {
+  public static String bin(String name) {
     return REPO.resolve("bin").resolve(name).toString();
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** The outcome of a finished command. */
-  record Result(int code, String out) {
-    Result requireOk(String what) {
+  public record Result(int code, String out) {
+    public Result requireOk(String what) {
       if (code != 0) {
         throw new AssertionError(what + " failed with exit " + code + ":\n" + out);
       }
@@ -112,7 +113,7 @@ final class Lab implements AutoCloseable {
     }
   }
 
-  static Result exec(List<String> cmd, int timeoutSeconds) throws IOException {
+  public static Result exec(List<String> cmd, int timeoutSeconds) throws IOException {
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
     b.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = b.start();
@@ -130,7 +131,7 @@ final class Lab implements AutoCloseable {
     }
   }
 
-  static String sh(String... cmd) throws IOException {
+  public static String sh(String... cmd) throws IOException {
     Result r = exec(List.of(cmd), 60);
     if (r.code() != 0) {
       throw new IOException(String.join(" ", cmd) + ": exit " + r.code() + ": " + r.out());
