@@ -260,4 +260,89 @@ class RelayClusterTest {
       assertEquals(1, mine.get().getRegionId());
     }
   }
+
+  @Test
+  void aFloodingDeviceDoesNotStarveAnotherSendingToTheSamePeer() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey d = cluster.node(tn);
+    NodePrivateKey flooder = cluster.node(tn);
+    NodePrivateKey victim = cluster.node(tn);
+    RelayMetrics m = cluster.relay(0).metrics();
+    long fullBefore = m.drops("queue_full");
+    RelayService r = cluster.relay(0);
+    try (var cd = RelayTestClient.connect(r.relayPort(), r.pin(), d, 16 * 1024);
+        var cf = connect(0, flooder);
+        var cv = connect(0, victim)) {
+      assertTrue(cd.accepted());
+      cd.hold = true; // d stops reading: everything toward it backs up in the relay
+      var stopFlood = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread flood =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    byte[] junk = new byte[1200];
+                    try {
+                      while (!stopFlood.get()) {
+                        cf.send(d.publicKey(), junk);
+                      }
+                    } catch (java.io.IOException e) {
+                      // closed at the end
+                    }
+                  });
+      // Flood until the relay's queue toward d is full (its drops start), however fast this is.
+      long floodDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (m.drops("queue_full") == fullBefore && System.nanoTime() < floodDeadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(m.drops("queue_full") > fullBefore, "the flood was capped and counted");
+      for (int i = 0; i < 100; i++) {
+        cv.send(d.publicKey(), ("victim-" + i).getBytes(StandardCharsets.UTF_8));
+        Thread.sleep(5);
+      }
+      Thread.sleep(300);
+      stopFlood.set(true);
+      flood.join(5000);
+      cd.hold = false;
+      java.util.Set<String> got = new java.util.HashSet<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (got.size() < 100 && System.nanoTime() < deadline) {
+        var p = cd.nextPacket(Duration.ofMillis(500));
+        if (p != null && p.source().equals(victim.publicKey())) {
+          got.add(new String(p.packet(), StandardCharsets.UTF_8));
+        }
+      }
+      assertEquals(100, got.size(), "every packet of the quiet sender arrives");
+    }
+  }
+
+  @Test
+  void anInstanceThatDiesIsReportedStoppedByASurvivor() throws Exception {
+    var extra = cluster.start("dying", 2, dev.trellis.relay.config.RelayOptions.forTests(7, "die"));
+    String id = extra.relay().instanceId();
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey k = cluster.node(tn);
+    try (var c = RelayTestClient.connect(extra.relay().relayPort(), extra.relay().pin(), k)) {
+      assertTrue(c.accepted());
+      extra.hazelcast().getLifecycleService().terminate();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      boolean reported = false;
+      while (!reported && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        reported =
+            cluster.events(Topics.RELAY).stream()
+                .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStopped"))
+                .anyMatch(e -> e.getAggregateId().equals(id));
+      }
+      assertTrue(reported, "a survivor appended RelayInstanceStopped for " + id);
+      var presence =
+          cluster.instances.getFirst().hazelcast().<String, String>getMap("relay.presence");
+      assertTrue(
+          presence.values().stream().noneMatch(v -> v.startsWith(id + "|")),
+          "its node keys are withdrawn");
+    } finally {
+      extra.vertx().close().await();
+      extra.log().close();
+      extra.metrics().close();
+    }
+  }
 }

@@ -37,6 +37,10 @@ public final class RelayTestClient implements AutoCloseable {
   private final OutputStream out;
   private final BlockingQueue<RelayFrame> frames = new LinkedBlockingQueue<>();
   private volatile boolean ended;
+
+  /** While true the reader stops reading (the relay's queues toward this device fill up). */
+  public volatile boolean hold;
+
   private RelayFrame.ServerHello hello;
 
   private RelayTestClient(Socket socket) throws IOException {
@@ -47,14 +51,25 @@ public final class RelayTestClient implements AutoCloseable {
 
   /** Connects and upgrades, reading SERVER_HELLO; no hello sent yet. */
   public static RelayTestClient open(int port, String pin) throws Exception {
+    return open(port, pin, 0);
+  }
+
+  /** As {@link #open(int, String)} with a small receive buffer when {@code receiveBuffer > 0}. */
+  public static RelayTestClient open(int port, String pin, int receiveBuffer) throws Exception {
     Socket s;
     if (pin == null || pin.isEmpty()) {
       s = new Socket();
+      if (receiveBuffer > 0) {
+        s.setReceiveBufferSize(receiveBuffer);
+      }
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     } else {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {new PinnedTrust(pin)}, null);
       SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket();
+      if (receiveBuffer > 0) {
+        ssl.setReceiveBufferSize(receiveBuffer);
+      }
       ssl.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       ssl.startHandshake();
       s = ssl;
@@ -68,7 +83,13 @@ public final class RelayTestClient implements AutoCloseable {
 
   /** Connects and authenticates as {@code key}; {@link #accepted()} says whether it worked. */
   public static RelayTestClient connect(int port, String pin, NodePrivateKey key) throws Exception {
-    RelayTestClient c = open(port, pin);
+    return connect(port, pin, key, 0);
+  }
+
+  /** As {@link #connect(int, String, NodePrivateKey)} with a small receive buffer. */
+  public static RelayTestClient connect(int port, String pin, NodePrivateKey key, int receiveBuffer)
+      throws Exception {
+    RelayTestClient c = open(port, pin, receiveBuffer);
     c.hello(key, NodeKeyProof.prove(key, c.hello.relayKey(), c.hello.challenge()));
     return c;
   }
@@ -117,7 +138,13 @@ public final class RelayTestClient implements AutoCloseable {
               try {
                 socket.setSoTimeout(0);
                 RelayFrame f;
-                while ((f = FrameCodec.read(in)) != null) {
+                while (true) {
+                  while (hold) {
+                    Thread.sleep(5);
+                  }
+                  if ((f = FrameCodec.read(in)) == null) {
+                    break;
+                  }
                   frames.add(f);
                 }
               } catch (Exception e) {

@@ -1,0 +1,85 @@
+package dev.trellis.relay.stun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.relay.forward.RelayMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The STUN server on a real dual-stack UDP socket, asked over IPv4 and IPv6 loopback. */
+class StunServerTest {
+  private RelayMetrics metrics;
+  private StunServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    metrics = new RelayMetrics(new SimpleMeterRegistry(), "stun-test");
+    server = StunServer.start("::", 0, metrics);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void answersWithTheIpv4SourceAddress() throws Exception {
+    assertAnswered("127.0.0.1", false);
+  }
+
+  @Test
+  void answersWithTheIpv6SourceAddress() throws Exception {
+    assertAnswered("::1", true);
+  }
+
+  @Test
+  void malformedDatagramsAreDroppedAndCounted() throws Exception {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(300);
+      byte[] junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes();
+      s.send(
+          new DatagramPacket(junk, junk.length, InetAddress.getByName("127.0.0.1"), server.port()));
+      byte[] req = StunMessage.bindingRequest(new byte[12], true);
+      req[req.length - 1] ^= 1; // wrong fingerprint
+      s.send(
+          new DatagramPacket(req, req.length, InetAddress.getByName("127.0.0.1"), server.port()));
+      byte[] in = new byte[512];
+      boolean answered = true;
+      try {
+        s.receive(new DatagramPacket(in, in.length));
+      } catch (java.net.SocketTimeoutException e) {
+        answered = false;
+      }
+      assertTrue(!answered, "no answer to garbage");
+    }
+    assertEquals(1, metrics.drops("stun_not_stun"));
+    assertEquals(1, metrics.drops("stun_bad_fingerprint"));
+  }
+
+  private void assertAnswered(String host, boolean fingerprint) throws Exception {
+    InetAddress local = InetAddress.getByName(host);
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(local, 0))) {
+      s.setSoTimeout(3000);
+      byte[] txid = new byte[12];
+      new SecureRandom().nextBytes(txid);
+      byte[] req = StunMessage.bindingRequest(txid, fingerprint);
+      s.send(new DatagramPacket(req, req.length, local, server.port()));
+      byte[] in = new byte[512];
+      DatagramPacket p = new DatagramPacket(in, in.length);
+      s.receive(p);
+      InetSocketAddress mapped = StunMessage.xorMappedAddress(in, p.getLength(), txid);
+      assertNotNull(mapped, "a binding success with XOR-MAPPED-ADDRESS");
+      assertEquals(local, mapped.getAddress());
+      assertEquals(s.getLocalPort(), mapped.getPort());
+    }
+  }
+}
