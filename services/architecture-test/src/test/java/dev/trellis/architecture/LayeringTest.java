@@ -2,6 +2,7 @@ package dev.trellis.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -13,11 +14,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering rules of CONVENTIONS.md, checked over the compiled classes of every module: each
  * service depends on shared-proto and the service runtime but never on another service; the agent
- * never depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x.
+ * never depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x. The policy
+ * engine ({@value #ENGINE}) is a library like shared-proto: services may import it, it imports no
+ * service, runtime, Vert.x or Hazelcast.
  */
 class LayeringTest {
   private static final List<String> SERVICES =
       List.of("identity", "keys", "ipam", "policy", "coordinator", "relay");
+
+  /** The policy engine library: pure logic that the policy service and the coordinator share. */
+  static final String ENGINE = "dev.trellis.policy.engine..";
 
   private static JavaClasses classes;
 
@@ -35,6 +41,7 @@ class LayeringTest {
         List.of(
             "dev.trellis.proto",
             "dev.trellis.runtime",
+            "dev.trellis.policy.engine",
             "dev.trellis.agent",
             "dev.trellis.server",
             "dev.trellis.admin.cli")) {
@@ -58,9 +65,12 @@ class LayeringTest {
           noClasses()
               .that()
               .resideInAPackage(own)
+              .and()
+              .resideOutsideOfPackage(ENGINE)
               .should()
-              .dependOnClassesThat()
-              .resideInAnyPackage(others)
+              .dependOnClassesThat(
+                  JavaClass.Predicates.resideInAnyPackage(others)
+                      .and(JavaClass.Predicates.resideOutsideOfPackage(ENGINE)))
               .because("services talk through events and shared state, never through code");
       rule.check(classes);
     }
@@ -110,6 +120,32 @@ class LayeringTest {
         .dependOnClassesThat()
         .resideInAnyPackage(forbidden)
         .because("the agent is a separate program that speaks only the device protocol")
+        .check(classes);
+  }
+
+  @Test
+  void policyEngineIsALibrary() {
+    String[] forbidden =
+        java.util.stream.Stream.concat(
+                SERVICES.stream().map(s -> "dev.trellis." + s + ".."),
+                java.util.stream.Stream.of(
+                    "dev.trellis.runtime..",
+                    "dev.trellis.server..",
+                    "dev.trellis.agent..",
+                    "dev.trellis.admin..",
+                    "io.vertx..",
+                    "io.netty..",
+                    "com.hazelcast..",
+                    "org.apache.kafka.."))
+            .toArray(String[]::new);
+    noClasses()
+        .that()
+        .resideInAPackage(ENGINE)
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAnyPackage(forbidden)
+                .and(JavaClass.Predicates.resideOutsideOfPackage(ENGINE)))
+        .because("the engine is pure logic shared by the policy service, the coordinator and load/")
         .check(classes);
   }
 

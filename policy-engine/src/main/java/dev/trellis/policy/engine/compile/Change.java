@@ -1,4 +1,4 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,6 +1,6 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
-import dev.trellis.policy.model.Identity;
+import dev.trellis.policy.engine.model.Identity;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
 import java.util.List;

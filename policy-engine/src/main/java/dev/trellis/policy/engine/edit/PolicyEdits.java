@@ -1,8 +1,8 @@
-package dev.trellis.policy.edit;
+package dev.trellis.policy.engine.edit;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.Problem;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.Problem;
 import dev.trellis.proto.event.v1.PolicyRejected;
 import dev.trellis.proto.event.v1.PolicyUpdated;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.trellis.policy.hujson;
+package dev.trellis.policy.engine.hujson;
 
 /**
  * The text is not valid HuJSON; carries the line and column of the first problem.

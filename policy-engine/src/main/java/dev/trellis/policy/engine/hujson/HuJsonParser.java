@@ -1,4 +1,4 @@
-package dev.trellis.policy.hujson;
+package dev.trellis.policy.engine.hujson;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.trellis.policy.hujson;
+package dev.trellis.policy.engine.hujson;
 
 /**
  * A place in a policy document: 1-based line and column (columns count UTF-16 chars). Line 0 means

@@ -1,12 +1,12 @@
-package dev.trellis.policy.load;
+package dev.trellis.policy.engine.load;
 
-import dev.trellis.policy.hujson.HuJsonException;
-import dev.trellis.policy.hujson.HuJsonParser;
-import dev.trellis.policy.hujson.JsonValue;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.Problem;
-import dev.trellis.policy.parse.PolicyReader;
-import dev.trellis.policy.validate.PolicyTestRunner;
+import dev.trellis.policy.engine.hujson.HuJsonException;
+import dev.trellis.policy.engine.hujson.HuJsonParser;
+import dev.trellis.policy.engine.hujson.JsonValue;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.Problem;
+import dev.trellis.policy.engine.parse.PolicyReader;
+import dev.trellis.policy.engine.validate.PolicyTestRunner;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
-package dev.trellis.policy.model;
+package dev.trellis.policy.engine.model;
 
-import dev.trellis.policy.hujson.Position;
+import dev.trellis.policy.engine.hujson.Position;
 import java.util.List;
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.trellis.policy.model;
+package dev.trellis.policy.engine.model;
 
 /**
  * An inclusive range of TCP/UDP/SCTP ports.

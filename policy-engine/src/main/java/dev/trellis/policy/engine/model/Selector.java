@@ -1,4 +1,4 @@
-package dev.trellis.policy.model;
+package dev.trellis.policy.engine.model;
 
 /**
  * Who or what a policy entry names: a source, a destination, a tag owner or a test subject. Parsed

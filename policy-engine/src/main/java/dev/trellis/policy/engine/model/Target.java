@@ -1,4 +1,4 @@
-package dev.trellis.policy.model;
+package dev.trellis.policy.engine.model;
 
 import java.util.List;
 

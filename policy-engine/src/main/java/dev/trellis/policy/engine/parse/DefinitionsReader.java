@@ -1,9 +1,9 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.hujson.JsonValue;
-import dev.trellis.policy.model.IpPrefix;
-import dev.trellis.policy.model.Selector;
-import dev.trellis.policy.parse.SelectorParser.Place;
+import dev.trellis.policy.engine.hujson.JsonValue;
+import dev.trellis.policy.engine.model.IpPrefix;
+import dev.trellis.policy.engine.model.Selector;
+import dev.trellis.policy.engine.parse.SelectorParser.Place;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.hujson.JsonValue;
+import dev.trellis.policy.engine.hujson.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.hujson.JsonValue;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.Problem;
+import dev.trellis.policy.engine.hujson.JsonValue;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

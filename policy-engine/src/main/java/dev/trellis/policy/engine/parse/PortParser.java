@@ -1,6 +1,6 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.model.PortRange;
+import dev.trellis.policy.engine.model.PortRange;
 import java.util.ArrayList;
 import java.util.List;
 

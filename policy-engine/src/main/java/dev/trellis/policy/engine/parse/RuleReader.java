@@ -1,12 +1,12 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.hujson.JsonValue;
-import dev.trellis.policy.model.PortRange;
-import dev.trellis.policy.model.Protocols;
-import dev.trellis.policy.model.Rule;
-import dev.trellis.policy.model.Selector;
-import dev.trellis.policy.model.Target;
-import dev.trellis.policy.parse.SelectorParser.Place;
+import dev.trellis.policy.engine.hujson.JsonValue;
+import dev.trellis.policy.engine.model.PortRange;
+import dev.trellis.policy.engine.model.Protocols;
+import dev.trellis.policy.engine.model.Rule;
+import dev.trellis.policy.engine.model.Selector;
+import dev.trellis.policy.engine.model.Target;
+import dev.trellis.policy.engine.parse.SelectorParser.Place;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
-import dev.trellis.policy.model.IpPrefix;
-import dev.trellis.policy.model.Selector;
+import dev.trellis.policy.engine.model.IpPrefix;
+import dev.trellis.policy.engine.model.Selector;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

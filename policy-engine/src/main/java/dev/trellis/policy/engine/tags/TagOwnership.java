@@ -1,8 +1,8 @@
-package dev.trellis.policy.tags;
+package dev.trellis.policy.engine.tags;
 
-import dev.trellis.policy.model.Identity;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.Selector;
+import dev.trellis.policy.engine.model.Identity;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.Selector;
 import dev.trellis.proto.event.v1.UserRole;
 import java.util.HashSet;
 import java.util.List;

@@ -1,13 +1,13 @@
-package dev.trellis.policy.validate;
+package dev.trellis.policy.engine.validate;
 
-import dev.trellis.policy.model.Identity;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.PolicyTest;
-import dev.trellis.policy.model.Problem;
-import dev.trellis.policy.model.Protocols;
-import dev.trellis.policy.model.Rule;
-import dev.trellis.policy.model.Selector;
-import dev.trellis.policy.model.Target;
+import dev.trellis.policy.engine.model.Identity;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.PolicyTest;
+import dev.trellis.policy.engine.model.Problem;
+import dev.trellis.policy.engine.model.Protocols;
+import dev.trellis.policy.engine.model.Rule;
+import dev.trellis.policy.engine.model.Selector;
+import dev.trellis.policy.engine.model.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

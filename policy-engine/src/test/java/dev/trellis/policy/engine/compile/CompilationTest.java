@@ -1,10 +1,10 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Policy;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Policy;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;

@@ -1,15 +1,15 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.IpPrefix;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.Protocols;
-import dev.trellis.policy.model.Rule;
-import dev.trellis.policy.model.Selector;
-import dev.trellis.policy.model.Target;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.IpPrefix;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.Protocols;
+import dev.trellis.policy.engine.model.Rule;
+import dev.trellis.policy.engine.model.Selector;
+import dev.trellis.policy.engine.model.Target;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import java.net.InetAddress;

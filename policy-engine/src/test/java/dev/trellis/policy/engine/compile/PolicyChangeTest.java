@@ -1,9 +1,9 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Policy;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Policy;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,12 +1,12 @@
-package dev.trellis.policy.compile;
+package dev.trellis.policy.engine.compile;
 
-import dev.trellis.policy.model.Identity;
-import dev.trellis.policy.model.IpPrefix;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.PortRange;
-import dev.trellis.policy.model.Rule;
-import dev.trellis.policy.model.Selector;
-import dev.trellis.policy.model.Target;
+import dev.trellis.policy.engine.model.Identity;
+import dev.trellis.policy.engine.model.IpPrefix;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.PortRange;
+import dev.trellis.policy.engine.model.Rule;
+import dev.trellis.policy.engine.model.Selector;
+import dev.trellis.policy.engine.model.Target;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
-package dev.trellis.policy.edit;
+package dev.trellis.policy.engine.edit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.trellis.policy.model.Policy;
+import dev.trellis.policy.engine.model.Policy;
 import dev.trellis.proto.event.v1.PolicyRejected;
 import dev.trellis.proto.event.v1.PolicyUpdated;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
-package dev.trellis.policy.hujson;
+package dev.trellis.policy.engine.hujson;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Problem;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Problem;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

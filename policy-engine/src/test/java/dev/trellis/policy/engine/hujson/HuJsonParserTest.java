@@ -1,4 +1,4 @@
-package dev.trellis.policy.hujson;
+package dev.trellis.policy.engine.hujson;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,16 +1,16 @@
-package dev.trellis.policy.parse;
+package dev.trellis.policy.engine.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.IpPrefix;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.model.PortRange;
-import dev.trellis.policy.model.Problem;
-import dev.trellis.policy.model.Protocols;
-import dev.trellis.policy.model.Rule;
-import dev.trellis.policy.model.Selector;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.IpPrefix;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.model.PortRange;
+import dev.trellis.policy.engine.model.Problem;
+import dev.trellis.policy.engine.model.Protocols;
+import dev.trellis.policy.engine.model.Rule;
+import dev.trellis.policy.engine.model.Selector;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

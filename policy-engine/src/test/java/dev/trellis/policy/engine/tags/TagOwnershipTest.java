@@ -1,10 +1,10 @@
-package dev.trellis.policy.tags;
+package dev.trellis.policy.engine.tags;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Policy;
-import dev.trellis.policy.tags.TagOwnership.Requester;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.tags.TagOwnership.Requester;
 import dev.trellis.proto.event.v1.UserRole;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,10 @@
-package dev.trellis.policy.validate;
+package dev.trellis.policy.engine.validate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.policy.load.PolicyLoader;
-import dev.trellis.policy.model.Problem;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Problem;
 import org.junit.jupiter.api.Test;
 
 class PolicyTestRunnerTest {
