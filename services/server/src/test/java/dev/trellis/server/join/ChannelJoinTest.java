@@ -59,7 +59,16 @@ class ChannelJoinTest {
             Settings.parse(
                 "trellis-server",
                 new String[] {
-                  "--state-dir", dir.toString(), "--http-port", "0", "--hazelcast-port", "0"
+                  "--state-dir",
+                  dir.toString(),
+                  "--http-port",
+                  "0",
+                  "--hazelcast-port",
+                  "0",
+                  "--relay-port",
+                  "0",
+                  "--stun-port",
+                  "0"
                 },
                 Map.of(),
                 ServiceFlags.ALL));
