@@ -1,20 +1,47 @@
 package dev.trellis.policy;
 
+import dev.trellis.policy.api.PolicyRoutes;
+import dev.trellis.policy.command.CommandThreads;
+import dev.trellis.policy.command.PolicyCommands;
+import dev.trellis.policy.projection.PolicyProjection;
+import dev.trellis.policy.state.Tailnets;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.projection.Projection;
+import dev.trellis.runtime.projection.ProjectionRunner;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 
 /**
- * The policy service: the tailnet ACL policy: parse, validate, compile per node. It owns the topic
- * {@code trellis.policy}; until its capability is built it only takes part in the process's health,
- * readiness and metrics.
+ * The policy service: each tailnet's ACL policy as events on {@code trellis.policy} ({@code
+ * PolicyUpdated} with the full text, {@code PolicyRejected} with every problem), the current policy
+ * per tailnet projected into Hazelcast ({@link PolicyProjection}), and the policy admin API ({@link
+ * PolicyRoutes}). Parsing, validation and compilation are the policy engine's; the coordinator
+ * compiles per-node filters itself from the same events.
  *
- * <p>Thread-safety: started once by the service host.
+ * <p>Thread-safety: started once by the service host; its parts are thread-safe.
  */
 public final class PolicyService implements TrellisService {
+  private final Clock clock;
+  private final List<Projection> projections = List.of(new PolicyProjection());
+  private ProjectionRunner runner;
+  private CommandThreads threads;
+
+  /** The service with the system clock. */
+  public PolicyService() {
+    this(Clock.systemUTC());
+  }
+
+  /** The service with a given clock (event times). */
+  public PolicyService(Clock clock) {
+    this.clock = clock;
+  }
+
   @Override
   public String name() {
     return "policy";
@@ -26,8 +53,28 @@ public final class PolicyService implements TrellisService {
   }
 
   @Override
+  public List<Projection> projections() {
+    return projections;
+  }
+
+  @Override
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
+    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
+    threads = new CommandThreads(ctx.vertx());
+    var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var commands =
+        new PolicyCommands(
+            ctx.hazelcast(), ctx.eventLog(), new Events(clock), () -> runner.awaitCaughtUp());
+    new PolicyRoutes(auth, threads, commands, new Tailnets(ctx.hazelcast())).mount(ctx.router());
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (threads != null) {
+      threads.close();
+    }
+    return runner == null ? Future.succeededFuture() : runner.stop();
   }
 }
