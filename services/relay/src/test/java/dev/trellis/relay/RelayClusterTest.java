@@ -345,4 +345,49 @@ class RelayClusterTest {
       extra.metrics().close();
     }
   }
+
+  @Test
+  void aStoppedInstanceSaysSoAndTheMeshRefusesStrangers() throws Exception {
+    var extra =
+        cluster.start("graceful", 3, dev.trellis.relay.config.RelayOptions.forTests(8, "bye"));
+    String id = extra.relay().instanceId();
+    int port = extra.relay().relayPort();
+    String pin = extra.relay().pin();
+    // A mesh upgrade without a valid service credential is refused.
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(
+        null, new javax.net.ssl.TrustManager[] {new dev.trellis.relay.tls.PinnedTrust(pin)}, null);
+    try (var s = ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              ("GET /relay/v1/mesh HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                      + "Upgrade: trellis-relay\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      byte[] head = new byte[12];
+      int n = s.getInputStream().readNBytes(head, 0, 12);
+      assertEquals("HTTP/1.1 401", new String(head, 0, n, StandardCharsets.US_ASCII));
+    }
+    assertEquals(1, extra.relay().metrics().refusals("mesh_unauthenticated"));
+    RelayCluster.stop(extra);
+    boolean stopped =
+        cluster.events(Topics.RELAY).stream()
+            .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStopped"))
+            .filter(e -> e.getAggregateId().equals(id))
+            .anyMatch(
+                e -> {
+                  try {
+                    return dev.trellis.proto.event.v1.RelayInstanceStopped.parseFrom(e.getPayload())
+                        .getReason()
+                        .equals("shutdown");
+                  } catch (Exception x) {
+                    throw new AssertionError(x);
+                  }
+                });
+    assertTrue(stopped, "RelayInstanceStopped(shutdown) for " + id);
+    assertNull(
+        cluster.instances.getFirst().hazelcast().<String, String>getMap("relay.instances").get(id),
+        "its instance record is gone");
+  }
 }

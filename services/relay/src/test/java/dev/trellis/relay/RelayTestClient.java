@@ -15,8 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -35,7 +34,7 @@ public final class RelayTestClient implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
-  private final BlockingQueue<RelayFrame> frames = new LinkedBlockingQueue<>();
+  private final LinkedBlockingDeque<RelayFrame> frames = new LinkedBlockingDeque<>();
   private volatile boolean ended;
 
   /** While true the reader stops reading (the relay's queues toward this device fill up). */
@@ -163,7 +162,7 @@ public final class RelayTestClient implements AutoCloseable {
       return true;
     }
     if (f != null) {
-      frames.add(f);
+      frames.addFirst(f);
     }
     return false;
   }
