@@ -51,6 +51,9 @@ class ApiDocTest {
       {"/api/v1/authkeys", "get"},
       {"/api/v1/authkeys", "post"},
       {"/api/v1/authkeys/{id}/revoke", "post"},
+      {"/api/v1/policy", "get"},
+      {"/api/v1/policy", "post"},
+      {"/api/v1/policy/validate", "post"},
     };
     for (String[] r : requests) {
       assertTrue(doc.path("paths").path(r[0]).has(r[1]), r[1] + " " + r[0] + " is not described");

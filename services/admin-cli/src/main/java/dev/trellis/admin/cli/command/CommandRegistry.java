@@ -12,6 +12,9 @@ import dev.trellis.admin.cli.command.nodes.NodesList;
 import dev.trellis.admin.cli.command.nodes.NodesRename;
 import dev.trellis.admin.cli.command.nodes.NodesShow;
 import dev.trellis.admin.cli.command.nodes.NodesTag;
+import dev.trellis.admin.cli.command.policy.PolicyGet;
+import dev.trellis.admin.cli.command.policy.PolicySet;
+import dev.trellis.admin.cli.command.policy.PolicyValidate;
 import dev.trellis.admin.cli.command.replay.ReplayVerify;
 import dev.trellis.admin.cli.command.tailnet.TailnetCreate;
 import dev.trellis.admin.cli.command.tailnet.TailnetList;
@@ -73,6 +76,9 @@ public final class CommandRegistry {
             new NodesDelete(),
             new NodesTag(),
             new NodesApprove(),
+            new PolicyGet(),
+            new PolicySet(),
+            new PolicyValidate(),
             new Audit(),
             new ReplayVerify()));
   }

@@ -104,6 +104,40 @@ public final class AdminClient implements AutoCloseable {
     return bodyOf(send(b));
   }
 
+  /** A raw answer: the status and the body, whatever the status. */
+  public record Answer(int status, String body) {
+    /** Whether the status is 2xx. */
+    public boolean ok() {
+      return status / 100 == 2;
+    }
+  }
+
+  /**
+   * POST {@code path} with a text body of {@code contentType} and extra {@code headers}; returns
+   * the answer whatever its status, for commands that explain some failures themselves (use {@link
+   * #failure} for the rest).
+   */
+  public Answer postText(
+      String path, String contentType, String text, java.util.Map<String, String> headers)
+      throws AdminCliException, InterruptedException {
+    HttpRequest.Builder b =
+        request(path, "application/json")
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    HttpResponse<InputStream> response = send(b);
+    try (InputStream in = response.body()) {
+      return new Answer(response.statusCode(), readCapped(in));
+    } catch (IOException e) {
+      throw UnreachableException.connectionLost(server.toString(), reason(e));
+    }
+  }
+
+  /** The failure for a non-2xx answer, as every other command reports it. */
+  public static ApiException failure(Answer answer) {
+    return errorOf(answer.status(), answer.body());
+  }
+
   /** Receives each line of an NDJSON stream; may stop the stream by throwing. */
   @FunctionalInterface
   public interface LineSink {
