@@ -51,10 +51,14 @@ public final class CoordinatorService implements TrellisService {
   private static final long RESUME_WINDOW_NANOS = Duration.ofMinutes(2).toNanos();
   private static final int BUFFER_FRAMES = 256;
 
+  /** How long peer patches are held to be sent together; 0 sends each at once. */
+  private static final long COALESCE_MS = Long.getLong("trellis.coordinator.coalesceMs", 25);
+
   private final Clock clock;
   private final Duration offlineGrace;
   private ModelFeed feed;
   private long timer = -1;
+  private long flushTimer = -1;
   private ServiceContext ctx;
 
   public CoordinatorService() {
@@ -109,6 +113,7 @@ public final class CoordinatorService implements TrellisService {
           .tag("kind", k)
           .register(ctx.meters());
     }
+    hub.coalescePatches(COALESCE_MS > 0);
     ModelLoop loop = new ModelLoop(context, model, hub);
     Gauge.builder("trellis_coordinator_map_sessions", hub, StreamHub::sessions)
         .register(ctx.meters());
@@ -152,6 +157,17 @@ public final class CoordinatorService implements TrellisService {
                       presence.sweep(System.nanoTime(), h::attached);
                       return null;
                     }));
+    if (COALESCE_MS > 0) {
+      flushTimer =
+          vertx.setPeriodic(
+              COALESCE_MS,
+              id ->
+                  loop.call(
+                      (m, h) -> {
+                        h.flush();
+                        return null;
+                      }));
+    }
     return ctx.eventLog()
         .ensureTopics(
             List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY, Topics.RELAY))
@@ -174,6 +190,9 @@ public final class CoordinatorService implements TrellisService {
   public Future<Void> stop() {
     if (ctx != null && timer >= 0) {
       ctx.vertx().cancelTimer(timer);
+    }
+    if (ctx != null && flushTimer >= 0) {
+      ctx.vertx().cancelTimer(flushTimer);
     }
     return feed == null ? Future.succeededFuture() : feed.stop();
   }

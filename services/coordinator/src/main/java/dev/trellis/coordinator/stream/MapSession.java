@@ -2,9 +2,12 @@ package dev.trellis.coordinator.stream;
 
 import com.google.protobuf.Timestamp;
 import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.PeerPatch;
+import dev.trellis.proto.control.v1.PeerPatches;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -12,6 +15,11 @@ import java.util.List;
  * frames, so that a device reconnecting to the same instance within the detach window gets the
  * frames it missed instead of a new full netmap. While detached (no channel) the session keeps
  * receiving deltas into its buffer; if the buffer overflows it can no longer be resumed.
+ *
+ * <p>Peer patches may be held back and coalesced ({@link #queuePatch}, {@link #flushPatches}): one
+ * PeerPatches frame then carries every field change since the last flush, one patch per peer with
+ * the newest value of each field. Any other frame flushes the held patches first, so the device
+ * sees changes in order.
  *
  * <p>Thread-safety: not thread-safe; owned by the model's thread.
  */
@@ -27,6 +35,7 @@ final class MapSession {
   private long lastSentNanos;
   private long detachedAtNanos;
   private boolean ended;
+  private final LinkedHashMap<String, PeerPatch> held = new LinkedHashMap<>();
 
   MapSession(String token, String nodeId, String tailnetId, int bufferFrames) {
     this.token = token;
@@ -77,8 +86,71 @@ final class MapSession {
     detachedAtNanos = nowNanos;
   }
 
-  /** Stamps {@code frame} with the next version and sends (or buffers) it. */
+  /** Holds {@code patch} until {@link #flushPatches}, merged with any held for the same peer. */
+  void queuePatch(PeerPatch patch) {
+    held.merge(patch.getNodeId(), patch, MapSession::merge);
+  }
+
+  /** Whether patches are held. */
+  boolean holdsPatches() {
+    return !held.isEmpty();
+  }
+
+  /** Sends the held patches as one frame. */
+  void flushPatches(Instant now, long nowNanos) {
+    if (held.isEmpty()) {
+      return;
+    }
+    MapResponse f =
+        MapResponse.newBuilder()
+            .setPeerPatches(PeerPatches.newBuilder().addAllPatches(held.values()))
+            .build();
+    held.clear();
+    send(f, now, nowNanos);
+  }
+
+  /** {@code newer}'s set fields replace {@code older}'s (whole values, never merged inside). */
+  static PeerPatch merge(PeerPatch older, PeerPatch newer) {
+    PeerPatch.Builder b = older.toBuilder();
+    if (newer.hasEndpoints()) {
+      b.setEndpoints(newer.getEndpoints());
+    }
+    if (newer.hasHomeRelayRegion()) {
+      b.setHomeRelayRegion(newer.getHomeRelayRegion());
+    }
+    if (newer.hasNodeKey()) {
+      b.setNodeKey(newer.getNodeKey());
+    }
+    if (newer.hasDiscoKey()) {
+      b.setDiscoKey(newer.getDiscoKey());
+    }
+    if (newer.hasOnline()) {
+      b.setOnline(newer.getOnline());
+    }
+    if (newer.hasLastSeen()) {
+      b.setLastSeen(newer.getLastSeen());
+    }
+    if (newer.hasKeyExpiry()) {
+      b.setKeyExpiry(newer.getKeyExpiry());
+    }
+    if (newer.hasKeyExpired()) {
+      b.setKeyExpired(newer.getKeyExpired());
+    }
+    return b.build();
+  }
+
+  /** Stamps {@code frame} with the next version and sends (or buffers) it, held patches first. */
   void emit(MapResponse frame, Instant now, long nowNanos) {
+    if (!held.isEmpty()) {
+      flushPatches(now, nowNanos);
+      if (frame.hasKeepalive()) {
+        return; // the patches just sent keep the stream alive
+      }
+    }
+    send(frame, now, nowNanos);
+  }
+
+  private void send(MapResponse frame, Instant now, long nowNanos) {
     boolean keepalive = frame.hasKeepalive();
     if (!keepalive) {
       version++;

@@ -28,6 +28,10 @@ import java.util.function.LongSupplier;
  * stream, within the resume window and while the missed frames are still buffered, gets just those
  * frames; anywhere else it gets a fresh full netmap (and a new token).
  *
+ * <p>Coalescing (when enabled): peer patches are held per session and sent by {@link #flush} as one
+ * frame per session, so a burst of changes (a thousand devices coming online) costs each device one
+ * frame per flush instead of one per change. The caller flushes every few tens of ms.
+ *
  * <p>Thread-safety: not thread-safe; owned by the model's thread.
  */
 public final class StreamHub {
@@ -55,6 +59,8 @@ public final class StreamHub {
   private final Map<String, MapSession> byToken = new HashMap<>();
   private final Map<String, Set<MapSession>> byNode = new HashMap<>();
   private final Map<String, Long> framesSent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<MapSession> holding = new java.util.LinkedHashSet<>();
+  private boolean coalesce;
 
   public StreamHub(
       NetmapModel model,
@@ -71,6 +77,25 @@ public final class StreamHub {
     this.bufferFrames = bufferFrames;
     this.keepaliveNanos = keepaliveNanos;
     this.resumeWindowNanos = resumeWindowNanos;
+  }
+
+  /** Holds peer patches until {@link #flush} (true) or sends each at once (false, the default). */
+  public StreamHub coalescePatches(boolean on) {
+    coalesce = on;
+    return this;
+  }
+
+  /** Sends every session's held patches (one frame each). */
+  public void flush() {
+    if (holding.isEmpty()) {
+      return;
+    }
+    long now = nanos.getAsLong();
+    var instant = clock.instant();
+    for (MapSession s : holding) {
+      s.flushPatches(instant, now);
+    }
+    holding.clear();
   }
 
   /**
@@ -166,7 +191,12 @@ public final class StreamHub {
           continue;
         }
         for (MapResponse f : frames.delta(viewer, nc, t)) {
-          s.emit(f, instant, now);
+          if (coalesce && f.hasPeerPatches()) {
+            f.getPeerPatches().getPatchesList().forEach(s::queuePatch);
+            holding.add(s);
+          } else {
+            s.emit(f, instant, now);
+          }
         }
         if (s.ended()) {
           ended.add(s);
@@ -228,6 +258,7 @@ public final class StreamHub {
   }
 
   private void forget(MapSession s) {
+    holding.remove(s);
     byToken.remove(s.token());
     Map<String, MapSession> t = byTailnet.get(s.tailnetId());
     if (t != null) {
