@@ -42,8 +42,11 @@ public final class MemberConfig {
         "trellis-" + settings.hazelcastInterface() + "-" + settings.hazelcastPort());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.hazelcastPort()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).addInterface(settings.hazelcastInterface());
+    // Bind and announce exactly this address. Not through the interfaces list: with interface
+    // matching on, Hazelcast ignores TCP-IP members whose address does not match it, so members on
+    // other hosts or containers would each form a cluster of one.
     network.setPublicAddress(settings.hazelcastInterface() + ":" + settings.hazelcastPort());
+    config.setProperty("hazelcast.local.localAddress", settings.hazelcastInterface());
     config.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

@@ -68,6 +68,40 @@ class EmbeddedMemberTest {
   }
 
   @Test
+  void membersOnDifferentAddressesJoin() throws IOException {
+    // Like containers or hosts: each member binds its own address and lists the other's.
+    int p1 = freePort();
+    int p2 = freePort();
+    HazelcastInstance a =
+        EmbeddedMember.start(
+            withInterface(settingsArgs(p1, "127.0.0.2:" + p2, 1, "30s"), "127.0.0.1"));
+    started.add(a);
+    HazelcastInstance b =
+        EmbeddedMember.start(
+            withInterface(settingsArgs(p2, "127.0.0.1:" + p1, 2, "30s"), "127.0.0.2"));
+    started.add(b);
+    assertEquals(2, b.getCluster().getMembers().size());
+    assertEquals("127.0.0.2", b.getCluster().getLocalMember().getAddress().getHost());
+  }
+
+  private String[] settingsArgs(int port, String members, int minMembers, String timeout) {
+    return new String[] {
+      "--hazelcast-port", Integer.toString(port),
+      "--hazelcast-members", members,
+      "--hazelcast-cluster", cluster,
+      "--hazelcast-min-members", Integer.toString(minMembers),
+      "--hazelcast-join-timeout", timeout
+    };
+  }
+
+  private static Settings withInterface(String[] args, String address) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--hazelcast-interface";
+    all[args.length + 1] = address;
+    return Settings.parse(all, Map.of());
+  }
+
+  @Test
   void aWrongMemberListFailsWithinTheTimeoutWithAClearMessage() throws IOException {
     int p = freePort();
     int nobody = freePort();
