@@ -31,6 +31,7 @@ final class StatusJson {
     field(b, "loginServer", s.loginServer()).append(',');
     field(b, "tun", s.tun()).append(',');
     b.append("\"listenPort\":").append(s.listenPort()).append(',');
+    b.append("\"filterDrops\":").append(s.filterDrops()).append(',');
     b.append("\"self\":");
     node(b, s.self());
     b.append(",\"peers\":[");

@@ -13,6 +13,7 @@ import java.util.List;
  * @param listenPort the WireGuard UDP port
  * @param self this device, or {@code null} before the first netmap
  * @param peers the peers, in netmap order
+ * @param filterDrops inbound packets the node's packet filter (ACL policy) dropped
  *     <p>Thread-safety: immutable.
  */
 public record AgentStatus(
@@ -23,11 +24,25 @@ public record AgentStatus(
     String tun,
     int listenPort,
     NodeView self,
-    List<NodeView> peers) {
+    List<NodeView> peers,
+    long filterDrops) {
   public AgentStatus {
     message = message == null ? "" : message;
     authUrl = authUrl == null ? "" : authUrl;
     loginServer = loginServer == null ? "" : loginServer;
     peers = List.copyOf(peers);
+  }
+
+  /** A status without filter counters. */
+  public AgentStatus(
+      String state,
+      String message,
+      String authUrl,
+      String loginServer,
+      String tun,
+      int listenPort,
+      NodeView self,
+      List<NodeView> peers) {
+    this(state, message, authUrl, loginServer, tun, listenPort, self, peers, 0);
   }
 }

@@ -38,6 +38,7 @@ public final class AgentStatusCodec {
     line(b, "login_server", s.loginServer());
     line(b, "tun", s.tun());
     line(b, "listen_port", Integer.toString(s.listenPort()));
+    line(b, "filter_drops", Long.toString(s.filterDrops()));
     if (s.self() != null) {
       node(b, "self", s.self());
     }
@@ -90,6 +91,7 @@ public final class AgentStatusCodec {
     String server = "";
     String tun = "";
     int port = 0;
+    long filterDrops = 0;
     NodeFields self = null;
     List<NodeFields> peers = new ArrayList<>();
     NodeFields cur = null;
@@ -110,6 +112,7 @@ public final class AgentStatusCodec {
           case "login_server" -> server = v;
           case "tun" -> tun = v;
           case "listen_port" -> port = Integer.parseInt(v);
+          case "filter_drops" -> filterDrops = Long.parseLong(v);
           case "node" -> {
             cur = new NodeFields();
             switch (v) {
@@ -142,7 +145,15 @@ public final class AgentStatusCodec {
       views.add(p.build());
     }
     return new AgentStatus(
-        state, message, authUrl, server, tun, port, self == null ? null : self.build(), views);
+        state,
+        message,
+        authUrl,
+        server,
+        tun,
+        port,
+        self == null ? null : self.build(),
+        views,
+        filterDrops);
   }
 
   private static final class NodeFields {

@@ -136,6 +136,7 @@ public final class Daemon implements AutoCloseable {
         netmap,
         tunnel.peers(),
         tunnel.paths()::status,
+        tunnel.filterDrops(),
         Instant.now());
   }
 
@@ -476,6 +477,11 @@ public final class Daemon implements AutoCloseable {
         notifyAll();
       } else {
         netmap = netmap.apply(frame);
+        if (frame.hasFull()) {
+          tunnel.filter(frame.getFull().getPacketFilter());
+        } else if (frame.hasPacketFilterChanged()) {
+          tunnel.filter(frame.getPacketFilterChanged());
+        }
         if (frame.hasFull()) {
           relayMap = frame.getFull().getRelayMap();
         } else if (frame.hasRelayMapChanged()) {

@@ -33,6 +33,7 @@ final class StatusView {
       Netmap map,
       List<PeerStatus> device,
       java.util.function.Function<NodePublicKey, PathStatus> paths,
+      long filterDrops,
       Instant now) {
     Map<NodePublicKey, PeerStatus> byKey = new HashMap<>();
     for (PeerStatus p : device) {
@@ -94,7 +95,7 @@ final class StatusView {
               expired));
     }
     return new AgentStatus(
-        phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers);
+        phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers, filterDrops);
   }
 
   private static String name(Node n) {

@@ -6,9 +6,12 @@ import dev.trellis.agent.bind.UdpBind;
 import dev.trellis.agent.device.Device;
 import dev.trellis.agent.device.DeviceConfig;
 import dev.trellis.agent.device.DeviceOptions;
+import dev.trellis.agent.device.DropReason;
 import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.device.TrafficFilter;
+import dev.trellis.agent.filter.PacketFilter;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
 import dev.trellis.agent.netconf.LinkSetup;
@@ -46,6 +49,8 @@ public final class Tunnel implements AutoCloseable {
   private final Paths paths;
   private final RelayClients relays;
   private final DiscoPublicKey disco;
+  private final PacketFilter filter =
+      new PacketFilter(SystemClock.INSTANCE, PacketFilter.Options.DEFAULT);
   private DeviceConfig applied; // guarded by this
   private List<InterfaceAddress> addresses; // guarded by this; null = kernel side not set up
   private boolean closed; // guarded by this
@@ -64,6 +69,18 @@ public final class Tunnel implements AutoCloseable {
     this.device = device;
     this.ip = ip;
     this.link = new LinkSetup(ip);
+    device.filter(
+        new TrafficFilter() {
+          @Override
+          public boolean allowInbound(byte[] packet, int off, int len) {
+            return filter.allowInbound(packet, off, len);
+          }
+
+          @Override
+          public void noteOutbound(byte[] packet, int off, int len) {
+            filter.noteOutbound(packet, off, len);
+          }
+        });
   }
 
   /**
@@ -150,6 +167,19 @@ public final class Tunnel implements AutoCloseable {
   /** The peers as the device sees them. */
   public synchronized List<PeerStatus> peers() {
     return device.status();
+  }
+
+  /**
+   * Installs the node's inbound packet filter from the netmap (a full netmap's or a {@code
+   * packet_filter_changed}); connections this node opened keep their return traffic.
+   */
+  public void filter(dev.trellis.proto.control.v1.PacketFilter rules) {
+    filter.reconfigure(rules.getRulesList());
+  }
+
+  /** Inbound packets the packet filter dropped so far. */
+  public long filterDrops() {
+    return device.counters().drops(DropReason.FILTERED);
   }
 
   /** The configured peers (what the netmap allowed). */

@@ -46,6 +46,10 @@ final class Core {
   volatile CookieChecker checker;
   volatile Bind bind;
   volatile AllowedIps<Peer> routes = new AllowedIps<>();
+
+  /** The packet filter, or null to allow everything. */
+  volatile TrafficFilter filter;
+
   volatile Map<NodePublicKey, Peer> peers = Map.of();
 
   Core(Clock clock, DeviceOptions options, int mtu) {

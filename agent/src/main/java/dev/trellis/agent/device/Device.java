@@ -171,6 +171,14 @@ public final class Device implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Installs the packet filter the pipeline consults for every inbound and outbound packet ({@code
+   * null}: allow everything, the default). Takes effect with the next batch.
+   */
+  public void filter(TrafficFilter filter) {
+    core.filter = filter;
+  }
+
   /** A snapshot of the drop and event counters. */
   public DeviceCounters counters() {
     return core.drops.snapshot();

@@ -16,6 +16,8 @@ public enum DropReason {
   BAD_INNER_PACKET,
   /** A decrypted packet whose source address is outside the sending peer's allowed IPs. */
   SOURCE_NOT_ALLOWED,
+  /** A decrypted packet the device's {@link TrafficFilter} refused (the node's ACL policy). */
+  FILTERED,
   /** An outbound packet whose destination matches no peer's allowed IPs. */
   NO_ROUTE,
   /** An outbound packet for a peer with no known endpoint. */

@@ -130,6 +130,7 @@ final class Inbound {
         b.awaitDone();
         long now = core.clock.nanoTime();
         AllowedIps<Peer> routes = core.routes;
+        TrafficFilter filter = core.filter;
         int k = 0;
         for (int i = 0; i < b.count; i++) {
           Peer p = b.peers[i];
@@ -174,6 +175,10 @@ final class Inbound {
                   : routes.lookup(buf, Core.HEADROOM + 8, 16);
           if (owner != p) {
             core.drops.drop(DropReason.SOURCE_NOT_ALLOWED);
+            continue;
+          }
+          if (filter != null && !filter.allowInbound(buf, Core.HEADROOM, inner)) {
+            core.drops.drop(DropReason.FILTERED);
             continue;
           }
           outBufs[k] = buf;

@@ -63,6 +63,7 @@ final class Outbound {
         b.count = n;
         long now = core.clock.nanoTime();
         AllowedIps<Peer> routes = core.routes;
+        TrafficFilter filter = core.filter;
         for (int i = 0; i < n; i++) {
           b.peers[i] = null;
           b.keypairs[i] = null;
@@ -80,6 +81,9 @@ final class Outbound {
           if (p.endpoint == null) {
             core.drops.drop(DropReason.NO_ENDPOINT);
             continue;
+          }
+          if (filter != null) {
+            filter.noteOutbound(buf, Core.HEADROOM, len);
           }
           Keypair kp = core.sendable(p, now);
           long counter = kp == null ? -1 : kp.nextCounter();
