@@ -3,7 +3,7 @@ package dev.trellis.relay.mesh;
 import dev.trellis.proto.relay.FrameDecoder;
 import dev.trellis.proto.relay.FrameException;
 import dev.trellis.proto.relay.FrameType;
-import dev.trellis.proto.relay.Frames;
+import dev.trellis.proto.relay.HttpUpgrade;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.forward.OutboundQueue;
 import dev.trellis.relay.tls.PinnedTrust;
@@ -131,16 +131,7 @@ final class MeshLink {
         });
     s.closeHandler(v -> fail(new IllegalStateException("mesh link closed")));
     s.exceptionHandler(e -> LOG.debug("mesh link to {}: {}", target.instanceId(), e.toString()));
-    s.write(
-        "GET "
-            + Frames.MESH_PATH
-            + " HTTP/1.1\r\nHost: "
-            + target.host()
-            + "\r\nConnection: Upgrade\r\nUpgrade: "
-            + Frames.UPGRADE_TOKEN
-            + "\r\nAuthorization: Bearer "
-            + credential
-            + "\r\n\r\n");
+    s.write(Buffer.buffer(HttpUpgrade.meshRequest(target.host(), credential)));
   }
 
   private void feed(FrameDecoder decoder, byte[] bytes, NetSocket s) {

@@ -1,39 +1,38 @@
 package dev.trellis.relay.tls;
 
+import dev.trellis.proto.relay.SpkiPin;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * Trusts exactly the server certificate whose SubjectPublicKeyInfo SHA-256 equals the pin (how
- * relay instances verify each other, and how devices verify a self-signed relay).
+ * relay instances verify each other): the shared {@link SpkiPin}, which devices use too.
  *
  * <p>Thread-safety: immutable.
  */
 public final class PinnedTrust implements X509TrustManager {
-  private final String pin;
+  private final SpkiPin pin;
 
   /** Trust for the lower-case hex {@code pin}. */
   public PinnedTrust(String pin) {
-    this.pin = pin;
+    this.pin = SpkiPin.trusting(pin);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    if (chain == null || chain.length == 0 || !pin.equals(RelayCertificate.pin(chain[0]))) {
-      throw new CertificateException("the relay's certificate does not match its pin");
-    }
+    pin.checkServerTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    throw new CertificateException("client certificates are not used");
+    pin.checkClientTrusted(chain, authType);
   }
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return new X509Certificate[0];
+    return pin.getAcceptedIssuers();
   }
 }

@@ -12,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -21,7 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -139,12 +137,7 @@ public final class RelayCertificate {
 
   /** The pin of any certificate (see {@link #spkiSha256()}). */
   public static String pin(X509Certificate cert) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
+    return dev.trellis.proto.relay.SpkiPin.of(cert);
   }
 
   /** A key manager factory serving this certificate. */
