@@ -32,7 +32,11 @@ public sealed interface RelayFrame {
     }
   }
 
-  /** relay -> device: the node is accepted; send something at least every keepalive interval. */
+  /**
+   * relay -> device: the node is accepted; the relay sends something (KEEPALIVE if nothing else) at
+   * least every {@code keepaliveMillis}, so a device that hears nothing for much longer may treat
+   * the connection as dead.
+   */
   record ServerInfo(long keepaliveMillis) implements RelayFrame {
     @Override
     public FrameType type() {

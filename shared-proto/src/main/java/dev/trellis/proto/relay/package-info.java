@@ -43,6 +43,17 @@
  *       PING(8 bytes)} is answered with {@code PONG(same 8 bytes)} by either side. {@code
  *       KEEPALIVE} keeps idle connections open. {@code PEER_PRESENT(key)} tells the device a peer
  *       it sent to is back. {@code HEALTH(text)} reports a problem (empty text = healthy again).
+ *   <li>Liveness: the relay sends KEEPALIVE when it sent nothing for a keepalive interval (from
+ *       SERVER_INFO); a device need not send keepalives (the relay relies on TCP keepalive to drop
+ *       dead connections) but may PING to detect a dead relay sooner. A device sends nothing
+ *       between CLIENT_HELLO and SERVER_INFO (such frames are dropped). A newer connection with the
+ *       same node key replaces an older one.
+ *   <li>Refusals: a frame claiming another source (RECV_PACKET or MESH_FORWARD from a device), a
+ *       malformed or oversize frame close the connection after a HEALTH frame; a packet to a key
+ *       that is not connected, or not in the sender's tailnet, is dropped and answered with
+ *       PEER_GONE(DISCONNECTED) (never NOT_ALLOWED, so devices cannot probe other tailnets). A
+ *       flooding sender's packets are dropped once its queue toward a destination is full, without
+ *       delaying other senders to that destination.
  * </ol>
  *
  * <h2>Flow (mesh, instance to instance)</h2>

@@ -40,7 +40,6 @@ final class DeviceSession {
   private State state = State.AWAIT_HELLO;
   private Client client;
   private long handshakeTimer = -1;
-  volatile long lastReceived;
   volatile long lastSent;
 
   private final Runnable onGone;
@@ -68,7 +67,6 @@ final class DeviceSession {
   }
 
   void start() {
-    lastReceived = System.currentTimeMillis();
     socket.setWriteQueueMaxSize(256 * 1024);
     socket.handler(this::onData);
     socket.drainHandler(v -> queue.drain());
@@ -105,7 +103,6 @@ final class DeviceSession {
   }
 
   private void onData(Buffer buf) {
-    lastReceived = System.currentTimeMillis();
     if (state == State.CLOSED) {
       return;
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One listener of the relay port on one event loop (the service deploys one per core, all sharing
  * the port): answers {@code GET /relay/v1} and {@code GET /relay/v1/mesh} upgrades ({@code Upgrade:
  * trellis-relay}, 101, then raw frames) and refuses anything else with a plain HTTP error. A
- * periodic sweep sends keepalives, closes idle devices and devices whose key expired.
+ * periodic sweep sends keepalives and closes devices whose key expired; dead connections are found
+ * by the keepalives' writes and TCP keepalive (devices need not send anything while idle).
  *
  * <p>Thread-safety: a verticle; its state is confined to its event loop.
  */
@@ -49,6 +50,7 @@ public final class RelayListener extends VerticleBase {
             .setHost(s.options().bindHost())
             .setPort(port)
             .setTcpNoDelay(true)
+            .setTcpKeepAlive(true)
             .setIdleTimeout(0)
             .setMaxInitialLineLength(1024)
             .setMaxHeaderSize(8192);
@@ -119,14 +121,10 @@ public final class RelayListener extends VerticleBase {
   private void sweep() {
     long now = System.currentTimeMillis();
     long keepalive = s.options().keepalive().toMillis();
-    long idleLimit = keepalive * 5 / 2;
     var instant = s.clock().instant();
     for (DeviceSession d : sessions) {
       var c = d.client();
-      if (now - d.lastReceived > idleLimit) {
-        s.metrics().refused("idle");
-        d.close("no traffic for " + idleLimit + " ms");
-      } else if (c != null && !c.authorization().holdsAt(instant)) {
+      if (c != null && !c.authorization().holdsAt(instant)) {
         s.metrics().refused("expired");
         d.close("the node key expired");
       } else {
