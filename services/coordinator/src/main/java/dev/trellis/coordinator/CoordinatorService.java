@@ -6,7 +6,7 @@ import dev.trellis.coordinator.controlkey.ControlKeyStore;
 import dev.trellis.coordinator.feed.ModelFeed;
 import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NetmapModel;
-import dev.trellis.coordinator.netmap.SameTailnetVisibility;
+import dev.trellis.coordinator.policy.PolicyVisibility;
 import dev.trellis.coordinator.presence.Presence;
 import dev.trellis.coordinator.register.PendingLogins;
 import dev.trellis.coordinator.register.Registrar;
@@ -96,11 +96,12 @@ public final class CoordinatorService implements TrellisService {
   private Future<Void> wire(ServiceContext ctx, Context context, MachinePrivateKey key) {
     var vertx = ctx.vertx();
     String instanceId = UUID.randomUUID().toString();
-    NetmapModel model = new NetmapModel();
+    PolicyVisibility policy = new PolicyVisibility();
+    NetmapModel model = new NetmapModel(policy);
     StreamHub hub =
         new StreamHub(
             model,
-            new NetmapFrames(new SameTailnetVisibility()),
+            new NetmapFrames(policy),
             clock,
             System::nanoTime,
             BUFFER_FRAMES,
@@ -145,7 +146,13 @@ public final class CoordinatorService implements TrellisService {
             ctx.eventLog(),
             loop,
             pending,
-            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY, Topics.RELAY));
+            List.of(
+                Topics.KEYS,
+                Topics.IPAM,
+                Topics.COORDINATOR,
+                Topics.IDENTITY,
+                Topics.RELAY,
+                Topics.POLICY));
     ctx.ready(name(), "netmap", ReadinessCheck.reason(feed::behind));
     timer =
         vertx.setPeriodic(
@@ -170,7 +177,13 @@ public final class CoordinatorService implements TrellisService {
     }
     return ctx.eventLog()
         .ensureTopics(
-            List.of(Topics.KEYS, Topics.IPAM, Topics.COORDINATOR, Topics.IDENTITY, Topics.RELAY))
+            List.of(
+                Topics.KEYS,
+                Topics.IPAM,
+                Topics.COORDINATOR,
+                Topics.IDENTITY,
+                Topics.RELAY,
+                Topics.POLICY))
         .compose(v -> feed.start())
         .compose(v -> caughtUp(System.nanoTime() + Duration.ofMinutes(2).toNanos()));
   }

@@ -24,6 +24,21 @@ public sealed interface ModelChange {
     }
   }
 
+  /**
+   * The policy (or a user's identity) changed who sees whom and what may reach which node.
+   *
+   * @param tailnetId the tailnet
+   * @param filtersChanged nodes whose packet filter changed
+   * @param added per node, peers it now sees
+   * @param removed per node, peers it no longer sees
+   */
+  record PolicyChanged(
+      String tailnetId,
+      java.util.Set<String> filtersChanged,
+      java.util.Map<String, java.util.Set<String>> added,
+      java.util.Map<String, java.util.Set<String>> removed)
+      implements ModelChange {}
+
   /** The tailnet's name or MagicDNS suffix changed (DNS config and node names). */
   record TailnetChanged(String tailnetId) implements ModelChange {}
 

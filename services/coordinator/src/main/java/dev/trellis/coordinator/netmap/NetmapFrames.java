@@ -144,6 +144,28 @@ public final class NetmapFrames {
     }
   }
 
+  /** The packet_filter_changed frame of {@code viewer}. */
+  public MapResponse filterChanged(NodeView viewer, TailnetView t) {
+    return MapResponse.newBuilder().setPacketFilterChanged(visibility.filterFor(viewer, t)).build();
+  }
+
+  /** The PeersAdded frame with these (whole) peers. */
+  public MapResponse peersAdded(List<NodeView> peers, TailnetView t) {
+    return added(peers, t);
+  }
+
+  /** The PeersRemoved frame of these node ids. */
+  public static MapResponse peersRemoved(java.util.Collection<String> ids) {
+    return MapResponse.newBuilder()
+        .setPeersRemoved(PeersRemoved.newBuilder().addAllNodeIds(ids))
+        .build();
+  }
+
+  /** The nodes whose filter the node change changed (from the visibility). */
+  public java.util.Set<String> filtersChangedBy(ModelChange.NodeChanged change) {
+    return visibility.filtersChangedBy(change);
+  }
+
   /** Frames for every session of a tailnet whose name or MagicDNS suffix changed. */
   public MapResponse dnsChanged(TailnetView t) {
     return MapResponse.newBuilder().setDnsConfigChanged(dns(t)).build();

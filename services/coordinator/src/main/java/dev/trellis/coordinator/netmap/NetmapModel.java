@@ -57,6 +57,17 @@ public final class NetmapModel {
   private final Map<String, String[]> earlyAddresses = new HashMap<>();
   private final Map<ByteString, List<String>> byMachine = new HashMap<>();
   private final RelayFleet relays = new RelayFleet();
+  private final PeerVisibility visibility;
+
+  /** A model without policy (everyone of a tailnet sees everyone). */
+  public NetmapModel() {
+    this(new SameTailnetVisibility());
+  }
+
+  /** A model that keeps {@code visibility} (the policy) up to date with its nodes and users. */
+  public NetmapModel(PeerVisibility visibility) {
+    this.visibility = visibility;
+  }
 
   /** The tailnet (created on first mention). */
   public TailnetView tailnet(String tailnetId) {
@@ -89,6 +100,14 @@ public final class NetmapModel {
 
   /** Folds one event into the model; empty if it changed nothing a device can see. */
   public Optional<ModelChange> apply(EventEnvelope e) {
+    Optional<ModelChange> c = fold(e);
+    if (c.isPresent() && c.get() instanceof ModelChange.NodeChanged nc) {
+      visibility.nodeChanged(nc);
+    }
+    return c;
+  }
+
+  private Optional<ModelChange> fold(EventEnvelope e) {
     String t = e.getTailnetId();
     return switch (e.getType()) {
       case "trellis.event.v1.NodeRegistered" ->
@@ -208,8 +227,18 @@ public final class NetmapModel {
                     .setLoginName(p.getEmail())
                     .setDisplayName(p.getDisplayName())
                     .build());
-        yield Optional.empty();
+        yield visibility.userChanged(tailnet(t), p.getUserId(), p.getEmail(), p.getRole());
       }
+      case "trellis.event.v1.UserRoleChanged" -> {
+        var p = pay(e, dev.trellis.proto.event.v1.UserRoleChanged.getDefaultInstance());
+        UserProfile u = tailnet(t).users().get(p.getUserId());
+        yield visibility.userChanged(
+            tailnet(t), p.getUserId(), u == null ? "" : u.getLoginName(), p.getNewRole());
+      }
+      case "trellis.event.v1.PolicyUpdated" ->
+          visibility.policyUpdated(
+              tailnet(t),
+              pay(e, dev.trellis.proto.event.v1.PolicyUpdated.getDefaultInstance()).getHujson());
       case "trellis.event.v1.UserRemoved" -> {
         tailnet(t).users().remove(pay(e, UserRemoved.getDefaultInstance()).getUserId());
         yield Optional.empty();

@@ -14,4 +14,26 @@ public interface PeerVisibility {
 
   /** The inbound packet filter of {@code viewer}. */
   PacketFilter filterFor(NodeView viewer, TailnetView tailnet);
+
+  /**
+   * The model applied {@code change}; called before the stream hub sees it, so that {@link #sees}
+   * answers for {@code change.before()} as things were and for {@code change.after()} as they are.
+   */
+  default void nodeChanged(ModelChange.NodeChanged change) {}
+
+  /** The nodes (other than the changed one) whose filter {@code change} changed. */
+  default java.util.Set<String> filtersChangedBy(ModelChange.NodeChanged change) {
+    return java.util.Set.of();
+  }
+
+  /** A new policy for {@code tailnet} (the full text of a PolicyUpdated); what it changed. */
+  default java.util.Optional<ModelChange> policyUpdated(TailnetView tailnet, String hujson) {
+    return java.util.Optional.empty();
+  }
+
+  /** A user of {@code tailnet} appeared or changed role; what that changed for its nodes. */
+  default java.util.Optional<ModelChange> userChanged(
+      TailnetView tailnet, String userId, String login, dev.trellis.proto.event.v1.UserRole role) {
+    return java.util.Optional.empty();
+  }
 }

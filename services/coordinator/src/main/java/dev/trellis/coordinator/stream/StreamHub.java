@@ -202,6 +202,17 @@ public final class StreamHub {
           ended.add(s);
         }
       }
+      Set<String> filters = frames.filtersChangedBy(nc);
+      if (!filters.isEmpty()) {
+        for (MapSession s : sessions.values()) {
+          NodeView viewer = t.nodes().get(s.nodeId());
+          if (viewer != null && !s.ended() && filters.contains(s.nodeId())) {
+            s.emit(frames.filterChanged(viewer, t), instant, now);
+          }
+        }
+      }
+    } else if (change instanceof ModelChange.PolicyChanged pc) {
+      PolicyFrames.emit(pc, sessions.values(), t, frames, instant, now);
     } else if (change instanceof ModelChange.TailnetChanged) {
       MapResponse f = frames.dnsChanged(t);
       for (MapSession s : sessions.values()) {

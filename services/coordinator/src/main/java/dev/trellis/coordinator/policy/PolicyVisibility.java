@@ -1,0 +1,175 @@
+package dev.trellis.coordinator.policy;
+
+import dev.trellis.coordinator.netmap.ModelChange;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.coordinator.netmap.PeerVisibility;
+import dev.trellis.coordinator.netmap.TailnetView;
+import dev.trellis.policy.engine.compile.Change;
+import dev.trellis.policy.engine.compile.Node;
+import dev.trellis.policy.engine.load.PolicyLoader;
+import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.proto.control.v1.PacketFilter;
+import dev.trellis.proto.event.v1.UserRole;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who sees whom and what may reach a node, from each tailnet's ACL policy: one {@link
+ * TailnetPolicy} (an incremental compilation) per tailnet, the default policy until a {@code
+ * PolicyUpdated} arrives. Only authorized nodes (approved, addressed, key valid) are compiled; two
+ * of them see each other if either may reach the other. The model tells it every node change
+ * ({@link #nodeChanged}), each new policy and each user's login and role; it answers {@link #sees}
+ * for the node as it was before the last change through a snapshot of that node's old peers, so the
+ * stream hub's deltas compare before and after correctly.
+ *
+ * <p>Thread-safety: not thread-safe; owned by the model's thread.
+ */
+public final class PolicyVisibility implements PeerVisibility {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyVisibility.class);
+
+  private record User(String login, UserRole role) {}
+
+  private record Pending(NodeView before, Set<String> oldPeers, Set<String> filters) {}
+
+  private final Policy defaultPolicy = PolicyLoader.defaultPolicy();
+  private final Map<String, TailnetPolicy> tailnets = new HashMap<>();
+  private final Map<String, User> users = new HashMap<>();
+  private Pending pending;
+
+  private TailnetPolicy tailnet(String id) {
+    return tailnets.computeIfAbsent(id, k -> new TailnetPolicy(defaultPolicy));
+  }
+
+  @Override
+  public boolean sees(NodeView viewer, NodeView peer) {
+    if (!viewer.tailnetId().equals(peer.tailnetId()) || viewer.id().equals(peer.id())) {
+      return false;
+    }
+    Pending p = pending;
+    if (p != null && (viewer == p.before() || peer == p.before())) {
+      NodeView other = viewer == p.before() ? peer : viewer;
+      return p.oldPeers().contains(other.id());
+    }
+    if (!viewer.authorized() || !peer.authorized()) {
+      return false;
+    }
+    return tailnet(viewer.tailnetId()).peersOf(viewer.id()).contains(peer.id());
+  }
+
+  @Override
+  public PacketFilter filterFor(NodeView viewer, TailnetView t) {
+    if (!viewer.authorized()) {
+      return PacketFilter.getDefaultInstance();
+    }
+    return PacketFilter.newBuilder()
+        .addAllRules(tailnet(viewer.tailnetId()).filterFor(viewer.id()))
+        .build();
+  }
+
+  @Override
+  public void nodeChanged(ModelChange.NodeChanged c) {
+    TailnetPolicy tp = tailnet(c.tailnetId());
+    String id = c.nodeId();
+    Set<String> old = tp.contains(id) ? Set.copyOf(tp.peersOf(id)) : Set.of();
+    Change change =
+        c.after() != null && c.after().authorized() ? tp.upsert(node(c.after())) : tp.remove(id);
+    Set<String> filters = new HashSet<>(change.filtersChanged());
+    pending = new Pending(c.before(), old, filters);
+  }
+
+  @Override
+  public Set<String> filtersChangedBy(ModelChange.NodeChanged c) {
+    Pending p = pending;
+    return p != null && p.before() == c.before() ? p.filters() : Set.of();
+  }
+
+  @Override
+  public Optional<ModelChange> policyUpdated(TailnetView t, String hujson) {
+    PolicyLoader.Result r = PolicyLoader.load(hujson);
+    if (!r.accepted()) {
+      // The policy service accepted it; an engine that disagrees keeps the running policy.
+      LOG.warn("Policy of tailnet {} refused here: {}", t.id(), r.problems());
+      return Optional.empty();
+    }
+    pending = null;
+    return Optional.of(changed(t.id(), List.of(tailnet(t.id()).replace(r.policy().get()))));
+  }
+
+  @Override
+  public Optional<ModelChange> userChanged(
+      TailnetView t, String userId, String login, UserRole role) {
+    User now = new User(login, role);
+    if (now.equals(users.put(userId, now))) {
+      return Optional.empty();
+    }
+    TailnetPolicy tp = tailnet(t.id());
+    List<Change> changes = new ArrayList<>();
+    for (NodeView n : t.nodes().values()) {
+      if (n.userId().equals(userId) && n.authorized()) {
+        changes.add(tp.upsert(node(n)));
+      }
+    }
+    pending = null;
+    return changes.isEmpty() ? Optional.empty() : Optional.of(changed(t.id(), changes));
+  }
+
+  /** Sequential changes folded into one: a peer added then removed is neither. */
+  private static ModelChange.PolicyChanged changed(String tailnet, List<Change> changes) {
+    Set<String> filters = new TreeSet<>();
+    Map<String, Set<String>> added = new TreeMap<>();
+    Map<String, Set<String>> removed = new TreeMap<>();
+    for (Change c : changes) {
+      filters.addAll(c.filtersChanged());
+      c.peers()
+          .forEach(
+              (node, d) -> {
+                Set<String> a = added.computeIfAbsent(node, k -> new LinkedHashSet<>());
+                Set<String> r = removed.computeIfAbsent(node, k -> new LinkedHashSet<>());
+                for (String p : d.added()) {
+                  if (!r.remove(p)) {
+                    a.add(p);
+                  }
+                }
+                for (String p : d.removed()) {
+                  if (!a.remove(p)) {
+                    r.add(p);
+                  }
+                }
+              });
+    }
+    added.values().removeIf(Set::isEmpty);
+    removed.values().removeIf(Set::isEmpty);
+    return new ModelChange.PolicyChanged(tailnet, filters, added, removed);
+  }
+
+  private Node node(NodeView n) {
+    List<InetAddress> addresses = new ArrayList<>(2);
+    for (String a : new String[] {n.ipv4(), n.ipv6()}) {
+      if (!a.isEmpty()) {
+        try {
+          addresses.add(InetAddress.ofLiteral(a));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("Node {} has an unreadable address {}", n.id(), a);
+        }
+      }
+    }
+    User u = users.get(n.userId());
+    return new Node(
+        n.id(),
+        addresses,
+        u == null || u.login().isEmpty() ? n.userId() : u.login(),
+        u == null ? UserRole.MEMBER : u.role(),
+        new java.util.TreeSet<>(n.tags()));
+  }
+}
