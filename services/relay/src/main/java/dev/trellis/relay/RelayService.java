@@ -3,6 +3,7 @@ package dev.trellis.relay;
 import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.RelayInstanceStarted;
+import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.RelayPrivateKey;
 import dev.trellis.relay.auth.NodeAuthorizer;
 import dev.trellis.relay.auth.Revalidation;
@@ -224,7 +225,7 @@ public final class RelayService implements TrellisService {
         .addAllAddresses(options.addresses())
         .setRelayPort(relayPort)
         .setStunPort(Math.max(0, stunPort()))
-        .setTlsSpkiSha256(pin)
+        .setTlsSpkiSha256(options.insecurePlaintext() ? Frames.PLAINTEXT_PIN : pin)
         .setVersion(version())
         .build();
   }

@@ -63,7 +63,7 @@ final class RelayCluster implements AutoCloseable {
     kafka =
         new EmbeddedKafka(EmbeddedKafkaOptions.of(Files.createDirectories(dir.resolve("kafka"))));
     bootstrap = kafka.start();
-    for (int i = 0; i < n + 2; i++) {
+    for (int i = 0; i < n + 3; i++) {
       hzPorts.add(freePort());
     }
     for (int i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ final class RelayCluster implements AutoCloseable {
     }
   }
 
-  /** Starts one more instance on Hazelcast port number {@code portIndex} (n and n+1 are spare). */
+  /** Starts one more instance on Hazelcast port number {@code portIndex} (n to n+2 are spare). */
   Instance start(String name, int portIndex, RelayOptions options) throws Exception {
     Path state = Files.createDirectories(dir.resolve("state-" + name));
     List<String> members = new ArrayList<>();

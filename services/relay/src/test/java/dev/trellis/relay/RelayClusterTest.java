@@ -390,4 +390,44 @@ class RelayClusterTest {
         cluster.instances.getFirst().hazelcast().<String, String>getMap("relay.instances").get(id),
         "its instance record is gone");
   }
+
+  @Test
+  void aPlaintextTestRelayAnnouncesItselfAsSuchAndRelays() throws Exception {
+    var extra =
+        cluster.start(
+            "plain", 4, dev.trellis.relay.config.RelayOptions.forTests(9, "pln").withPlaintext());
+    try {
+      RelayService r = extra.relay();
+      assertEquals("", r.pin());
+      String tn = "tn-" + UUID.randomUUID();
+      NodePrivateKey a = cluster.node(tn);
+      NodePrivateKey b = cluster.node(tn);
+      try (var ca = RelayTestClient.connect(r.relayPort(), "", a);
+          var cb = RelayTestClient.connect(r.relayPort(), "", b)) {
+        assertTrue(ca.accepted());
+        assertTrue(cb.accepted());
+        ca.send(b.publicKey(), bytes("plain"));
+        var got = cb.nextPacket(WAIT);
+        assertNotNull(got);
+        assertArrayEquals(bytes("plain"), got.packet());
+      }
+      boolean announced =
+          cluster.events(Topics.RELAY).stream()
+              .filter(e -> e.getAggregateId().equals(r.instanceId()))
+              .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStarted"))
+              .anyMatch(
+                  e -> {
+                    try {
+                      return RelayInstanceStarted.parseFrom(e.getPayload())
+                          .getTlsSpkiSha256()
+                          .equals(dev.trellis.proto.relay.Frames.PLAINTEXT_PIN);
+                    } catch (Exception x) {
+                      throw new AssertionError(x);
+                    }
+                  });
+      assertTrue(announced, "the relay map tells devices to use plain TCP");
+    } finally {
+      RelayCluster.stop(extra);
+    }
+  }
 }

@@ -43,5 +43,12 @@ public final class Frames {
   /** Value of the HTTP {@code Upgrade} header. */
   public static final String UPGRADE_TOKEN = "trellis-relay";
 
+  /**
+   * The pin a relay started with {@code --relay-insecure-plaintext} publishes in its
+   * RelayInstanceStarted / relay-map entry instead of a certificate hash: speak plain TCP (tests
+   * only). An empty pin means "verify the certificate through the public PKI".
+   */
+  public static final String PLAINTEXT_PIN = "insecure-plaintext";
+
   private Frames() {}
 }

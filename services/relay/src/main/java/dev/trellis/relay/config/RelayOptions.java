@@ -125,6 +125,25 @@ public record RelayOptions(
         revalidateInterval);
   }
 
+  /** These options serving plain TCP instead of TLS (tests only). */
+  public RelayOptions withPlaintext() {
+    return new RelayOptions(
+        relayPort,
+        stunPort,
+        regionId,
+        regionCode,
+        hostname,
+        addresses,
+        certFile,
+        keyFile,
+        true,
+        bindHost,
+        keepalive,
+        handshakeTimeout,
+        perSourceQueue,
+        revalidateInterval);
+  }
+
   /** These options with a different bind host (e.g. {@code ::} for dual-stack STUN tests). */
   public RelayOptions withBindHost(String host) {
     return new RelayOptions(

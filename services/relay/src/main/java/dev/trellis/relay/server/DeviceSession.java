@@ -155,8 +155,10 @@ final class DeviceSession {
               }
               client = new Client(hello.nodeKey(), a, queue, this::close);
               state = State.OPEN;
-              write(new RelayFrame.ServerInfo(s.options().keepalive().toMillis()));
+              // Registered before the device hears it is accepted, so its peers can reach it as
+              // soon as it can reach them.
               s.forwarder().register(client);
+              write(new RelayFrame.ServerInfo(s.options().keepalive().toMillis()));
             });
   }
 
