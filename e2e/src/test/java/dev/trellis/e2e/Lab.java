@@ -13,11 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bridge in the root namespace (the server's side, {@code 10.N.M.1/24}) and any number of device
- * namespaces plugged into it by veth pairs ({@code .11}, {@code .12}, ...), plus the processes
- * started in them through the repository's {@code bin/} launchers. Every name carries a random
- * suffix; {@link #close()} stops the processes it started (by PID) and deletes what it created (the
- * working directory with the logs too, unless {@code -Dtrellis.e2e.keep=true}).
+ * A LAN: a bridge in its own hub namespace, the root namespace on it through a veth (the server's
+ * side, {@code 10.N.M.1/24}) and any number of device namespaces plugged into it by veth pairs
+ * ({@code .11}, {@code .12}, ...), plus the processes started in them through the repository's
+ * {@code bin/} launchers. Every name carries a random suffix; {@link #close()} stops the processes
+ * it started (by PID) and deletes what it created (the working directory with the logs too, unless
+ * {@code -Dtrellis.e2e.keep=true}).
+ *
+ * <p>The bridge lives in a namespace of its own so that device-to-device frames are not subject to
+ * the root namespace's firewall: with br_netfilter loaded, bridged frames pass the root's iptables
+ * FORWARD chain, whose policy is DROP once Docker has been installed on the machine.
  *
  * <p>Thread-safety: used from the test thread only.
  */
@@ -27,7 +32,8 @@ public final class Lab implements AutoCloseable {
       Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
 
   public final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-  final String bridge = "tbr" + tag;
+  final String bridge = "tbr" + tag; // the root namespace's veth onto the hub bridge
+  final String hub = "tb" + tag;
   final String prefix =
       "10."
           + (100 + ThreadLocalRandom.current().nextInt(100))
@@ -50,7 +56,12 @@ public final class Lab implements AutoCloseable {
   public Lab() throws IOException {
     dir = Files.createTempDirectory("trellis-e2e");
     try {
-      sh("ip", "link", "add", bridge, "type", "bridge");
+      sh("ip", "netns", "add", hub);
+      sh("ip", "-n", hub, "link", "add", "br0", "type", "bridge");
+      sh("ip", "-n", hub, "link", "set", "br0", "up");
+      sh("ip", "link", "add", bridge, "type", "veth", "peer", "name", "up0", "netns", hub);
+      sh("ip", "-n", hub, "link", "set", "up0", "master", "br0");
+      sh("ip", "-n", hub, "link", "set", "up0", "up");
       sh("ip", "addr", "add", hostIp + "/24", "dev", bridge);
       sh("ip", "link", "set", bridge, "up");
     } catch (IOException | RuntimeException e) {
@@ -67,8 +78,9 @@ public final class Lab implements AutoCloseable {
     sh("ip", "netns", "add", ns);
     namespaces.add(ns);
     sh("ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", ns);
-    sh("ip", "link", "set", host, "master", bridge);
-    sh("ip", "link", "set", host, "up");
+    sh("ip", "link", "set", host, "netns", hub);
+    sh("ip", "-n", hub, "link", "set", host, "master", "br0");
+    sh("ip", "-n", hub, "link", "set", host, "up");
     sh("ip", "-n", ns, "addr", "add", prefix + (10 + n) + "/24", "dev", "eth0");
     sh("ip", "-n", ns, "link", "set", "eth0", "up");
     sh("ip", "-n", ns, "link", "set", "lo", "up");
@@ -157,6 +169,7 @@ public final class Lab implements AutoCloseable {
     for (String ns : namespaces) {
       quietly("ip", "netns", "del", ns);
     }
+    quietly("ip", "netns", "del", hub);
     quietly("ip", "link", "del", bridge);
     if (!Boolean.getBoolean("trellis.e2e.keep")) {
       quietly("rm", "-rf", "--one-file-system", dir.toString());

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safety: used from the test thread only.
  */
-final class ServerUnderTest {
+public final class ServerUnderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -47,7 +47,7 @@ final class ServerUnderTest {
   }
 
   /** Starts an all-in-one server (or, with {@code extra}, e.g. one service joining another). */
-  static ServerUnderTest start(Lab lab, String name, String cluster, List<String> extra)
+  public static ServerUnderTest start(Lab lab, String name, String cluster, List<String> extra)
       throws IOException, InterruptedException {
     Path state = Files.createDirectories(lab.dir.resolve(name));
     Path log = lab.dir.resolve(name + ".log");
@@ -67,6 +67,12 @@ final class ServerUnderTest {
                 String.valueOf(hz),
                 "--hazelcast-cluster",
                 cluster));
+    if (!extra.contains("--relay-port")) {
+      cmd.addAll(List.of("--relay-port", "0")); // free ports: test servers run side by side
+    }
+    if (!extra.contains("--stun-port")) {
+      cmd.addAll(List.of("--stun-port", "0"));
+    }
     cmd.addAll(extra);
     Process p = lab.start(cmd, log);
     ServerUnderTest s = new ServerUnderTest(p, state, log, http, hz, lab.hostIp);
@@ -134,8 +140,22 @@ final class ServerUnderTest {
     token = t;
   }
 
+  /** The URL devices log in at. */
+  public String loginServer() {
+    return loginServer;
+  }
+
+  /** The relay's TLS port as the server logged it ("serving on port N"). */
+  public int relayPort() throws IOException {
+    Matcher m = Pattern.compile("serving on port (\\d+) \\(").matcher(Files.readString(log));
+    if (!m.find()) {
+      throw new IllegalStateException("no relay port in the server log");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   /** A new auth key's text. */
-  String authKey(String tailnet, Map<String, Object> options) throws IOException {
+  public String authKey(String tailnet, Map<String, Object> options) throws IOException {
     Map<String, Object> body = new java.util.HashMap<>(options);
     body.put("tailnet", tailnet);
     return call("POST", "/api/v1/authkeys", body, 201).path("key").asText();

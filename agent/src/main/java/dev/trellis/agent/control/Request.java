@@ -18,6 +18,8 @@ import java.util.Set;
  * auth_key=tskey-...         control_key (mkey:HEX to pin instead of fetching)
  *                            (empty line)
  * status | down | logout     no fields
+ * netcheck                   no fields: UDP, public address, NAT kind, relay latencies
+ * ping                       fields: peer (name, address or node key), count (1..100)
  * get                        the WireGuard interface status (StatusCodec), single line
  * </pre>
  *
@@ -35,6 +37,8 @@ public record Request(String verb, Map<String, String> fields) {
           "status", Set.of(),
           "down", Set.of(),
           "logout", Set.of(),
+          "netcheck", Set.of(),
+          "ping", Set.of("peer", "count"),
           "up",
               Set.of(
                   "login_server",

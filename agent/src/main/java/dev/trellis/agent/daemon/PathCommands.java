@@ -11,6 +11,7 @@ import dev.trellis.proto.control.v1.RelayMap;
 import dev.trellis.proto.key.NodePublicKey;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,6 +75,11 @@ final class PathCommands {
         n.getName().endsWith(".")
             ? n.getName().substring(0, n.getName().length() - 1)
             : n.getName();
+    List<String> eps = new java.util.ArrayList<>();
+    for (var e : n.getEndpointsList()) {
+      eps.add(e.getAddress());
+    }
+    out.line("endpoints", eps.isEmpty() ? "(none reported)" : String.join(" ", eps));
     for (int i = 0; i < count; i++) {
       boolean sent =
           d.tunnelForPaths()

@@ -309,9 +309,9 @@ public final class Paths implements AutoCloseable {
         }
         DiscoMessage.Pong pong = new DiscoMessage.Pong(ping.txId(), src == null ? RELAYED : src);
         if (src != null) {
-          p.onPingFrom(src);
           byAddress.put(src, p);
           out.direct(src, o.sender(), pong);
+          p.onPingFrom(src, now, out, s);
         } else {
           out.relay(region, p.nodeKey, o.sender(), pong);
         }

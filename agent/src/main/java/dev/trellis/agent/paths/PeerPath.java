@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 final class PeerPath {
   private static final int MAX_LEARNED = 16;
   private static final int MAX_PENDING = 64;
+  private static final long PING_BACK_GAP = 1_000_000_000L;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private record Pending(Endpoint to, long sentAt, Consumer<PingReply> listener) {}
@@ -222,6 +223,25 @@ final class PeerPath {
       bestConfirmedAt = now;
     }
     return true;
+  }
+
+  /**
+   * A ping from this peer arrived directly from {@code from}: remember it as a candidate and, while
+   * there is no direct path, ping it back at once (unless one went there within the last second),
+   * so the side that pinged first need not wait for its next discovery round (its first pings may
+   * have arrived before we knew its disco key).
+   */
+  synchronized void onPingFrom(Endpoint from, long now, DiscoOut out, NodePublicKey self) {
+    onPingFrom(from);
+    if (route != null || config.discoKey() == null) {
+      return;
+    }
+    for (Pending p : pending.values()) {
+      if (from.equals(p.to()) && now - p.sentAt() < PING_BACK_GAP) {
+        return;
+      }
+    }
+    ping(from, now, out, self, null);
   }
 
   /** A ping from this peer arrived directly from {@code from}: remember it as a candidate. */

@@ -1,0 +1,43 @@
+package dev.trellis.e2e.nat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.trellis.e2e.AgentUnderTest;
+import dev.trellis.e2e.Lab;
+import java.util.List;
+
+/**
+ * TCP across the tunnel between two devices: iperf3 from one to the other for one second, with the
+ * receiver's line printed as a figure.
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class Tcp {
+  private Tcp() {}
+
+  /**
+   * Runs iperf3 -t 1 from {@code client} (in its namespace) to {@code server}; fails unless it
+   * completes.
+   */
+  static String assertFlows(
+      Lab lab, AgentUnderTest client, String clientNs, AgentUnderTest server, String serverNs)
+      throws Exception {
+    String ip = server.ipv4();
+    lab.start(
+        List.of("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", ip),
+        lab.dir.resolve("iperf-" + server.name + "-" + System.nanoTime() + ".log"));
+    Lab.Result r = null;
+    for (int i = 0; i < 20; i++) {
+      r = lab.run(clientNs, List.of("iperf3", "-c", ip, "-t", "1"), 30);
+      if (r.code() == 0) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertEquals(0, r.code(), "TCP over the tunnel: " + r.out());
+    String line =
+        r.out().lines().filter(l -> l.contains("receiver")).findFirst().orElse("").strip();
+    System.out.println("FIGURE tcp " + client.name + "->" + server.name + " " + line);
+    return line;
+  }
+}
