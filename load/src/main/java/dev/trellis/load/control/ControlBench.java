@@ -101,6 +101,7 @@ public final class ControlBench {
             + " flight%n",
         o.devices(), o.server(), tailnet, o.eventLoops(), o.concurrency());
     long rssBefore = rssKb();
+    long heapBefore = heapAfterGcKb();
 
     // 1. Register.
     List<SimDevice> devices = new ArrayList<>();
@@ -186,7 +187,9 @@ public final class ControlBench {
     }
     long rssStreams = rssKb();
 
-    // 3. A node joins: time until every device has it.
+    // 3. A node joins: time until every device has it (once the streams are quiet).
+    settle(live);
+    long heapStreams = heapAfterGcKb();
     SimDevice newcomer = new SimDevice(o.devices(), ids);
     live.forEach(SimDevice::armAdded);
     long joinSent = System.nanoTime();
@@ -231,6 +234,15 @@ public final class ControlBench {
           rssStreams / 1024,
           live.size(),
           (rssStreams - rssBefore) / (double) live.size());
+      if (heapBefore > 0 && heapStreams > 0) {
+        System.out.printf(
+            "server heap after a full GC: %d MiB before, %d MiB with %d streams: %.1f KB per"
+                + " device%n",
+            heapBefore / 1024,
+            heapStreams / 1024,
+            live.size(),
+            (heapStreams - heapBefore) / (double) live.size());
+      }
     } else {
       System.out.println("server RSS: not measured (give --server-pid for a local server)");
     }
@@ -289,6 +301,26 @@ public final class ControlBench {
     return 1;
   }
 
+  /** Waits (up to 60 s) until no device has received a frame for a second. */
+  private static void settle(List<SimDevice> devices) throws InterruptedException {
+    long start = System.nanoTime();
+    long last = -1;
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+      long now = devices.stream().mapToLong(d -> d.frames.get()).sum();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(1)) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    System.out.printf(
+        "streams quiet after %.1f s more (%d frames received so far)%n",
+        (System.nanoTime() - start) / 1e9 - 1, last);
+  }
+
   private WebSocketClient newClient(Vertx v) {
     return v.createWebSocketClient(
         new WebSocketClientOptions()
@@ -321,6 +353,33 @@ public final class ControlBench {
 
   private static long[] toArray(ConcurrentLinkedQueue<Long> q) {
     return q.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** The server's used heap after a full GC (jcmd GC.run, GC.heap_info), or -1. */
+  private long heapAfterGcKb() {
+    if (o.serverPid() <= 0) {
+      return -1;
+    }
+    try {
+      String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+      String pid = Long.toString(o.serverPid());
+      new ProcessBuilder(jcmd, pid, "GC.run")
+          .redirectErrorStream(true)
+          .start()
+          .waitFor(60, TimeUnit.SECONDS);
+      Process p = new ProcessBuilder(jcmd, pid, "GC.heap_info").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+      String histo = System.getenv("BENCH_HISTO");
+      if (histo != null && !histo.isBlank()) {
+        Process h = new ProcessBuilder(jcmd, pid, "GC.class_histogram").start();
+        Files.write(Path.of(histo), h.getInputStream().readAllBytes());
+      }
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (Exception e) {
+      System.out.println("cannot read the server's heap: " + e.getMessage());
+      return -1;
+    }
   }
 
   private long rssKb() {

@@ -14,7 +14,9 @@ import java.util.List;
  * One device's netmap stream: its version counter, resume token and a bounded buffer of the last
  * frames, so that a device reconnecting to the same instance within the detach window gets the
  * frames it missed instead of a new full netmap. While detached (no channel) the session keeps
- * receiving deltas into its buffer; if the buffer overflows it can no longer be resumed.
+ * receiving deltas into its buffer; if the buffer overflows it can no longer be resumed. The buffer
+ * keeps frames serialized and is bounded in frames and in bytes ({@link #BUFFER_BYTES}), so a burst
+ * of changes costs each session a few KB at most; a device that missed more gets a full.
  *
  * <p>Peer patches may be held back and coalesced ({@link #queuePatch}, {@link #flushPatches}): one
  * PeerPatches frame then carries every field change since the last flush, one patch per peer with
@@ -28,7 +30,14 @@ final class MapSession {
   private final String nodeId;
   private final String tailnetId;
   private final int bufferFrames;
-  private final ArrayDeque<MapResponse> buffer = new ArrayDeque<>();
+
+  /** Serialized bytes the resume buffer may hold per session (beside its frame count bound). */
+  static final int BUFFER_BYTES = 8 * 1024;
+
+  private record Buffered(long version, byte[] frame) {}
+
+  private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
+  private int bufferedBytes;
   private long version;
   private boolean resumable = true;
   private FrameSink sink;
@@ -163,12 +172,15 @@ final class MapSession {
                 Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
             .build();
     if (!keepalive && !frame.hasFull()) {
-      buffer.addLast(stamped);
-      if (buffer.size() > bufferFrames) {
-        buffer.removeFirst();
+      byte[] bytes = stamped.toByteArray();
+      buffer.addLast(new Buffered(version, bytes));
+      bufferedBytes += bytes.length;
+      while (!buffer.isEmpty() && (buffer.size() > bufferFrames || bufferedBytes > BUFFER_BYTES)) {
+        bufferedBytes -= buffer.removeFirst().frame().length;
       }
     } else if (frame.hasFull()) {
       buffer.clear();
+      bufferedBytes = 0;
       resumable = true;
     }
     if (frame.hasLoggedOut() || frame.hasReauthRequired()) {
@@ -196,14 +208,18 @@ final class MapSession {
     if (appliedVersion == version) {
       return List.of();
     }
-    long oldest = buffer.isEmpty() ? version + 1 : buffer.peekFirst().getNetmapVersion();
+    long oldest = buffer.isEmpty() ? version + 1 : buffer.peekFirst().version();
     if (appliedVersion + 1 < oldest) {
       return null;
     }
     List<MapResponse> out = new ArrayList<>();
-    for (MapResponse f : buffer) {
-      if (f.getNetmapVersion() > appliedVersion) {
-        out.add(f);
+    for (Buffered f : buffer) {
+      if (f.version() > appliedVersion) {
+        try {
+          out.add(MapResponse.parseFrom(f.frame()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return null; // cannot happen: we wrote these bytes
+        }
       }
     }
     return out;

@@ -121,6 +121,80 @@ class PatchCoalescingTest {
   }
 
   @Test
+  void aResumeBufferPastItsByteBoundGivesAFull() {
+    StreamHub big =
+        new StreamHub(
+            model,
+            new NetmapFrames(new SameTailnetVisibility()),
+            Clock.systemUTC(),
+            System::nanoTime,
+            100_000,
+            15_000_000_000L,
+            60_000_000_000L);
+    join("a", 1);
+    join("b", 2);
+    List<MapResponse> got = new ArrayList<>();
+    FrameSink sink =
+        new FrameSink() {
+          @Override
+          public void send(MapResponse f) {
+            got.add(f);
+          }
+
+          @Override
+          public void ended() {}
+        };
+    String token = big.open(model.node("a").orElseThrow(), sink, "", 0).token();
+    big.detach(token);
+    String longAddress = "[2001:db8::1]:" + "4".repeat(40);
+    int sent = 0;
+    int bytes = 0;
+    for (int i = 0; bytes <= MapSession.BUFFER_BYTES; i++) {
+      var change =
+          model.apply(
+              events
+                  .draft(
+                      "t1",
+                      "b",
+                      actor,
+                      NodeEndpointsReported.newBuilder()
+                          .setNodeId("b")
+                          .addEndpoints(Endpoint.newBuilder().setAddress(longAddress + i))
+                          .build())
+                  .build());
+      change.ifPresent(big::onChange);
+      sent++;
+      bytes += longAddress.length() + 20;
+    }
+    var resumed = big.open(model.node("a").orElseThrow(), sink, token, 1);
+    assertTrue(got.get(got.size() - 1).hasFull(), "too much missed for the byte bound: a full");
+    assertTrue(!resumed.token().equals(token));
+    assertTrue(sent > 50);
+
+    // A short gap resumes from the buffer.
+    String t2 = resumed.token();
+    long v = got.get(got.size() - 1).getNetmapVersion();
+    big.detach(t2);
+    model
+        .apply(
+            events
+                .draft(
+                    "t1",
+                    "b",
+                    actor,
+                    NodeEndpointsReported.newBuilder()
+                        .setNodeId("b")
+                        .addEndpoints(Endpoint.newBuilder().setAddress("192.0.2.9:9"))
+                        .build())
+                .build())
+        .ifPresent(big::onChange);
+    int before = got.size();
+    assertEquals(t2, big.open(model.node("a").orElseThrow(), sink, t2, v).token());
+    assertEquals(before + 1, got.size());
+    assertTrue(got.get(before).hasPeerPatches());
+  }
+
+  @Test
   void mergeReplacesWholeValues() {
     PeerPatch older =
         PeerPatch.newBuilder()
