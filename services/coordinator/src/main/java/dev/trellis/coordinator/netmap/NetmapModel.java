@@ -69,6 +69,11 @@ public final class NetmapModel {
     this.visibility = visibility;
   }
 
+  /** Who sees whom (the policy), e.g. to check a registration's tags. */
+  public PeerVisibility visibility() {
+    return visibility;
+  }
+
   /** The tailnet (created on first mention). */
   public TailnetView tailnet(String tailnetId) {
     return tailnets.computeIfAbsent(tailnetId, TailnetView::new);

@@ -31,6 +31,15 @@ public interface PeerVisibility {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Why a node of {@code tailnet} may not carry {@code tags} (from an auth key with {@code keyTags}
+   * created by {@code userId}), or empty when it may.
+   */
+  default java.util.Optional<String> tagsRefused(
+      String tailnet, java.util.List<String> tags, java.util.List<String> keyTags, String userId) {
+    return java.util.Optional.empty();
+  }
+
   /** A user of {@code tailnet} appeared or changed role; what that changed for its nodes. */
   default java.util.Optional<ModelChange> userChanged(
       TailnetView tailnet, String userId, String login, dev.trellis.proto.event.v1.UserRole role) {

@@ -8,6 +8,7 @@ import dev.trellis.policy.engine.compile.Change;
 import dev.trellis.policy.engine.compile.Node;
 import dev.trellis.policy.engine.load.PolicyLoader;
 import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policy.engine.tags.TagOwnership;
 import dev.trellis.proto.control.v1.PacketFilter;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
@@ -122,6 +123,21 @@ public final class PolicyVisibility implements PeerVisibility {
     }
     pending = null;
     return changes.isEmpty() ? Optional.empty() : Optional.of(changed(t.id(), changes));
+  }
+
+  @Override
+  public Optional<String> tagsRefused(
+      String tailnetId, List<String> tags, List<String> keyTags, String userId) {
+    User u = users.get(userId);
+    TagOwnership.Decision d =
+        TagOwnership.check(
+            tailnet(tailnetId).policy(),
+            Set.copyOf(tags),
+            new TagOwnership.Requester(
+                u == null ? userId : u.login(),
+                u == null ? UserRole.MEMBER : u.role(),
+                Set.copyOf(keyTags)));
+    return d.allowed() ? Optional.empty() : Optional.of(d.reason());
   }
 
   /** Sequential changes folded into one: a peer added then removed is neither. */

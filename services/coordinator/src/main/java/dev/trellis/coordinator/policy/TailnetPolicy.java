@@ -29,6 +29,10 @@ final class TailnetPolicy {
     this.compilation = new Compilation(policy, List.of());
   }
 
+  Policy policy() {
+    return compilation.policy();
+  }
+
   boolean contains(String id) {
     return compilation.node(id) != null;
   }

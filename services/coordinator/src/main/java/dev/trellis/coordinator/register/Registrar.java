@@ -144,6 +144,31 @@ public final class Registrar {
                 }
                 tags = req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
                 userId = "";
+                List<String> asked = tags;
+                return loop.call(
+                        (m, h) ->
+                            m.visibility()
+                                .tagsRefused(
+                                    key.getString("tailnetId", ""),
+                                    asked,
+                                    keyTags,
+                                    key.getString("creatorUserId", "")))
+                    .compose(
+                        refused ->
+                            refused.isPresent()
+                                ? Future.failedFuture(
+                                    ApiException.of(
+                                        ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                                        "Tags refused by the tailnet's policy: " + refused.get()))
+                                : complete(
+                                    machine,
+                                    req,
+                                    key.getString("tailnetId"),
+                                    "",
+                                    asked,
+                                    req.getEphemeral() || key.getBoolean("ephemeral", false),
+                                    key.getString("id", ""),
+                                    key.getBoolean("preapproved", false)));
               } else {
                 if (req.getRequestedTagsCount() > 0) {
                   return Future.failedFuture(

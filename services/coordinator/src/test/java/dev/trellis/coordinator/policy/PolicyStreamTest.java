@@ -253,4 +253,19 @@ class PolicyStreamTest {
         toBravo.stream().filter(MapResponse::hasPacketFilterChanged).findFirst().orElseThrow();
     assertFalse(filter.getPacketFilterChanged().getRulesCount() > 0, filter.toString());
   }
+
+  @Test
+  void registrationTagsMustBeOwnedUnderThePolicy() {
+    users();
+    assertTrue(
+        policy.tagsRefused("t1", List.of("tag:server"), List.of("tag:server"), "ua").isPresent(),
+        "the default policy defines no tags");
+    apply("t1", PolicyUpdated.newBuilder().setHujson(ALPHA_TO_BRAVO_5201).setVersion(1).build());
+    assertEquals(
+        java.util.Optional.empty(),
+        policy.tagsRefused("t1", List.of("tag:server"), List.of("tag:server"), "ua"));
+    String reason =
+        policy.tagsRefused("t1", List.of("tag:db"), List.of("tag:db"), "ua").orElseThrow();
+    assertTrue(reason.contains("tag:db"), reason);
+  }
 }
