@@ -91,7 +91,8 @@ public final class RelayFleet {
       return false;
     }
     try {
-      return InetAddress.getByName(a) instanceof Inet6Address; // a literal: no lookup
+      // In brackets, an invalid literal is an error, never a name lookup on the model thread.
+      return InetAddress.getByName("[" + a + "]") instanceof Inet6Address;
     } catch (java.net.UnknownHostException e) {
       return false;
     }

@@ -145,6 +145,10 @@ class RelayMapAndIndexTest {
         !apply("", "relay-9", RelayInstanceStopped.newBuilder().setInstanceId("relay-9").build()),
         "an unknown instance stopping changes nothing");
     assertTrue(!apply("", "bad", relay("bad", 0, "192.0.2.1")), "region 0 is refused");
+    assertTrue(apply("", "odd", relay("odd", 5, "g:h:not-ip", "relay.example", "999.1.1.1x")));
+    var odd = a.last().getRelayMapChanged().getRegionsOrThrow(5).getNodes(0);
+    assertEquals("", odd.getIpv4(), "not an address: resolve the hostname instead");
+    assertEquals("", odd.getIpv6());
   }
 
   @Test
