@@ -52,6 +52,14 @@ public final class Paths implements AutoCloseable {
       new ConcurrentHashMap<>();
   private final AtomicLong relayFromUnknown = new AtomicLong();
   private final AtomicLong pingKeyMismatch = new AtomicLong();
+  // handshake initiations relayed from node keys not (yet) in the netmap, replayed if they appear
+  private final Map<NodePublicKey, Early> early = new ConcurrentHashMap<>();
+
+  private record Early(byte[] packet, long at) {}
+
+  private static final int MAX_EARLY = 64;
+  private static final long EARLY_FOR = 3_000_000_000L;
+  private static final int INITIATION_LENGTH = 148;
   private final DiscoOut out = new Out();
 
   // snapshots, replaced under this
@@ -149,6 +157,7 @@ public final class Paths implements AutoCloseable {
     byNode = Map.copyOf(nodes);
     byVirtual = Map.copyOf(virtuals);
     byDisco = Map.copyOf(discos);
+    replayEarly(nodes);
     return result;
   }
 
@@ -283,10 +292,35 @@ public final class Paths implements AutoCloseable {
     PathBind b = socket;
     if (p == null || b == null) {
       relayFromUnknown.incrementAndGet();
+      if (p == null && len == INITIATION_LENGTH && data[off] == 1 && early.size() < MAX_EARLY) {
+        // a peer that learned of us before we of it: keep its handshake for when it appears,
+        // rather than have both sides wait out WireGuard's 5 s retry
+        early.put(from, new Early(java.util.Arrays.copyOfRange(data, off, off + len), now()));
+      }
       return;
     }
     p.noteActive(clock.nanoTime());
     b.deliver(data, off, len, p.virtual);
+  }
+
+  /** Hands the device any kept early handshake of a peer now in the netmap; drops stale ones. */
+  private void replayEarly(Map<NodePublicKey, PeerPath> nodes) {
+    if (early.isEmpty()) {
+      return;
+    }
+    long now = now();
+    PathBind b = socket;
+    for (var it = early.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      PeerPath p = nodes.get(e.getKey());
+      if (now - e.getValue().at() > EARLY_FOR) {
+        it.remove();
+      } else if (p != null && b != null) {
+        it.remove();
+        byte[] pkt = e.getValue().packet();
+        b.deliver(pkt, 0, pkt.length, p.virtual);
+      }
+    }
   }
 
   private void onDisco(byte[] buf, int off, int len, Endpoint src, int region) {
