@@ -72,7 +72,7 @@ public final class RelayBench {
       System.out.printf(
           "relay bench: 1 instance, %d cores, load average %s%n",
           Runtime.getRuntime().availableProcessors(), loadAverage());
-      throughput(port, pin, pairs, seconds);
+      throughput(port, pin, pairs, seconds, lines, control);
       latency(port, pin, pairs);
       idleConnections(port, pin, idle, 2 * pairs + 2, lines, control);
       control.println("quit");
@@ -83,7 +83,9 @@ public final class RelayBench {
     }
   }
 
-  private static void throughput(int port, String pin, int pairs, int seconds) throws Exception {
+  private static void throughput(
+      int port, String pin, int pairs, int seconds, BufferedReader lines, PrintWriter control)
+      throws Exception {
     LongAdder received = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> threads = new ArrayList<>();
@@ -131,11 +133,17 @@ public final class RelayBench {
                   }));
     }
     Thread.sleep(1000); // warm-up
+    control.println("stats");
+    long[] before = stats(lines);
     long start = received.sum();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long n = received.sum() - start;
     double secs = (System.nanoTime() - t0) / 1e9;
+    control.println("stats");
+    long[] after = stats(lines);
+    long relayed = after[3] - before[3];
+    double cpuPerPacket = relayed == 0 ? 0 : (after[5] - before[5]) / 1e3 / relayed;
     stop.set(true);
     for (BenchClient c : clients) {
       c.close();
@@ -144,8 +152,14 @@ public final class RelayBench {
       t.join(5000);
     }
     System.out.printf(
-        "throughput: %d pairs, %d-byte packets over TLS: %.0f packets/s, %.3f Gbit/s (payload)%n",
-        pairs, PACKET, n / secs, n * PACKET * 8 / secs / 1e9);
+        "throughput: %d pairs, %d-byte packets over TLS: %.0f packets/s, %.3f Gbit/s (payload);"
+            + " relay CPU %.1f us/packet (~%.0f packets/s per fully used core)%n",
+        pairs,
+        PACKET,
+        n / secs,
+        n * PACKET * 8 / secs / 1e9,
+        cpuPerPacket,
+        cpuPerPacket == 0 ? 0 : 1e6 / cpuPerPacket);
   }
 
   private static void latency(int port, String pin, int pairs) throws Exception {
@@ -277,9 +291,11 @@ public final class RelayBench {
 
   private static long[] stats(BufferedReader lines) throws IOException {
     String[] f = awaitLine(lines, "STATS ").split(" ");
-    return new long[] {
-      Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4])
-    };
+    long[] out = new long[f.length - 1];
+    for (int i = 1; i < f.length; i++) {
+      out[i - 1] = Long.parseLong(f[i]);
+    }
+    return out;
   }
 
   private static String awaitLine(BufferedReader lines, String prefix) throws IOException {

@@ -32,8 +32,8 @@ import java.util.Map;
  * One relay instance for {@link RelayBench}, in its own JVM so its memory can be measured: a
  * standalone Hazelcast member holding N node records (the key registry's maps), the relay's TLS
  * listeners (one per core) with a fresh self-signed certificate, no mesh. Prints {@code READY port
- * pin}, then answers {@code stats} on stdin with {@code STATS heap rss connections packets drops}
- * (after a GC) and exits on {@code quit} or end of input.
+ * pin}, then answers {@code stats} on stdin with {@code STATS heap rss connections packets drops
+ * cpuNanos} (after a GC) and exits on {@code quit} or end of input.
  *
  * <p>Thread-safety: main thread plus the relay's event loops.
  */
@@ -97,7 +97,11 @@ public final class RelayBenchServer {
                 + " "
                 + metrics.packets("local")
                 + " "
-                + metrics.drops("queue_full"));
+                + metrics.drops("queue_full")
+                + " "
+                + ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime());
         System.out.flush();
       }
     }

@@ -5,22 +5,30 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 
 /**
- * The frames waiting for one outgoing connection, queued per source and sent round-robin across
+ * The frames waiting for one outgoing connection, queued per source and written round-robin across
  * sources, so a flooding source cannot starve the others: each source may have at most {@code
- * perSourceLimit} frames waiting (beyond that {@link #offer} refuses and the caller counts a drop),
- * and when the connection can take more, every waiting source gets one frame in turn. While nothing
- * waits and the connection is writable, frames go straight through.
+ * perSourceLimit} frames waiting (beyond that {@link #offer} refuses and the caller counts a drop).
+ * Frames are written in batches of up to {@value #BATCH_BYTES} bytes by one task on the
+ * connection's event loop, so a busy connection costs one TLS record and one system call per batch
+ * rather than per packet; the batch stops while the connection is not writable and resumes from
+ * {@link #drain()}.
  *
  * <p>Thread-safety: thread-safe (one lock); senders on any event loop may offer concurrently.
  */
 public final class OutboundQueue {
+  /** The largest batch written at once. */
+  public static final int BATCH_BYTES = 64 * 1024;
+
   /** Where frames go: a socket, or a fake in unit tests. */
   public interface Sink {
-    /** Whether the connection can take another frame now. */
+    /** Whether the connection can take more now. */
     boolean writable();
 
-    /** Writes one frame. */
-    void write(Buffer frame);
+    /** Writes frames (one or more, concatenated). */
+    void write(Buffer frames);
+
+    /** Runs {@code task} on the connection's event loop. */
+    void execute(Runnable task);
   }
 
   private final int perSourceLimit;
@@ -28,6 +36,7 @@ public final class OutboundQueue {
   // Guarded by this.
   private final HashMap<Object, ArrayDeque<Buffer>> queues = new HashMap<>();
   private final ArrayDeque<Object> order = new ArrayDeque<>();
+  private boolean scheduled;
   private boolean closed;
 
   public OutboundQueue(Sink sink, int perSourceLimit) {
@@ -35,31 +44,59 @@ public final class OutboundQueue {
     this.perSourceLimit = perSourceLimit;
   }
 
-  /** Queues (or sends) {@code frame} from {@code source}; false if that source's queue is full. */
-  public synchronized boolean offer(Object source, Buffer frame) {
-    if (closed) {
-      return false;
+  /** Queues {@code frame} from {@code source}; false if that source's queue is full or closed. */
+  public boolean offer(Object source, Buffer frame) {
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      ArrayDeque<Buffer> q = queues.get(source);
+      if (q == null) {
+        q = new ArrayDeque<>();
+        queues.put(source, q);
+        order.add(source);
+      } else if (q.size() >= perSourceLimit) {
+        return false;
+      }
+      q.add(frame);
+      if (scheduled) {
+        return true;
+      }
+      scheduled = true;
     }
-    if (order.isEmpty() && sink.writable()) {
-      sink.write(frame);
-      return true;
-    }
-    ArrayDeque<Buffer> q = queues.get(source);
-    if (q == null) {
-      q = new ArrayDeque<>();
-      queues.put(source, q);
-      order.add(source);
-    } else if (q.size() >= perSourceLimit) {
-      return false;
-    }
-    q.add(frame);
-    drainLocked();
+    sink.execute(this::drain);
     return true;
   }
 
-  /** Sends waiting frames while the connection is writable (call when it drains). */
-  public synchronized void drain() {
-    drainLocked();
+  /**
+   * Writes waiting frames while the connection is writable (on its event loop; also its drain
+   * handler). When it stops because the connection is full, the next drain resumes it.
+   */
+  public void drain() {
+    while (true) {
+      Buffer batch;
+      synchronized (this) {
+        if (closed || order.isEmpty()) {
+          scheduled = false;
+          return;
+        }
+        if (!sink.writable()) {
+          return; // still scheduled: the connection's drain handler calls drain() again
+        }
+        batch = Buffer.buffer(Math.min(BATCH_BYTES, 16 * 1024));
+        while (!order.isEmpty() && batch.length() < BATCH_BYTES) {
+          Object source = order.poll();
+          ArrayDeque<Buffer> q = queues.get(source);
+          batch.appendBuffer(q.poll());
+          if (q.isEmpty()) {
+            queues.remove(source);
+          } else {
+            order.add(source);
+          }
+        }
+      }
+      sink.write(batch);
+    }
   }
 
   /** Frames waiting now. */
@@ -76,18 +113,5 @@ public final class OutboundQueue {
     closed = true;
     queues.clear();
     order.clear();
-  }
-
-  private void drainLocked() {
-    while (!order.isEmpty() && sink.writable()) {
-      Object source = order.poll();
-      ArrayDeque<Buffer> q = queues.get(source);
-      sink.write(q.poll());
-      if (q.isEmpty()) {
-        queues.remove(source);
-      } else {
-        order.add(source);
-      }
-    }
   }
 }

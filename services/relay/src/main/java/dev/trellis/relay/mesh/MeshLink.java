@@ -34,6 +34,7 @@ final class MeshLink {
   private volatile InstanceRecord target;
   private final Runnable onDead;
   private volatile NetSocket socket;
+  private volatile io.vertx.core.Context context;
   private volatile boolean open;
   private volatile boolean dead;
   private NetClient client;
@@ -51,8 +52,18 @@ final class MeshLink {
               }
 
               @Override
-              public void write(Buffer frame) {
-                socket.write(frame);
+              public void write(Buffer frames) {
+                socket.write(frames);
+              }
+
+              @Override
+              public void execute(Runnable task) {
+                io.vertx.core.Context c = context;
+                if (c == null) {
+                  task.run(); // still dialling: finds the link not writable and waits for open
+                } else {
+                  c.runOnContext(v -> task.run());
+                }
               }
             },
             perSourceLimit);
@@ -97,6 +108,7 @@ final class MeshLink {
   }
 
   private void upgrade(NetSocket s, String credential) {
+    context = io.vertx.core.Vertx.currentContext();
     socket = s;
     s.setWriteQueueMaxSize(1 << 20);
     StringBuilder head = new StringBuilder();

@@ -58,9 +58,14 @@ final class DeviceSession {
               }
 
               @Override
-              public void write(Buffer frame) {
+              public void write(Buffer frames) {
                 lastSent = System.currentTimeMillis();
-                socket.write(frame);
+                socket.write(frames);
+              }
+
+              @Override
+              public void execute(Runnable task) {
+                context.runOnContext(v -> task.run());
               }
             },
             sessions.options().perSourceQueue());

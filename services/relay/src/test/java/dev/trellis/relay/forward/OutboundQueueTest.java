@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fair queue's rules with a fake connection (pure logic; the real one runs in RelayFloodTest).
+ * The fair queue's rules with a fake connection (pure logic; the real one runs in the flood test).
  */
 class OutboundQueueTest {
   private static final class FakeSink implements OutboundQueue.Sink {
     boolean writable = true;
     final List<String> written = new ArrayList<>();
+    final ArrayDeque<Runnable> loop = new ArrayDeque<>();
 
     @Override
     public boolean writable() {
@@ -23,18 +25,36 @@ class OutboundQueueTest {
     }
 
     @Override
-    public void write(Buffer frame) {
-      written.add(frame.toString());
+    public void write(Buffer frames) {
+      written.add(frames.toString());
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      loop.add(task);
+    }
+
+    void runLoop() {
+      while (!loop.isEmpty()) {
+        loop.poll().run();
+      }
     }
   }
 
   @Test
-  void framesGoStraightThroughWhileTheConnectionIsWritable() {
+  void framesOfferedTogetherAreWrittenAsOneBatchByOneTask() {
     var sink = new FakeSink();
-    var q = new OutboundQueue(sink, 2);
+    var q = new OutboundQueue(sink, 8);
     assertTrue(q.offer("a", Buffer.buffer("a1")));
-    assertEquals(List.of("a1"), sink.written);
+    assertTrue(q.offer("b", Buffer.buffer("b1")));
+    assertTrue(q.offer("a", Buffer.buffer("a2")));
+    assertEquals(1, sink.loop.size(), "one drain task for the burst");
+    sink.runLoop();
+    assertEquals(List.of("a1b1a2"), sink.written);
     assertEquals(0, q.waiting());
+    assertTrue(q.offer("a", Buffer.buffer("a3")));
+    sink.runLoop();
+    assertEquals(List.of("a1b1a2", "a3"), sink.written);
   }
 
   @Test
@@ -48,9 +68,24 @@ class OutboundQueueTest {
     }
     assertTrue(q.offer("quiet", Buffer.buffer("q0")));
     assertTrue(q.offer("quiet", Buffer.buffer("q1")));
+    sink.runLoop();
+    assertEquals(List.of(), sink.written, "nothing while the connection is full");
     sink.writable = true;
-    q.drain();
-    assertEquals(List.of("f0", "q0", "f1", "q1", "f2"), sink.written);
+    q.drain(); // the connection's drain handler
+    assertEquals(List.of("f0q0f1q1f2"), sink.written);
+  }
+
+  @Test
+  void batchesAreBounded() {
+    var sink = new FakeSink();
+    var q = new OutboundQueue(sink, 1000);
+    byte[] big = new byte[20_000];
+    for (int i = 0; i < 10; i++) {
+      q.offer("s" + i, Buffer.buffer(big));
+    }
+    sink.runLoop();
+    assertTrue(sink.written.size() >= 3, "several batches: " + sink.written.size());
+    assertEquals(0, q.waiting());
   }
 
   @Test
