@@ -64,9 +64,22 @@ final class TailnetPolicy {
     return c;
   }
 
+  /**
+   * Keeps the cached peer sets current: the changed node's is dropped (recomputed on next use),
+   * every other cached set takes the change's delta, so a join costs the peers it affects, not a
+   * recomputation of every peer set in the tailnet.
+   */
   private Change invalidate(Change c, String id) {
     peers.remove(id);
-    c.peers().keySet().forEach(peers::remove);
+    c.peers()
+        .forEach(
+            (k, d) -> {
+              TreeSet<String> s = k.equals(id) ? null : peers.get(k);
+              if (s != null) {
+                s.addAll(d.added());
+                s.removeAll(d.removed());
+              }
+            });
     return c;
   }
 }

@@ -1,0 +1,167 @@
+package dev.trellis.coordinator.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.trellis.coordinator.netmap.NetmapModel;
+import dev.trellis.coordinator.netmap.NodeView;
+import dev.trellis.coordinator.netmap.TailnetView;
+import dev.trellis.proto.event.v1.Actor;
+import dev.trellis.proto.event.v1.AddressAllocated;
+import dev.trellis.proto.event.v1.NodeRegistered;
+import dev.trellis.proto.event.v1.NodeRemoved;
+import dev.trellis.proto.event.v1.NodeTagsChanged;
+import dev.trellis.proto.event.v1.PolicyUpdated;
+import dev.trellis.proto.event.v1.UserCreated;
+import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.runtime.eventlog.Events;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The visibility kept up to date change by change (joins, retags, removals, a policy edit half-way,
+ * with its cached peer sets following each change) answers "does V see P" and "V's filter" exactly
+ * as a visibility built fresh from the final nodes does, for every pair, over seeded random runs.
+ */
+class IncrementalVisibilityMatchesFreshTest {
+  private final Events events = new Events(Clock.systemUTC());
+  private final Actor actor = Actor.newBuilder().setKind(Actor.Kind.SYSTEM).setId("t").build();
+
+  static final String POLICY =
+      """
+      {
+        "groups": {"group:dev": ["u0@example.com", "u1@example.com"]},
+        "tagOwners": {"tag:db": ["group:dev"], "tag:web": ["group:dev"]},
+        "acls": [
+          {"action": "accept", "src": ["group:dev"], "dst": ["tag:web:443"]},
+          {"action": "accept", "src": ["tag:web"], "dst": ["tag:db:5432"]},
+          {"action": "accept", "src": ["u2@example.com"], "dst": ["autogroup:self:*"]},
+        ],
+      }
+      """;
+
+  private static void apply(NetmapModel m, Events ev, Actor a, String agg, Message p) {
+    m.apply(ev.draft("t1", agg, a, p).build());
+  }
+
+  private void user(NetmapModel m, int u) {
+    apply(
+        m,
+        events,
+        actor,
+        "u" + u,
+        UserCreated.newBuilder()
+            .setUserId("u" + u)
+            .setEmail("u" + u + "@example.com")
+            .setRole(UserRole.MEMBER)
+            .build());
+  }
+
+  private void join(NetmapModel m, int n, String user, List<String> tags) {
+    byte[] k = new byte[32];
+    k[0] = (byte) n;
+    k[1] = (byte) (n >> 8);
+    apply(
+        m,
+        events,
+        actor,
+        "n" + n,
+        NodeRegistered.newBuilder()
+            .setNodeId("n" + n)
+            .setMachineKey(ByteString.copyFrom(k))
+            .setNodeKey(ByteString.copyFrom(k))
+            .setName("h" + n)
+            .setUserId(tags.isEmpty() ? user : "")
+            .addAllTags(tags)
+            .setApproved(true)
+            .build());
+    apply(
+        m,
+        events,
+        actor,
+        "n" + n,
+        AddressAllocated.newBuilder()
+            .setNodeId("n" + n)
+            .setIpv4("100.64." + (n >> 8) + "." + (n & 255))
+            .build());
+  }
+
+  @Test
+  void randomRunsMatchAFreshBuild() {
+    for (long seed = 1; seed <= 20; seed++) {
+      Random r = new Random(seed);
+      PolicyVisibility live = new PolicyVisibility();
+      NetmapModel model = new NetmapModel(live);
+      for (int u = 0; u < 4; u++) {
+        user(model, u);
+      }
+      List<String> tagChoices = List.of("", "tag:db", "tag:web");
+      int next = 1;
+      for (int step = 0; step < 60; step++) {
+        if (step == 30) {
+          apply(
+              model,
+              events,
+              actor,
+              "t1",
+              PolicyUpdated.newBuilder().setHujson(POLICY).setVersion(1).build());
+        }
+        List<String> ids = new ArrayList<>(model.tailnet("t1").nodes().keySet());
+        int op = r.nextInt(10);
+        if (op < 6 || ids.isEmpty()) {
+          String tag = tagChoices.get(r.nextInt(3));
+          join(model, next++, "u" + r.nextInt(4), tag.isEmpty() ? List.of() : List.of(tag));
+        } else if (op < 8) {
+          String id = ids.get(r.nextInt(ids.size()));
+          String tag = tagChoices.get(1 + r.nextInt(2));
+          apply(
+              model,
+              events,
+              actor,
+              id,
+              NodeTagsChanged.newBuilder().setNodeId(id).addNewTags(tag).setUserId("").build());
+        } else {
+          String id = ids.get(r.nextInt(ids.size()));
+          apply(model, events, actor, id, NodeRemoved.newBuilder().setNodeId(id).build());
+        }
+        // Sessions ask between changes, so the cached peer sets are live while changes arrive.
+        for (NodeView v : model.tailnet("t1").nodes().values()) {
+          for (NodeView p : model.tailnet("t1").nodes().values()) {
+            live.sees(v, p);
+          }
+        }
+      }
+      PolicyVisibility fresh = new PolicyVisibility();
+      NetmapModel freshModel = new NetmapModel(fresh);
+      for (int u = 0; u < 4; u++) {
+        user(freshModel, u);
+      }
+      apply(
+          freshModel,
+          events,
+          actor,
+          "t1",
+          PolicyUpdated.newBuilder().setHujson(POLICY).setVersion(1).build());
+      TailnetView t = model.tailnet("t1");
+      for (NodeView n : t.nodes().values()) {
+        int num = Integer.parseInt(n.id().substring(1));
+        join(freshModel, num, n.userId(), n.tags());
+      }
+      TailnetView ft = freshModel.tailnet("t1");
+      for (NodeView v : t.nodes().values()) {
+        assertEquals(
+            fresh.filterFor(ft.nodes().get(v.id()), ft), live.filterFor(v, t), "seed " + seed);
+        for (NodeView p : t.nodes().values()) {
+          assertEquals(
+              fresh.sees(ft.nodes().get(v.id()), ft.nodes().get(p.id())),
+              live.sees(v, p),
+              "seed " + seed + ": " + v.id() + " sees " + p.id());
+        }
+      }
+    }
+  }
+}
