@@ -49,6 +49,8 @@ public final class ControlBench {
   private final List<String> failures = new ArrayList<>();
   private Vertx vertx;
   private WebSocketClient client;
+  // Held: Vert.x closes the connections of a client that becomes unreachable.
+  private WebSocketClient probeClient;
   private MachinePublicKey controlKey;
   private String host;
   private int port;
@@ -266,7 +268,8 @@ public final class ControlBench {
     SimDevice probe = new SimDevice(o.devices() + 1, ids);
     long probeMs = -1;
     try {
-      await(probe.connect(newClient(probeVertx), host, port, controlKey), 10);
+      probeClient = newClient(probeVertx);
+      await(probe.connect(probeClient, host, port, controlKey), 10);
       if (!await(probe.register(key), 10).getNodeId().isEmpty()) {
         probe.stream();
         if (waitFor(List.of(probe), d -> d.fullAtNanos != 0, 10)) {

@@ -50,6 +50,8 @@ class ChannelJoinTest {
   static Server server;
   static Vertx vertx;
   static Path dir;
+  static final java.util.List<WebSocketClient> CLIENTS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -131,6 +133,7 @@ class ChannelJoinTest {
     WebSocketClient client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions().setMaxMessageSize(8 << 20).setMaxFrameSize(8 << 20));
+    CLIENTS.add(client); // Vert.x closes an unreachable client's connections
     WebSocket ws =
         client
             .connect(

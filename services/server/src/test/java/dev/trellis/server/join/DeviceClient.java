@@ -53,6 +53,8 @@ final class DeviceClient {
   private final int port;
   private final MachinePublicKey controlKey;
   private WebSocket ws;
+  // Held: Vert.x closes an unreachable client's connections (a GC'd client dropped channels).
+  private WebSocketClient client;
   private HandshakeResult session;
   CompletableFuture<Short> closed;
 
@@ -66,7 +68,7 @@ final class DeviceClient {
 
   /** Opens a new channel (after a drop, the old one is gone). */
   DeviceClient connect() throws Exception {
-    WebSocketClient client =
+    client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions().setMaxMessageSize(8 << 20).setMaxFrameSize(8 << 20));
     WebSocket w =
