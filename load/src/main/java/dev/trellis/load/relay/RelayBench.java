@@ -132,7 +132,7 @@ public final class RelayBench {
                     }
                   }));
     }
-    Thread.sleep(1000); // warm-up
+    Thread.sleep(3000); // warm-up (JIT)
     control.println("stats");
     long[] before = stats(lines);
     long start = received.sum();

@@ -162,7 +162,13 @@ public final class RelayService implements TrellisService {
                     "relay {} serving on port {} ({}), STUN on {}",
                     instanceId,
                     relayPort,
-                    pin.isEmpty() ? "plain TCP" : "TLS, spki " + pin,
+                    pin.isEmpty()
+                        ? "plain TCP"
+                        : (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()
+                                ? "TLS by BoringSSL"
+                                : "TLS by the JDK")
+                            + ", spki "
+                            + pin,
                     stunPort()));
   }
 

@@ -82,6 +82,9 @@ final class MeshLink {
           .setSsl(true)
           .setTrustOptions(TrustOptions.wrap(new PinnedTrust(target.pin())))
           .setHostnameVerificationAlgorithm("");
+      if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+        options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+      }
     }
     client = vertx.createNetClient(options);
     client
