@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.controlplane.TestCoordinator;
+import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.Endpoint;
+import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.control.v1.FullNetmap;
 import dev.trellis.proto.control.v1.MapRequest;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.Node;
+import dev.trellis.proto.control.v1.PacketFilter;
 import dev.trellis.proto.control.v1.PeersRemoved;
 import dev.trellis.proto.control.v1.RegisterRequest;
 import dev.trellis.proto.control.v1.RegisterResponse;
@@ -32,6 +35,15 @@ import org.junit.jupiter.api.Test;
  * and stop reaching a peer the netmap removes.
  */
 class DaemonNetnsTest {
+  /** What the coordinator sends under the default policy: everyone may reach this node. */
+  private static final PacketFilter ALLOW_ALL =
+      PacketFilter.newBuilder()
+          .addRules(
+              FilterRule.newBuilder()
+                  .addSrcPrefixes("*")
+                  .addDestinations(DestinationPorts.newBuilder().setPrefix("*")))
+          .build();
+
   private static final int FORWARD_PORT = 18080;
   private static final String SERVER = "http://127.0.0.1:" + FORWARD_PORT;
 
@@ -217,13 +229,15 @@ class DaemonNetnsTest {
       mapA.send(
           map(
               MapResponse.newBuilder()
-                  .setFull(FullNetmap.newBuilder().setSelf(a).addPeers(b))
+                  .setFull(
+                      FullNetmap.newBuilder().setSelf(a).addPeers(b).setPacketFilter(ALLOW_ALL))
                   .setNetmapVersion(1)
                   .build()));
       mapB.send(
           map(
               MapResponse.newBuilder()
-                  .setFull(FullNetmap.newBuilder().setSelf(b).addPeers(a))
+                  .setFull(
+                      FullNetmap.newBuilder().setSelf(b).addPeers(a).setPacketFilter(ALLOW_ALL))
                   .setNetmapVersion(1)
                   .build()));
       assertTrue(upA.waitFor(30, TimeUnit.SECONDS));
@@ -391,7 +405,10 @@ class DaemonNetnsTest {
   private static ServerMessage full(RegisterRequest r, long version) {
     return map(
         MapResponse.newBuilder()
-            .setFull(FullNetmap.newBuilder().setSelf(node("a", r, 1, List.of())))
+            .setFull(
+                FullNetmap.newBuilder()
+                    .setSelf(node("a", r, 1, List.of()))
+                    .setPacketFilter(ALLOW_ALL))
             .setNetmapVersion(version)
             .setResumeToken("t" + version)
             .build());
