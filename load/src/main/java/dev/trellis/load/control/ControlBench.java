@@ -189,19 +189,25 @@ public final class ControlBench {
     }
     long rssStreams = rssKb();
 
-    // 3. A node joins: time until every device has it (once the streams are quiet).
-    settle(live);
+    // 3. A node joins: time until every streaming device has it (once the streams are quiet).
+    List<SimDevice> streaming = live.stream().filter(d -> !d.closed && d.fullAtNanos != 0).toList();
+    if (streaming.size() < live.size()) {
+      fail(
+          (live.size() - streaming.size())
+              + " channels closed or without a stream; changes are timed without them");
+    }
+    settle(streaming);
     long heapStreams = heapAfterGcKb();
     SimDevice newcomer = new SimDevice(o.devices(), ids);
-    live.forEach(SimDevice::armAdded);
+    streaming.forEach(SimDevice::armAdded);
     long joinSent = System.nanoTime();
     await(newcomer.connect(client, host, port, controlKey), 30);
     long connected = System.nanoTime();
     RegisterResponse nr = await(newcomer.register(key), 60);
     long joinAnswered = System.nanoTime();
     int newIndex = ids.index(nr.getNodeId());
-    boolean joined = waitFor(live, d -> d.addedIndex == newIndex, 60);
-    long[] joinNs = live.stream().mapToLong(d -> d.addedAtNanos - connected).toArray();
+    boolean joined = waitFor(streaming, d -> d.addedIndex == newIndex, 60);
+    long[] joinNs = streaming.stream().mapToLong(d -> d.addedAtNanos - connected).toArray();
     System.out.println();
     System.out.println(Figures.header());
     System.out.printf(
@@ -214,11 +220,11 @@ public final class ControlBench {
     }
 
     // 4. The node is deleted: time until every device dropped it.
-    live.forEach(d -> d.watchIndex = newIndex);
+    streaming.forEach(d -> d.watchIndex = newIndex);
     long deleteSent = System.nanoTime();
     api.deleteNode(nr.getNodeId());
-    boolean removed = waitFor(live, d -> d.watchRemovedAtNanos != 0, 60);
-    long[] delNs = live.stream().mapToLong(d -> d.watchRemovedAtNanos - deleteSent).toArray();
+    boolean removed = waitFor(streaming, d -> d.watchRemovedAtNanos != 0, 60);
+    long[] delNs = streaming.stream().mapToLong(d -> d.watchRemovedAtNanos - deleteSent).toArray();
     System.out.println(
         new Figures(removed ? delNs : new long[0])
             .row("delete: admin DELETE sent -> peer removed"));
@@ -234,16 +240,16 @@ public final class ControlBench {
           "server RSS: %d MiB before, %d MiB with %d streams: %.1f KB per device%n",
           rssBefore / 1024,
           rssStreams / 1024,
-          live.size(),
-          (rssStreams - rssBefore) / (double) live.size());
+          streaming.size(),
+          (rssStreams - rssBefore) / (double) streaming.size());
       if (heapBefore > 0 && heapStreams > 0) {
         System.out.printf(
             "server heap after a full GC: %d MiB before, %d MiB with %d streams: %.1f KB per"
                 + " device%n",
             heapBefore / 1024,
             heapStreams / 1024,
-            live.size(),
-            (heapStreams - heapBefore) / (double) live.size());
+            streaming.size(),
+            (heapStreams - heapBefore) / (double) streaming.size());
       }
     } else {
       System.out.println("server RSS: not measured (give --server-pid for a local server)");
@@ -254,16 +260,16 @@ public final class ControlBench {
         api.metric("trellis_coordinator_map_sessions"),
         api.metric("trellis_coordinator_frames_sent_total"),
         api.metric("trellis_coordinator_channels_dropped_total"));
-    long bytes = live.stream().mapToLong(d -> d.bytesIn.get()).sum();
-    long frames = live.stream().mapToLong(d -> d.frames.get()).sum();
+    long bytes = streaming.stream().mapToLong(d -> d.bytesIn.get()).sum();
+    long frames = streaming.stream().mapToLong(d -> d.frames.get()).sum();
     System.out.printf(
         "devices received %d frames, %.1f MiB of records (%.1f KiB per device)%n",
-        frames, bytes / 1048576.0, bytes / 1024.0 / live.size());
+        frames, bytes / 1048576.0, bytes / 1024.0 / streaming.size());
 
     // 6. Every channel dropped at once; the server must still answer.
     double openBefore = api.metric("trellis_coordinator_channels_open");
     long dropAt = System.nanoTime();
-    live.forEach(SimDevice::close);
+    streaming.forEach(SimDevice::close);
     Vertx probeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     SimDevice probe = new SimDevice(o.devices() + 1, ids);
     long probeMs = -1;
@@ -288,7 +294,7 @@ public final class ControlBench {
     System.out.printf(
         "drop of %d channels at once: one more device registered and had its full netmap %d ms"
             + " later; server down to %.0f open channels %.0f ms after the drop; /readyz %d%n",
-        live.size(), probeMs, open, (System.nanoTime() - dropAt) / 1e6, api.status("/readyz"));
+        streaming.size(), probeMs, open, (System.nanoTime() - dropAt) / 1e6, api.status("/readyz"));
     if (probeMs < 0 || probeMs > 5_000) {
       fail("the server did not serve a new device within 5 s of the drop");
     }
