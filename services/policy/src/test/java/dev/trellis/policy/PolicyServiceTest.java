@@ -287,6 +287,7 @@ class PolicyServiceTest {
     Reply ok = post(owner, "/api/v1/policy/validate", tn, GOOD, null);
     assertEquals(200, ok.status());
     assertTrue(ok.json().path("valid").asBoolean());
+    assertEquals(1, ok.json().path("tests").asInt(), ok.json().toString());
     Reply failing = post(owner, "/api/v1/policy/validate", tn, FAILING_TEST, null);
     assertEquals(422, failing.status());
     assertEquals("POLICY_TESTS_FAILED", failing.code());

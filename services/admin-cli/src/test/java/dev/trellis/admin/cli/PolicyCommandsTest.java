@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** policy get|set|validate against a server that records the requests. */
+/** policy get|set|validate|test against a server that records the requests. */
 class PolicyCommandsTest {
   private static final String CURRENT =
       "{\"tailnetId\":\"tn1\",\"text\":\"{\\n  \\\"acls\\\": []\\n}\\n\",\"version\":3,"
@@ -93,6 +93,20 @@ class PolicyCommandsTest {
     Run validate = Run.of(env, "policy", "validate", file.toString());
     assertEquals(0, validate.code(), validate.err());
     assertEquals(file + ": valid\n", validate.out());
+  }
+
+  @Test
+  void testRunsThePolicysTestsAndCountsThem() throws Exception {
+    Path file = dir.resolve("tested.hujson");
+    Files.writeString(file, "{}");
+    server.answer("/api/v1/policy/validate", 200, "{\"valid\":true,\"problems\":[],\"tests\":3}");
+    Run ok = Run.of(env, "policy", "test", file.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(file + ": 3 tests passed\n", ok.out());
+    server.answer("/api/v1/policy/validate", 422, REFUSED);
+    Run failing = Run.of(env, "policy", "test", file.toString());
+    assertEquals(1, failing.code());
+    assertTrue(failing.err().contains("POLICY_TESTS_FAILED"), failing.err());
   }
 
   @Test

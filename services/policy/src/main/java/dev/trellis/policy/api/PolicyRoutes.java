@@ -86,14 +86,13 @@ public final class PolicyRoutes {
                             : commands.set(id, text, ifMatch, caller.actor()));
                   });
             })
-        .onSuccess(edited -> reply(ctx, edited.tailnet(), edited.outcome(), dryRun))
+        .onSuccess(edited -> reply(ctx, edited.tailnet(), edited.outcome()))
         .onFailure(ctx::fail);
   }
 
   private record Edited(String tailnet, PolicyCommands.Outcome outcome) {}
 
-  private void reply(
-      RoutingContext ctx, String tailnet, PolicyCommands.Outcome outcome, boolean dryRun) {
+  private void reply(RoutingContext ctx, String tailnet, PolicyCommands.Outcome outcome) {
     switch (outcome) {
       case PolicyCommands.Refused r -> {
         List<Map<String, Object>> problems =
@@ -117,8 +116,9 @@ public final class PolicyRoutes {
         body.put("problems", problems);
         JsonBodies.reply(ctx, r.code().httpStatus(), body);
       }
-      case PolicyCommands.Saved s when dryRun ->
-          JsonBodies.reply(ctx, 200, Map.of("valid", true, "problems", List.of()));
+      case PolicyCommands.Valid v ->
+          JsonBodies.reply(
+              ctx, 200, Map.of("valid", true, "problems", List.of(), "tests", v.tests()));
       case PolicyCommands.Saved s -> {
         Map<String, Object> body = view(tailnet, s.policy());
         body.put("previousVersion", s.previousVersion());

@@ -43,12 +43,19 @@ public final class PolicyCommands {
   /**
    * The policy in force after the edit.
    *
-   * @param policy the current policy (null only for a dry run)
+   * @param policy the current policy
    * @param previousVersion the version before the edit (0: the default policy)
    * @param changed false when the text equals the current one (nothing was appended)
    */
   public record Saved(CurrentPolicy policy, long previousVersion, boolean changed)
       implements Outcome {}
+
+  /**
+   * A dry run found the text valid.
+   *
+   * @param tests how many of the policy's own tests ran and passed
+   */
+  public record Valid(int tests) implements Outcome {}
 
   /**
    * The text was refused.
@@ -124,7 +131,7 @@ public final class PolicyCommands {
   public static Outcome validate(String text) {
     PolicyLoader.Result r = PolicyLoader.load(text);
     if (r.accepted()) {
-      return new Saved(null, 0, false);
+      return new Valid(r.policy().map(p -> p.tests().size()).orElse(0));
     }
     return refused(
         r.problems().stream()
