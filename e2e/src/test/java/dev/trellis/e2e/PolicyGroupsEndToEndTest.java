@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The issue's policy scenario with four devices of two users and a tagged server: alice (in
  * group:eng) has a laptop and a desktop, bob has a laptop, and a server carries tag:server. The
  * policy lets group members reach the tagged server on TCP 22 and 80 only and lets nobody reach the
- * group's laptops. Real TCP connections prove the allowed ports connect and the others do not;
+ * group's laptops; a device may carry the tag only when its key's creator or its user owns it
+ * ({@code tagOwners}). Real TCP connections prove the allowed ports connect and the others do not;
  * hidden peers are absent from {@code trellis status}; adding bob to the group opens his access,
  * and removing him closes it again, each within a second and without restarting anything.
  */
@@ -51,13 +52,22 @@ class PolicyGroupsEndToEndTest {
           200,
           PolicyEndToEndTest.post(server, "/api/v1/policy", policy("alice@example.com")).status());
 
+      // The server takes its tag from an untagged key: allowed because the key's creator (the
+      // first-start owner) is in autogroup:admin, which owns tag:server.
       AgentUnderTest web = AgentUnderTest.start(lab, lab.device(), "web");
-      String serverKey = server.authKey("default", Map.of("tags", List.of("tag:server")));
-      web.up(server.loginServer, serverKey).requireOk("tagged server up");
+      String plainKey = server.authKey("default", Map.of());
+      web.up(server.loginServer, plainKey, "--advertise-tags", "tag:server")
+          .requireOk("tagged server up");
       AgentUnderTest laptop = AgentUnderTest.start(lab, lab.device(), "alice-laptop");
       AgentUnderTest desktop = AgentUnderTest.start(lab, lab.device(), "alice-desktop");
       AgentUnderTest bob = AgentUnderTest.start(lab, lab.device(), "bob-laptop");
       SignIn.join(lab, server, laptop, "alice@example.com");
+      // Alice may not tag a device: she does not own tag:server.
+      Lab.Result tagged =
+          SignIn.tryJoin(
+              lab, server, desktop, "alice@example.com", "--advertise-tags", "tag:server");
+      assertEquals(1, tagged.code(), tagged.out());
+      assertTrue(tagged.out().contains("AUTH_KEY_TAGS_FORBIDDEN"), tagged.out());
       SignIn.join(lab, server, desktop, "alice@example.com");
       SignIn.join(lab, server, bob, "bob@example.com");
 

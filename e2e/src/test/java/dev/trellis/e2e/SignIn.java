@@ -42,35 +42,49 @@ final class SignIn {
   }
 
   /** Runs {@code trellis up} without a key on {@code device}; returns the login URL it printed. */
-  static Process upWithoutKey(Lab lab, ServerUnderTest server, AgentUnderTest device, Path log)
+  static Process upWithoutKey(
+      Lab lab, ServerUnderTest server, AgentUnderTest device, Path log, String... extra)
       throws Exception {
-    return lab.start(
-        List.of(
-            "ip",
-            "netns",
-            "exec",
-            device.ns,
-            Lab.bin("trellis"),
-            "--socket",
-            device.socket.toString(),
-            "up",
-            "--login-server",
-            server.loginServer,
-            "--hostname",
-            device.name),
-        log);
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                device.ns,
+                Lab.bin("trellis"),
+                "--socket",
+                device.socket.toString(),
+                "up",
+                "--login-server",
+                server.loginServer,
+                "--hostname",
+                device.name));
+    cmd.addAll(List.of(extra));
+    return lab.start(cmd, log);
   }
 
   /** Joins {@code device} interactively as {@code email}; waits until {@code trellis up} ends. */
   static void join(Lab lab, ServerUnderTest server, AgentUnderTest device, String email)
       throws Exception {
-    Path log = lab.dir.resolve("up-" + device.name + ".log");
-    Process up = upWithoutKey(lab, server, device, log);
+    Lab.Result r = tryJoin(lab, server, device, email);
+    if (r.code() != 0) {
+      throw new AssertionError("trellis up failed:\n" + r.out());
+    }
+  }
+
+  /** Like {@link #join} with extra {@code trellis up} flags; returns its exit code and output. */
+  static Lab.Result tryJoin(
+      Lab lab, ServerUnderTest server, AgentUnderTest device, String email, String... extra)
+      throws Exception {
+    Path log = lab.dir.resolve("up-" + device.name + "-" + System.nanoTime() + ".log");
+    Process up = upWithoutKey(lab, server, device, log, extra);
     String url = awaitUrl(log, up);
     approve(server, url, email);
-    if (!up.waitFor(60, TimeUnit.SECONDS) || up.exitValue() != 0) {
+    if (!up.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("trellis up did not finish:\n" + Files.readString(log));
     }
+    return new Lab.Result(up.exitValue(), Files.readString(log));
   }
 
   /** Signs in as {@code email} and approves the device behind {@code url}. */

@@ -171,10 +171,15 @@ public final class Registrar {
                                     key.getBoolean("preapproved", false)));
               } else {
                 if (req.getRequestedTagsCount() > 0) {
-                  return Future.failedFuture(
-                      ApiException.of(
-                          ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
-                          "The auth key carries no tags, so the device may not ask for tags."));
+                  // Tags the key does not carry: allowed when the key's creator owns them.
+                  return asUser(
+                      machine,
+                      req,
+                      key.getString("tailnetId"),
+                      key.getString("creatorUserId", ""),
+                      req.getEphemeral() || key.getBoolean("ephemeral", false),
+                      key.getString("id", ""),
+                      key.getBoolean("preapproved", false));
                 }
                 tags = List.of();
                 userId = key.getString("creatorUserId", "");
@@ -299,11 +304,6 @@ public final class Registrar {
       RegisterRequest req,
       String baseUrl,
       Consumer<RegisterResponse> reply) {
-    if (req.getRequestedTagsCount() > 0) {
-      return Future.failedFuture(
-          ApiException.of(
-              ErrorCode.AUTH_KEY_TAGS_FORBIDDEN, "Tagged devices need an auth key with the tags."));
-    }
     String nodeKey = NodePublicKey.fromBytes(req.getNodeKey().toByteArray()).toString();
     return pending
         .create(machine.toString(), nodeKey)
@@ -333,12 +333,11 @@ public final class Registrar {
               }
               if (entry.getString("userId") != null) {
                 pending.forget(code);
-                return complete(
+                return asUser(
                     machine,
                     req,
                     entry.getString("tailnetId"),
                     entry.getString("userId"),
-                    List.of(),
                     req.getEphemeral(),
                     "",
                     false);
@@ -361,16 +360,38 @@ public final class Registrar {
               }
               pending.forget(code);
               PendingLogins.Completion c = done.result();
-              return complete(
-                  machine,
-                  req,
-                  c.tailnetId(),
-                  c.userId(),
-                  List.of(),
-                  req.getEphemeral(),
-                  "",
-                  false);
+              return asUser(machine, req, c.tailnetId(), c.userId(), req.getEphemeral(), "", false);
             });
+  }
+
+  /**
+   * Completes a registration for {@code userId}: an untagged node of that user, or, when the device
+   * asks for tags, a node owned by those tags if the tailnet's policy lets the user own them
+   * ({@code tagOwners}), refused with the reason otherwise.
+   */
+  private Future<RegisterResponse> asUser(
+      MachinePublicKey machine,
+      RegisterRequest req,
+      String tailnetId,
+      String userId,
+      boolean ephemeral,
+      String authKeyId,
+      boolean preapproved) {
+    if (req.getRequestedTagsCount() == 0) {
+      return complete(
+          machine, req, tailnetId, userId, List.of(), ephemeral, authKeyId, preapproved);
+    }
+    List<String> asked = List.copyOf(req.getRequestedTagsList());
+    return loop.call((m, h) -> m.visibility().tagsRefused(tailnetId, asked, List.of(), userId))
+        .compose(
+            refused ->
+                refused.isPresent()
+                    ? Future.failedFuture(
+                        ApiException.of(
+                            ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                            "Tags refused by the tailnet's policy: " + refused.get()))
+                    : complete(
+                        machine, req, tailnetId, "", asked, ephemeral, authKeyId, preapproved));
   }
 
   private Future<NodeView> node(MachinePublicKey machine, ByteString nodeKey) {
