@@ -4,7 +4,6 @@ import dev.trellis.ipam.address.AddressPool;
 import dev.trellis.ipam.allocate.AddressClaims;
 import dev.trellis.ipam.allocate.Allocator;
 import dev.trellis.ipam.api.AllocationRoutes;
-import dev.trellis.ipam.journal.CommandThreads;
 import dev.trellis.ipam.journal.IpamLog;
 import dev.trellis.ipam.projection.AllocationProjection;
 import dev.trellis.ipam.projection.AllocationStore;
@@ -15,6 +14,7 @@ import dev.trellis.runtime.config.Flag;
 import dev.trellis.runtime.config.ValueType;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionRunner;
+import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
@@ -97,7 +97,7 @@ public final class IpamService implements TrellisService {
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
     runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx());
+    threads = new CommandThreads(ctx.vertx(), name());
     var store = new AllocationStore(ctx.hazelcast());
     var allocator =
         new Allocator(

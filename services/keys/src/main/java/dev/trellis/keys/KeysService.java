@@ -2,7 +2,6 @@ package dev.trellis.keys;
 
 import dev.trellis.keys.api.InternalNodeRoutes;
 import dev.trellis.keys.api.NodeRoutes;
-import dev.trellis.keys.journal.CommandThreads;
 import dev.trellis.keys.journal.KeysLog;
 import dev.trellis.keys.lifecycle.NodeCommands;
 import dev.trellis.keys.lifecycle.Sweep;
@@ -16,6 +15,7 @@ import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionRunner;
+import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
@@ -72,7 +72,7 @@ public final class KeysService implements TrellisService {
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
     runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx());
+    threads = new CommandThreads(ctx.vertx(), name());
     Events events = new Events(clock);
     var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
     var store = new NodeStore(ctx.hazelcast());

@@ -1,7 +1,6 @@
 package dev.trellis.policy;
 
 import dev.trellis.policy.api.PolicyRoutes;
-import dev.trellis.policy.command.CommandThreads;
 import dev.trellis.policy.command.PolicyCommands;
 import dev.trellis.policy.projection.PolicyProjection;
 import dev.trellis.policy.state.Tailnets;
@@ -10,6 +9,7 @@ import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionRunner;
+import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.micrometer.core.instrument.Gauge;
@@ -61,7 +61,7 @@ public final class PolicyService implements TrellisService {
   public Future<Void> start(ServiceContext ctx) {
     Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
     runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx());
+    threads = new CommandThreads(ctx.vertx(), name());
     var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
     var commands =
         new PolicyCommands(

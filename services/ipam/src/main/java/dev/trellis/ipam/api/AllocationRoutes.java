@@ -1,11 +1,11 @@
 package dev.trellis.ipam.api;
 
 import dev.trellis.ipam.allocate.Allocator;
-import dev.trellis.ipam.journal.CommandThreads;
 import dev.trellis.ipam.projection.AllocationStore;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.http.JsonBodies;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;

@@ -5,6 +5,7 @@ import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.service.CommandThreads;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 

@@ -1,7 +1,6 @@
 package dev.trellis.ipam.release;
 
 import dev.trellis.ipam.allocate.Allocator;
-import dev.trellis.ipam.journal.CommandThreads;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.EventEnvelope;
@@ -11,6 +10,7 @@ import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.LoggedEvent;
 import dev.trellis.runtime.eventlog.Subscription;
 import dev.trellis.runtime.eventlog.UnreadableEventException;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;

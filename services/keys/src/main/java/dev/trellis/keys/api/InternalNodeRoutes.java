@@ -1,6 +1,5 @@
 package dev.trellis.keys.api;
 
-import dev.trellis.keys.journal.CommandThreads;
 import dev.trellis.keys.lifecycle.NodeCommands;
 import dev.trellis.keys.registry.RegisterRequest;
 import dev.trellis.keys.registry.Registration;
@@ -12,6 +11,7 @@ import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;

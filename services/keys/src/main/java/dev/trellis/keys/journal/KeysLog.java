@@ -3,6 +3,7 @@ package dev.trellis.keys.journal;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.runtime.eventlog.EventLog;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,6 +1,5 @@
 package dev.trellis.policy.api;
 
-import dev.trellis.policy.command.CommandThreads;
 import dev.trellis.policy.command.PolicyCommands;
 import dev.trellis.policy.engine.edit.PolicyEdits;
 import dev.trellis.policy.engine.model.Policy;
@@ -12,6 +11,7 @@ import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;

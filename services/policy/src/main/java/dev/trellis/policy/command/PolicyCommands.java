@@ -16,6 +16,7 @@ import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.projection.ProjectionMaps;
+import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.trellis.policy.command;
+package dev.trellis.runtime.service;
 
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.runtime.http.ApiException;
@@ -14,25 +14,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs policy commands on virtual threads, where they may block on a Hazelcast lock, the event log
- * and the projection, and hands the result back as a Vert.x future on the caller's context.
- * Hazelcast map locks belong to the thread that takes them, so a command runs start to end on one
- * of these threads.
+ * Runs a service's commands on virtual threads, where they may block on Hazelcast (locks,
+ * compare-and-set) and on the event log, and hands the result back as a Vert.x future. Hazelcast
+ * map locks belong to the thread that takes them, so a command that locks runs start to end on one
+ * of these threads. Used by the services that decide with Hazelcast locks (keys, ipam, policy).
  *
  * <p>Thread-safety: thread-safe.
  */
 public final class CommandThreads implements AutoCloseable {
-  static final long STEP_TIMEOUT_SECONDS = 60;
+  /** The longest a command waits for one step (an append, the projection). */
+  public static final long STEP_TIMEOUT_SECONDS = 60;
 
   private final Vertx vertx;
-  private final ExecutorService threads =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("policy-command-", 0).factory());
+  private final ExecutorService threads;
 
-  public CommandThreads(Vertx vertx) {
+  /** Command threads named {@code <service>-command-N}. */
+  public CommandThreads(Vertx vertx, String service) {
     this.vertx = vertx;
+    this.threads =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name(service + "-command-", 0).factory());
   }
 
-  /** Runs {@code command} on a command thread. */
+  /** Runs {@code command} on a command thread; the future completes on the caller's context. */
   public <T> Future<T> run(Callable<T> command) {
     var ctx = vertx.getOrCreateContext();
     CompletableFuture<T> done = new CompletableFuture<>();
@@ -47,8 +51,8 @@ public final class CommandThreads implements AutoCloseable {
     return Future.fromCompletionStage(done, ctx);
   }
 
-  /** Waits for {@code f} on a command thread; unchecked failures are rethrown unchanged. */
-  static <T> T await(Future<T> f) {
+  /** Waits for {@code f} on a command thread; rethrows its failure unchanged when unchecked. */
+  public static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage()
           .toCompletableFuture()
