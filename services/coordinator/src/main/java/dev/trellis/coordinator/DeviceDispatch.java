@@ -27,6 +27,15 @@ import java.util.function.LongSupplier;
  * <p>Thread-safety: thread-safe; model work runs on the {@link ModelLoop}.
  */
 final class DeviceDispatch implements DeviceChannel.ChannelHandler {
+  /**
+   * How long a stream request for a node this instance's model does not know yet waits for it: the
+   * node may have registered a moment ago (through this or another instance) and its events not
+   * have reached this model, and answering "not registered" would log a valid device out.
+   */
+  static final long UNKNOWN_NODE_WAIT_MS = 10_000;
+
+  private static final long UNKNOWN_NODE_POLL_MS = 50;
+
   private final ModelLoop loop;
   private final Registrar registrar;
   private final Reports reports;
@@ -53,20 +62,40 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
               ch.baseUrl(),
               ch.sourceIp(),
               r -> ch.send(ServerMessage.newBuilder().setRegister(r).build()));
-      case MAP -> loop.call((model, hub) -> map(ch, m.getMap(), model, hub));
+      case MAP -> map(ch, m.getMap(), 0);
       default -> {}
     }
   }
 
-  private Void map(
+  /** Handles a map request, retrying while the model may not have seen the node yet. */
+  private void map(DeviceChannel ch, MapRequest req, long waitedMs) {
+    boolean mayWait = req.getStream() && waitedMs < UNKNOWN_NODE_WAIT_MS;
+    loop.call((model, hub) -> map(ch, req, model, hub, mayWait))
+        .onSuccess(
+            retry -> {
+              if (Boolean.TRUE.equals(retry) && ch.isOpen()) {
+                loop.context()
+                    .owner()
+                    .setTimer(
+                        UNKNOWN_NODE_POLL_MS, id -> map(ch, req, waitedMs + UNKNOWN_NODE_POLL_MS));
+              }
+            });
+  }
+
+  /** True when the node is unknown and the caller should ask again shortly. */
+  private Boolean map(
       DeviceChannel ch,
       MapRequest req,
       dev.trellis.coordinator.netmap.NetmapModel model,
-      StreamHub hub) {
+      StreamHub hub,
+      boolean mayWait) {
     List<NodeView> mine = model.byMachineKey(ByteString.copyFrom(ch.peer().toBytes()));
     NodeView node =
         mine.stream().filter(n -> n.nodeKey().equals(req.getNodeKey())).findFirst().orElse(null);
     if (node == null) {
+      if (mayWait) {
+        return true;
+      }
       if (req.getStream()) {
         ch.send(
             mine.isEmpty()
@@ -75,11 +104,11 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
                     "NODE_KEY_EXPIRED", "This node key is not current; log in again."));
         ch.close((short) 1000, "no node");
       }
-      return null;
+      return false;
     }
     reports.report(node, req);
     if (!req.getStream() || ch.streamToken() != null) {
-      return null;
+      return false;
     }
     StreamHub.Opened opened =
         hub.open(node, sink(ch), req.getResumeToken(), req.getNetmapVersion());
@@ -90,13 +119,13 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
                   "NODE_KEY_REVOKED", "The node key has been revoked; log in again.")
               : NetmapFrames.reauth("NODE_KEY_EXPIRED", "The node key has expired; log in again."));
       ch.close((short) 1000, "reauth");
-      return null;
+      return false;
     }
     ch.streamToken(opened.token());
     Presence.NodeRef ref = new Presence.NodeRef(node.id(), node.tailnetId());
     streams.put(ch, ref);
     presence.online(ref, node.online());
-    return null;
+    return false;
   }
 
   private static FrameSink sink(DeviceChannel ch) {

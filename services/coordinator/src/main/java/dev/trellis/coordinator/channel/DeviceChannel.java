@@ -165,6 +165,11 @@ public final class DeviceChannel {
     }
   }
 
+  /** Whether the channel is neither closing nor closed. */
+  public boolean isOpen() {
+    return !closing && !ws.isClosed();
+  }
+
   /** Bytes queued for the device and not yet written to its socket. */
   public long pendingBytes() {
     return pending.get();
