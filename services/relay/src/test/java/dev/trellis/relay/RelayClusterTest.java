@@ -102,9 +102,22 @@ class RelayClusterTest {
       var q = ca.nextPacket(WAIT);
       assertNotNull(q, "and the answer comes back");
       assertArrayEquals(bytes("back"), q.packet());
-      assertTrue(cluster.relay(0).metrics().packets("mesh_out") > meshBefore);
-      assertTrue(cluster.relay(0).metrics().packets("mesh_in") > 0);
+      // The counters move beside delivery, not before it: give them a moment.
+      assertTrue(eventually(() -> cluster.relay(0).metrics().packets("mesh_out") > meshBefore));
+      assertTrue(eventually(() -> cluster.relay(0).metrics().packets("mesh_in") > 0));
     }
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
   }
 
   @Test
