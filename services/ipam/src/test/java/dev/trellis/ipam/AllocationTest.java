@@ -11,6 +11,7 @@ import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.testkit.Api;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -28,6 +28,7 @@ import dev.trellis.runtime.service.Infrastructure;
 import dev.trellis.runtime.service.ServiceHost;
 import dev.trellis.runtime.service.VertxSetup;
 import dev.trellis.runtime.state.EmbeddedMember;
+import dev.trellis.testkit.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;

@@ -9,6 +9,7 @@ import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.testkit.Api;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import dev.trellis.proto.event.v1.NodeKeyRotated;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.testkit.Api;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

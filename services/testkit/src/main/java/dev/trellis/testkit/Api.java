@@ -1,4 +1,4 @@
-package dev.trellis.keys;
+package dev.trellis.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small JSON HTTP client for the tests. Thread-safe. */
-final class Api {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
+/**
+ * A small JSON HTTP client for the services' tests (bearer token, JSON bodies, error codes).
+ * Thread-safe.
+ */
+public final class Api {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .followRedirects(HttpClient.Redirect.NEVER)
@@ -20,12 +23,12 @@ final class Api {
           .build();
 
   /** A response: status, body as JSON (or null), raw body and headers. */
-  record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
-    String code() {
+  public record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
+    public String code() {
       return json == null ? null : json.path("error").path("code").asText(null);
     }
 
-    String text(String field) {
+    public String text(String field) {
       return json.path(field).asText(null);
     }
   }
@@ -33,24 +36,24 @@ final class Api {
   private final String base;
   private final String token;
 
-  Api(String base, String token) {
+  public Api(String base, String token) {
     this.base = base;
     this.token = token;
   }
 
-  Api as(String otherToken) {
+  public Api as(String otherToken) {
     return new Api(base, otherToken);
   }
 
-  String base() {
+  public String base() {
     return base;
   }
 
-  Reply get(String path) {
+  public Reply get(String path) {
     return send(request(path).GET());
   }
 
-  Reply post(String path, Object body) {
+  public Reply post(String path, Object body) {
     try {
       String text = body instanceof String s ? s : JSON.writeValueAsString(body);
       return send(
@@ -62,7 +65,7 @@ final class Api {
     }
   }
 
-  Reply delete(String path) {
+  public Reply delete(String path) {
     return send(request(path).DELETE());
   }
 
@@ -76,7 +79,7 @@ final class Api {
     return b;
   }
 
-  static Reply send(HttpRequest.Builder b) {
+  public static Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
