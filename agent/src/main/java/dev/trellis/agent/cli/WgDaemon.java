@@ -93,7 +93,10 @@ final class WgDaemon {
         routes.addAll(p.allowedIps());
       }
       for (IpPrefix skipped : link.apply(tun.name(), mtu, config.addresses(), routes)) {
-        err.println("trellisd: not routing " + skipped + " (default routes are not supported)");
+        err.println(
+            "trellisd: not routing "
+                + skipped
+                + " (a default route, or IPv6 is off for the device)");
       }
       Device d = device;
       control = ControlServer.start(socket, () -> status(tun, d));

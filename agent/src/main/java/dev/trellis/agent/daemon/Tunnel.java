@@ -49,6 +49,7 @@ public final class Tunnel implements AutoCloseable {
   private final Paths paths;
   private final RelayClients relays;
   private final DiscoPublicKey disco;
+  private final PrintStream log;
   private final PacketFilter filter =
       new PacketFilter(SystemClock.INSTANCE, PacketFilter.Options.DEFAULT);
   private DeviceConfig applied; // guarded by this
@@ -61,7 +62,9 @@ public final class Tunnel implements AutoCloseable {
       IpCommand ip,
       Paths paths,
       RelayClients relays,
-      DiscoPublicKey disco) {
+      DiscoPublicKey disco,
+      PrintStream log) {
+    this.log = log;
     this.paths = paths;
     this.relays = relays;
     this.disco = disco;
@@ -100,7 +103,7 @@ public final class Tunnel implements AutoCloseable {
               paths.opener(p -> batchOrPlain(p, log)),
               SystemClock.INSTANCE,
               DeviceOptions.defaults());
-      Tunnel t = new Tunnel(tun, device, new IpCommand(), paths, relays, discoKey.publicKey());
+      Tunnel t = new Tunnel(tun, device, new IpCommand(), paths, relays, discoKey.publicKey(), log);
       paths.start();
       t.configure(new DeviceConfig(key, port, List.of()), null);
       return t;
@@ -144,7 +147,9 @@ public final class Tunnel implements AutoCloseable {
       if (addresses != null) {
         ip.run("address", "flush", "dev", tun.name());
       }
-      link.apply(tun.name(), tun.mtu(), addrs, ROUTES);
+      for (IpPrefix skipped : link.apply(tun.name(), tun.mtu(), addrs, ROUTES)) {
+        log.println("trellisd: IPv6 is off for " + tun.name() + "; not configuring " + skipped);
+      }
       addresses = List.copyOf(addrs);
     }
   }

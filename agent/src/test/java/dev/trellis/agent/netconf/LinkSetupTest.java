@@ -55,6 +55,41 @@ class LinkSetupTest {
   }
 
   @Test
+  void withIpv6OffTheDeviceGetsItsIpv4SideAndTheIpv6PartsAreReported() throws Exception {
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")) && Files.exists(Path.of("/dev/net/tun")),
+        "LinkSetupTest needs root and /dev/net/tun");
+    try (LinuxTun tun = LinuxTun.open(name, 1380)) {
+      // As in a container started with net.ipv6.conf.all.disable_ipv6=1.
+      Files.writeString(Path.of("/proc/sys/net/ipv6/conf", name, "disable_ipv6"), "1");
+      assertFalse(LinkSetup.ipv6EnabledInProcfs(name));
+      String hex = Integer.toHexString(net);
+      List<IpPrefix> skipped =
+          new LinkSetup(ip)
+              .apply(
+                  name,
+                  1380,
+                  List.of(
+                      InterfaceAddress.parse("10.216." + net + ".1/24"),
+                      InterfaceAddress.parse("fd16:" + hex + "::1/64")),
+                  List.of(
+                      IpPrefix.parse("10.217." + net + ".0/24"),
+                      IpPrefix.parse("fd17:" + hex + "::/64")));
+      assertEquals(
+          List.of(IpPrefix.parse("fd16:" + hex + "::/64"), IpPrefix.parse("fd17:" + hex + "::/64")),
+          skipped);
+      String v4 = ip.run("-4", "route", "show", "dev", name);
+      assertTrue(v4.contains("10.217." + net + ".0/24"), v4);
+      assertTrue(ip.run("-4", "address", "show", "dev", name).contains("10.216." + net + ".1"));
+      assertTrue(
+          LinkSetup.ipv6EnabledInProcfs("lo") || !Files.exists(Path.of("/proc/net/if_inet6")));
+      assertFalse(LinkSetup.ipv6EnabledInProcfs("no-such-device0"));
+    } finally {
+      new LinkSetup(ip).deleteIfPresent(name);
+    }
+  }
+
+  @Test
   void aFailingCommandQuotesItAndWhatIpSaid() {
     IOException e =
         assertThrows(
