@@ -103,6 +103,7 @@ public final class Server implements AutoCloseable {
                 .toCompletionStage()
                 .toCompletableFuture(),
             Duration.ofMinutes(6));
+    eventLog.bindMetrics(metrics.registry());
     host =
         ServiceHost.create(
             new Infrastructure(vertx, settings, hazelcast, eventLog, metrics), services);

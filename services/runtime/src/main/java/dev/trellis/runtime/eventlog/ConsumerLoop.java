@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -68,12 +69,14 @@ final class ConsumerLoop implements Subscription {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile long lag;
 
   // Confined to the loop thread.
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private Map<TopicPartition, Long> ends = Map.of();
   private long handled;
   private long skipped;
+  private long lagNoted; // System.nanoTime of the last lag reading
   private Throwable lastFailure;
 
   ConsumerLoop(
@@ -85,6 +88,19 @@ final class ConsumerLoop implements Subscription {
     this.context = ctx;
     this.thread = new Thread(this::run, "trellis-eventlog-" + name);
     this.thread.setDaemon(true);
+  }
+
+  /** The loop's name (its consumer group, or {@code replay-/follow-<topic>}). */
+  String name() {
+    return name;
+  }
+
+  /**
+   * Events appended but not yet handled, summed over the partitions this loop reads, as of its last
+   * poll (refreshed about once a second; 0 before the first fetch).
+   */
+  long lag() {
+    return lag;
   }
 
   ConsumerLoop begin() {
@@ -210,6 +226,7 @@ final class ConsumerLoop implements Subscription {
       }
       boolean failed = deliverAll(c, records);
       commitPending(c);
+      noteLag(c);
       if (failed) {
         if (bounded) {
           throw new KafkaException("replay handler failed: " + lastFailure, lastFailure);
@@ -220,6 +237,22 @@ final class ConsumerLoop implements Subscription {
         backoff = FIRST_BACKOFF_MS;
       }
     }
+  }
+
+  private void noteLag(KafkaConsumer<String, byte[]> c) {
+    long now = System.nanoTime();
+    if (now - lagNoted < 1_000_000_000L) {
+      return;
+    }
+    lagNoted = now;
+    long sum = 0;
+    for (TopicPartition tp : c.assignment()) {
+      OptionalLong l = c.currentLag(tp); // from the last fetch: no request to the broker
+      if (l.isPresent()) {
+        sum += l.getAsLong();
+      }
+    }
+    lag = sum;
   }
 
   /** Delivers a batch; returns true if a handler failed (that partition is rewound). */

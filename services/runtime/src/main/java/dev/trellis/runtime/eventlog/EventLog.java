@@ -1,6 +1,8 @@
 package dev.trellis.runtime.eventlog;
 
 import dev.trellis.proto.event.v1.EventEnvelope;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,6 +63,7 @@ public final class EventLog implements AutoCloseable {
   private final ExecutorService sender;
   private final Set<ConsumerLoop> loops = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile MeterRegistry registry;
 
   private EventLog(Vertx vertx, EventLogOptions options, Admin admin) {
     this.vertx = vertx;
@@ -332,8 +335,38 @@ public final class EventLog implements AutoCloseable {
     }
     ConsumerLoop loop = new ConsumerLoop(name, config, source, handler, vertx.getOrCreateContext());
     loops.add(loop);
-    loop.terminated().onComplete(r -> loops.remove(loop));
+    Gauge lag = lagGauge(loop, registry);
+    loop.terminated()
+        .onComplete(
+            r -> {
+              loops.remove(loop);
+              MeterRegistry m = registry;
+              if (lag != null && m != null) {
+                m.remove(lag);
+              }
+            });
     return loop.begin();
+  }
+
+  /**
+   * Reports every consumer's lag (events appended but not yet handled) as the gauge {@code
+   * trellis_eventlog_consumer_lag{consumer=...}} in {@code metrics}, for the loops running now and
+   * those started later.
+   */
+  public void bindMetrics(MeterRegistry metrics) {
+    registry = Objects.requireNonNull(metrics, "metrics");
+    loops.forEach(l -> lagGauge(l, metrics));
+  }
+
+  private static Gauge lagGauge(ConsumerLoop loop, MeterRegistry metrics) {
+    if (metrics == null) {
+      return null;
+    }
+    return Gauge.builder("trellis.eventlog.consumer.lag", loop, ConsumerLoop::lag)
+        .description("Events appended to the log but not yet handled by this consumer")
+        .tag("consumer", loop.name())
+        .strongReference(true)
+        .register(metrics);
   }
 
   /**

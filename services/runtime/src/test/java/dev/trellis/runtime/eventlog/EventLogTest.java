@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.StringValue;
 import dev.trellis.proto.event.v1.EventEnvelope;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -151,6 +153,53 @@ class EventLogTest {
     } finally {
       await(second.stop());
     }
+  }
+
+  @Test
+  void aConsumersLagIsAGaugeThatFallsToZeroOnceItCatchesUp() throws Exception {
+    String topic = newTopic();
+    for (int i = 0; i < 10; i++) {
+      await(log.append(topic, event("tn-lag", "e" + i)));
+    }
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    log.bindMetrics(metrics);
+    AtomicBoolean stuck = new AtomicBoolean(true);
+    List<String> got = new CopyOnWriteArrayList<>();
+    Subscription sub =
+        log.subscribe(
+            "lag-group",
+            List.of(topic),
+            e -> {
+              if (stuck.get()) {
+                return Future.failedFuture(new RuntimeException("downstream unavailable"));
+              }
+              got.add(text(e));
+              return Future.succeededFuture();
+            });
+    try {
+      eventually(
+          Duration.ofSeconds(20),
+          () -> assertEquals(10.0, lag(metrics, "lag-group"), "ten events behind while stuck"));
+      stuck.set(false);
+      eventually(Duration.ofSeconds(30), () -> assertEquals(10, got.size()));
+      eventually(
+          Duration.ofSeconds(10), () -> assertEquals(0.0, lag(metrics, "lag-group"), "caught up"));
+    } finally {
+      await(sub.stop());
+    }
+    eventually(
+        Duration.ofSeconds(5),
+        () ->
+            assertEquals(
+                null,
+                metrics.find("trellis.eventlog.consumer.lag").tag("consumer", "lag-group").gauge(),
+                "a stopped consumer's gauge is removed"));
+  }
+
+  private static double lag(SimpleMeterRegistry metrics, String consumer) {
+    var g = metrics.find("trellis.eventlog.consumer.lag").tag("consumer", consumer).gauge();
+    assertTrue(g != null, "no lag gauge for " + consumer);
+    return g.value();
   }
 
   @Test
