@@ -197,10 +197,15 @@ public final class IdentityService implements TrellisService {
             + "' and administrator "
             + FirstStart.ADMIN_EMAIL
             + ".");
-    console.println("Admin API token (shown once): " + token);
+    if (stateDir == null || System.console() != null) {
+      // Interactive, or the token is kept nowhere else: show it once.
+      console.println("Admin API token (shown once): " + token);
+    }
     if (stateDir != null) {
+      // Not printed when stdout is not a terminal: a container's or service manager's output is a
+      // log, and secrets stay out of logs.
       console.println(
-          "It is also kept in " + stateDir.resolve(AdminTokenFile.NAME) + " (mode 0600).");
+          "Admin API token kept in " + stateDir.resolve(AdminTokenFile.NAME) + " (mode 0600).");
     }
     console.flush();
   }
