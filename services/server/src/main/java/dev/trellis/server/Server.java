@@ -94,15 +94,27 @@ public final class Server implements AutoCloseable {
     vertx = VertxSetup.create(metrics);
     hazelcast = EmbeddedMember.start(settings);
     String clientId = "trellis-" + settings.service() + "-" + instanceName();
-    eventLog =
-        await(
-            EventLog.connect(
-                    vertx,
-                    EventLogOptions.of(bootstrap, clientId)
-                        .withConnectDeadline(Duration.ofMinutes(5)))
-                .toCompletionStage()
-                .toCompletableFuture(),
-            Duration.ofMinutes(6));
+    Duration kafkaTimeout = settings.values().get(Settings.KAFKA_CONNECT_TIMEOUT);
+    try {
+      eventLog =
+          await(
+              EventLog.connect(
+                      vertx,
+                      EventLogOptions.of(bootstrap, clientId).withConnectDeadline(kafkaTimeout))
+                  .toCompletionStage()
+                  .toCompletableFuture(),
+              kafkaTimeout.plusMinutes(1));
+    } catch (Exception e) {
+      throw new ConfigException(
+          "--kafka-bootstrap: no Kafka broker answered at "
+              + bootstrap
+              + " within --kafka-connect-timeout "
+              + kafkaTimeout
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
     eventLog.bindMetrics(metrics.registry());
     host =
         ServiceHost.create(

@@ -82,6 +82,35 @@ class ServerMainTest {
   }
 
   @Test
+  void unreachableKafkaFailsWithinTheTimeoutNamingTheSetting() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort(); // nothing listens here once closed
+    }
+    int[] code = new int[1];
+    long t0 = System.nanoTime();
+    String err =
+        stderrOf(
+            () ->
+                code[0] =
+                    ServerMain.run(
+                        new String[] {
+                          "--state-dir", dir.toString(),
+                          "--service", "keys",
+                          "--http-port", "0",
+                          "--hazelcast-port", "0",
+                          "--hazelcast-cluster", "unreachable-kafka-" + closed,
+                          "--kafka-bootstrap", "127.0.0.1:" + closed,
+                          "--kafka-connect-timeout", "2s"
+                        },
+                        Map.of()));
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    assertEquals(2, code[0], err);
+    assertTrue(err.contains("--kafka-bootstrap") && err.contains("--kafka-connect-timeout"), err);
+    assertTrue(seconds < 60, "gave up after " + seconds + " s");
+  }
+
+  @Test
   void unknownServiceIsNamed() {
     ConfigException e =
         assertThrows(ConfigException.class, () -> ServiceCatalog.select(settings("dns")));

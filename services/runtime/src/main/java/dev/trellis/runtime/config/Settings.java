@@ -103,6 +103,15 @@ public record Settings(
           "",
           "Kafka bootstrap servers host:port,...; empty = embedded broker (all-in-one).");
 
+  /** {@code --kafka-connect-timeout}. */
+  public static final Flag<Duration> KAFKA_CONNECT_TIMEOUT =
+      Flag.of(
+          "--kafka-connect-timeout",
+          "TRELLIS_KAFKA_CONNECT_TIMEOUT",
+          ValueType.duration(),
+          "5m",
+          "How long to keep retrying an unreachable Kafka at start before exiting.");
+
   /** {@code --hazelcast-members}. */
   public static final Flag<List<HostPort>> HAZELCAST_MEMBERS =
       Flag.of(
@@ -193,6 +202,7 @@ public record Settings(
           HTTP_PORT,
           HTTP_MAX_BODY,
           KAFKA_BOOTSTRAP,
+          KAFKA_CONNECT_TIMEOUT,
           HAZELCAST_MEMBERS,
           HAZELCAST_PORT,
           HAZELCAST_CLUSTER,
