@@ -10,6 +10,7 @@ import dev.trellis.coordinator.policy.PolicyVisibility;
 import dev.trellis.coordinator.presence.Presence;
 import dev.trellis.coordinator.register.PendingLogins;
 import dev.trellis.coordinator.register.Registrar;
+import dev.trellis.coordinator.register.RegistrationMetrics;
 import dev.trellis.coordinator.report.Reports;
 import dev.trellis.coordinator.stream.StreamHub;
 import dev.trellis.proto.channel.HandshakeResponder;
@@ -131,7 +132,8 @@ public final class CoordinatorService implements TrellisService {
             instanceId,
             offlineGrace.toNanos(),
             Counter.builder("trellis_coordinator_offline_total").register(ctx.meters()));
-    Registrar registrar = new Registrar(vertx, client, loop, pending);
+    Registrar registrar =
+        new Registrar(vertx, client, loop, pending, new RegistrationMetrics(ctx.meters()));
     Reports reports = new Reports(ctx.eventLog(), events, client);
     DeviceDispatch dispatch =
         new DeviceDispatch(loop, registrar, reports, presence, System::nanoTime);

@@ -41,8 +41,15 @@ public final class Registrar {
   private final InternalClient client;
   private final ModelLoop loop;
   private final PendingLogins pending;
+  private final RegistrationMetrics metrics;
 
-  public Registrar(Vertx vertx, InternalClient client, ModelLoop loop, PendingLogins pending) {
+  public Registrar(
+      Vertx vertx,
+      InternalClient client,
+      ModelLoop loop,
+      PendingLogins pending,
+      RegistrationMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.client = client;
     this.loop = loop;
@@ -59,6 +66,7 @@ public final class Registrar {
       String baseUrl,
       String sourceIp,
       Consumer<RegisterResponse> reply) {
+    long start = System.nanoTime();
     Future<RegisterResponse> result;
     try {
       validate(machine, req);
@@ -80,7 +88,14 @@ public final class Registrar {
     } catch (ApiException e) {
       result = Future.failedFuture(e);
     }
-    result.onComplete(r -> reply.accept(r.succeeded() ? r.result() : error(r.cause())));
+    result.onComplete(
+        r -> {
+          RegisterResponse answer = r.succeeded() ? r.result() : error(r.cause());
+          if (!answer.getErrorCode().isEmpty() || !answer.getNodeId().isEmpty()) {
+            metrics.finished(answer, start);
+          }
+          reply.accept(answer);
+        });
   }
 
   private static void validate(MachinePublicKey machine, RegisterRequest req) {

@@ -102,7 +102,12 @@ public final class ServiceHost {
     Future<Void> chain =
         infra
             .vertx()
-            .createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+            // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
+            // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setCompressionSupported(true)
+                    .setHttp2ClearTextEnabled(false))
             .requestHandler(router)
             .listen(settings.httpPort(), settings.httpHost())
             .map(

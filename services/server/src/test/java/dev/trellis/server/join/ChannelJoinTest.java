@@ -195,6 +195,23 @@ class ChannelJoinTest {
     var r = d.next().getRegister();
     assertTrue(r.getErrorCode().startsWith("AUTH_KEY_"), r.toString());
     assertTrue(r.getNodeId().isEmpty());
+    String metrics =
+        HttpClient.newBuilder() // HTTP/2 preferred: the server must answer in HTTP/1.1, not hang
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    String counted =
+        "trellis_coordinator_registrations_total{outcome=\""
+            + r.getErrorCode().toLowerCase(java.util.Locale.ROOT)
+            + "\"";
+    assertTrue(metrics.contains(counted), "no " + counted + " in /metrics");
+    assertTrue(metrics.contains("trellis_coordinator_registration_seconds"), metrics);
   }
 
   @Test
