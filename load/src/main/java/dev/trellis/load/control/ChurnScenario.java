@@ -96,7 +96,8 @@ final class ChurnScenario implements Scenario {
       if (rest > 0) {
         TimeUnit.NANOSECONDS.sleep(rest);
       }
-      while (tracker.active(nodeIndex[d.index])) {
+      long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (tracker.active(nodeIndex[d.index]) && System.nanoTime() < limit) {
         Thread.sleep(20);
       }
       online(h, tracker, live, d, nodeIndex[d.index]);

@@ -34,6 +34,7 @@ public final class LoadRun {
                   try {
                     Thread.sleep(TimeUnit.SECONDS.toMillis(o.timeLimitSeconds()));
                     System.out.println("TIME LIMIT of " + o.timeLimitSeconds() + " s reached");
+                    ServerLauncher.killAll();
                     Runtime.getRuntime().halt(3);
                   } catch (InterruptedException e) {
                     // finished in time
@@ -68,11 +69,14 @@ public final class LoadRun {
             o.scenario(), o.devices(), urls.size(), h.tailnet);
         long[] before = h.heapAndRssKb();
         List<SimDevice> live = h.join(0, o.devices(), h.key, false, "join");
+        System.out.printf("load: %d devices joined%n", live.size());
         if (live.size() >= 2 && h.stream(live, live.size() - 1, "join")) {
           Harness.settle(live);
+          System.out.println("load: every netmap complete; running " + o.scenario());
           h.memoryRows(before, h.heapAndRssKb(), live.size());
           Scenario.named(o.scenario()).run(h, live);
           Harness.settle(live);
+          System.out.println("load: scenario done; checking every netmap");
           h.checkExact(live, "final check: every netmap vs a fresh full one");
           h.sampleRow();
         }

@@ -36,6 +36,17 @@ final class ServerLauncher implements AutoCloseable {
   private final String cluster;
   private final List<Started> started = new ArrayList<>();
 
+  /** Every process any launcher started and has not stopped, for a last-resort kill. */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Kills every process still running (the run's time limit was reached). */
+  static void killAll() {
+    for (Process p : LIVE) {
+      p.destroyForcibly();
+    }
+  }
+
   /**
    * @param command the command that runs ServerMain with its JVM flags (server flags are appended)
    */
@@ -101,6 +112,7 @@ final class ServerLauncher implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
             .start();
+    LIVE.add(p);
     Started s = new Started("http://127.0.0.1:" + http, p.pid(), p, log);
     started.add(s);
     awaitReady(s, 240);
@@ -169,6 +181,7 @@ final class ServerLauncher implements AutoCloseable {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+      LIVE.remove(p);
     }
     for (int i = 0; i < started.size(); i++) {
       try {

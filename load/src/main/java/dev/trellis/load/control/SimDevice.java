@@ -251,6 +251,8 @@ final class SimDevice {
 
   /** Closes the channel without waiting. */
   Future<Void> close() {
+    closed = true;
+    closedAtNanos = System.nanoTime();
     WebSocket w = ws;
     return w == null ? Future.succeededFuture() : w.close();
   }
