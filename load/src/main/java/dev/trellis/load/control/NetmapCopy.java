@@ -232,7 +232,7 @@ final class NetmapCopy {
     for (var f : Node.getDescriptor().getFields()) {
       Object x = a.getField(f);
       Object y = b.getField(f);
-      if (!x.equals(y) || a.hasField(f) != b.hasField(f) && !f.isRepeated()) {
+      if (!x.equals(y) || !f.isRepeated() && a.hasField(f) != b.hasField(f)) {
         return f.getName();
       }
     }
