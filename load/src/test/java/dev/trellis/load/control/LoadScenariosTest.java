@@ -78,11 +78,6 @@ class LoadScenariosTest {
   }
 
   @Test
-  void joinOnTwoCoordinators() throws Exception {
-    assertEquals(0, run("join", true));
-  }
-
-  @Test
   void churnOnTwoCoordinators() throws Exception {
     assertEquals(0, run("churn", true, "--duration", "6s", "--rate", "20"));
   }
@@ -94,6 +89,6 @@ class LoadScenariosTest {
 
   @Test
   void ephemeralBurst() throws Exception {
-    assertEquals(0, run("ephemeral", false, "--burst", "40"));
+    assertEquals(0, run("ephemeral", true, "--burst", "40"));
   }
 }
