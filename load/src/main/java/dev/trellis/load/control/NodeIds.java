@@ -13,6 +13,11 @@ final class NodeIds {
   private final ConcurrentHashMap<String, Integer> byId = new ConcurrentHashMap<>();
   private final AtomicInteger next = new AtomicInteger();
 
+  /** How many indexes have been assigned (they are 0 .. size-1). */
+  int size() {
+    return next.get();
+  }
+
   /** The index of {@code id}, assigned on first sight. */
   int index(String id) {
     Integer i = byId.get(id);

@@ -18,7 +18,10 @@ import java.util.Map;
  */
 final class ServerApi {
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
   private final String token;
 
@@ -38,6 +41,33 @@ final class ServerApi {
   String reusableKey(String tailnet) throws IOException, InterruptedException {
     return call("POST", "/api/v1/authkeys", Map.of("tailnet", tailnet, "reusable", true), 201)
         .getString("key");
+  }
+
+  /** A new reusable auth key of {@code tailnet}, ephemeral or not. */
+  String authKey(String tailnet, boolean ephemeral) throws IOException, InterruptedException {
+    return call(
+            "POST",
+            "/api/v1/authkeys",
+            Map.of("tailnet", tailnet, "reusable", true, "ephemeral", ephemeral),
+            201)
+        .getString("key");
+  }
+
+  /** Replaces the ACL policy of {@code tailnet} with {@code hujson}; true if it changed. */
+  boolean setPolicy(String tailnet, String hujson) throws IOException, InterruptedException {
+    var r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/policy?tailnet=" + tailnet))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/hujson")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(hujson))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("POST /api/v1/policy: HTTP " + r.statusCode() + " " + r.body());
+    }
+    return new JsonObject(r.body()).getBoolean("changed", false);
   }
 
   void deleteNode(String id) throws IOException, InterruptedException {

@@ -1,0 +1,155 @@
+package dev.trellis.load.control;
+
+import dev.trellis.proto.control.v1.Endpoint;
+import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.Node;
+import dev.trellis.proto.control.v1.PeerPatch;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Times churn changes to the last device that applies them. A change (new endpoints, online or
+ * offline of one node) is active from when it is made until every device that was streaming then
+ * (and has not closed since) shows it in its own netmap; the observer looks at the changed peer in
+ * a device's netmap after every frame that may carry it (patches, peers added, a full). A later
+ * change of the same node supersedes nothing: the driver waits for a node's change to complete
+ * before changing it again.
+ *
+ * <p>Thread-safety: thread-safe; the observer runs on the devices' event loops.
+ */
+final class ChangeTracker implements SimDevice.FrameObserver {
+  /** What changed. */
+  enum Kind {
+    ENDPOINTS,
+    ONLINE,
+    OFFLINE
+  }
+
+  /** One change of node {@code subject} (a NodeIds index) and who must apply it. */
+  static final class Change {
+    final Kind kind;
+    final int subject;
+    final List<Endpoint> endpoints;
+    final long madeAtNanos;
+    private final BitSet expected;
+    private int remaining;
+    private long lastNanos;
+
+    Change(Kind kind, int subject, List<Endpoint> endpoints, long madeAtNanos, BitSet expected) {
+      this.kind = kind;
+      this.subject = subject;
+      this.endpoints = endpoints;
+      this.madeAtNanos = madeAtNanos;
+      this.expected = expected;
+      this.remaining = expected.cardinality();
+    }
+
+    boolean shownBy(Node n) {
+      return switch (kind) {
+        case ENDPOINTS -> n.getEndpointsList().equals(endpoints);
+        case ONLINE -> n.getOnline();
+        case OFFLINE -> !n.getOnline();
+      };
+    }
+  }
+
+  /** A completed change: its kind and the time to the last device. */
+  record Done(Kind kind, long nanos) {}
+
+  private final ConcurrentHashMap<Integer, Change> active = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+  private final Harness h;
+
+  ChangeTracker(Harness h) {
+    this.h = h;
+  }
+
+  /** Starts tracking {@code c}; a change with nobody to reach completes at once. */
+  void add(Change c) {
+    if (c.remaining == 0) {
+      done.add(new Done(c.kind, 0));
+      return;
+    }
+    active.put(c.subject, c);
+  }
+
+  boolean active(int subject) {
+    return active.containsKey(subject);
+  }
+
+  int activeCount() {
+    return active.size();
+  }
+
+  List<Done> done() {
+    return List.copyOf(done);
+  }
+
+  /** Changes still active, e.g. "ENDPOINTS of node 12: 3 devices missing". */
+  List<String> incomplete() {
+    return active.values().stream()
+        .map(c -> c.kind + " of node " + c.subject + ": " + c.remaining + " devices missing")
+        .toList();
+  }
+
+  /** Device {@code deviceIndex} closed its channel: no active change waits for it any more. */
+  void excuse(int deviceIndex) {
+    for (Change c : active.values()) {
+      synchronized (c) {
+        if (c.expected.get(deviceIndex)) {
+          c.expected.clear(deviceIndex);
+          countDown(c, c.lastNanos);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void applied(SimDevice d, MapResponse f, long nanos) {
+    if (active.isEmpty()) {
+      return;
+    }
+    switch (f.getFrameCase()) {
+      case PEER_PATCHES -> {
+        for (PeerPatch p : f.getPeerPatches().getPatchesList()) {
+          look(d, h.ids.index(p.getNodeId()), nanos);
+        }
+      }
+      case PEERS_ADDED -> {
+        for (Node p : f.getPeersAdded().getPeersList()) {
+          look(d, h.ids.index(p.getId()), nanos);
+        }
+      }
+      case FULL -> active.keySet().forEach(i -> look(d, i, nanos));
+      default -> {}
+    }
+  }
+
+  private void look(SimDevice d, int subject, long nanos) {
+    Change c = active.get(subject);
+    if (c == null) {
+      return;
+    }
+    Node n = d.peerUnderLock(subject);
+    if (n == null || !c.shownBy(n)) {
+      return;
+    }
+    synchronized (c) {
+      if (c.expected.get(d.index)) {
+        c.expected.clear(d.index);
+        countDown(c, nanos);
+      }
+    }
+  }
+
+  /** Called under c's lock after one expected device is off the list. */
+  private void countDown(Change c, long nanos) {
+    c.lastNanos = Math.max(c.lastNanos, nanos);
+    if (--c.remaining == 0 && active.remove(c.subject, c)) {
+      done.add(new Done(c.kind, Math.max(0, c.lastNanos - c.madeAtNanos)));
+      h.touched(c.subject);
+    }
+  }
+}

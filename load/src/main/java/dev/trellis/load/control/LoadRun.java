@@ -1,0 +1,101 @@
+package dev.trellis.load.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code load/run SCENARIO [flags]}: starts fresh servers unless {@code --server} is given, joins
+ * {@code --devices} simulated devices and opens their streams (the join figures), measures the
+ * server's heap and RSS per device, runs the scenario, checks every device's delta-built netmap
+ * against a fresh full netmap, prints one table and stops what it started by PID. Exit code 0 only
+ * if every correctness check held (1 otherwise, 2 for bad flags, 3 at the time limit).
+ *
+ * <p>Thread-safety: main thread only.
+ */
+public final class LoadRun {
+  private LoadRun() {}
+
+  public static void main(String[] args) throws Exception {
+    LoadOptions o;
+    try {
+      o = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("load: " + e.getMessage());
+      System.err.println(LoadOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Thread watchdog =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(o.timeLimitSeconds()));
+                    System.out.println("TIME LIMIT of " + o.timeLimitSeconds() + " s reached");
+                    ServerLauncher.killAll();
+                    Runtime.getRuntime().halt(3);
+                  } catch (InterruptedException e) {
+                    // finished in time
+                  }
+                });
+    int code = run(o);
+    watchdog.interrupt();
+    System.exit(code);
+  }
+
+  /** Runs one scenario; returns the exit code (0: every check held). */
+  static int run(LoadOptions o) throws Exception {
+    ServerLauncher launcher = null;
+    try {
+      List<String> urls = new ArrayList<>(o.servers());
+      List<Long> pids = new ArrayList<>(o.serverPids());
+      String token = o.token();
+      if (urls.isEmpty()) {
+        launcher = new ServerLauncher(o.serverCommand());
+        for (ServerLauncher.Started s : launcher.start(o.coordinators())) {
+          urls.add(s.url());
+          pids.add(s.pid());
+        }
+        token = launcher.adminToken();
+      }
+      List<String> failures;
+      Table table;
+      try (Harness h = new Harness(o, urls, pids, token)) {
+        table = h.table;
+        System.out.printf(
+            "load %s: %d devices on %d coordinator(s), tailnet %s%n",
+            o.scenario(), o.devices(), urls.size(), h.tailnet);
+        long[] before = h.heapAndRssKb();
+        List<SimDevice> live = h.join(0, o.devices(), h.key, false, "join");
+        System.out.printf("load: %d devices joined%n", live.size());
+        if (live.size() >= 2 && h.stream(live, live.size() - 1, "join")) {
+          Harness.settle(live);
+          System.out.println("load: every netmap complete; running " + o.scenario());
+          h.memoryRows(before, h.heapAndRssKb(), live.size());
+          Scenario.named(o.scenario()).run(h, live);
+          Harness.settle(live);
+          System.out.println("load: scenario done; checking every netmap");
+          h.checkExact(live, "final check: every netmap vs a fresh full one");
+          h.sampleRow();
+        }
+        h.countersRow();
+        failures = h.failures();
+      }
+      System.out.println();
+      System.out.print(table.render());
+      System.out.println();
+      if (failures.isEmpty()) {
+        System.out.println("OK: every correctness check held");
+        return 0;
+      }
+      failures.forEach(f -> System.out.println("FAILED: " + f));
+      return 1;
+    } finally {
+      if (launcher != null) {
+        launcher.close();
+      }
+    }
+  }
+}
