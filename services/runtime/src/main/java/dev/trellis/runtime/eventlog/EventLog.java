@@ -53,6 +53,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+
+  /**
+   * One line per appended event, with its tailnet, aggregate (node, user, key...), type, actor and
+   * correlation ids as structured fields: the operator's trail of every state change. Quiet it with
+   * the logger {@code trellis.events}.
+   */
+  private static final Logger EVENTS = LoggerFactory.getLogger("trellis.events");
+
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
@@ -273,6 +281,7 @@ public final class EventLog implements AutoCloseable {
                       cf.completeExceptionally(err);
                     } else {
                       cf.complete(new Appended(md.topic(), md.partition(), md.offset()));
+                      logAppended(event, md.topic(), md.offset());
                     }
                   });
             } catch (RuntimeException e) {
@@ -283,6 +292,22 @@ public final class EventLog implements AutoCloseable {
       return Future.failedFuture(e);
     }
     return Future.fromCompletionStage(cf, ctx);
+  }
+
+  private static void logAppended(EventEnvelope e, String topic, long offset) {
+    if (!EVENTS.isInfoEnabled()) {
+      return;
+    }
+    String type = e.getType().substring(e.getType().lastIndexOf('.') + 1);
+    EVENTS
+        .atInfo()
+        .addKeyValue("tailnet_id", e.getTailnetId())
+        .addKeyValue("aggregate_id", e.getAggregateId())
+        .addKeyValue("event_type", type)
+        .addKeyValue("actor", e.getActor().getId())
+        .addKeyValue("correlation_id", e.getCorrelationId())
+        .addKeyValue("offset", topic + "@" + offset)
+        .log("{} {}", type, e.getSubject()); // the subject never carries secrets
   }
 
   /**
