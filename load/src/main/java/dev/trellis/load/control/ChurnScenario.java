@@ -48,6 +48,7 @@ final class ChurnScenario implements Scenario {
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     long[] bytes0 = Traffic.of(live);
     long cpu0 = h.cpuMs();
+    double[] backend0 = backendLoad(h);
     int made = 0;
     int skipped = 0;
     Thread sampler = Thread.ofVirtual().start(() -> sampleLoop(h, sample, duration));
@@ -108,6 +109,7 @@ final class ChurnScenario implements Scenario {
       Thread.sleep(20);
     }
     long cpu1 = h.cpuMs();
+    double[] backend1 = backendLoad(h);
     long[] bytes1 = Traffic.of(live);
     sampler.join();
     for (String s : tracker.incomplete()) {
@@ -128,7 +130,7 @@ final class ChurnScenario implements Scenario {
       String what =
           switch (kind) {
             case ENDPOINTS -> "endpoint report -> last device patched";
-            case ONLINE -> "reconnect+resume sent -> last device sees online";
+            case ONLINE -> "reconnect started -> last device sees online";
             case OFFLINE ->
                 "channel closed -> last device sees offline ("
                     + OFFLINE_GRACE_MS / 1000
@@ -141,6 +143,18 @@ final class ChurnScenario implements Scenario {
           "server CPU per change (all its threads)",
           String.format(
               "%.1f ms (%d ms over the window)", (cpu1 - cpu0) / (double) made, cpu1 - cpu0));
+    }
+    if (made > 0 && !Double.isNaN(backend0[0] + backend1[0])) {
+      h.table.value(
+          "Kafka per change (first server's producer)",
+          String.format(
+              "%.1f records, %.0f B sent",
+              (backend1[0] - backend0[0]) / made, (backend1[1] - backend0[1]) / made));
+    }
+    if (made > 0 && !Double.isNaN(backend0[2] + backend1[2])) {
+      h.table.value(
+          "Hazelcast map operations per change (first server's member)",
+          String.format("%.1f", (backend1[2] - backend0[2]) / made));
     }
     int patch = MapResponse.FrameCase.PEER_PATCHES.ordinal();
     long patchBytes = bytes1[patch] - bytes0[patch];
@@ -158,6 +172,15 @@ final class ChurnScenario implements Scenario {
             patchFrames == 0 ? 0.0 : patchBytes / (double) patchFrames, patchFrames));
     h.inFlight(i -> false);
     live.forEach(d -> d.observer = null);
+  }
+
+  /** Kafka records and bytes produced and Hazelcast map operations so far (NaN if unknown). */
+  private static double[] backendLoad(Harness h) {
+    return new double[] {
+      h.api.metric("kafka_producer_record_send_total"),
+      h.api.metric("kafka_producer_outgoing_byte_total"),
+      h.api.metric("trellis_hazelcast_map_operations_total")
+    };
   }
 
   private static SimDevice pick(
@@ -219,7 +242,8 @@ final class ChurnScenario implements Scenario {
         .start(
             () -> {
               try {
-                h.connect(d, 60);
+                // Tracked from before the connect: the server may announce the node online as
+                // soon as its channel is up, before the stream resumes.
                 h.touched(node);
                 t.add(
                     new ChangeTracker.Change(
@@ -228,6 +252,7 @@ final class ChurnScenario implements Scenario {
                         List.of(),
                         System.nanoTime(),
                         streaming(live, d)));
+                h.connect(d, 60);
                 d.resume();
               } catch (Exception e) {
                 h.fail("sim-" + d.index + " could not come back online: " + e);

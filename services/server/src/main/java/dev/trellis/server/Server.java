@@ -9,6 +9,7 @@ import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.config.StateDirectory;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
+import dev.trellis.runtime.metrics.HazelcastLoad;
 import dev.trellis.runtime.metrics.PrometheusMetrics;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.service.Infrastructure;
@@ -116,6 +117,7 @@ public final class Server implements AutoCloseable {
           e);
     }
     eventLog.bindMetrics(metrics.registry());
+    HazelcastLoad.bind(hazelcast, metrics.registry());
     host =
         ServiceHost.create(
             new Infrastructure(vertx, settings, hazelcast, eventLog, metrics), services);

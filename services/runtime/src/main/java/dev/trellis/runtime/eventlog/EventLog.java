@@ -3,6 +3,7 @@ package dev.trellis.runtime.eventlog;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -72,6 +73,7 @@ public final class EventLog implements AutoCloseable {
   private final Set<ConsumerLoop> loops = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile MeterRegistry registry;
+  private volatile KafkaClientMetrics producerMetrics;
 
   private EventLog(Vertx vertx, EventLogOptions options, Admin admin) {
     this.vertx = vertx;
@@ -381,6 +383,11 @@ public final class EventLog implements AutoCloseable {
   public void bindMetrics(MeterRegistry metrics) {
     registry = Objects.requireNonNull(metrics, "metrics");
     loops.forEach(l -> lagGauge(l, metrics));
+    // The producer's own figures (kafka_producer_record_send_total, _outgoing_byte_total, ...):
+    // the Kafka load this process adds.
+    KafkaClientMetrics bound = new KafkaClientMetrics(producer);
+    bound.bindTo(metrics);
+    producerMetrics = bound;
   }
 
   private static Gauge lagGauge(ConsumerLoop loop, MeterRegistry metrics) {
@@ -475,6 +482,10 @@ public final class EventLog implements AutoCloseable {
       sender.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    KafkaClientMetrics m = producerMetrics;
+    if (m != null) {
+      m.close();
     }
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));
