@@ -355,7 +355,7 @@ public final class Paths implements AutoCloseable {
           byAddress.put(src, p);
         }
       }
-      case DiscoMessage.CallMeMaybe cmm -> p.onCallMeMaybe(cmm.endpoints(), now, out, s);
+      case DiscoMessage.CallMeMaybe cmm -> p.onCallMeMaybe(cmm.endpoints(), now, out, own, s);
     }
   }
 

@@ -8,7 +8,7 @@ package dev.trellis.e2e.nat;
  *   <li>{@link #EASY}: endpoint-independent mapping (source-port preserving {@code snat}) with
  *       address-dependent filtering: UDP arriving on the WAN is let in (DNAT to the device's port)
  *       from any address the device has sent to within 60 s, whatever its source port, as a typical
- *       home router does;
+ *       home router does (unsolicited UDP is dropped before conntrack records it);
  *   <li>{@link #HARD}: endpoint-dependent ("symmetric") mapping: a new random source port for every
  *       destination ({@code snat ... fully-random}), inbound only what conntrack knows as replies;
  *   <li>{@link #UDP_BLOCKED}: like {@link #EASY} for TCP, but every UDP datagram from the LAN is
@@ -28,6 +28,15 @@ enum NatKind {
     s.append("table ip natlab {\n");
     if (this != HARD) {
       s.append("  set contacted { type ipv4_addr; flags dynamic,timeout; timeout 60s; }\n");
+    }
+    if (this == EASY) {
+      // The filter drops unsolicited UDP before conntrack sees it: a dropped packet must not leave
+      // an entry behind that would keep the flow from being DNATed once the device has sent there
+      // (conntrack makes NAT decisions on a flow's first packet only).
+      s.append("  chain raw { type filter hook prerouting priority raw; policy accept;\n")
+          .append("    iifname \"eth0\" udp dport ")
+          .append(devicePort)
+          .append(" ip saddr != @contacted counter drop\n  }\n");
     }
     s.append("  chain prerouting { type nat hook prerouting priority dstnat; policy accept;\n");
     if (this == EASY) {
