@@ -19,6 +19,7 @@ import java.util.Map;
 final class NatLab implements AutoCloseable {
   final Lab lab;
   final ServerUnderTest server;
+  final String cluster;
   private final List<Pair> pairs = new ArrayList<>();
   private int lans;
 
@@ -31,23 +32,66 @@ final class NatLab implements AutoCloseable {
     }
   }
 
-  private NatLab(Lab lab, ServerUnderTest server) {
+  private NatLab(Lab lab, ServerUnderTest server, String cluster) {
     this.lab = lab;
     this.server = server;
+    this.cluster = cluster;
   }
 
   /** A lab and an all-in-one server whose relay devices dial at the lab's host address. */
   static NatLab start(String name) throws Exception {
     Lab lab = new Lab();
     try {
+      String cluster = name + "-" + lab.tag;
       ServerUnderTest server =
-          ServerUnderTest.start(
-              lab, "server", name + "-" + lab.tag, List.of("--relay-addresses", lab.hostIp));
-      return new NatLab(lab, server);
+          ServerUnderTest.start(lab, "server", cluster, List.of("--relay-addresses", lab.hostIp));
+      return new NatLab(lab, server, cluster);
     } catch (Exception | Error e) {
       lab.close();
       throw e;
     }
+  }
+
+  /**
+   * A second relay instance in the server's region: a process running only the relay service,
+   * joined to the server's Kafka and Hazelcast.
+   */
+  ServerUnderTest relayInstance(String name) throws Exception {
+    return ServerUnderTest.start(
+        lab,
+        name,
+        cluster,
+        List.of(
+            "--service",
+            "relay",
+            "--kafka-bootstrap",
+            server.kafka(),
+            "--hazelcast-members",
+            server.hazelcastMember(),
+            "--relay-addresses",
+            lab.hostIp));
+  }
+
+  /** The relay instance id a server process logged ("relay ID serving on port N"). */
+  static String relayId(ServerUnderTest s) throws IOException {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("relay (\\S+) serving on port").matcher(s.log());
+    if (!m.find()) {
+      throw new IllegalStateException("no relay instance id in the log:\n" + s.log());
+    }
+    return m.group(1);
+  }
+
+  /** The relay instance a device's agent last connected to (from its log), or "". */
+  static String relayOf(AgentUnderTest a) {
+    String last = "";
+    for (String line : a.log().lines().toList()) {
+      int i = line.indexOf(" connected to ");
+      if (line.startsWith("trellisd: relay region") && i > 0) {
+        last = line.substring(i + " connected to ".length()).strip();
+      }
+    }
+    return last;
   }
 
   /** A router of {@code kind} with one device namespace behind it. */

@@ -44,6 +44,7 @@ class NatTraversalTest {
     for (int run = 1; run <= runs; run++) {
       NatLab.Pair p = nat.pair(NatKind.EASY, NatKind.EASY);
       long first = PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+      long answered = (System.nanoTime() - first) / 1_000_000;
       String bPublic = p.routerB().wanIp + ":" + NatRouter.DEVICE_PORT;
       p.a()
           .await(
@@ -54,7 +55,14 @@ class NatTraversalTest {
               20_000);
       long ms = (System.nanoTime() - first) / 1_000_000;
       times.add(ms);
-      System.out.println("FIGURE time-to-direct-ms " + ms + " (easy+easy, run " + run + ")");
+      System.out.println(
+          "FIGURE time-to-direct-ms "
+              + ms
+              + " (easy+easy, run "
+              + run
+              + ", first ping answered after "
+              + answered
+              + " ms)");
       p.b()
           .await(
               "direct to alpha's public address",
