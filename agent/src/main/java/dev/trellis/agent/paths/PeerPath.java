@@ -99,6 +99,13 @@ final class PeerPath {
         && now - lastDiscovery >= timings.discovery().toNanos();
   }
 
+  /** Makes discovery due at once if there is no direct path (the peer just reconnected). */
+  synchronized void rediscover() {
+    if (route == null) {
+      lastDiscovery = Long.MIN_VALUE / 2;
+    }
+  }
+
   synchronized PeerPathConfig config() {
     return config;
   }

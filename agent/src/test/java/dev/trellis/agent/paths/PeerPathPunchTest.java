@@ -88,4 +88,12 @@ class PeerPathPunchTest {
     path.onCallMeMaybe(List.of(peerMapped), 2000 * MS, out, own, self);
     assertEquals(2, out.callMeMaybes, "a second after our last call-me-maybe, not after the first");
   }
+
+  @Test
+  void aPeerThatReconnectedToTheRelayIsDiscoveredAgainAtOnce() {
+    path.discover(1000 * MS, out, own, self);
+    org.junit.jupiter.api.Assertions.assertFalse(path.discoveryDue(1100 * MS));
+    path.rediscover();
+    assertTrue(path.discoveryDue(1100 * MS), "PEER_PRESENT makes discovery due");
+  }
 }

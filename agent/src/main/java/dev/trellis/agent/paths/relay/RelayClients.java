@@ -256,6 +256,11 @@ public final class RelayClients implements RelayLink {
     }
 
     @Override
+    public void peerPresent(NodePublicKey peer) {
+      receiver.peerPresent(id, peer);
+    }
+
+    @Override
     public void closed(RelayConnection c, String why) {
       synchronized (this) {
         if (conn != c) {

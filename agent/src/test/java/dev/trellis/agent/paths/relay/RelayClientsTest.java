@@ -138,6 +138,40 @@ class RelayClientsTest {
     assertEquals(RelayClients.firstInstance(k, 5), RelayClients.firstInstance(k, 5), "stable");
   }
 
+  @Test
+  void peerPresentReachesTheReceiver() throws Exception {
+    r1 = new TestRelay(mesh);
+    r2 = new TestRelay(mesh);
+    NodePrivateKey ka = NodePrivateKey.generate();
+    NodePublicKey peer = NodePrivateKey.generate().publicKey();
+    a = new RelayClients(ka, quiet);
+    LinkedBlockingQueue<NodePublicKey> present = new LinkedBlockingQueue<>();
+    a.setReceiver(
+        new dev.trellis.agent.paths.RelayLink.Receiver() {
+          @Override
+          public void received(int region, NodePublicKey from, byte[] d, int off, int len) {}
+
+          @Override
+          public void peerPresent(int region, NodePublicKey p) {
+            present.add(p);
+          }
+        });
+    a.setRelayMap(map());
+    a.setHome(7);
+    waitUntil(a::homeConnected);
+    TestRelay used = "relay-lab-1".equals(a.homeServer()) ? r1 : r2;
+    waitUntil(
+        () -> {
+          try {
+            return used.sendTo(
+                ka.publicKey(), new dev.trellis.proto.relay.RelayFrame.PeerPresent(peer));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertEquals(peer, present.poll(5, TimeUnit.SECONDS));
+  }
+
   /** A key whose first choice among two instances is {@code index}. */
   private static NodePrivateKey keyStartingAt(int index) {
     while (true) {
