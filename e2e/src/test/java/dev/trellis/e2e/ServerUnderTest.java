@@ -156,6 +156,22 @@ public final class ServerUnderTest {
     call("POST", "/api/v1/tailnets", Map.of("name", name), 201);
   }
 
+  /** The server's Prometheus metrics text ({@code GET /metrics}). */
+  public String metrics() throws IOException {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(local() + "/metrics"))
+                  .header("Authorization", "Bearer " + token())
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
   /** The server's log so far. */
   public String log() throws IOException {
     return Files.readString(log);

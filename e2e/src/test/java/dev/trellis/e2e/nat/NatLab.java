@@ -94,6 +94,20 @@ final class NatLab implements AutoCloseable {
     return last;
   }
 
+  /**
+   * The sum of a Prometheus counter's samples whose labels contain {@code label} (e.g. {@code
+   * path="mesh_in"}) in a server's metrics text.
+   */
+  static double counter(ServerUnderTest s, String name, String label) throws IOException {
+    double sum = 0;
+    for (String line : s.metrics().lines().toList()) {
+      if (line.startsWith(name + "{") && line.contains(label)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
   /** A router of {@code kind} with one device namespace behind it. */
   NatRouter router(NatKind kind) throws IOException {
     return NatRouter.build(lab, kind, ++lans);

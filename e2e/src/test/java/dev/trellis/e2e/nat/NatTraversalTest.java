@@ -113,6 +113,22 @@ class NatTraversalTest {
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     p.a().await("relayed", PathAssert::relayed, 5_000);
     p.b().await("relayed", PathAssert::relayed, 5_000);
+    Lab.Result rtt =
+        nat.lab.run(
+            p.routerA().deviceNs,
+            List.of("ping", "-q", "-c", "20", "-i", "0.05", p.b().ipv4()),
+            30);
+    System.out.println(
+        "FIGURE relayed-ping "
+            + rtt.out().lines().filter(l -> l.contains("rtt")).findFirst().orElse(rtt.out()));
+    nat.server
+        .metrics()
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("trellis_relay_drops_total")
+                    || l.startsWith("trellis_relay_packets_total"))
+        .forEach(l -> System.out.println("RELAY " + l));
     p.stop();
   }
 

@@ -50,6 +50,11 @@ class RelayMeshTest {
       Tcp.assertFlows(nat.lab, a, p.routerA().deviceNs, b, p.routerB().deviceNs);
       a.await("relayed", PathAssert::relayed, 5_000);
       b.await("relayed", PathAssert::relayed, 5_000);
+      double meshIn = NatLab.counter(nat.server, "trellis_relay_packets_total", "path=\"mesh_in\"");
+      double meshOut =
+          NatLab.counter(nat.server, "trellis_relay_packets_total", "path=\"mesh_out\"");
+      System.out.println("FIGURE mesh-packets-at-server-instance in " + meshIn + " out " + meshOut);
+      assertTrue(meshIn > 100 && meshOut > 100, "the TCP flow crossed the mesh both ways");
       assertEquals(other, NatLab.relayOf(a), "alpha stayed on the relay-only instance");
       assertEquals(first, NatLab.relayOf(b), "bravo stayed on the server's instance");
 
