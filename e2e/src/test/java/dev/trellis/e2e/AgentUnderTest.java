@@ -76,7 +76,7 @@ public final class AgentUnderTest {
   }
 
   /** SIGKILL, like a crash or power loss (no logout, no goodbye). */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
@@ -93,7 +93,7 @@ public final class AgentUnderTest {
   }
 
   /** Runs {@code bin/trellis --socket S ARGS} in the namespace. */
-  Lab.Result trellis(String... args) throws IOException {
+  public Lab.Result trellis(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Lab.bin("trellis"), "--socket", socket.toString()));
     cmd.addAll(List.of(args));
     return lab.run(ns, cmd, 120);

@@ -87,6 +87,27 @@ public final class Lab implements AutoCloseable {
     return ns;
   }
 
+  /** The bridge address of a namespace made by {@link #device()}. */
+  public String ipOf(String deviceNs) {
+    int i = namespaces.indexOf(deviceNs);
+    if (i < 0 || !deviceNs.startsWith("te")) {
+      throw new IllegalArgumentException("not a device namespace of this lab: " + deviceNs);
+    }
+    return prefix + (11 + i);
+  }
+
+  /**
+   * A new empty namespace (only {@code lo} up), named {@code base + n + tag} and deleted on close
+   * like the others; for topologies the caller wires itself (e.g. a LAN behind a NAT router).
+   */
+  public String namespace(String base) throws IOException {
+    String ns = base + (namespaces.size() + 1) + tag;
+    sh("ip", "netns", "add", ns);
+    namespaces.add(ns);
+    sh("ip", "-n", ns, "link", "set", "lo", "up");
+    return ns;
+  }
+
   /** Starts a background process (tracked, stopped on close); output goes to {@code log}. */
   public Process start(List<String> cmd, Path log) throws IOException {
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -82,7 +82,7 @@ public final class ServerUnderTest {
   }
 
   /** The embedded Kafka bootstrap address the all-in-one printed. */
-  String kafka() throws IOException {
+  public String kafka() throws IOException {
     Matcher m = Pattern.compile("Kafka (127\\.0\\.0\\.1:\\d+)").matcher(Files.readString(log));
     if (!m.find()) {
       throw new IllegalStateException("no Kafka address in the server log");
@@ -138,6 +138,43 @@ public final class ServerUnderTest {
 
   void useToken(String t) {
     token = t;
+  }
+
+  /** The Hazelcast member address other processes join ({@code 127.0.0.1:port}). */
+  public String hazelcastMember() {
+    return "127.0.0.1:" + hazelcastPort;
+  }
+
+  /** SIGKILL, like a crashed machine: no goodbye to devices or the cluster. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Creates a tailnet through the admin API. */
+  public void createTailnet(String name) throws IOException {
+    call("POST", "/api/v1/tailnets", Map.of("name", name), 201);
+  }
+
+  /** The server's Prometheus metrics text ({@code GET /metrics}). */
+  public String metrics() throws IOException {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(local() + "/metrics"))
+                  .header("Authorization", "Bearer " + token())
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /** The server's log so far. */
+  public String log() throws IOException {
+    return Files.readString(log);
   }
 
   /** The URL devices log in at. */

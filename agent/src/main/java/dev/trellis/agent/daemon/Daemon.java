@@ -11,6 +11,7 @@ import dev.trellis.agent.controlplane.ControlServerUrl;
 import dev.trellis.agent.controlplane.MapStream;
 import dev.trellis.agent.controlplane.Registration;
 import dev.trellis.agent.controlplane.WebSocketChannel;
+import dev.trellis.agent.paths.netcheck.HomeRegion;
 import dev.trellis.agent.paths.netcheck.NetcheckReport;
 import dev.trellis.proto.control.CapabilityVersion;
 import dev.trellis.proto.control.v1.Endpoint;
@@ -76,6 +77,7 @@ public final class Daemon implements AutoCloseable {
   private RelayMap relayMap = RelayMap.getDefaultInstance();
   private List<Endpoint> stunEndpoints = List.of();
   private NetcheckReport lastNetcheck;
+  private final HomeRegion homeRegion = new HomeRegion();
 
   public Daemon(Path stateFile, AgentState state, Tunnel tunnel, PrintStream log) {
     this.stateFile = stateFile;
@@ -521,7 +523,13 @@ public final class Daemon implements AutoCloseable {
     tunnel.relays().setNodeKey(key);
     if (!rm.equals(tunnel.relays().relayMap())) {
       tunnel.relays().setRelayMap(rm);
-      reporter.execute(this::netcheck); // choose a home region soon, off this thread
+      // choose a home region and report the STUN endpoints soon, off this thread: peers need our
+      // public address to punch through to us, so it must not wait for the next periodic report
+      reporter.execute(
+          () -> {
+            netcheck();
+            reportIfChanged();
+          });
     }
     tunnel.configure(
         PathConfig.throughPaths(
@@ -539,6 +547,15 @@ public final class Daemon implements AutoCloseable {
     try {
       reapply();
       netcheck();
+      reportIfChanged();
+    } catch (IOException | RuntimeException e) {
+      log.println("trellisd: periodic check failed: " + e.getMessage());
+    }
+  }
+
+  /** Sends the control server our endpoints and home region if they changed since last sent. */
+  private void reportIfChanged() {
+    try {
       MapStream s;
       MapRequest report = null;
       synchronized (this) {
@@ -564,8 +581,8 @@ public final class Daemon implements AutoCloseable {
           reported = List.of(); // retry next time
         }
       }
-    } catch (IOException | RuntimeException e) {
-      log.println("trellisd: periodic check failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.println("trellisd: endpoint report failed: " + e.getMessage());
     }
   }
 
@@ -599,8 +616,9 @@ public final class Daemon implements AutoCloseable {
     }
     NetcheckReport r = PathCommands.check(rm, tunnel.paths());
     int home = tunnel.relays().homeRegion();
-    if (r.preferredRegion() != 0 && (home == 0 || !rm.containsRegions(home))) {
-      tunnel.relays().setHome(r.preferredRegion());
+    int next = homeRegion.choose(home, r, rm, tunnel.relays()::regionDown);
+    if (next != 0 && next != home) {
+      tunnel.relays().setHome(next);
     }
     List<Endpoint> stun = new java.util.ArrayList<>();
     for (dev.trellis.agent.bind.Endpoint e : r.publicEndpoints()) {

@@ -80,7 +80,21 @@ public final class Paths implements AutoCloseable {
     this.clock = clock;
     this.relay = relay;
     this.timings = timings;
-    relay.setReceiver(this::fromRelay);
+    relay.setReceiver(
+        new RelayLink.Receiver() {
+          @Override
+          public void received(int region, NodePublicKey from, byte[] data, int off, int len) {
+            fromRelay(region, from, data, off, len);
+          }
+
+          @Override
+          public void peerPresent(int region, NodePublicKey peer) {
+            PeerPath p = byNode.get(peer);
+            if (p != null) {
+              p.rediscover(); // it (re)connected, perhaps from a new network: look again now
+            }
+          }
+        });
   }
 
   /** A bind opener for the WireGuard device: opens UDP with {@code udp} and wraps it. */
@@ -355,7 +369,7 @@ public final class Paths implements AutoCloseable {
           byAddress.put(src, p);
         }
       }
-      case DiscoMessage.CallMeMaybe cmm -> p.onCallMeMaybe(cmm.endpoints(), now, out, s);
+      case DiscoMessage.CallMeMaybe cmm -> p.onCallMeMaybe(cmm.endpoints(), now, out, own, s);
     }
   }
 

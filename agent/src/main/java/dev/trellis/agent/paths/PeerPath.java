@@ -33,9 +33,11 @@ final class PeerPath {
   private static final int MAX_LEARNED = 16;
   private static final int MAX_PENDING = 64;
   private static final long PING_BACK_GAP = 1_000_000_000L;
+  private static final long CALL_ME_MAYBE_GAP = 1_000_000_000L;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private record Pending(Endpoint to, long sentAt, Consumer<PingReply> listener) {}
+  /** A ping awaiting its pong; {@code back}: sent in answer to the peer's ping from {@code to}. */
+  private record Pending(Endpoint to, long sentAt, Consumer<PingReply> listener, boolean back) {}
 
   final NodePublicKey nodeKey;
   final Endpoint virtual;
@@ -54,6 +56,7 @@ final class PeerPath {
   private long bestConfirmedAt;
   private long lastDiscovery = Long.MIN_VALUE / 2;
   private long lastHeartbeat = Long.MIN_VALUE / 2;
+  private long lastCallMeMaybe = Long.MIN_VALUE / 2;
 
   PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings) {
     this.nodeKey = config.nodeKey();
@@ -94,6 +97,13 @@ final class PeerPath {
     return route == null
         && config.discoKey() != null
         && now - lastDiscovery >= timings.discovery().toNanos();
+  }
+
+  /** Makes discovery due at once if there is no direct path (the peer just reconnected). */
+  synchronized void rediscover() {
+    if (route == null) {
+      lastDiscovery = Long.MIN_VALUE / 2;
+    }
   }
 
   synchronized PeerPathConfig config() {
@@ -152,7 +162,13 @@ final class PeerPath {
     for (Endpoint e : candidates()) {
       ping(e, now, out, self, null);
     }
+    callMeMaybe(now, out, own);
+  }
+
+  /** Asks the peer, through the relay, to ping our endpoints now. */
+  private void callMeMaybe(long now, DiscoOut out, List<Endpoint> own) {
     if (!own.isEmpty()) {
+      lastCallMeMaybe = now;
       List<Endpoint> list = own.size() > 32 ? own.subList(0, 32) : own;
       out.relay(
           config.homeRegion(), nodeKey, config.discoKey(), new DiscoMessage.CallMeMaybe(list));
@@ -183,6 +199,16 @@ final class PeerPath {
   /** Sends one ping to {@code to} (null: through the relay). */
   private void ping(
       Endpoint to, long now, DiscoOut out, NodePublicKey self, Consumer<PingReply> l) {
+    ping(to, now, out, self, l, false);
+  }
+
+  private void ping(
+      Endpoint to,
+      long now,
+      DiscoOut out,
+      NodePublicKey self,
+      Consumer<PingReply> l,
+      boolean back) {
     byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
     RANDOM.nextBytes(tx);
     if (pending.size() >= MAX_PENDING) {
@@ -190,7 +216,7 @@ final class PeerPath {
       it.next();
       it.remove();
     }
-    pending.put(ByteBuffer.wrap(tx), new Pending(to, now, l));
+    pending.put(ByteBuffer.wrap(tx), new Pending(to, now, l, back));
     DiscoMessage.Ping ping = new DiscoMessage.Ping(tx, self);
     if (to == null) {
       out.relay(config.homeRegion(), nodeKey, config.discoKey(), ping);
@@ -227,9 +253,11 @@ final class PeerPath {
 
   /**
    * A ping from this peer arrived directly from {@code from}: remember it as a candidate and, while
-   * there is no direct path, ping it back at once (unless one went there within the last second),
-   * so the side that pinged first need not wait for its next discovery round (its first pings may
-   * have arrived before we knew its disco key).
+   * there is no direct path, ping it back at once (unless a ping-back went there within the last
+   * second), so the side that pinged first need not wait for its next discovery round. A ping of
+   * our own to {@code from} sent just before does not count: the peer's ping shows its NAT's filter
+   * is open only now, so ours was most likely dropped on the way (hole punching), or it arrived
+   * before the peer knew our disco key.
    */
   synchronized void onPingFrom(Endpoint from, long now, DiscoOut out, NodePublicKey self) {
     onPingFrom(from);
@@ -237,11 +265,11 @@ final class PeerPath {
       return;
     }
     for (Pending p : pending.values()) {
-      if (from.equals(p.to()) && now - p.sentAt() < PING_BACK_GAP) {
+      if (p.back() && from.equals(p.to()) && now - p.sentAt() < PING_BACK_GAP) {
         return;
       }
     }
-    ping(from, now, out, self, null);
+    ping(from, now, out, self, null, true);
   }
 
   /** A ping from this peer arrived directly from {@code from}: remember it as a candidate. */
@@ -257,9 +285,15 @@ final class PeerPath {
     learned.add(from);
   }
 
-  /** The peer asked us to ping its endpoints now (hole punching): learn them and ping at once. */
+  /**
+   * The peer asked us to ping its endpoints now (hole punching): learn them and ping at once. While
+   * there is no direct path, and unless we asked within the last second, ask back: our pings have
+   * just opened our NAT's filter to the peer's addresses, so the peer's next pings get through even
+   * if its earlier ones (sent with its call-me-maybe) were dropped. An endpoint-dependent NAT on
+   * the peer's side makes this the only quick way in: its pings come from a port we cannot predict.
+   */
   synchronized void onCallMeMaybe(
-      List<Endpoint> endpoints, long now, DiscoOut out, NodePublicKey self) {
+      List<Endpoint> endpoints, long now, DiscoOut out, List<Endpoint> own, NodePublicKey self) {
     if (config.discoKey() == null) {
       return;
     }
@@ -268,6 +302,9 @@ final class PeerPath {
     }
     for (Endpoint e : endpoints) {
       ping(e, now, out, self, null);
+    }
+    if (route == null && now - lastCallMeMaybe >= CALL_ME_MAYBE_GAP) {
+      callMeMaybe(now, out, own);
     }
   }
 

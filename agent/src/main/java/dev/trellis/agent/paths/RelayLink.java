@@ -15,6 +15,12 @@ public interface RelayLink {
   interface Receiver {
     /** {@code data[off .. off+len)} arrived from {@code from} through region {@code region}. */
     void received(int region, NodePublicKey from, byte[] data, int off, int len);
+
+    /**
+     * The relay of {@code region} says {@code peer}, which it had reported gone, is connected now
+     * (PEER_PRESENT).
+     */
+    default void peerPresent(int region, NodePublicKey peer) {}
   }
 
   /**

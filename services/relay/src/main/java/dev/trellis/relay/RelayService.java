@@ -64,6 +64,7 @@ public final class RelayService implements TrellisService {
   private FleetEvents events;
   private DeadInstanceReaper reaper;
   private Revalidation revalidation;
+  private long arrivalsTimer = -1;
   private StunServer stun;
   private ExecutorService presenceWriter;
   private final List<String> deployments = new ArrayList<>();
@@ -131,6 +132,7 @@ public final class RelayService implements TrellisService {
               RelayCertificate cert = certificate(ctx);
               presence.start();
               revalidation.start(options.revalidateInterval());
+              arrivalsTimer = vertx.setPeriodic(500, id -> forwarder.announceRemoteArrivals());
               if (options.stunPort() >= 0) {
                 stun = StunServer.start(options.bindHost(), options.stunPort(), metrics);
               }
@@ -263,6 +265,7 @@ public final class RelayService implements TrellisService {
                         reaper.stop();
                       }
                       revalidation.stop();
+                      vertx.cancelTimer(arrivalsTimer);
                       mesh.close();
                       presence.stop();
                       presence.forgetInstance(instanceId);

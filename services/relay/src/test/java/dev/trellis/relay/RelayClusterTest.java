@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.RelayInstanceStarted;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.forward.RelayMetrics;
@@ -217,6 +218,47 @@ class RelayClusterTest {
       assertEquals(other.publicKey(), gone.peer());
     }
     assertEquals(before + 2, m.drops("foreign_tailnet"));
+  }
+
+  @Test
+  void aDeviceToldAPeerIsGoneHearsWhenItConnectsHereOrThroughTheMesh() throws Exception {
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey here = cluster.node(tn);
+    NodePrivateKey there = cluster.node(tn);
+    NodePrivateKey foreign = cluster.node("tn-" + UUID.randomUUID());
+    try (var ca = connect(0, a)) {
+      java.util.Set<NodePublicKey> gone = new java.util.HashSet<>();
+      for (NodePrivateKey k : java.util.List.of(here, there, foreign)) {
+        ca.send(k.publicKey(), bytes("anyone there?"));
+      }
+      while (gone.size() < 3) {
+        RelayFrame f = ca.next(WAIT);
+        assertNotNull(f, "PEER_GONE for each absent key");
+        if (f instanceof RelayFrame.PeerGone g) {
+          gone.add(g.peer());
+        }
+      }
+      try (var ch = connect(0, here);
+          var ct = connect(1, there);
+          var cf = connect(0, foreign)) {
+        java.util.Set<NodePublicKey> present = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && present.size() < 2) {
+          RelayFrame f = ca.next(Duration.ofMillis(200));
+          if (f instanceof RelayFrame.PeerPresent p) {
+            present.add(p.peer());
+          }
+        }
+        assertEquals(java.util.Set.of(here.publicKey(), there.publicKey()), present);
+        RelayFrame more = ca.next(Duration.ofMillis(1200));
+        while (more instanceof RelayFrame.KeepAlive) {
+          more = ca.next(Duration.ofMillis(1200));
+        }
+        assertNull(more, "nothing about the key of another tailnet");
+      }
+    }
+    assertTrue(cluster.relay(0).metrics().controls("peer_present") >= 2);
   }
 
   @Test

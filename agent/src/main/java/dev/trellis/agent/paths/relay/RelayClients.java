@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's relay client: one connection per relay region in use (the home region, kept open, and
- * peers' home regions, opened on demand). A connection that dies is replaced by one to the next
- * server of the region at once (then with a short backoff), so a device whose relay instance dies
- * is back within about a second. Packets sent while a region connects wait in a small queue.
+ * peers' home regions, opened on demand). Each device starts at the region's instance its node key
+ * hashes to ({@link #firstInstance}), so the devices of a region spread over its instances. A
+ * connection that dies is replaced by one to the next server of the region at once (then with a
+ * short backoff), so a device whose relay instance dies is back within about a second. Packets sent
+ * while a region connects wait in a small queue.
  *
  * <p>Thread-safety: safe from any thread; each region's state is guarded by its {@code Region}
  * object; connects run on {@code relay-connect-<region>} threads.
@@ -92,6 +94,15 @@ public final class RelayClients implements RelayLink {
     return r == null ? "" : r.server();
   }
 
+  /**
+   * Whether region {@code id} is down for this device: not connected, and every one of its
+   * instances failed to connect since the last success (a region never tried is not down).
+   */
+  public boolean regionDown(int id) {
+    Region r = regions.get(id);
+    return r != null && r.down();
+  }
+
   /** Packets dropped (no region, queue full, connection lost). */
   public long dropped() {
     return dropped.get();
@@ -132,9 +143,11 @@ public final class RelayClients implements RelayLink {
     private final int id;
     private RelayConnection conn; // guarded by this
     private boolean connecting; // guarded by this
-    private int next; // guarded by this: index of the server to try next
+    private int next; // guarded by this: servers tried so far, counted from the first choice
     private final ArrayDeque<Object[]> queue = new ArrayDeque<>(); // guarded by this
     private boolean gone; // guarded by this
+    private int failures; // guarded by this: connect failures since the last success
+    private int instances = 1; // guarded by this: the region's relay instances at the last try
 
     Region(int id) {
       this.id = id;
@@ -142,6 +155,10 @@ public final class RelayClients implements RelayLink {
 
     synchronized boolean connected() {
       return conn != null && conn.isOpen();
+    }
+
+    synchronized boolean down() {
+      return (conn == null || !conn.isOpen()) && failures >= instances;
     }
 
     synchronized String server() {
@@ -195,7 +212,9 @@ public final class RelayClients implements RelayLink {
             queue.clear();
             return;
           }
-          node = nodes.get(Math.floorMod(next++, nodes.size()));
+          instances = nodes.size();
+          int first = firstInstance(key.publicKey(), nodes.size());
+          node = nodes.get(Math.floorMod(first + next++, nodes.size()));
         }
         try {
           RelayConnection c = RelayConnection.open(node, key, CONNECT_TIMEOUT, this);
@@ -203,6 +222,7 @@ public final class RelayClients implements RelayLink {
           synchronized (this) {
             conn = c;
             connecting = false;
+            failures = 0;
             flush = queue.toArray(new Object[0][]);
             queue.clear();
           }
@@ -214,6 +234,9 @@ public final class RelayClients implements RelayLink {
           return;
         } catch (IOException e) {
           log.println("trellisd: relay " + node.getName() + ": " + e.getMessage());
+          synchronized (this) {
+            failures++;
+          }
           backoff = Math.min(2000, backoff == 0 ? 100 : backoff * 2);
           try {
             Thread.sleep(backoff);
@@ -230,6 +253,11 @@ public final class RelayClients implements RelayLink {
     @Override
     public void packet(NodePublicKey from, byte[] packet) {
       receiver.received(id, from, packet, 0, packet.length);
+    }
+
+    @Override
+    public void peerPresent(NodePublicKey peer) {
+      receiver.peerPresent(id, peer);
     }
 
     @Override
@@ -267,6 +295,16 @@ public final class RelayClients implements RelayLink {
         c.close();
       }
     }
+  }
+
+  /**
+   * The index of the instance (of {@code instances}) a device with {@code key} tries first: stable
+   * for the key, and uniform over the instances because node keys are.
+   */
+  static int firstInstance(NodePublicKey key, int instances) {
+    byte[] b = key.toBytes();
+    int h = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    return Math.floorMod(h, instances);
   }
 
   /** Closes every connection. */

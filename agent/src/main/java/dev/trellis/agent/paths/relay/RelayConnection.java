@@ -34,6 +34,9 @@ final class RelayConnection implements AutoCloseable {
   interface Listener {
     void packet(NodePublicKey from, byte[] packet);
 
+    /** The relay says {@code peer} is connected again (PEER_PRESENT). */
+    default void peerPresent(NodePublicKey peer) {}
+
     void closed(RelayConnection c, String why);
   }
 
@@ -127,8 +130,9 @@ final class RelayConnection implements AutoCloseable {
         switch (f) {
           case RelayFrame.RecvPacket p -> listener.packet(p.source(), p.packet());
           case RelayFrame.Ping p -> write(FrameCodec.encode(new RelayFrame.Pong(p.data())));
+          case RelayFrame.PeerPresent p -> listener.peerPresent(p.peer());
           default -> {
-            // keepalive, peer gone/present, health, unknown: nothing to do here
+            // keepalive, peer gone, health, unknown: nothing to do here
           }
         }
       }

@@ -13,6 +13,7 @@ import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +75,8 @@ class RelayClientsTest {
   void packetsFlowByNodeKeyAndSurviveTheDeathOfTheInstance() throws Exception {
     r1 = new TestRelay(mesh);
     r2 = new TestRelay(mesh);
-    NodePrivateKey ka = NodePrivateKey.generate();
-    NodePrivateKey kb = NodePrivateKey.generate();
+    NodePrivateKey ka = keyStartingAt(0);
+    NodePrivateKey kb = keyStartingAt(0);
     a = new RelayClients(ka, quiet);
     b = new RelayClients(kb, quiet);
     LinkedBlockingQueue<Got> atB = new LinkedBlockingQueue<>();
@@ -103,6 +104,82 @@ class RelayClientsTest {
     Got h = atB.poll(5, TimeUnit.SECONDS);
     assertNotNull(h);
     assertArrayEquals(new byte[] {4}, h.data());
+  }
+
+  @Test
+  void devicesStartAtTheInstanceTheirKeyHashesToAndSpreadOverTheRegion() throws Exception {
+    r1 = new TestRelay(mesh);
+    r2 = new TestRelay(mesh);
+    NodePrivateKey ka = keyStartingAt(0);
+    NodePrivateKey kb = keyStartingAt(1);
+    a = new RelayClients(ka, quiet);
+    b = new RelayClients(kb, quiet);
+    LinkedBlockingQueue<Got> atB = new LinkedBlockingQueue<>();
+    b.setReceiver((region, from, d, off, len) -> atB.add(new Got(from, d.clone())));
+    a.setRelayMap(map());
+    b.setRelayMap(map());
+    a.setHome(7);
+    b.setHome(7);
+    waitUntil(() -> a.homeConnected() && b.homeConnected());
+    assertEquals("relay-lab-1", a.homeServer());
+    assertEquals("relay-lab-2", b.homeServer());
+    assertTrue(a.send(7, kb.publicKey(), new byte[] {5}, 0, 1));
+    assertNotNull(atB.poll(5, TimeUnit.SECONDS), "across the (stand-in) mesh");
+
+    int[] counts = new int[3];
+    for (int i = 0; i < 3000; i++) {
+      int first = RelayClients.firstInstance(NodePrivateKey.generate().publicKey(), 3);
+      counts[first]++;
+    }
+    for (int c : counts) {
+      assertTrue(c > 800 && c < 1200, "spread over three instances: " + Arrays.toString(counts));
+    }
+    NodePublicKey k = NodePrivateKey.generate().publicKey();
+    assertEquals(RelayClients.firstInstance(k, 5), RelayClients.firstInstance(k, 5), "stable");
+  }
+
+  @Test
+  void peerPresentReachesTheReceiver() throws Exception {
+    r1 = new TestRelay(mesh);
+    r2 = new TestRelay(mesh);
+    NodePrivateKey ka = NodePrivateKey.generate();
+    NodePublicKey peer = NodePrivateKey.generate().publicKey();
+    a = new RelayClients(ka, quiet);
+    LinkedBlockingQueue<NodePublicKey> present = new LinkedBlockingQueue<>();
+    a.setReceiver(
+        new dev.trellis.agent.paths.RelayLink.Receiver() {
+          @Override
+          public void received(int region, NodePublicKey from, byte[] d, int off, int len) {}
+
+          @Override
+          public void peerPresent(int region, NodePublicKey p) {
+            present.add(p);
+          }
+        });
+    a.setRelayMap(map());
+    a.setHome(7);
+    waitUntil(a::homeConnected);
+    TestRelay used = "relay-lab-1".equals(a.homeServer()) ? r1 : r2;
+    waitUntil(
+        () -> {
+          try {
+            return used.sendTo(
+                ka.publicKey(), new dev.trellis.proto.relay.RelayFrame.PeerPresent(peer));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertEquals(peer, present.poll(5, TimeUnit.SECONDS));
+  }
+
+  /** A key whose first choice among two instances is {@code index}. */
+  private static NodePrivateKey keyStartingAt(int index) {
+    while (true) {
+      NodePrivateKey k = NodePrivateKey.generate();
+      if (RelayClients.firstInstance(k.publicKey(), 2) == index) {
+        return k;
+      }
+    }
   }
 
   @Test

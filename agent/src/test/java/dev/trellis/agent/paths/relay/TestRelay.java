@@ -117,6 +117,18 @@ final class TestRelay implements AutoCloseable {
     }
   }
 
+  /** Sends {@code frame} to the connected device {@code to}; false if it is not connected. */
+  boolean sendTo(NodePublicKey to, RelayFrame frame) throws IOException {
+    OutputStream out = clients.get(to);
+    if (out == null) {
+      return false;
+    }
+    synchronized (out) {
+      out.write(FrameCodec.encode(frame));
+    }
+    return true;
+  }
+
   /** Kills the instance: the listener and every connection. */
   @Override
   public void close() throws IOException {

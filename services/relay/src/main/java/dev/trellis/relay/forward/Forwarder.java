@@ -6,6 +6,7 @@ import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.RelayFrame;
 import io.vertx.core.buffer.Buffer;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,6 +42,7 @@ public final class Forwarder {
   public record Remote(String instanceId, String tailnetId) {}
 
   private final ConcurrentHashMap<NodePublicKey, Client> local = new ConcurrentHashMap<>();
+  private final Arrivals arrivals = new Arrivals();
   private final RelayMetrics metrics;
   private volatile Mesh mesh;
 
@@ -64,6 +66,39 @@ public final class Forwarder {
     Mesh m = mesh;
     if (m != null) {
       m.connected(client);
+    }
+    announce(client.key(), client.tailnetId());
+  }
+
+  /**
+   * Sends PEER_PRESENT to the devices here that were told a key was gone and that key has since
+   * connected to another instance (the presence replica knows); also forgets stale waiters. Run
+   * periodically (it reads only local state).
+   */
+  public void announceRemoteArrivals() {
+    Mesh m = mesh;
+    if (m != null) {
+      for (NodePublicKey k : arrivals.keys()) {
+        Remote r = m.locate(k);
+        if (r != null) {
+          announce(k, r.tailnetId());
+        }
+      }
+    }
+    arrivals.expire(System.nanoTime());
+  }
+
+  private void announce(NodePublicKey key, String tailnetId) {
+    List<Client> waiters = arrivals.arrived(key, tailnetId, System.nanoTime());
+    if (waiters.isEmpty()) {
+      return;
+    }
+    Buffer frame = Buffer.buffer(FrameCodec.encode(new RelayFrame.PeerPresent(key)));
+    for (Client c : waiters) {
+      if (local.get(c.key()) == c) {
+        c.send(frame.copy());
+        metrics.control("peer_present");
+      }
     }
   }
 
@@ -135,10 +170,15 @@ public final class Forwarder {
 
   /**
    * Counts a refused packet and tells the sender the peer is gone. The reason sent is always
-   * DISCONNECTED, so a device cannot probe which keys of other tailnets are connected.
+   * DISCONNECTED, so a device cannot probe which keys of other tailnets are connected. A sender
+   * told of a key connected nowhere hears PEER_PRESENT when it connects, only if it is of the
+   * sender's tailnet.
    */
   private void refuse(Client source, NodePublicKey destination, String reason) {
     metrics.dropped(reason);
+    if (reason.equals("no_destination")) {
+      arrivals.await(source, destination, System.nanoTime()); // PEER_PRESENT when it connects
+    }
     source.send(
         Buffer.buffer(
             FrameCodec.encode(

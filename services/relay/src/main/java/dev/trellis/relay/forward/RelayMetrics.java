@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The relay's counters: connections, packets and bytes forwarded by path ({@code local}, {@code
- * mesh_out}, {@code mesh_in}), packets dropped by reason and connections refused by reason. Exposed
- * through Micrometer ({@code trellis_relay_*}) and readable directly for tests and benchmarks.
+ * mesh_out}, {@code mesh_in}), packets dropped by reason, connections refused by reason and control
+ * frames sent by type. Exposed through Micrometer ({@code trellis_relay_*}) and readable directly
+ * for tests and benchmarks.
  *
  * <p>Thread-safety: thread-safe (adders and concurrent maps).
  */
@@ -54,6 +55,16 @@ public final class RelayMetrics {
   /** A connection refused or closed for {@code reason}. */
   public void refused(String reason) {
     add("trellis_relay_refused_total", "reason", reason, 1);
+  }
+
+  /** A control frame ({@code peer_present}, ...) sent to a device. */
+  public void control(String type) {
+    add("trellis_relay_control_frames_total", "type", type, 1);
+  }
+
+  /** Control frames of {@code type} sent so far. */
+  public long controls(String type) {
+    return read("trellis_relay_control_frames_total", "type", type);
   }
 
   /** Packets dropped for {@code reason} so far. */

@@ -1,0 +1,92 @@
+package dev.trellis.e2e.nat;
+
+import dev.trellis.e2e.Lab;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One home network of the test bed: a router namespace whose WAN side ({@code eth0}) sits on the
+ * lab's bridge (the "internet", with the server and relays) and whose LAN side ({@code lan0}) leads
+ * to a device namespace of its own ({@code 192.168.K.10}, default route via the router at {@code
+ * .1}), with the router's NAT and firewall given by a {@link NatKind}. Both namespaces belong to
+ * the {@link Lab} and go with it.
+ *
+ * <p>Thread-safety: used from the test thread only.
+ */
+final class NatRouter {
+  /** The UDP port the devices' agents listen on. */
+  static final int DEVICE_PORT = 41641;
+
+  final NatKind kind;
+  final String routerNs;
+  final String deviceNs;
+  final String wanIp;
+  final String deviceIp;
+
+  private NatRouter(NatKind kind, String routerNs, String deviceNs, String wanIp, String lan) {
+    this.kind = kind;
+    this.routerNs = routerNs;
+    this.deviceNs = deviceNs;
+    this.wanIp = wanIp;
+    this.deviceIp = lan + ".10";
+  }
+
+  /** Builds the router and its LAN with one device namespace; {@code k} numbers the LAN. */
+  static NatRouter build(Lab lab, NatKind kind, int k) throws IOException {
+    String router = lab.device();
+    String wan = lab.ipOf(router);
+    String dev = lab.namespace("tn");
+    String lan = "192.168." + k;
+    Lab.sh(
+        "ip", "-n", router, "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns",
+        dev);
+    Lab.sh("ip", "-n", router, "addr", "add", lan + ".1/24", "dev", "lan0");
+    Lab.sh("ip", "-n", router, "link", "set", "lan0", "up");
+    Lab.sh("ip", "-n", dev, "addr", "add", lan + ".10/24", "dev", "eth0");
+    Lab.sh("ip", "-n", dev, "link", "set", "eth0", "up");
+    Lab.sh("ip", "-n", dev, "route", "add", "default", "via", lan + ".1");
+    Lab.sh("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    NatRouter r = new NatRouter(kind, router, dev, wan, lan);
+    r.load(lab, kind.ruleset(wan, r.deviceIp, DEVICE_PORT));
+    return r;
+  }
+
+  /** Loads an nftables ruleset into the router from a file in the lab's directory. */
+  void load(Lab lab, String ruleset) throws IOException {
+    Path f = lab.dir.resolve("nft-" + routerNs + "-" + System.nanoTime() + ".nft");
+    Files.writeString(f, ruleset, StandardCharsets.UTF_8);
+    Lab.sh("ip", "netns", "exec", routerNs, "nft", "-f", f.toString());
+  }
+
+  /** Refuses (TCP reset) the device's connections to {@code port} on the internet. */
+  void blockTcp(Lab lab, int port) throws IOException {
+    load(
+        lab,
+        "table ip natblock {\n  chain forward { type filter hook forward priority filter - 1;\n"
+            + "    iifname \"lan0\" tcp dport "
+            + port
+            + " reject with tcp reset\n  }\n}\n");
+  }
+
+  /** Lifts {@link #blockTcp}. */
+  void unblockTcp() throws IOException {
+    Lab.sh("ip", "netns", "exec", routerNs, "nft", "delete", "table", "ip", "natblock");
+  }
+
+  /** The router's nftables state (for failure messages). */
+  String dump() {
+    try {
+      return Lab.exec(List.of("ip", "netns", "exec", routerNs, "nft", "list", "ruleset"), 10).out();
+    } catch (IOException e) {
+      return "(nft list failed: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return kind + " NAT " + wanIp + " -> " + deviceIp;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.trellis.e2e.nat;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.e2e.Lab;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * NAT traversal on the test bed ({@link NatLab}): one all-in-one server for the class (each
+ * scenario's pair lives in a tailnet of its own, so sharing it hides nothing), and per scenario two
+ * devices behind routers of given {@link NatKind}s. Each scenario asserts the path both sides
+ * report and that TCP (iperf3, 1 s) flows through the tunnel.
+ *
+ * <p>{@code -Dtrellis.nat.runs=N} repeats the easy+easy scenario N times with fresh pairs (the
+ * time-to-direct benchmark, {@code load/bench-time-to-direct}, uses it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NatTraversalTest {
+  private NatLab nat;
+
+  @BeforeAll
+  void start() throws Exception {
+    Lab.requireRoot();
+    nat = NatLab.start("nat");
+  }
+
+  @AfterAll
+  void stop() {
+    if (nat != null) {
+      nat.close();
+    }
+  }
+
+  /** Both behind endpoint-independent NATs: hole punching through call-me-maybe goes direct. */
+  @Test
+  void easyAndEasyGoDirect() throws Exception {
+    int runs = Integer.getInteger("trellis.nat.runs", 1);
+    List<Long> times = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      NatLab.Pair p = nat.pair(NatKind.EASY, NatKind.EASY);
+      long first = PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+      long answered = (System.nanoTime() - first) / 1_000_000;
+      String bPublic = p.routerB().wanIp + ":" + NatRouter.DEVICE_PORT;
+      p.a()
+          .await(
+              "direct to " + bPublic,
+              s ->
+                  PathAssert.directTo(s, p.routerB().wanIp)
+                      && PathAssert.onlyPeer(s).endpoint().equals(bPublic),
+              20_000);
+      long ms = (System.nanoTime() - first) / 1_000_000;
+      times.add(ms);
+      System.out.println(
+          "FIGURE time-to-direct-ms "
+              + ms
+              + " (easy+easy, run "
+              + run
+              + ", first ping answered after "
+              + answered
+              + " ms)");
+      p.b()
+          .await(
+              "direct to alpha's public address",
+              s -> PathAssert.directTo(s, p.routerA().wanIp),
+              20_000);
+      if (run == 1) {
+        Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
+        assertTrue(
+            PathAssert.directTo(p.a().status(), p.routerB().wanIp),
+            "still direct after TCP: " + p.a().status());
+      }
+      p.stop();
+    }
+    System.out.println("FIGURE time-to-direct-runs-ms " + times);
+  }
+
+  /**
+   * Easy NAT and hard (symmetric) NAT: the hard side's ping gets through the easy side's
+   * address-dependent filter (the easy side has sent to that address), the easy side answers to the
+   * source it saw and pings it back: direct both ways.
+   */
+  @Test
+  void easyAndHardGoDirect() throws Exception {
+    NatLab.Pair p = nat.pair(NatKind.EASY, NatKind.HARD);
+    PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    p.a()
+        .await(
+            "direct to the hard side's public address",
+            s -> PathAssert.directTo(s, p.routerB().wanIp),
+            20_000);
+    p.b()
+        .await(
+            "direct to the easy side's public address",
+            s -> PathAssert.directTo(s, p.routerA().wanIp),
+            20_000);
+    Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
+    assertTrue(
+        PathAssert.directTo(p.b().status(), p.routerA().wanIp),
+        "still direct after TCP: " + p.b().status());
+    p.stop();
+  }
+
+  /** Two symmetric NATs cannot punch through each other: relayed, and working. */
+  @Test
+  void hardAndHardRelay() throws Exception {
+    NatLab.Pair p = nat.pair(NatKind.HARD, NatKind.HARD);
+    PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
+    p.a().await("relayed", PathAssert::relayed, 5_000);
+    p.b().await("relayed", PathAssert::relayed, 5_000);
+    Lab.Result rtt =
+        nat.lab.run(
+            p.routerA().deviceNs,
+            List.of("ping", "-q", "-c", "20", "-i", "0.05", p.b().ipv4()),
+            30);
+    System.out.println(
+        "FIGURE relayed-ping "
+            + rtt.out().lines().filter(l -> l.contains("rtt")).findFirst().orElse(rtt.out()));
+    nat.server
+        .metrics()
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("trellis_relay_drops_total")
+                    || l.startsWith("trellis_relay_packets_total"))
+        .forEach(l -> System.out.println("RELAY " + l));
+    p.stop();
+  }
+
+  /** A device whose network drops all UDP: relayed over TLS/TCP, working; netcheck says so. */
+  @Test
+  void udpBlockedRelaysOverTcp() throws Exception {
+    NatLab.Pair p = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
+    PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
+    p.a().await("relayed", PathAssert::relayed, 5_000);
+    p.b().await("relayed", PathAssert::relayed, 5_000);
+    Lab.Result check = p.a().trellis("netcheck").requireOk("trellis netcheck");
+    assertTrue(check.out().contains("udp: false"), "netcheck behind a UDP block:\n" + check.out());
+    Lab.Result other = p.b().trellis("netcheck").requireOk("trellis netcheck");
+    assertTrue(other.out().contains("udp: true"), "netcheck behind the easy NAT:\n" + other.out());
+    p.stop();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.trellis.e2e.nat;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.control.NodeView;
+import dev.trellis.e2e.AgentUnderTest;
+
+/**
+ * The path checks the NAT scenarios share: traffic into the tunnel until a ping answers, then the
+ * path each side reports in its status ({@code direct} to the peer's public address, or {@code
+ * relay:<region>}).
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class PathAssert {
+  private PathAssert() {}
+
+  /** The one peer's view in {@code s}, or null. */
+  static NodeView onlyPeer(AgentStatus s) {
+    return s.peers().size() == 1 ? s.peers().get(0) : null;
+  }
+
+  /** Whether the one peer is reached {@code direct} at an endpoint on {@code ip}. */
+  static boolean directTo(AgentStatus s, String ip) {
+    NodeView p = onlyPeer(s);
+    return p != null && "direct".equals(p.connection()) && p.endpoint().startsWith(ip + ":");
+  }
+
+  /** Whether the one peer is reached through a relay region (named, not "none"). */
+  static boolean relayed(AgentStatus s) {
+    NodeView p = onlyPeer(s);
+    return p != null
+        && p.connection().startsWith("relay:")
+        && !"relay:none".equals(p.connection())
+        && p.endpoint().isEmpty();
+  }
+
+  /**
+   * Pings {@code to}'s tunnel address from {@code from} until one answers (at most {@code
+   * seconds}); returns {@link System#nanoTime()} just before the first ping was sent.
+   */
+  static long pingUntilAnswered(AgentUnderTest from, AgentUnderTest to, int seconds)
+      throws Exception {
+    String ip = to.ipv4();
+    long first = System.nanoTime();
+    boolean answered = false;
+    while (!answered && System.nanoTime() - first < seconds * 1_000_000_000L) {
+      answered = from.ping(ip);
+    }
+    assertTrue(
+        answered,
+        from.name
+            + " -> "
+            + to.name
+            + ": no ping over the tunnel in "
+            + seconds
+            + " s\n"
+            + from.log());
+    return first;
+  }
+}
