@@ -184,7 +184,8 @@ class ChannelClientTest {
       MapRequest report = s1.next().getMap();
       assertTrue(!report.getStream() && report.getEndpointsUnchanged());
       s1.drop();
-      TestCoordinator.Session s2 = coordinator.sessions.poll(15, TimeUnit.SECONDS);
+      TestCoordinator.Session s2 =
+          coordinator.sessions.poll(45, TimeUnit.SECONDS); // backoff + load
       MapRequest resumed = s2.next().getMap();
       assertEquals(3, resumed.getNetmapVersion());
       assertEquals("tok3", resumed.getResumeToken());

