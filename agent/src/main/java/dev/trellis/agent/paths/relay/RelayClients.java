@@ -251,8 +251,8 @@ public final class RelayClients implements RelayLink {
     }
 
     @Override
-    public void packet(NodePublicKey from, byte[] packet) {
-      receiver.received(id, from, packet, 0, packet.length);
+    public void packet(NodePublicKey from, byte[] data, int off, int len) {
+      receiver.received(id, from, data, off, len);
     }
 
     @Override

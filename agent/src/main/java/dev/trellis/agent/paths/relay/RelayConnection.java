@@ -11,6 +11,7 @@ import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,11 @@ import java.util.Arrays;
 final class RelayConnection implements AutoCloseable {
   /** What a connection reports. */
   interface Listener {
-    void packet(NodePublicKey from, byte[] packet);
+    /**
+     * {@code data[off .. off+len)} came from {@code from}; {@code data} is reused once this returns
+     * (copy what you keep).
+     */
+    void packet(NodePublicKey from, byte[] data, int off, int len);
 
     /** The relay says {@code peer} is connected again (PEER_PRESENT). */
     default void peerPresent(NodePublicKey peer) {}
@@ -139,15 +144,47 @@ final class RelayConnection implements AutoCloseable {
 
   private void read(Listener listener) {
     String why = "closed";
+    byte[] buf = new byte[Frames.MAX_PAYLOAD_BYTES];
+    byte[] header = new byte[4];
+    byte[] lastKey = new byte[Frames.KEY_BYTES];
+    NodePublicKey lastFrom = null;
     try {
       while (!closed) {
-        RelayFrame f = FrameCodec.read(in);
-        if (f == null) {
+        int code = in.read();
+        if (code < 0) {
           why = "the relay closed the connection";
           break;
         }
-        switch (f) {
-          case RelayFrame.RecvPacket p -> listener.packet(p.source(), p.packet());
+        if (in.readNBytes(header, 0, 4) < 4) {
+          throw new EOFException("end of stream inside a relay frame header");
+        }
+        long length =
+            ((header[0] & 0xffL) << 24)
+                | ((header[1] & 0xff) << 16)
+                | ((header[2] & 0xff) << 8)
+                | (header[3] & 0xff);
+        if (length > Frames.MAX_PAYLOAD_BYTES) {
+          throw new FrameException(
+              FrameException.Reason.TOO_LARGE,
+              "frame length " + length + " exceeds " + Frames.MAX_PAYLOAD_BYTES);
+        }
+        int n = (int) length;
+        if (in.readNBytes(buf, 0, n) < n) {
+          throw new EOFException("end of stream inside a relay frame payload");
+        }
+        if (code == FrameType.RECV_PACKET.code() && n >= Frames.KEY_BYTES) {
+          // the hot path: no frame object, no copies; the source key is reused while it repeats
+          if (lastFrom == null
+              || !Arrays.equals(buf, 0, Frames.KEY_BYTES, lastKey, 0, Frames.KEY_BYTES)) {
+            System.arraycopy(buf, 0, lastKey, 0, Frames.KEY_BYTES);
+            lastFrom = NodePublicKey.fromBytes(lastKey);
+          }
+          listener.packet(lastFrom, buf, Frames.KEY_BYTES, n - Frames.KEY_BYTES);
+          continue;
+        }
+        switch (FrameCodec.decode(code, Arrays.copyOf(buf, n))) {
+          case RelayFrame.RecvPacket p ->
+              listener.packet(p.source(), p.packet(), 0, p.packet().length);
           case RelayFrame.Ping p -> write(FrameCodec.encode(new RelayFrame.Pong(p.data())));
           case RelayFrame.PeerPresent p -> listener.peerPresent(p.peer());
           default -> {
