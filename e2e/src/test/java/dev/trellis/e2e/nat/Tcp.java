@@ -7,8 +7,9 @@ import dev.trellis.e2e.Lab;
 import java.util.List;
 
 /**
- * TCP across the tunnel between two devices: iperf3 from one to the other for one second, with the
- * receiver's line printed as a figure.
+ * TCP across the tunnel between two devices: iperf3 from one to the other for one second (or {@code
+ * -Dtrellis.nat.tcp.seconds=N}, which the relay-path benchmark {@code load/bench-relay-path} uses),
+ * with the receiver's line printed as a figure.
  *
  * <p>Thread-safety: stateless.
  */
@@ -26,9 +27,11 @@ final class Tcp {
     lab.start(
         List.of("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", ip),
         lab.dir.resolve("iperf-" + server.name + "-" + System.nanoTime() + ".log"));
+    int secs = Integer.getInteger("trellis.nat.tcp.seconds", 1);
+    String seconds = Integer.toString(secs);
     Lab.Result r = null;
     for (int i = 0; i < 20; i++) {
-      r = lab.run(clientNs, List.of("iperf3", "-c", ip, "-t", "1"), 30);
+      r = lab.run(clientNs, List.of("iperf3", "-c", ip, "-t", seconds), 30 + 2 * secs);
       if (r.code() == 0) {
         break;
       }
@@ -38,6 +41,11 @@ final class Tcp {
     String line =
         r.out().lines().filter(l -> l.contains("receiver")).findFirst().orElse("").strip();
     System.out.println("FIGURE tcp " + client.name + "->" + server.name + " " + line);
+    r.out()
+        .lines()
+        .filter(l -> l.contains("sender"))
+        .findFirst()
+        .ifPresent(l -> System.out.println("FIGURE tcp-sender " + l.strip()));
     return line;
   }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * object; connects run on {@code relay-connect-<region>} threads.
  */
 public final class RelayClients implements RelayLink {
-  private static final int MAX_QUEUED = 64;
+  private static final int MAX_QUEUED = 1024;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
   private final PrintStream log;
@@ -251,8 +251,8 @@ public final class RelayClients implements RelayLink {
     }
 
     @Override
-    public void packet(NodePublicKey from, byte[] packet) {
-      receiver.received(id, from, packet, 0, packet.length);
+    public void packet(NodePublicKey from, byte[] data, int off, int len) {
+      receiver.received(id, from, data, off, len);
     }
 
     @Override

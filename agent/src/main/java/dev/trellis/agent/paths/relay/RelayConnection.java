@@ -5,11 +5,13 @@ import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.FrameException;
+import dev.trellis.proto.relay.FrameType;
 import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,13 +28,24 @@ import java.util.Arrays;
  * both ways. The {@code relay-reader-<node>} thread hands received packets to the listener and
  * answers pings; when the stream ends the listener hears {@code closed}.
  *
- * <p>Thread-safety: {@link #send} may be called from any thread (writes are serialised on the
- * output stream); {@link #close} from any thread.
+ * <p>Sending never blocks on the socket: {@link #send} encodes the frame straight into a pending
+ * buffer (bounded at {@value #MAX_PENDING} bytes; beyond that the packet is dropped and counted, as
+ * a full UDP socket buffer would drop it), and the {@code relay-writer-<node>} thread writes
+ * everything pending in one write (a few TLS records, one system call) per burst. A sender thread
+ * (the WireGuard pipeline) is thus never stuck behind a slow relay, and a burst of packets costs
+ * one flush rather than one per packet.
+ *
+ * <p>Thread-safety: {@link #send} may be called from any thread (frames are appended under one
+ * lock); {@link #close} from any thread.
  */
 final class RelayConnection implements AutoCloseable {
   /** What a connection reports. */
   interface Listener {
-    void packet(NodePublicKey from, byte[] packet);
+    /**
+     * {@code data[off .. off+len)} came from {@code from}; {@code data} is reused once this returns
+     * (copy what you keep).
+     */
+    void packet(NodePublicKey from, byte[] data, int off, int len);
 
     /** The relay says {@code peer} is connected again (PEER_PRESENT). */
     default void peerPresent(NodePublicKey peer) {}
@@ -40,10 +53,20 @@ final class RelayConnection implements AutoCloseable {
     void closed(RelayConnection c, String why);
   }
 
+  /** The most bytes of frames waiting for the writer; more is dropped. */
+  static final int MAX_PENDING = 2 << 20;
+
+  private static final int SEND_HEADER = 5 + Frames.KEY_BYTES;
+
   private final RelayNode node;
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
+  private final Object lock = new Object();
+  private byte[] pending = new byte[64 * 1024]; // guarded by lock
+  private int pendingLength; // guarded by lock
+  private byte[] spare = new byte[64 * 1024]; // writer thread only (swapped under lock)
+  private long dropped; // guarded by lock
   private volatile boolean closed;
 
   private RelayConnection(RelayNode node, Socket socket, InputStream in, OutputStream out) {
@@ -103,7 +126,8 @@ final class RelayConnection implements AutoCloseable {
         throw new IOException("relay " + node.getName() + " answered " + answer);
       }
       s.setSoTimeout(0); // the relay's keepalives keep it alive; a dead TCP ends in an error
-      RelayConnection c = new RelayConnection(node, s, in, out);
+      RelayConnection c = new RelayConnection(node, s, in, s.getOutputStream());
+      Thread.ofPlatform().name("relay-writer-" + node.getName()).daemon().start(c::writeLoop);
       Thread.ofPlatform()
           .name("relay-reader-" + node.getName())
           .daemon()
@@ -120,15 +144,47 @@ final class RelayConnection implements AutoCloseable {
 
   private void read(Listener listener) {
     String why = "closed";
+    byte[] buf = new byte[Frames.MAX_PAYLOAD_BYTES];
+    byte[] header = new byte[4];
+    byte[] lastKey = new byte[Frames.KEY_BYTES];
+    NodePublicKey lastFrom = null;
     try {
       while (!closed) {
-        RelayFrame f = FrameCodec.read(in);
-        if (f == null) {
+        int code = in.read();
+        if (code < 0) {
           why = "the relay closed the connection";
           break;
         }
-        switch (f) {
-          case RelayFrame.RecvPacket p -> listener.packet(p.source(), p.packet());
+        if (in.readNBytes(header, 0, 4) < 4) {
+          throw new EOFException("end of stream inside a relay frame header");
+        }
+        long length =
+            ((header[0] & 0xffL) << 24)
+                | ((header[1] & 0xff) << 16)
+                | ((header[2] & 0xff) << 8)
+                | (header[3] & 0xff);
+        if (length > Frames.MAX_PAYLOAD_BYTES) {
+          throw new FrameException(
+              FrameException.Reason.TOO_LARGE,
+              "frame length " + length + " exceeds " + Frames.MAX_PAYLOAD_BYTES);
+        }
+        int n = (int) length;
+        if (in.readNBytes(buf, 0, n) < n) {
+          throw new EOFException("end of stream inside a relay frame payload");
+        }
+        if (code == FrameType.RECV_PACKET.code() && n >= Frames.KEY_BYTES) {
+          // the hot path: no frame object, no copies; the source key is reused while it repeats
+          if (lastFrom == null
+              || !Arrays.equals(buf, 0, Frames.KEY_BYTES, lastKey, 0, Frames.KEY_BYTES)) {
+            System.arraycopy(buf, 0, lastKey, 0, Frames.KEY_BYTES);
+            lastFrom = NodePublicKey.fromBytes(lastKey);
+          }
+          listener.packet(lastFrom, buf, Frames.KEY_BYTES, n - Frames.KEY_BYTES);
+          continue;
+        }
+        switch (FrameCodec.decode(code, Arrays.copyOf(buf, n))) {
+          case RelayFrame.RecvPacket p ->
+              listener.packet(p.source(), p.packet(), 0, p.packet().length);
           case RelayFrame.Ping p -> write(FrameCodec.encode(new RelayFrame.Pong(p.data())));
           case RelayFrame.PeerPresent p -> listener.peerPresent(p.peer());
           default -> {
@@ -144,25 +200,102 @@ final class RelayConnection implements AutoCloseable {
     }
   }
 
-  /** Sends a packet to {@code to}; false if the connection is gone. */
+  /**
+   * Queues a SEND_PACKET of {@code data[off .. off+len)} to {@code to}; false if the connection is
+   * gone or {@value #MAX_PENDING} bytes are already waiting (the packet is dropped).
+   */
   boolean send(NodePublicKey to, byte[] data, int off, int len) {
-    return write(
-        FrameCodec.encode(new RelayFrame.SendPacket(to, Arrays.copyOfRange(data, off, off + len))));
-  }
-
-  private boolean write(byte[] frame) {
-    if (closed) {
+    if (len > Frames.MAX_PACKET_BYTES) {
       return false;
     }
-    try {
-      synchronized (out) {
-        out.write(frame);
-        out.flush();
+    byte[] key = to.toBytes();
+    synchronized (lock) {
+      if (closed) {
+        return false;
       }
+      int at = reserve(SEND_HEADER + len);
+      if (at < 0) {
+        return false;
+      }
+      byte[] b = pending;
+      int payload = Frames.KEY_BYTES + len;
+      b[at] = (byte) FrameType.SEND_PACKET.code();
+      b[at + 1] = (byte) (payload >>> 24);
+      b[at + 2] = (byte) (payload >>> 16);
+      b[at + 3] = (byte) (payload >>> 8);
+      b[at + 4] = (byte) payload;
+      System.arraycopy(key, 0, b, at + 5, Frames.KEY_BYTES);
+      System.arraycopy(data, off, b, at + SEND_HEADER, len);
       return true;
-    } catch (IOException e) {
+    }
+  }
+
+  /** Queues an encoded control frame (PONG); false if the connection is gone or full. */
+  private boolean write(byte[] frame) {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      int at = reserve(frame.length);
+      if (at < 0) {
+        return false;
+      }
+      System.arraycopy(frame, 0, pending, at, frame.length);
+      return true;
+    }
+  }
+
+  /**
+   * Makes room for {@code n} more pending bytes (under lock) and wakes the writer if it was idle;
+   * the offset to write them at, or -1 (counted) when the pending limit is reached.
+   */
+  private int reserve(int n) {
+    int at = pendingLength;
+    if (at + n > MAX_PENDING) {
+      dropped++;
+      return -1;
+    }
+    if (at + n > pending.length) {
+      pending = Arrays.copyOf(pending, Math.min(MAX_PENDING, Math.max(at + n, pending.length * 2)));
+    }
+    pendingLength = at + n;
+    if (at == 0) {
+      lock.notifyAll();
+    }
+    return at;
+  }
+
+  /** The {@code relay-writer} loop: writes everything pending at once, until closed. */
+  private void writeLoop() {
+    try {
+      while (true) {
+        byte[] batch;
+        int n;
+        synchronized (lock) {
+          while (pendingLength == 0 && !closed) {
+            lock.wait();
+          }
+          if (closed) {
+            return;
+          }
+          batch = pending;
+          n = pendingLength;
+          pending = spare.length >= 64 * 1024 ? spare : new byte[64 * 1024];
+          pendingLength = 0;
+        }
+        out.write(batch, 0, n);
+        out.flush();
+        spare = batch.length > 256 * 1024 ? new byte[64 * 1024] : batch;
+      }
+    } catch (IOException | InterruptedException e) {
       close();
-      return false;
+    }
+  }
+
+  /** Packets and frames dropped because too much was waiting to be written. */
+  long dropped() {
+    synchronized (lock) {
+      return dropped;
     }
   }
 
@@ -192,7 +325,10 @@ final class RelayConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
     try {
       socket.close();
     } catch (IOException e) {

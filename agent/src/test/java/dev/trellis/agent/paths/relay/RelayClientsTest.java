@@ -80,7 +80,9 @@ class RelayClientsTest {
     a = new RelayClients(ka, quiet);
     b = new RelayClients(kb, quiet);
     LinkedBlockingQueue<Got> atB = new LinkedBlockingQueue<>();
-    b.setReceiver((region, from, d, off, len) -> atB.add(new Got(from, d.clone())));
+    b.setReceiver(
+        (region, from, d, off, len) ->
+            atB.add(new Got(from, java.util.Arrays.copyOfRange(d, off, off + len))));
     a.setRelayMap(map());
     b.setRelayMap(map());
     b.setHome(7);
@@ -120,7 +122,9 @@ class RelayClientsTest {
     a = new RelayClients(ka, quiet);
     b = new RelayClients(kb, quiet);
     LinkedBlockingQueue<Got> atB = new LinkedBlockingQueue<>();
-    b.setReceiver((region, from, d, off, len) -> atB.add(new Got(from, d.clone())));
+    b.setReceiver(
+        (region, from, d, off, len) ->
+            atB.add(new Got(from, java.util.Arrays.copyOfRange(d, off, off + len))));
     a.setRelayMap(map());
     b.setRelayMap(map());
     a.setHome(7);
