@@ -41,6 +41,7 @@ final class SimDevice {
   final NodePrivateKey node = NodePrivateKey.generate();
   private final NodeIds ids;
   private final BitSet peers = new BitSet();
+  private boolean inParts;
   private WebSocket ws;
   private HandshakeResult session;
   private Promise<RegisterResponse> registered;
@@ -167,11 +168,16 @@ final class SimDevice {
   private void apply(MapResponse f, long now) {
     switch (f.getFrameCase()) {
       case FULL -> {
-        peers.clear();
+        if (!inParts) {
+          peers.clear();
+        }
         for (Node p : f.getFull().getPeersList()) {
           add(p.getId(), now);
         }
-        fullAtNanos = now;
+        inParts = f.getMoreParts(); // a netmap in parts is complete with its last part
+        if (!inParts) {
+          fullAtNanos = now;
+        }
       }
       case PEERS_ADDED -> {
         for (Node p : f.getPeersAdded().getPeersList()) {
