@@ -276,7 +276,9 @@ public final class Compilation {
   }
 
   private Change apply(String id, NodeState old, NodeState now) {
-    Set<String> oldPeers = old == null ? Set.of() : peersOf(id);
+    // The class sets (which may hold id itself; skipped below): only pairs with id change here, so
+    // the old class's set is exact before the change and the new class's after the index update.
+    Set<String> oldPeers = old == null ? Set.of() : classes.peers(id, () -> reach(old));
     Set<String> filters = new java.util.HashSet<>();
     Set<String> users = new TreeSet<>();
     boolean sameAddresses = old != null && now != null && old.prefixes().equals(now.prefixes());
@@ -323,29 +325,32 @@ public final class Compilation {
     for (String user : users) {
       filters.addAll(userNodes.getOrDefault(user, new TreeSet<>()));
     }
-    Set<String> newPeers = now == null ? Set.of() : peersOf(id);
+    Set<String> newPeers = now == null ? Set.of() : classes.peers(id, () -> reach(now));
     Map<String, Change.PeerDelta> deltas = new HashMap<>();
     Set<String> mine = Set.of(id);
+    List<String> gained = new ArrayList<>();
+    List<String> lost = new ArrayList<>();
     for (String k : oldPeers) {
-      if (!newPeers.contains(k)) {
+      if (!k.equals(id) && !newPeers.contains(k)) {
         deltas.put(k, new Change.PeerDelta(Set.of(), mine));
-        classes.delta(k, id, false);
+        lost.add(k);
       }
     }
     for (String k : newPeers) {
-      if (!oldPeers.contains(k)) {
+      if (!k.equals(id) && !oldPeers.contains(k)) {
         deltas.put(k, new Change.PeerDelta(mine, Set.of()));
-        classes.delta(k, id, true);
+        gained.add(k);
       }
     }
-    if (now != null) {
-      Set<String> gained = new TreeSet<>(newPeers);
-      gained.removeAll(oldPeers);
-      Set<String> lost = new TreeSet<>(oldPeers);
-      lost.removeAll(newPeers);
-      if (!gained.isEmpty() || !lost.isEmpty()) {
-        deltas.put(id, new Change.PeerDelta(gained, lost));
-      }
+    // Only now (not while iterating them) do the other classes' sets take the change.
+    for (String k : lost) {
+      classes.delta(k, id, false);
+    }
+    for (String k : gained) {
+      classes.delta(k, id, true);
+    }
+    if (now != null && (!gained.isEmpty() || !lost.isEmpty())) {
+      deltas.put(id, new Change.PeerDelta(new TreeSet<>(gained), new TreeSet<>(lost)));
     }
     return new Change(filters, deltas);
   }

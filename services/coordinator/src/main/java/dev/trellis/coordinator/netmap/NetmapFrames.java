@@ -33,13 +33,39 @@ import java.util.Objects;
  * the patchable fields that changed, or PeersAdded with the whole node (a replacement of a known
  * id) when a field without a patch changed (name, tags, addresses, host info, owner).
  *
- * <p>Thread-safety: stateless apart from the visibility it is given.
+ * <p>Thread-safety: not thread-safe (a cache of built peer messages); owned by the model's thread.
  */
 public final class NetmapFrames {
   private final PeerVisibility visibility;
 
+  /** A node's control-API message as built for one NodeView instance (views are immutable). */
+  private record Built(NodeView view, TailnetView tailnet, String suffix, Node node) {}
+
+  private final Map<String, Built> built = new java.util.HashMap<>();
+
   public NetmapFrames(PeerVisibility visibility) {
     this.visibility = visibility;
+  }
+
+  /**
+   * {@link #node} of {@code n}, built once per node version and shared by every netmap and delta
+   * that carries it: N devices opening their streams at once cost N lists of references, not N x N
+   * messages built (and each message's serialized size is computed once).
+   */
+  private Node peerNode(NodeView n, TailnetView t) {
+    Built b = built.get(n.id());
+    if (b != null
+        && b.view() == n
+        && b.tailnet() == t
+        && b.suffix().equals(t.magicDnsSuffix() + "/" + t.name())) {
+      return b.node();
+    }
+    Node node = node(n, t);
+    if (built.size() > 2 * t.nodes().size() + 1024) {
+      built.values().removeIf(x -> x.tailnet().nodes().get(x.view().id()) != x.view());
+    }
+    built.put(n.id(), new Built(n, t, t.magicDnsSuffix() + "/" + t.name(), node));
+    return node;
   }
 
   /** The complete netmap of {@code self}, without relays. */
@@ -60,7 +86,7 @@ public final class NetmapFrames {
     addProfile(self, tailnet, profiles);
     for (NodeView peer : tailnet.nodes().values()) {
       if (visibility.sees(self, peer)) {
-        b.addPeers(node(peer, tailnet));
+        b.addPeers(peerNode(peer, tailnet));
         addProfile(peer, tailnet, profiles);
       }
     }
@@ -194,7 +220,7 @@ public final class NetmapFrames {
     PeersAdded.Builder b = PeersAdded.newBuilder();
     Map<String, UserProfile> profiles = new LinkedHashMap<>();
     for (NodeView p : peers) {
-      b.addPeers(node(p, t));
+      b.addPeers(peerNode(p, t));
       addProfile(p, t, profiles);
     }
     return MapResponse.newBuilder().setPeersAdded(b.addAllUserProfiles(profiles.values())).build();
