@@ -43,6 +43,11 @@ public final class NetmapFrames {
 
   private final Map<String, Built> built = new java.util.HashMap<>();
 
+  private ModelChange.NodeChanged memoFor;
+  private MapResponse memoAdded;
+  private MapResponse memoRemoved;
+  private List<MapResponse> memoPatch;
+
   public NetmapFrames(PeerVisibility visibility) {
     this.visibility = visibility;
   }
@@ -104,24 +109,38 @@ public final class NetmapFrames {
     }
     boolean was = before != null && visibility.sees(viewer, before);
     boolean is = after != null && visibility.sees(viewer, after);
+    if (change != memoFor) {
+      // The frames below are the same for every viewer of this change: built once, not per viewer.
+      memoFor = change;
+      memoAdded = null;
+      memoRemoved = null;
+      memoPatch = null;
+    }
     if (!was && is) {
-      out.add(added(List.of(after), t));
+      out.add(memoAdded != null ? memoAdded : (memoAdded = added(List.of(after), t)));
     } else if (was && !is) {
-      out.add(
-          MapResponse.newBuilder()
-              .setPeersRemoved(PeersRemoved.newBuilder().addNodeIds(before.id()))
-              .build());
+      if (memoRemoved == null) {
+        memoRemoved =
+            MapResponse.newBuilder()
+                .setPeersRemoved(PeersRemoved.newBuilder().addNodeIds(before.id()))
+                .build();
+      }
+      out.add(memoRemoved);
     } else if (was) {
       if (!sameUnpatchable(before, after)) {
-        out.add(added(List.of(after), t));
+        out.add(memoAdded != null ? memoAdded : (memoAdded = added(List.of(after), t)));
       } else {
-        PeerPatch patch = patch(before, after);
-        if (patch != null) {
-          out.add(
-              MapResponse.newBuilder()
-                  .setPeerPatches(PeerPatches.newBuilder().addPatches(patch))
-                  .build());
+        if (memoPatch == null) {
+          PeerPatch patch = patch(before, after);
+          memoPatch =
+              patch == null
+                  ? List.of()
+                  : List.of(
+                      MapResponse.newBuilder()
+                          .setPeerPatches(PeerPatches.newBuilder().addPatches(patch))
+                          .build());
         }
+        out.addAll(memoPatch);
       }
     }
     return out;
