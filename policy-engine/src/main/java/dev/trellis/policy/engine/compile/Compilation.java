@@ -367,6 +367,15 @@ public final class Compilation {
     return classes.peers(viewer, () -> reach(s)).contains(peer);
   }
 
+  /**
+   * The ids {@code viewer} may see as one set to test many peers against (a full netmap): its
+   * class's set, which may hold {@code viewer} itself, so callers skip it. Empty for an unknown
+   * node. A view valid until the next change; do not keep it.
+   */
+  public Set<String> visibleFrom(String viewer) {
+    return java.util.Collections.unmodifiableSet(classPeers(viewer));
+  }
+
   /** The number of visibility classes (nodes that see the same peers share one). */
   public int visibilityClasses() {
     return classes.size();

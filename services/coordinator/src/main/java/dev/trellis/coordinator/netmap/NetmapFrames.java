@@ -89,8 +89,9 @@ public final class NetmapFrames {
             .setTailnetName(tailnet.name());
     Map<String, UserProfile> profiles = new LinkedHashMap<>();
     addProfile(self, tailnet, profiles);
+    java.util.function.Predicate<NodeView> seen = visibility.seenBy(self);
     for (NodeView peer : tailnet.nodes().values()) {
-      if (visibility.sees(self, peer)) {
+      if (seen.test(peer)) {
         b.addPeers(peerNode(peer, tailnet));
         addProfile(peer, tailnet, profiles);
       }
@@ -166,8 +167,9 @@ public final class NetmapFrames {
     boolean wasAuth = before != null && before.authorized();
     if (!wasAuth && after.authorized()) {
       List<NodeView> peers = new ArrayList<>();
+      java.util.function.Predicate<NodeView> seen = visibility.seenBy(after);
       for (NodeView p : t.nodes().values()) {
-        if (visibility.sees(after, p)) {
+        if (seen.test(p)) {
           peers.add(p);
         }
       }

@@ -84,6 +84,27 @@ public final class PolicyVisibility implements PeerVisibility {
   }
 
   @Override
+  public java.util.function.Predicate<NodeView> seenBy(NodeView viewer) {
+    Pending p = pending;
+    if (p != null && viewer == p.before()) {
+      return peer -> sees(viewer, peer);
+    }
+    if (!viewer.authorized()) {
+      return peer -> false;
+    }
+    Set<String> visible = tailnet(viewer.tailnetId()).visibleFrom(viewer.id());
+    String tailnet = viewer.tailnetId();
+    String self = viewer.id();
+    return peer ->
+        peer != (p == null ? null : p.before())
+            ? peer.authorized()
+                && visible.contains(peer.id())
+                && !peer.id().equals(self)
+                && peer.tailnetId().equals(tailnet)
+            : sees(viewer, peer);
+  }
+
+  @Override
   public PacketFilter filterFor(NodeView viewer, TailnetView t) {
     if (!viewer.authorized()) {
       return PacketFilter.getDefaultInstance();

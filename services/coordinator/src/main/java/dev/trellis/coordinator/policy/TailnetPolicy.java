@@ -37,6 +37,11 @@ final class TailnetPolicy {
     return compilation.sees(viewer, peer);
   }
 
+  /** The ids {@code viewer} sees, possibly with itself (see {@link Compilation#visibleFrom}). */
+  java.util.Set<String> visibleFrom(String viewer) {
+    return compilation.visibleFrom(viewer);
+  }
+
   List<FilterRule> filterFor(String id) {
     return compilation.filterFor(id);
   }
