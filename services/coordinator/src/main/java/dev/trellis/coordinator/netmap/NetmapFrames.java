@@ -41,6 +41,19 @@ public final class NetmapFrames {
   /** A node's control-API message as built for one NodeView instance (views are immutable). */
   private record Built(NodeView view, TailnetView tailnet, String suffix, Node node) {}
 
+  /**
+   * From this many peers on, a full netmap carries its peers already encoded: each peer's bytes are
+   * written as field 2 ({@code peers}) through the message's unknown fields, so a netmap of N peers
+   * costs N copies of cached bytes instead of N messages encoded field by field. On the wire it is
+   * the same message; whoever parses it sees {@code peers}. (Server-side code that reads a built
+   * full netmap's peers must look at unknown field 2 too, as {@code NetmapParts} does.)
+   */
+  public static final int ENCODED_PEERS_FROM = 256;
+
+  private record Encoded(Node node, com.google.protobuf.ByteString bytes) {}
+
+  private final Map<String, Encoded> encoded = new java.util.HashMap<>();
+
   private final Map<String, Built> built = new java.util.HashMap<>();
 
   private ModelChange.NodeChanged memoFor;
@@ -57,6 +70,20 @@ public final class NetmapFrames {
    * that carries it: N devices opening their streams at once cost N lists of references, not N x N
    * messages built (and each message's serialized size is computed once).
    */
+  /** {@link #peerNode}'s wire bytes, encoded once per node version. */
+  private com.google.protobuf.ByteString peerBytes(NodeView n, TailnetView t) {
+    Node node = peerNode(n, t);
+    Encoded e = encoded.get(n.id());
+    if (e == null || e.node() != node) {
+      e = new Encoded(node, node.toByteString());
+      encoded.put(n.id(), e);
+      if (encoded.size() > built.size()) {
+        encoded.keySet().retainAll(built.keySet());
+      }
+    }
+    return e.bytes();
+  }
+
   private Node peerNode(NodeView n, TailnetView t) {
     Built b = built.get(n.id());
     if (b != null
@@ -90,11 +117,24 @@ public final class NetmapFrames {
     Map<String, UserProfile> profiles = new LinkedHashMap<>();
     addProfile(self, tailnet, profiles);
     java.util.function.Predicate<NodeView> seen = visibility.seenBy(self);
+    boolean encode = tailnet.nodes().size() >= ENCODED_PEERS_FROM;
+    com.google.protobuf.UnknownFieldSet.Field.Builder peers =
+        encode ? com.google.protobuf.UnknownFieldSet.Field.newBuilder() : null;
     for (NodeView peer : tailnet.nodes().values()) {
       if (seen.test(peer)) {
-        b.addPeers(peerNode(peer, tailnet));
+        if (encode) {
+          peers.addLengthDelimited(peerBytes(peer, tailnet));
+        } else {
+          b.addPeers(peerNode(peer, tailnet));
+        }
         addProfile(peer, tailnet, profiles);
       }
+    }
+    if (encode) {
+      b.setUnknownFields(
+          com.google.protobuf.UnknownFieldSet.newBuilder()
+              .addField(FullNetmap.PEERS_FIELD_NUMBER, peers.build())
+              .build());
     }
     return b.addAllUserProfiles(profiles.values()).build();
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnknownFieldSet;
 import dev.trellis.proto.channel.ControlChannel;
 import dev.trellis.proto.control.v1.DnsConfig;
 import dev.trellis.proto.control.v1.Endpoint;
@@ -95,6 +96,45 @@ class NetmapPartsTest {
       } else {
         assertFalse(p.getFull().hasSelf(), "only the first part carries self");
         merged.getFullBuilder().mergeFrom(p.getFull());
+      }
+    }
+    assertEquals(frame, merged.setMoreParts(false).build());
+  }
+
+  /** {@code frame} with its peers carried already encoded (as NetmapFrames does for big ones). */
+  private static MapResponse encoded(MapResponse frame) {
+    UnknownFieldSet.Field.Builder peers = UnknownFieldSet.Field.newBuilder();
+    frame.getFull().getPeersList().forEach(p -> peers.addLengthDelimited(p.toByteString()));
+    FullNetmap f =
+        frame.getFull().toBuilder()
+            .clearPeers()
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(FullNetmap.PEERS_FIELD_NUMBER, peers.build())
+                    .build())
+            .build();
+    return frame.toBuilder().setFull(f).build();
+  }
+
+  @Test
+  void aNetmapWithEncodedPeersSplitsAndParsesBackToTheSameNetmap() throws Exception {
+    MapResponse frame = full(15_000);
+    MapResponse enc = encoded(frame);
+    assertEquals(0, enc.getFull().getPeersCount());
+    assertEquals(frame, MapResponse.parseFrom(enc.toByteArray()), "same bytes on the wire");
+
+    List<MapResponse> parts = NetmapParts.split(enc, NetmapParts.PART_BYTES);
+
+    assertTrue(parts.size() >= 2, parts.size() + " parts");
+    MapResponse.Builder merged = null;
+    for (MapResponse p : parts) {
+      byte[] wire = ServerMessage.newBuilder().setMap(p).build().toByteArray();
+      assertTrue(wire.length <= ControlChannel.MAX_RECORD_BYTES - 16, "part of " + wire.length);
+      MapResponse parsed = ServerMessage.parseFrom(wire).getMap();
+      if (merged == null) {
+        merged = parsed.toBuilder();
+      } else {
+        merged.getFullBuilder().mergeFrom(parsed.getFull());
       }
     }
     assertEquals(frame, merged.setMoreParts(false).build());
