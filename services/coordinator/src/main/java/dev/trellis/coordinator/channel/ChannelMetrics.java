@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChannelMetrics {
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong unwritten =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<ChannelException.Reason, Counter> refused =
       new EnumMap<>(ChannelException.Reason.class);
   private final Counter protocol;
@@ -29,6 +31,11 @@ public final class ChannelMetrics {
   public ChannelMetrics(MeterRegistry meters) {
     this.meters = meters;
     Gauge.builder("trellis_coordinator_channels_open", open, AtomicInteger::get).register(meters);
+    Gauge.builder(
+            "trellis_coordinator_channels_unwritten_bytes",
+            unwritten,
+            java.util.concurrent.atomic.AtomicLong::get)
+        .register(meters);
     for (ChannelException.Reason r : ChannelException.Reason.values()) {
       refused.put(
           r,
@@ -53,6 +60,15 @@ public final class ChannelMetrics {
   /** Channels dropped because the device did not read its records fast enough. */
   public double droppedSlowTotal() {
     return droppedSlow.count();
+  }
+
+  void unwritten(long delta) {
+    unwritten.addAndGet(delta);
+  }
+
+  /** Bytes handed to every channel and not yet written to their sockets. */
+  public long unwritten() {
+    return unwritten.get();
   }
 
   void opened() {

@@ -52,6 +52,7 @@ public final class DeviceChannel {
   private volatile boolean closing;
   private volatile String closedBy;
   private volatile String ioError;
+  private volatile boolean released;
   private volatile String streamToken;
   private final long maxPendingBytes;
   private final java.util.concurrent.atomic.AtomicLong pending =
@@ -97,6 +98,9 @@ public final class DeviceChannel {
         v -> {
           String reason = closeReason();
           metrics.closed(reason);
+          // Whatever this channel still had queued no longer counts against new streams.
+          released = true;
+          metrics.unwritten(-pending.get());
           if (!reason.equals(ChannelMetrics.CLOSED_BY_DEVICE)
               && !reason.equals(ChannelMetrics.CLOSED_ENDED)) {
             LOG.info(
@@ -166,7 +170,15 @@ public final class DeviceChannel {
           return;
         }
         pending.addAndGet(size);
-        ws.writeBinaryMessage(Buffer.buffer(record)).onComplete(r -> pending.addAndGet(-size));
+        metrics.unwritten(size);
+        ws.writeBinaryMessage(Buffer.buffer(record))
+            .onComplete(
+                r -> {
+                  pending.addAndGet(-size);
+                  if (!released) {
+                    metrics.unwritten(-size);
+                  }
+                });
       } catch (ChannelException e) {
         LOG.warn("Cannot send to {}: {}", peer(), e.getMessage());
         close((short) 1011, e.reason().name());
