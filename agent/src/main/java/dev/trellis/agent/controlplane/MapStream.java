@@ -12,10 +12,11 @@ import java.util.function.Supplier;
 /**
  * Keeps the netmap stream open: opens a channel, sends {@code MapRequest{stream=true}} (with the
  * last netmap version and resume token, so the coordinator can send only what was missed), and
- * hands every frame to the {@link Listener}. A channel that is silent for longer than {@link
- * #SILENCE} (keepalives come every ~15 s) or that fails is dropped and reopened after a {@link
- * Backoff}. {@code reauth_required} and {@code logged_out} frames end the stream for good. Reports
- * ({@code MapRequest{stream=false}}) go out on the open channel through {@link #report}.
+ * hands every frame to the {@link Listener} (a full netmap sent in parts as one frame, once
+ * complete). A channel that is silent for longer than {@link #SILENCE} (keepalives come every ~15
+ * s) or that fails is dropped and reopened after a {@link Backoff}. {@code reauth_required} and
+ * {@code logged_out} frames end the stream for good. Reports ({@code MapRequest{stream=false}}) go
+ * out on the open channel through {@link #report}.
  *
  * <p>Thread-safety: runs on its own thread ("control-map"); {@link #report} and {@link #close} may
  * be called from any thread.
@@ -85,6 +86,7 @@ public final class MapStream implements AutoCloseable {
         c.send(
             ClientMessage.newBuilder().setMap(request.get().toBuilder().setStream(true)).build());
         boolean first = true;
+        NetmapAssembly assembly = new NetmapAssembly();
         while (!closed) {
           ServerMessage m = c.receive(SILENCE);
           if (m == null) {
@@ -98,7 +100,10 @@ public final class MapStream implements AutoCloseable {
             backoff.reset();
             listener.onConnected();
           }
-          MapResponse frame = m.getMap();
+          MapResponse frame = assembly.add(m.getMap());
+          if (frame == null) {
+            continue; // more parts of a full netmap to come
+          }
           listener.onFrame(frame);
           if (frame.hasReauthRequired() || frame.hasLoggedOut()) {
             closed = true;

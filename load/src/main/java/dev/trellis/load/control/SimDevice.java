@@ -60,6 +60,7 @@ final class SimDevice {
   private int digestCount;
   private long netmapVersion;
   private String resumeToken = "";
+  private boolean inParts; // guarded by lock: a full netmap's parts are arriving
   private volatile WebSocket ws;
   private volatile HandshakeResult session;
   private Promise<RegisterResponse> registered;
@@ -297,12 +298,21 @@ final class SimDevice {
     }
     switch (f.getFrameCase()) {
       case FULL -> {
-        netmap.full(f.getFull());
+        if (!inParts) {
+          netmap.full(f.getFull()); // the whole netmap, or the first of its parts
+        } else {
+          for (Node p : f.getFull().getPeersList()) {
+            netmap.put(p); // a later part carries more peers
+          }
+        }
         for (Node p : f.getFull().getPeersList()) {
           noteAdded(ids.index(p.getId()), now);
         }
-        fullAtNanos = now;
-        fullFrames++;
+        inParts = f.getMoreParts(); // a netmap in parts is complete with its last part
+        if (!inParts) {
+          fullAtNanos = now;
+          fullFrames++;
+        }
       }
       case PEERS_ADDED -> {
         for (Node p : f.getPeersAdded().getPeersList()) {
@@ -418,10 +428,15 @@ final class SimDevice {
 
   /** Keeps the next full frames themselves (a twin that fetches a full for comparison). */
   void keepFull() {
+    FullNetmap.Builder parts = FullNetmap.newBuilder();
     observer =
         (d, f, now) -> {
           if (f.hasFull()) {
-            lastFull = f.getFull();
+            parts.mergeFrom(f.getFull()); // a netmap in parts: merged until its last part
+            if (!f.getMoreParts()) {
+              lastFull = parts.build();
+              parts.clear();
+            }
           }
         };
   }

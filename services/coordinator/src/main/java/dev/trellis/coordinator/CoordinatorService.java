@@ -135,13 +135,11 @@ public final class CoordinatorService implements TrellisService {
     Registrar registrar =
         new Registrar(vertx, client, loop, pending, new RegistrationMetrics(ctx.meters()));
     Reports reports = new Reports(ctx.eventLog(), events, client);
+    ChannelMetrics channelMetrics = new ChannelMetrics(ctx.meters());
     DeviceDispatch dispatch =
-        new DeviceDispatch(loop, registrar, reports, presence, System::nanoTime);
-    new ChannelRoutes(
-            key.publicKey(),
-            new HandshakeResponder(key),
-            dispatch,
-            new ChannelMetrics(ctx.meters()))
+        new DeviceDispatch(
+            loop, registrar, reports, presence, System::nanoTime, channelMetrics::unwritten);
+    new ChannelRoutes(key.publicKey(), new HandshakeResponder(key), dispatch, channelMetrics)
         .mount(ctx.router());
     feed =
         new ModelFeed(

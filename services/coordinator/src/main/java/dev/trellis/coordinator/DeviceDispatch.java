@@ -36,15 +36,31 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
 
   private static final long UNKNOWN_NODE_POLL_MS = 50;
 
+  /**
+   * Bytes handed to all channels and not yet written above which new streams wait: 10,000 streams
+   * opening at once in a tailnet of 10,000 are 40 GB of full netmaps, and a coordinator that builds
+   * them faster than the devices read them runs out of heap (seen at 10,000 simulated devices).
+   */
+  static final long OPEN_BACKLOG_BYTES = 128L << 20;
+
+  private static final long BACKLOG_POLL_MS = 20;
+
   private final ModelLoop loop;
   private final Registrar registrar;
   private final Reports reports;
   private final Presence presence;
   private final LongSupplier nanos;
   private final Map<DeviceChannel, Presence.NodeRef> streams = new ConcurrentHashMap<>();
+  private final LongSupplier unwritten;
 
   DeviceDispatch(
-      ModelLoop loop, Registrar registrar, Reports reports, Presence presence, LongSupplier nanos) {
+      ModelLoop loop,
+      Registrar registrar,
+      Reports reports,
+      Presence presence,
+      LongSupplier nanos,
+      LongSupplier unwritten) {
+    this.unwritten = unwritten;
     this.loop = loop;
     this.registrar = registrar;
     this.reports = reports;
@@ -69,6 +85,24 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
 
   /** Handles a map request, retrying while the model may not have seen the node yet. */
   private void map(DeviceChannel ch, MapRequest req, long waitedMs) {
+    if (req.getStream()
+        && !dev.trellis.proto.control.CapabilityVersion.isSupported(req.getCapabilityVersion())) {
+      // An agent that cannot read this coordinator's frames (e.g. a netmap in parts) is told so
+      // rather than sent a netmap it would misread.
+      ch.send(
+          NetmapFrames.loggedOut(
+              "CLIENT_TOO_OLD", "This agent is too old for this coordinator; update it."));
+      ch.close((short) 1000, "client too old");
+      return;
+    }
+    if (req.getStream() && ch.streamToken() == null && unwritten.getAsLong() > OPEN_BACKLOG_BYTES) {
+      // Admission: a new stream starts with a full netmap (megabytes in a big tailnet); while the
+      // channels' unwritten bytes are over budget, wait for them to drain instead of queueing more.
+      if (ch.isOpen()) {
+        loop.context().owner().setTimer(BACKLOG_POLL_MS, id -> map(ch, req, waitedMs));
+      }
+      return;
+    }
     boolean mayWait = req.getStream() && waitedMs < UNKNOWN_NODE_WAIT_MS;
     loop.call((model, hub) -> map(ch, req, model, hub, mayWait))
         .onSuccess(

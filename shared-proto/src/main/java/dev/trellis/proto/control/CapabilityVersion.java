@@ -14,6 +14,10 @@ package dev.trellis.proto.control;
  *       (auth_url + followup), MapRequest with endpoints, host info and resume token; MapResponse
  *       frames full, peers_added, peers_removed, peer_patches, keepalive, reauth_required,
  *       logged_out, self_changed, packet_filter_changed, relay_map_changed, dns_config_changed.
+ *   <li>2 (2026-11-24): a full netmap over one record comes in parts ({@code
+ *       MapResponse.more_parts}), applied once the last part arrives. Version 1 agents would take
+ *       the first part for the whole netmap, so the minimum rises to 2 (no version 1 agent was
+ *       released).
  * </ul>
  *
  * <p>Thread-safety: constants only.
@@ -21,10 +25,10 @@ package dev.trellis.proto.control;
 public final class CapabilityVersion {
 
   /** The version this build of the agent and coordinator speaks. */
-  public static final int CURRENT = 1;
+  public static final int CURRENT = 2;
 
   /** The oldest agent version the coordinator still serves. */
-  public static final int MIN_SUPPORTED = 1;
+  public static final int MIN_SUPPORTED = 2;
 
   private CapabilityVersion() {}
 

@@ -9,6 +9,7 @@ import dev.trellis.policy.engine.model.Selector;
 import dev.trellis.policy.engine.model.Target;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -34,6 +35,11 @@ import java.util.TreeSet;
  * change therefore costs about (rules touching it × nodes those rules match), never a pass over all
  * pairs. {@code autogroup:self} units keep one shared message per user.
  *
+ * <p>Peer sets are kept per visibility class ({@link VisibilityClasses}), not per node: nodes with
+ * the same source rules, destination units (and user, under {@code autogroup:self}) see the same
+ * peers, so the default allow-all policy keeps one set for the whole tailnet and {@link #sees} is
+ * one look-up.
+ *
  * <p>Thread-safety: not thread-safe. One writer per tailnet (e.g. the tailnet's partition owner)
  * calls every method; readers on other threads need their own snapshot of the returned values.
  */
@@ -48,6 +54,7 @@ public final class Compilation {
   private final int[][] ruleUnits;
   private final boolean[] ruleAnySource;
   private final List<String>[] ruleLiteralSources;
+  private final List<IpPrefix>[] ruleLiteralPrefixes;
   private final List<Integer>[] ruleProtocols;
 
   private final Map<String, NodeState> nodes = new HashMap<>();
@@ -59,8 +66,17 @@ public final class Compilation {
   private final boolean[] unitCached;
   private final Map<String, FilterRule>[] selfCache;
 
+  private final boolean hasSelfUnits;
+  private final VisibilityClasses classes = new VisibilityClasses();
+
   private record NodeState(
-      Node node, Identity identity, List<String> prefixes, BitSet src, BitSet srcId, BitSet dst) {
+      Node node,
+      Identity identity,
+      List<String> prefixes,
+      BitSet src,
+      BitSet srcId,
+      BitSet dst,
+      VisibilityClasses.Key key) {
     boolean userOwned() {
       return identity.userOwned();
     }
@@ -76,6 +92,7 @@ public final class Compilation {
     ruleUnits = new int[ruleCount][];
     ruleAnySource = new boolean[ruleCount];
     ruleLiteralSources = new List[ruleCount];
+    ruleLiteralPrefixes = new List[ruleCount];
     ruleProtocols = new List[ruleCount];
     for (int r = 0; r < ruleCount; r++) {
       Rule rule = rules.get(r);
@@ -85,12 +102,15 @@ public final class Compilation {
         units.add(new int[] {r, t});
       }
       LinkedHashSet<String> literal = new LinkedHashSet<>();
+      List<IpPrefix> literalPrefixes = new ArrayList<>();
       for (Selector s : rule.src()) {
         ruleAnySource[r] |= s instanceof Selector.Any;
         if (s.prefixOrNull() != null) {
           literal.add(s.prefixOrNull().toString());
+          literalPrefixes.add(s.prefixOrNull());
         }
       }
+      ruleLiteralPrefixes[r] = List.copyOf(literalPrefixes);
       ruleLiteralSources[r] = List.copyOf(literal);
       ruleProtocols[r] = rule.protocols().stream().sorted().toList();
     }
@@ -105,6 +125,11 @@ public final class Compilation {
       unitSelf[u] = unitTarget[u].selector() instanceof Selector.Self;
       unitDestinations[u] = destinations(unitTarget[u]);
     }
+    boolean self = false;
+    for (boolean b : unitSelf) {
+      self |= b;
+    }
+    hasSelfUnits = self;
     srcAll = newSets(ruleCount);
     srcByIdentity = newSets(ruleCount);
     unitNodes = newSets(unitCount);
@@ -193,11 +218,18 @@ public final class Compilation {
       }
     }
     List<String> prefixes = n.addresses().stream().map(a -> IpPrefix.of(a).toString()).toList();
-    return new NodeState(n, id, prefixes, src, srcId, dst);
+    String user = hasSelfUnits && id.userOwned() ? id.user() : null;
+    return new NodeState(
+        n, id, prefixes, src, srcId, dst, new VisibilityClasses.Key(src, dst, user));
   }
 
   private void index(NodeState s, boolean add) {
     String id = s.node().id();
+    if (add) {
+      classes.join(id, s.key());
+    } else {
+      classes.leave(id, s.key());
+    }
     for (int r = s.src().nextSetBit(0); r >= 0; r = s.src().nextSetBit(r + 1)) {
       update(srcAll[r], id, add);
     }
@@ -244,7 +276,9 @@ public final class Compilation {
   }
 
   private Change apply(String id, NodeState old, NodeState now) {
-    Set<String> oldPeers = old == null ? Set.of() : peersOf(id);
+    // The class sets (which may hold id itself; skipped below): only pairs with id change here, so
+    // the old class's set is exact before the change and the new class's after the index update.
+    Set<String> oldPeers = old == null ? Set.of() : classes.peers(id, () -> reach(old));
     Set<String> filters = new java.util.HashSet<>();
     Set<String> users = new TreeSet<>();
     boolean sameAddresses = old != null && now != null && old.prefixes().equals(now.prefixes());
@@ -291,41 +325,87 @@ public final class Compilation {
     for (String user : users) {
       filters.addAll(userNodes.getOrDefault(user, new TreeSet<>()));
     }
-    Set<String> newPeers = now == null ? Set.of() : peersOf(id);
-    Map<String, Set<String>> added = new HashMap<>();
-    Map<String, Set<String>> removed = new HashMap<>();
+    Set<String> newPeers = now == null ? Set.of() : classes.peers(id, () -> reach(now));
+    Map<String, Change.PeerDelta> deltas = new HashMap<>();
+    Set<String> mine = Set.of(id);
+    List<String> gained = new ArrayList<>();
+    List<String> lost = new ArrayList<>();
     for (String k : oldPeers) {
-      if (!newPeers.contains(k)) {
-        removed.computeIfAbsent(k, x -> new TreeSet<>()).add(id);
-        if (now != null) {
-          removed.computeIfAbsent(id, x -> new TreeSet<>()).add(k);
-        }
+      if (!k.equals(id) && !newPeers.contains(k)) {
+        deltas.put(k, new Change.PeerDelta(Set.of(), mine));
+        lost.add(k);
       }
     }
     for (String k : newPeers) {
-      if (!oldPeers.contains(k)) {
-        added.computeIfAbsent(k, x -> new TreeSet<>()).add(id);
-        added.computeIfAbsent(id, x -> new TreeSet<>()).add(k);
+      if (!k.equals(id) && !oldPeers.contains(k)) {
+        deltas.put(k, new Change.PeerDelta(mine, Set.of()));
+        gained.add(k);
       }
     }
-    Map<String, Change.PeerDelta> deltas = new HashMap<>();
-    Set<String> touched = new TreeSet<>(added.keySet());
-    touched.addAll(removed.keySet());
-    for (String k : touched) {
-      deltas.put(
-          k,
-          new Change.PeerDelta(added.getOrDefault(k, Set.of()), removed.getOrDefault(k, Set.of())));
+    // Only now (not while iterating them) do the other classes' sets take the change.
+    for (String k : lost) {
+      classes.delta(k, id, false);
+    }
+    for (String k : gained) {
+      classes.delta(k, id, true);
+    }
+    if (now != null && (!gained.isEmpty() || !lost.isEmpty())) {
+      deltas.put(id, new Change.PeerDelta(new TreeSet<>(gained), new TreeSet<>(lost)));
     }
     return new Change(filters, deltas);
   }
 
-  /** The peers this node may see, sorted by id; empty for an unknown node. */
+  /**
+   * Whether {@code viewer} may see {@code peer} (both compiled, not the same node): a look-up in
+   * the peer set kept once per visibility class ({@link VisibilityClasses}).
+   */
+  public boolean sees(String viewer, String peer) {
+    NodeState s = nodes.get(viewer);
+    if (s == null || viewer.equals(peer) || !nodes.containsKey(peer)) {
+      return false;
+    }
+    return classes.peers(viewer, () -> reach(s)).contains(peer);
+  }
+
+  /**
+   * The ids {@code viewer} may see as one set to test many peers against (a full netmap): its
+   * class's set, which may hold {@code viewer} itself, so callers skip it. Empty for an unknown
+   * node. A view valid until the next change; do not keep it.
+   */
+  public Set<String> visibleFrom(String viewer) {
+    return java.util.Collections.unmodifiableSet(classPeers(viewer));
+  }
+
+  /** The number of visibility classes (nodes that see the same peers share one). */
+  public int visibilityClasses() {
+    return classes.size();
+  }
+
+  /** Identifies {@code id}'s visibility class (same object for nodes that see alike), or null. */
+  Object visibilityClass(String id) {
+    return classes.of(id);
+  }
+
+  /** The peer set of {@code id}'s class, which may hold {@code id} itself; do not modify. */
+  Set<String> classPeers(String id) {
+    NodeState s = nodes.get(id);
+    return s == null ? Set.of() : classes.peers(id, () -> reach(s));
+  }
+
+  /** The peers this node may see, sorted by id; empty for an unknown node (a fresh computation). */
   public TreeSet<String> peersOf(String id) {
-    TreeSet<String> out = new TreeSet<>();
     NodeState s = nodes.get(id);
     if (s == null) {
-      return out;
+      return new TreeSet<>();
     }
+    TreeSet<String> out = reach(s);
+    out.remove(id);
+    return out;
+  }
+
+  /** Every node {@code s} sees, itself included when its rules reach it. */
+  private TreeSet<String> reach(NodeState s) {
+    TreeSet<String> out = new TreeSet<>();
     TreeSet<String> own =
         s.userOwned() ? userNodes.getOrDefault(s.identity().user(), new TreeSet<>()) : null;
     for (int r = s.src().nextSetBit(0); r >= 0; r = s.src().nextSetBit(r + 1)) {
@@ -349,7 +429,6 @@ public final class Compilation {
         }
       }
     }
-    out.remove(id);
     return out;
   }
 
@@ -397,8 +476,17 @@ public final class Compilation {
     LinkedHashSet<String> src = new LinkedHashSet<>();
     for (String k : userNodes.getOrDefault(user, new TreeSet<>())) {
       NodeState s = nodes.get(k);
-      if (s.src().get(r)) {
+      if (s.srcId().get(r) || ruleAnySource[r]) {
         src.addAll(s.prefixes());
+      } else if (s.src().get(r)) {
+        // Matched only by a literal source prefix: only its addresses inside that prefix.
+        for (InetAddress a : s.node().addresses()) {
+          for (IpPrefix p : ruleLiteralPrefixes[r]) {
+            if (p.contains(a)) {
+              src.add(IpPrefix.of(a).toString());
+            }
+          }
+        }
       }
     }
     FilterRule f = src.isEmpty() ? null : build(u, List.copyOf(src));

@@ -109,7 +109,14 @@ class IncrementalEqualsFullCompileTest {
     Map<String, TreeSet<String>> peers = new TreeMap<>();
     Map<String, List<FilterRule>> filters = new TreeMap<>();
     for (String id : ids) {
-      peers.put(id, c.peersOf(id));
+      TreeSet<String> seen = new TreeSet<>();
+      for (String k : ids) {
+        if (c.sees(id, k)) {
+          seen.add(k);
+        }
+      }
+      assertEquals(c.peersOf(id), seen, "sees (per visibility class) and peersOf of " + id);
+      peers.put(id, seen);
       filters.put(id, c.filterFor(id));
     }
     return new Snapshot(peers, filters);

@@ -83,8 +83,22 @@ final class ReferenceCompiler {
         if (t.selector() instanceof Selector.Self) {
           for (Node k : nodes) {
             Identity ik = k.identity();
-            if (ik.userOwned() && ik.user().equals(im.user()) && inSrc(r, ik)) {
-              k.addresses().forEach(a -> src.add(IpPrefix.of(a).toString()));
+            if (!ik.userOwned() || !ik.user().equals(im.user()) || !inSrc(r, ik)) {
+              continue;
+            }
+            boolean whole =
+                r.src().stream()
+                    .anyMatch(
+                        s ->
+                            s instanceof Selector.Any
+                                || (s.prefixOrNull() == null && policy.matches(s, ik)));
+            for (var a : k.addresses()) {
+              // A device matched only by a literal source prefix sends from its addresses in it.
+              if (whole
+                  || r.src().stream()
+                      .anyMatch(s -> s.prefixOrNull() != null && s.prefixOrNull().contains(a))) {
+                src.add(IpPrefix.of(a).toString());
+              }
             }
           }
         } else if (r.src().stream().anyMatch(s -> s instanceof Selector.Any)) {

@@ -11,19 +11,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The channel's meters: channels open ({@code trellis_coordinator_channels_open}) and records or
  * handshakes refused by reason ({@code trellis_coordinator_records_refused_total}), channels
- * dropped for not reading ({@code trellis_coordinator_channels_dropped_total{reason="slow"}}).
+ * dropped for not reading ({@code trellis_coordinator_channels_dropped_total{reason="slow"}}), and
+ * every channel closed with why ({@code trellis_coordinator_channels_closed_total{reason}}: the
+ * device closed it, the coordinator ended it, an I/O error, lost without either, slow, protocol).
  *
  * <p>Thread-safety: thread-safe.
  */
 public final class ChannelMetrics {
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong unwritten =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<ChannelException.Reason, Counter> refused =
       new EnumMap<>(ChannelException.Reason.class);
   private final Counter protocol;
   private final Counter droppedSlow;
+  private final MeterRegistry meters;
+  private final Map<String, Counter> closed = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ChannelMetrics(MeterRegistry meters) {
+    this.meters = meters;
     Gauge.builder("trellis_coordinator_channels_open", open, AtomicInteger::get).register(meters);
+    Gauge.builder(
+            "trellis_coordinator_channels_unwritten_bytes",
+            unwritten,
+            java.util.concurrent.atomic.AtomicLong::get)
+        .register(meters);
     for (ChannelException.Reason r : ChannelException.Reason.values()) {
       refused.put(
           r,
@@ -50,12 +62,58 @@ public final class ChannelMetrics {
     return droppedSlow.count();
   }
 
+  void unwritten(long delta) {
+    unwritten.addAndGet(delta);
+  }
+
+  /** Bytes handed to every channel and not yet written to their sockets. */
+  public long unwritten() {
+    return unwritten.get();
+  }
+
   void opened() {
     open.incrementAndGet();
   }
 
-  void closed() {
+  /** The device sent a WebSocket close. */
+  static final String CLOSED_BY_DEVICE = "device";
+
+  /** The coordinator ended the channel normally (stream ended, no node, reauth). */
+  static final String CLOSED_ENDED = "ended";
+
+  /** The connection failed with an I/O error (reset, broken pipe). */
+  static final String CLOSED_IO_ERROR = "io_error";
+
+  /** The connection went away without a close frame or an error (EOF). */
+  static final String CLOSED_LOST = "lost";
+
+  /** The reason counted for a close the coordinator initiated with WebSocket {@code code}. */
+  static String closedByServer(short code) {
+    return switch (code) {
+      case 1000 -> CLOSED_ENDED;
+      case 1013 -> "slow";
+      case 1011 -> "send_failed";
+      default -> "protocol";
+    };
+  }
+
+  void closed(String reason) {
     open.decrementAndGet();
+    closed
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("trellis_coordinator_channels_closed_total")
+                    .tag("reason", r)
+                    .register(meters))
+        .increment();
+  }
+
+  /** Channels closed so far, by reason ("device", "ended", "io_error", "lost", "slow", ...). */
+  public Map<String, Double> closedByReason() {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    closed.forEach((r, c) -> out.put(r, c.count()));
+    return out;
   }
 
   void refused(ChannelException.Reason reason) {

@@ -11,6 +11,7 @@ import dev.trellis.proto.control.v1.ServerMessage;
 import dev.trellis.proto.key.MachinePublicKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,9 @@ public final class DeviceChannel {
   private final String sourceIp;
   private volatile HandshakeResult session;
   private volatile boolean closing;
+  private volatile String closedBy;
+  private volatile String ioError;
+  private volatile boolean released;
   private volatile String streamToken;
   private final long maxPendingBytes;
   private final java.util.concurrent.atomic.AtomicLong pending =
@@ -81,12 +85,30 @@ public final class DeviceChannel {
         });
     ws.exceptionHandler(
         e -> {
-          metrics.protocolViolation();
-          close((short) 1009, "bad frame");
+          String kind = e.getClass().getSimpleName();
+          if (kind.contains("Frame")) { // Netty's corrupted or too long WebSocket frame
+            metrics.protocolViolation();
+            close((short) 1009, "bad frame");
+          } else {
+            ioError = kind + ": " + e.getMessage();
+            LOG.debug("Channel from {}: {}", sourceIp, ioError);
+          }
         });
     ws.closeHandler(
         v -> {
-          metrics.closed();
+          String reason = closeReason();
+          metrics.closed(reason);
+          // Whatever this channel still had queued no longer counts against new streams.
+          released = true;
+          metrics.unwritten(-pending.get());
+          if (!reason.equals(ChannelMetrics.CLOSED_BY_DEVICE)
+              && !reason.equals(ChannelMetrics.CLOSED_ENDED)) {
+            LOG.info(
+                "Channel from {} closed ({}){}",
+                sourceIp,
+                reason,
+                ioError == null ? "" : ": " + ioError);
+          }
           closing = true;
           if (session != null) {
             handler.closed(this);
@@ -122,6 +144,13 @@ public final class DeviceChannel {
 
   /** Seals and sends {@code m}; closes the channel if it cannot. */
   public void send(ServerMessage m) {
+    send(m, true);
+  }
+
+  /**
+   * {@code bounded}: drop the channel instead if the backlog would pass {@code maxPendingBytes}.
+   */
+  private void send(ServerMessage m, boolean bounded) {
     if (closing) {
       return;
     }
@@ -132,26 +161,60 @@ public final class DeviceChannel {
       try {
         byte[] record = RecordCodec.seal(session.cipher(), m);
         long size = record.length;
-        if (pending.get() + size > maxPendingBytes) {
+        // A record larger than the bound (a full netmap of thousands of peers) still goes out
+        // when nothing is waiting; the bound is on a backlog, not on one record.
+        if (bounded && pending.get() > 0 && pending.get() + size > maxPendingBytes) {
           metrics.droppedSlow();
           LOG.debug("Dropping slow channel of {}: {} bytes unwritten", peer(), pending.get());
           close((short) 1013, "too slow");
           return;
         }
         pending.addAndGet(size);
-        ws.writeBinaryMessage(Buffer.buffer(record)).onComplete(r -> pending.addAndGet(-size));
+        metrics.unwritten(size);
+        ws.writeBinaryMessage(Buffer.buffer(record))
+            .onComplete(
+                r -> {
+                  pending.addAndGet(-size);
+                  if (!released) {
+                    metrics.unwritten(-size);
+                  }
+                });
       } catch (ChannelException e) {
         LOG.warn("Cannot send to {}: {}", peer(), e.getMessage());
         close((short) 1011, e.reason().name());
       } catch (IllegalStateException e) {
-        closing = true; // the socket closed meanwhile
+        closing = true; // the socket closed meanwhile (counted by the close handler)
       }
     }
   }
 
-  /** Sends one map frame. */
+  /**
+   * Sends one map frame; a full netmap too large for one record goes out as consecutive parts
+   * ({@link NetmapParts}) that nothing else sent on this channel can come between.
+   */
   public void send(MapResponse frame) {
-    send(ServerMessage.newBuilder().setMap(frame).build());
+    List<MapResponse> parts = NetmapParts.split(frame, NetmapParts.PART_BYTES);
+    if (parts.size() == 1) {
+      send(ServerMessage.newBuilder().setMap(frame).build());
+      return;
+    }
+    synchronized (this) {
+      for (int i = 0; i < parts.size(); i++) {
+        // Only the first part is held to the backlog bound: the rest belong to the same netmap.
+        send(ServerMessage.newBuilder().setMap(parts.get(i)).build(), i == 0);
+      }
+    }
+  }
+
+  /** Why the channel closed, for the closed-channels counter. */
+  private String closeReason() {
+    if (closedBy != null) {
+      return closedBy;
+    }
+    if (ws.closeStatusCode() != null) {
+      return ChannelMetrics.CLOSED_BY_DEVICE;
+    }
+    return ioError != null ? ChannelMetrics.CLOSED_IO_ERROR : ChannelMetrics.CLOSED_LOST;
   }
 
   /** Closes the channel (idempotent). */
@@ -160,6 +223,7 @@ public final class DeviceChannel {
       return;
     }
     closing = true;
+    closedBy = ChannelMetrics.closedByServer(code);
     if (!ws.isClosed()) {
       ws.close(code, reason);
     }

@@ -33,13 +33,71 @@ import java.util.Objects;
  * the patchable fields that changed, or PeersAdded with the whole node (a replacement of a known
  * id) when a field without a patch changed (name, tags, addresses, host info, owner).
  *
- * <p>Thread-safety: stateless apart from the visibility it is given.
+ * <p>Thread-safety: not thread-safe (a cache of built peer messages); owned by the model's thread.
  */
 public final class NetmapFrames {
   private final PeerVisibility visibility;
 
+  /** A node's control-API message as built for one NodeView instance (views are immutable). */
+  private record Built(NodeView view, TailnetView tailnet, String suffix, Node node) {}
+
+  /**
+   * From this many peers on, a full netmap carries its peers already encoded: each peer's bytes are
+   * written as field 2 ({@code peers}) through the message's unknown fields, so a netmap of N peers
+   * costs N copies of cached bytes instead of N messages encoded field by field. On the wire it is
+   * the same message; whoever parses it sees {@code peers}. (Server-side code that reads a built
+   * full netmap's peers must look at unknown field 2 too, as {@code NetmapParts} does.)
+   */
+  public static final int ENCODED_PEERS_FROM = 256;
+
+  private record Encoded(Node node, com.google.protobuf.ByteString bytes) {}
+
+  private final Map<String, Encoded> encoded = new java.util.HashMap<>();
+
+  private final Map<String, Built> built = new java.util.HashMap<>();
+
+  private ModelChange.NodeChanged memoFor;
+  private MapResponse memoAdded;
+  private MapResponse memoRemoved;
+  private List<MapResponse> memoPatch;
+
   public NetmapFrames(PeerVisibility visibility) {
     this.visibility = visibility;
+  }
+
+  /**
+   * {@link #node} of {@code n}, built once per node version and shared by every netmap and delta
+   * that carries it: N devices opening their streams at once cost N lists of references, not N x N
+   * messages built (and each message's serialized size is computed once).
+   */
+  /** {@link #peerNode}'s wire bytes, encoded once per node version. */
+  private com.google.protobuf.ByteString peerBytes(NodeView n, TailnetView t) {
+    Node node = peerNode(n, t);
+    Encoded e = encoded.get(n.id());
+    if (e == null || e.node() != node) {
+      e = new Encoded(node, node.toByteString());
+      encoded.put(n.id(), e);
+      if (encoded.size() > built.size()) {
+        encoded.keySet().retainAll(built.keySet());
+      }
+    }
+    return e.bytes();
+  }
+
+  private Node peerNode(NodeView n, TailnetView t) {
+    Built b = built.get(n.id());
+    if (b != null
+        && b.view() == n
+        && b.tailnet() == t
+        && b.suffix().equals(t.magicDnsSuffix() + "/" + t.name())) {
+      return b.node();
+    }
+    Node node = node(n, t);
+    if (built.size() > 2 * t.nodes().size() + 1024) {
+      built.values().removeIf(x -> x.tailnet().nodes().get(x.view().id()) != x.view());
+    }
+    built.put(n.id(), new Built(n, t, t.magicDnsSuffix() + "/" + t.name(), node));
+    return node;
   }
 
   /** The complete netmap of {@code self}, without relays. */
@@ -58,11 +116,25 @@ public final class NetmapFrames {
             .setTailnetName(tailnet.name());
     Map<String, UserProfile> profiles = new LinkedHashMap<>();
     addProfile(self, tailnet, profiles);
+    java.util.function.Predicate<NodeView> seen = visibility.seenBy(self);
+    boolean encode = tailnet.nodes().size() >= ENCODED_PEERS_FROM;
+    com.google.protobuf.UnknownFieldSet.Field.Builder peers =
+        encode ? com.google.protobuf.UnknownFieldSet.Field.newBuilder() : null;
     for (NodeView peer : tailnet.nodes().values()) {
-      if (visibility.sees(self, peer)) {
-        b.addPeers(node(peer, tailnet));
+      if (seen.test(peer)) {
+        if (encode) {
+          peers.addLengthDelimited(peerBytes(peer, tailnet));
+        } else {
+          b.addPeers(peerNode(peer, tailnet));
+        }
         addProfile(peer, tailnet, profiles);
       }
+    }
+    if (encode) {
+      b.setUnknownFields(
+          com.google.protobuf.UnknownFieldSet.newBuilder()
+              .addField(FullNetmap.PEERS_FIELD_NUMBER, peers.build())
+              .build());
     }
     return b.addAllUserProfiles(profiles.values()).build();
   }
@@ -78,24 +150,38 @@ public final class NetmapFrames {
     }
     boolean was = before != null && visibility.sees(viewer, before);
     boolean is = after != null && visibility.sees(viewer, after);
+    if (change != memoFor) {
+      // The frames below are the same for every viewer of this change: built once, not per viewer.
+      memoFor = change;
+      memoAdded = null;
+      memoRemoved = null;
+      memoPatch = null;
+    }
     if (!was && is) {
-      out.add(added(List.of(after), t));
+      out.add(memoAdded != null ? memoAdded : (memoAdded = added(List.of(after), t)));
     } else if (was && !is) {
-      out.add(
-          MapResponse.newBuilder()
-              .setPeersRemoved(PeersRemoved.newBuilder().addNodeIds(before.id()))
-              .build());
+      if (memoRemoved == null) {
+        memoRemoved =
+            MapResponse.newBuilder()
+                .setPeersRemoved(PeersRemoved.newBuilder().addNodeIds(before.id()))
+                .build();
+      }
+      out.add(memoRemoved);
     } else if (was) {
       if (!sameUnpatchable(before, after)) {
-        out.add(added(List.of(after), t));
+        out.add(memoAdded != null ? memoAdded : (memoAdded = added(List.of(after), t)));
       } else {
-        PeerPatch patch = patch(before, after);
-        if (patch != null) {
-          out.add(
-              MapResponse.newBuilder()
-                  .setPeerPatches(PeerPatches.newBuilder().addPatches(patch))
-                  .build());
+        if (memoPatch == null) {
+          PeerPatch patch = patch(before, after);
+          memoPatch =
+              patch == null
+                  ? List.of()
+                  : List.of(
+                      MapResponse.newBuilder()
+                          .setPeerPatches(PeerPatches.newBuilder().addPatches(patch))
+                          .build());
         }
+        out.addAll(memoPatch);
       }
     }
     return out;
@@ -121,8 +207,9 @@ public final class NetmapFrames {
     boolean wasAuth = before != null && before.authorized();
     if (!wasAuth && after.authorized()) {
       List<NodeView> peers = new ArrayList<>();
+      java.util.function.Predicate<NodeView> seen = visibility.seenBy(after);
       for (NodeView p : t.nodes().values()) {
-        if (visibility.sees(after, p)) {
+        if (seen.test(p)) {
           peers.add(p);
         }
       }
@@ -194,7 +281,7 @@ public final class NetmapFrames {
     PeersAdded.Builder b = PeersAdded.newBuilder();
     Map<String, UserProfile> profiles = new LinkedHashMap<>();
     for (NodeView p : peers) {
-      b.addPeers(node(p, t));
+      b.addPeers(peerNode(p, t));
       addProfile(p, t, profiles);
     }
     return MapResponse.newBuilder().setPeersAdded(b.addAllUserProfiles(profiles.values())).build();

@@ -12,6 +12,14 @@ public interface PeerVisibility {
   /** Whether {@code viewer} may see {@code peer} in its netmap (both current). */
   boolean sees(NodeView viewer, NodeView peer);
 
+  /**
+   * {@link #sees} for one viewer and many peers (both current), with the viewer's look-ups done
+   * once: for building a full netmap.
+   */
+  default java.util.function.Predicate<NodeView> seenBy(NodeView viewer) {
+    return peer -> sees(viewer, peer);
+  }
+
   /** The inbound packet filter of {@code viewer}. */
   PacketFilter filterFor(NodeView viewer, TailnetView tailnet);
 

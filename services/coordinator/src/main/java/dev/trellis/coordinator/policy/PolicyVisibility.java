@@ -14,7 +14,6 @@ import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +40,28 @@ public final class PolicyVisibility implements PeerVisibility {
 
   private record User(String login, UserRole role) {}
 
-  private record Pending(NodeView before, Set<String> oldPeers, Set<String> filters) {}
+  /**
+   * The last node change: its node as it was, and the change's peer deltas. Whether node X (before)
+   * saw P follows from now and the delta, since a change of X only changes pairs with X: P saw X
+   * before iff it sees X now and did not just gain it, or it just lost it.
+   */
+  private record Pending(NodeView before, Change change) {
+    boolean sawBefore(String other, boolean seesNow) {
+      Change.PeerDelta d = change.peers().get(other);
+      if (d == null) {
+        return seesNow;
+      }
+      String x = before.id();
+      return seesNow ? !d.added().contains(x) : d.removed().contains(x);
+    }
+  }
 
   private final Policy defaultPolicy = PolicyLoader.defaultPolicy();
   private final Map<String, TailnetPolicy> tailnets = new HashMap<>();
   private final Map<String, User> users = new HashMap<>();
   private Pending pending;
+  private NodeView pendingFor;
+  private Set<String> pendingFilters = Set.of();
 
   private TailnetPolicy tailnet(String id) {
     return tailnets.computeIfAbsent(id, k -> new TailnetPolicy(defaultPolicy));
@@ -60,12 +75,33 @@ public final class PolicyVisibility implements PeerVisibility {
     Pending p = pending;
     if (p != null && (viewer == p.before() || peer == p.before())) {
       NodeView other = viewer == p.before() ? peer : viewer;
-      return p.oldPeers().contains(other.id());
+      return p.sawBefore(other.id(), tailnet(viewer.tailnetId()).sees(other.id(), p.before().id()));
     }
     if (!viewer.authorized() || !peer.authorized()) {
       return false;
     }
-    return tailnet(viewer.tailnetId()).peersOf(viewer.id()).contains(peer.id());
+    return tailnet(viewer.tailnetId()).sees(viewer.id(), peer.id());
+  }
+
+  @Override
+  public java.util.function.Predicate<NodeView> seenBy(NodeView viewer) {
+    Pending p = pending;
+    if (p != null && viewer == p.before()) {
+      return peer -> sees(viewer, peer);
+    }
+    if (!viewer.authorized()) {
+      return peer -> false;
+    }
+    Set<String> visible = tailnet(viewer.tailnetId()).visibleFrom(viewer.id());
+    String tailnet = viewer.tailnetId();
+    String self = viewer.id();
+    return peer ->
+        peer != (p == null ? null : p.before())
+            ? peer.authorized()
+                && visible.contains(peer.id())
+                && !peer.id().equals(self)
+                && peer.tailnetId().equals(tailnet)
+            : sees(viewer, peer);
   }
 
   @Override
@@ -82,17 +118,16 @@ public final class PolicyVisibility implements PeerVisibility {
   public void nodeChanged(ModelChange.NodeChanged c) {
     TailnetPolicy tp = tailnet(c.tailnetId());
     String id = c.nodeId();
-    Set<String> old = tp.contains(id) ? Set.copyOf(tp.peersOf(id)) : Set.of();
     Change change =
         c.after() != null && c.after().authorized() ? tp.upsert(node(c.after())) : tp.remove(id);
-    Set<String> filters = new HashSet<>(change.filtersChanged());
-    pending = new Pending(c.before(), old, filters);
+    pending = c.before() == null ? null : new Pending(c.before(), change);
+    pendingFilters = change.filtersChanged();
+    pendingFor = c.before();
   }
 
   @Override
   public Set<String> filtersChangedBy(ModelChange.NodeChanged c) {
-    Pending p = pending;
-    return p != null && p.before() == c.before() ? p.filters() : Set.of();
+    return pendingFor == c.before() ? pendingFilters : Set.of();
   }
 
   @Override
@@ -104,6 +139,7 @@ public final class PolicyVisibility implements PeerVisibility {
       return Optional.empty();
     }
     pending = null;
+    pendingFilters = Set.of();
     return Optional.of(changed(t.id(), List.of(tailnet(t.id()).replace(r.policy().get()))));
   }
 
@@ -122,6 +158,7 @@ public final class PolicyVisibility implements PeerVisibility {
       }
     }
     pending = null;
+    pendingFilters = Set.of();
     return changes.isEmpty() ? Optional.empty() : Optional.of(changed(t.id(), changes));
   }
 

@@ -166,5 +166,15 @@ class SlowDeviceTest {
     assertEquals(1.0, metrics.droppedSlowTotal(), "only the slow one");
     slow.ws().resume();
     assertEquals((short) 1013, closed.get(20, TimeUnit.SECONDS));
+
+    // Every close is counted with its reason: the dropped one as slow, a device's own as device.
+    good.ws().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    java.util.Map<String, Double> want = java.util.Map.of("slow", 1.0, "device", 1.0);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!metrics.closedByReason().equals(want) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(want, metrics.closedByReason());
+    assertEquals(0, metrics.open());
   }
 }
