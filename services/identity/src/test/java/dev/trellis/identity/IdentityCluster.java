@@ -12,6 +12,7 @@ import dev.trellis.runtime.service.Infrastructure;
 import dev.trellis.runtime.service.ServiceHost;
 import dev.trellis.runtime.service.VertxSetup;
 import dev.trellis.runtime.state.EmbeddedMember;
+import dev.trellis.testkit.Api;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

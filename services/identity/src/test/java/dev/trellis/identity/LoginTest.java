@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.trellis.identity.signing.SessionTokens;
 import dev.trellis.runtime.auth.JwtResult;
 import dev.trellis.runtime.auth.JwtVerifier;
+import dev.trellis.testkit.Api;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

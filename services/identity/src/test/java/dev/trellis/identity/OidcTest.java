@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.runtime.auth.JwtResult;
+import dev.trellis.testkit.Api;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
