@@ -200,10 +200,14 @@ final class ChurnScenario implements Scenario {
     return null;
   }
 
-  private static BitSet streaming(List<SimDevice> live, SimDevice except) {
+  /** The devices a change of {@code subject} must reach: streaming, in its segment. */
+  private static BitSet streaming(Harness h, List<SimDevice> live, SimDevice subject) {
     BitSet b = new BitSet();
     for (SimDevice d : live) {
-      if (d != except && !d.closed && d.fullAtNanos != 0) {
+      if (d != subject
+          && !d.closed
+          && d.fullAtNanos != 0
+          && h.segments.same(d.index, subject.index)) {
         b.set(d.index);
       }
     }
@@ -226,7 +230,8 @@ final class ChurnScenario implements Scenario {
     long now = System.nanoTime();
     h.touched(node);
     t.add(
-        new ChangeTracker.Change(ChangeTracker.Kind.ENDPOINTS, node, eps, now, streaming(live, d)));
+        new ChangeTracker.Change(
+            ChangeTracker.Kind.ENDPOINTS, node, eps, now, streaming(h, live, d)));
     d.reportEndpoints(eps);
   }
 
@@ -238,7 +243,7 @@ final class ChurnScenario implements Scenario {
     d.closedAtNanos = now;
     t.add(
         new ChangeTracker.Change(
-            ChangeTracker.Kind.OFFLINE, node, List.of(), now, streaming(live, d)));
+            ChangeTracker.Kind.OFFLINE, node, List.of(), now, streaming(h, live, d)));
     d.close();
   }
 
@@ -257,7 +262,7 @@ final class ChurnScenario implements Scenario {
                         node,
                         List.of(),
                         System.nanoTime(),
-                        streaming(live, d)));
+                        streaming(h, live, d)));
                 h.connect(d, 60);
                 d.resume();
               } catch (Exception e) {

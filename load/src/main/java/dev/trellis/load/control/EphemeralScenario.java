@@ -57,7 +57,6 @@ final class EphemeralScenario implements Scenario {
         };
     live.forEach(d -> d.observer = watch);
     h.inFlight(i -> !population.contains(i));
-    String key = h.api.authKey(h.tailnet, true);
     Thread sampler =
         Thread.ofVirtual()
             .start(
@@ -66,12 +65,16 @@ final class EphemeralScenario implements Scenario {
                     h.checkSample(d);
                   }
                 });
-    List<SimDevice> burst = h.join(n + 1_000_000, h.o.burst(), key, true, "burst (ephemeral)");
+    List<SimDevice> burst = h.join(n + 1_000_000, h.o.burst(), true, "burst (ephemeral)");
+    // A burst device reaches the connected devices of its segment (all of them when open).
+    int[] liveIn = h.segments.sizes(live);
+    java.util.function.ToIntFunction<SimDevice> reach = b -> liveIn[h.segments.of(b.index)];
     for (SimDevice b : burst) {
       added.computeIfAbsent(h.ids.index(b.nodeId), k -> new Seen());
     }
     boolean everywhere =
-        waitAll(burst, b -> added.get(h.ids.index(b.nodeId)).count().get() >= n, 120);
+        waitAll(
+            burst, b -> added.get(h.ids.index(b.nodeId)).count().get() >= reach.applyAsInt(b), 120);
     if (!everywhere) {
       h.fail("not every burst device reached every connected device");
     }
@@ -80,7 +83,9 @@ final class EphemeralScenario implements Scenario {
         burst.stream()
             .mapToLong(b -> added.get(h.ids.index(b.nodeId)).last().get() - b.registerSentAtNanos)
             .toArray());
-    h.stream(burst, n + burst.size() - 1, "burst");
+    List<SimDevice> everyone = new java.util.ArrayList<>(live);
+    everyone.addAll(burst);
+    h.stream(burst, h.segments.expectedPeers(everyone), "burst");
     sampler.join();
     for (SimDevice b : burst) {
       b.logout();
@@ -90,7 +95,7 @@ final class EphemeralScenario implements Scenario {
             burst,
             b -> {
               Seen s = removed.get(h.ids.index(b.nodeId));
-              return s != null && s.count().get() >= n;
+              return s != null && s.count().get() >= reach.applyAsInt(b);
             },
             120);
     if (!gone) {
@@ -108,7 +113,8 @@ final class EphemeralScenario implements Scenario {
     live.forEach(d -> d.observer = null);
     h.inFlight(i -> false);
     Harness.settle(live);
-    boolean back = Harness.waitFor(live, d -> d.peerCount == n - 1, 60);
+    java.util.function.ToIntFunction<SimDevice> peers = h.segments.expectedPeers(live);
+    boolean back = Harness.waitFor(live, d -> d.peerCount == peers.applyAsInt(d), 60);
     if (!back) {
       h.fail("after the burst left, not every netmap holds exactly the population");
     }

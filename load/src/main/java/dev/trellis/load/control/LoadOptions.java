@@ -25,6 +25,7 @@ import java.util.List;
  * @param rate churn changes per second
  * @param burst ephemeral devices in the burst
  * @param policyChanges policy changes in the policy scenario
+ * @param segments segments of the tailnet ({@link Segments}; 1: open, everyone sees everyone)
  * @param sample devices checked against a fresh full netmap during the run
  * @param concurrency registrations in flight
  * @param eventLoops Vert.x event loops for the devices
@@ -42,6 +43,7 @@ record LoadOptions(
     int rate,
     int burst,
     int policyChanges,
+    int segments,
     int sample,
     int concurrency,
     int eventLoops,
@@ -52,13 +54,19 @@ record LoadOptions(
   static final String USAGE =
       "usage: load/run join|churn|policy|ephemeral [--devices N (default 1000)] [--duration 60s]"
           + " [--rate CHANGES_PER_S (default 50)] [--burst B (default 1000)] [--policy-changes K"
-          + " (default 5)] [--coordinators 1|2] [--sample S (default 20)] [--concurrency C]"
+          + " (default 5)] [--segments S (default 1: all see all)] [--coordinators 1|2] [--sample S (default 20)] [--concurrency C]"
           + " [--event-loops L] [--time-limit SECONDS] [--server URL ... --token T|--token-file F"
           + " [--server-pid P ...]]";
 
   @Override
   public String toString() {
-    return "LoadOptions[" + scenario + ", devices=" + devices + ", token=<redacted>]";
+    return "LoadOptions["
+        + scenario
+        + ", devices="
+        + devices
+        + ", segments="
+        + segments
+        + ", token=<redacted>]";
   }
 
   static LoadOptions parse(String[] args) {
@@ -77,6 +85,7 @@ record LoadOptions(
     int rate = 50;
     int burst = 1000;
     int policyChanges = 5;
+    int segments = 1;
     int sample = 20;
     int concurrency = 32;
     int loops = 2;
@@ -99,6 +108,7 @@ record LoadOptions(
         case "--rate" -> rate = number(flag, v, 1, 10_000);
         case "--burst" -> burst = number(flag, v, 1, 10_000);
         case "--policy-changes" -> policyChanges = number(flag, v, 1, 100);
+        case "--segments" -> segments = number(flag, v, 1, 5_000);
         case "--sample" -> sample = number(flag, v, 0, 10_000);
         case "--concurrency" -> concurrency = number(flag, v, 1, 1_000);
         case "--event-loops" -> loops = number(flag, v, 1, 64);
@@ -115,6 +125,10 @@ record LoadOptions(
       throw new IllegalArgumentException(
           "with --server an admin token is needed: --token, --token-file or TRELLIS_TOKEN");
     }
+    if (segments > 1 && devices / segments < 2) {
+      throw new IllegalArgumentException(
+          "--segments " + segments + " leaves fewer than 2 of the " + devices + " devices in each");
+    }
     if (servers.isEmpty() && command.isEmpty()) {
       throw new IllegalArgumentException("give --server URL or --server-command to start one");
     }
@@ -130,6 +144,7 @@ record LoadOptions(
         rate,
         burst,
         policyChanges,
+        segments,
         sample,
         concurrency,
         loops,

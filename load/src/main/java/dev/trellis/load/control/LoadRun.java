@@ -65,12 +65,12 @@ public final class LoadRun {
       try (Harness h = new Harness(o, urls, pids, token)) {
         table = h.table;
         System.out.printf(
-            "load %s: %d devices on %d coordinator(s), tailnet %s%n",
-            o.scenario(), o.devices(), urls.size(), h.tailnet);
+            "load %s: %d devices in %d segment(s) on %d coordinator(s), tailnet %s%n",
+            o.scenario(), o.devices(), o.segments(), urls.size(), h.tailnet);
         long[] before = h.heapAndRssKb();
-        List<SimDevice> live = h.join(0, o.devices(), h.key, false, "join");
+        List<SimDevice> live = h.join(0, o.devices(), false, "join");
         System.out.printf("load: %d devices joined%n", live.size());
-        if (live.size() >= 2 && h.stream(live, live.size() - 1, "join")) {
+        if (live.size() >= 2 && h.stream(live, h.segments.expectedPeers(live), "join")) {
           Harness.settle(live);
           System.out.println("load: every netmap complete; running " + o.scenario());
           h.memoryRows(before, h.heapAndRssKb(), live.size());

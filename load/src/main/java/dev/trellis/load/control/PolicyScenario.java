@@ -8,19 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A policy change affecting every device, {@code --policy-changes} times: the tailnet's ACL
- * alternates between allowing every port and allowing three, so every node's packet filter is
- * recompiled and sent. Figures: admin POST -> packet filter applied at each device, and at the last
- * device (per change); bytes per device per change; server CPU per change. After each change, once
- * quiet, the sample devices are compared with a fresh full netmap.
+ * alternates between allowing every port and allowing three (within each segment, {@link
+ * Segments}), so every node's packet filter is recompiled and sent. Figures: admin POST -> packet
+ * filter applied at each device, and at the last device (per change); bytes per device per change;
+ * server CPU per change. After each change, once quiet, the sample devices are compared with a
+ * fresh full netmap.
  *
  * <p>Thread-safety: run on one thread.
  */
 final class PolicyScenario implements Scenario {
-  static final String ALL_PORTS =
-      "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}";
-  static final String THREE_PORTS =
-      "{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:22,80,443\"]}]}";
-
   @Override
   public void run(Harness h, List<SimDevice> live) throws Exception {
     int sampleSize = Math.min(h.o.sample(), live.size());
@@ -43,7 +39,8 @@ final class PolicyScenario implements Scenario {
               }
             };
       }
-      boolean changed = h.api.setPolicy(h.tailnet, k % 2 == 0 ? THREE_PORTS : ALL_PORTS);
+      boolean changed =
+          h.api.setPolicy(h.tailnet, h.segments.policy(k % 2 == 0 ? "22,80,443" : "*"));
       if (!changed) {
         h.fail("policy change " + (k + 1) + " was not a change");
       }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,14 +44,14 @@ final class ServerApi {
         .getString("key");
   }
 
-  /** A new reusable auth key of {@code tailnet}, ephemeral or not. */
-  String authKey(String tailnet, boolean ephemeral) throws IOException, InterruptedException {
-    return call(
-            "POST",
-            "/api/v1/authkeys",
-            Map.of("tailnet", tailnet, "reusable", true, "ephemeral", ephemeral),
-            201)
-        .getString("key");
+  /** A new reusable auth key of {@code tailnet}, ephemeral or not, carrying {@code tags}. */
+  String authKey(String tailnet, boolean ephemeral, List<String> tags)
+      throws IOException, InterruptedException {
+    Map<String, Object> body =
+        tags.isEmpty()
+            ? Map.of("tailnet", tailnet, "reusable", true, "ephemeral", ephemeral)
+            : Map.of("tailnet", tailnet, "reusable", true, "ephemeral", ephemeral, "tags", tags);
+    return call("POST", "/api/v1/authkeys", body, 201).getString("key");
   }
 
   /** Replaces the ACL policy of {@code tailnet} with {@code hujson}; true if it changed. */

@@ -88,7 +88,23 @@ class LoadScenariosTest {
   }
 
   @Test
+  void churnInSegments() throws Exception {
+    // Each device sees only its segment's 39 others; a change must reach those and no one else.
+    assertEquals(0, run("churn", true, "--segments", "5", "--duration", "5s", "--rate", "20"));
+  }
+
+  @Test
+  void policyChangeInSegments() throws Exception {
+    assertEquals(0, run("policy", false, "--segments", "5", "--policy-changes", "2"));
+  }
+
+  @Test
   void ephemeralBurst() throws Exception {
     assertEquals(0, run("ephemeral", true, "--burst", "40"));
+  }
+
+  @Test
+  void ephemeralBurstInSegments() throws Exception {
+    assertEquals(0, run("ephemeral", false, "--segments", "4", "--burst", "40"));
   }
 }
