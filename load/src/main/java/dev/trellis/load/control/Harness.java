@@ -164,9 +164,11 @@ final class Harness implements AutoCloseable {
     double seconds = (System.nanoTime() - start) / 1e9;
     table.latency(label + ": connect + Noise handshake", toArray(connectNs));
     table.latency(label + ": register (request -> answer)", toArray(registerNs));
-    table.value(
-        label + ": registration rate",
-        String.format("%d in %.1f s = %.1f/s", joined.size(), seconds, joined.size() / seconds));
+    if (count > 1) {
+      table.value(
+          label + ": registration rate",
+          String.format("%d in %.1f s = %.1f/s", joined.size(), seconds, joined.size() / seconds));
+    }
     if (!reasons.isEmpty()) {
       fail(reasons.size() + " registrations failed, e.g. " + reasons.peek());
     }
@@ -266,6 +268,11 @@ final class Harness implements AutoCloseable {
                 if (d.versionErrors.get() > 0) {
                   bad.incrementAndGet();
                   first.add("sim-" + d.index + ": " + d.versionErrors + " netmap version gaps");
+                }
+                if (d.unknownPatches.get() > 0) {
+                  bad.incrementAndGet();
+                  first.add(
+                      "sim-" + d.index + ": " + d.unknownPatches + " patches of unknown peers");
                 }
               } catch (Exception e) {
                 bad.incrementAndGet();
@@ -389,6 +396,15 @@ final class Harness implements AutoCloseable {
         String.format(
             "%d -> %d MiB: %.1f KB per device",
             before[1] / 1024, after[1] / 1024, (after[1] - before[1]) * 1.024 / n));
+  }
+
+  /** Channels open at the coordinators (summed), or NaN. */
+  double openChannels() {
+    double sum = 0;
+    for (Coordinator c : coordinators) {
+      sum += new ServerApi(c.url(), "").metric("trellis_coordinator_channels_open");
+    }
+    return sum;
   }
 
   /** Adds the coordinator counters row (summed over instances). */

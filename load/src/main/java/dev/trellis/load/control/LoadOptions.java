@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Thread-safety: immutable.
  *
- * @param scenario join, churn, policy or ephemeral
+ * @param scenario join, churn, policy, ephemeral or reconnect
  * @param servers coordinator base URLs (empty: start servers)
  * @param serverPids their PIDs for resource figures (may be empty)
  * @param token admin token (empty when servers are started here)
@@ -49,10 +49,11 @@ record LoadOptions(
     int eventLoops,
     int timeLimitSeconds) {
 
-  static final List<String> SCENARIOS = List.of("join", "churn", "policy", "ephemeral");
+  static final List<String> SCENARIOS =
+      List.of("join", "churn", "policy", "ephemeral", "reconnect");
 
   static final String USAGE =
-      "usage: load/run join|churn|policy|ephemeral [--devices N (default 1000)] [--duration 60s]"
+      "usage: load/run join|churn|policy|ephemeral|reconnect [--devices N (default 1000)] [--duration 60s]"
           + " [--rate CHANGES_PER_S (default 50)] [--burst B (default 1000)] [--policy-changes K"
           + " (default 5)] [--segments S (default 1: all see all)] [--coordinators 1|2] [--sample S (default 20)] [--concurrency C]"
           + " [--event-loops L] [--time-limit SECONDS] [--server URL ... --token T|--token-file F"

@@ -19,6 +19,7 @@ interface Scenario {
       case "churn" -> new ChurnScenario();
       case "policy" -> new PolicyScenario();
       case "ephemeral" -> new EphemeralScenario();
+      case "reconnect" -> new ReconnectScenario();
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
   }

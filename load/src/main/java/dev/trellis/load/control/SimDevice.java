@@ -68,13 +68,6 @@ final class SimDevice {
   volatile String nodeId = "";
   volatile int peerCount;
   volatile long fullAtNanos;
-  volatile long fullFrames;
-  volatile long watchAddedAtNanos;
-  volatile long watchRemovedAtNanos;
-  volatile int watchIndex = -1;
-  volatile boolean addArmed;
-  volatile int addedIndex = -1;
-  volatile long addedAtNanos;
   volatile boolean closed;
   volatile long closedAtNanos;
   volatile long streamSentAtNanos;
@@ -84,6 +77,8 @@ final class SimDevice {
   final AtomicLong bytesIn = new AtomicLong();
   final AtomicLong frames = new AtomicLong();
   final AtomicLong versionErrors = new AtomicLong();
+
+  /** Patches for a peer this device does not have: a wrong delta. */
   final AtomicLong unknownPatches = new AtomicLong();
 
   /** Record bytes and frames received, by {@link MapResponse.FrameCase} ordinal. */
@@ -305,27 +300,19 @@ final class SimDevice {
             netmap.put(p); // a later part carries more peers
           }
         }
-        for (Node p : f.getFull().getPeersList()) {
-          noteAdded(ids.index(p.getId()), now);
-        }
         inParts = f.getMoreParts(); // a netmap in parts is complete with its last part
         if (!inParts) {
           fullAtNanos = now;
-          fullFrames++;
         }
       }
       case PEERS_ADDED -> {
         for (Node p : f.getPeersAdded().getPeersList()) {
           netmap.put(p);
-          noteAdded(ids.index(p.getId()), now);
         }
       }
       case PEERS_REMOVED -> {
         for (String id : f.getPeersRemoved().getNodeIdsList()) {
           netmap.remove(id);
-          if (ids.index(id) == watchIndex) {
-            watchRemovedAtNanos = now;
-          }
         }
       }
       case PEER_PATCHES -> {
@@ -346,24 +333,6 @@ final class SimDevice {
     peerCount = netmap.peerCount();
     if (!f.hasKeepalive()) {
       digests[digestCount++ % RING] = netmap.digest();
-    }
-  }
-
-  /** The next PeersAdded is the change being timed: note its time and first peer. */
-  void armAdded() {
-    addedIndex = -1;
-    addedAtNanos = 0;
-    addArmed = true;
-  }
-
-  private void noteAdded(int i, long now) {
-    if (addArmed) {
-      addArmed = false;
-      addedAtNanos = now;
-      addedIndex = i;
-    }
-    if (i == watchIndex) {
-      watchAddedAtNanos = now;
     }
   }
 

@@ -104,6 +104,11 @@ class LoadScenariosTest {
   }
 
   @Test
+  void reconnectStormInSegments() throws Exception {
+    assertEquals(0, run("reconnect", true, "--segments", "4"));
+  }
+
+  @Test
   void ephemeralBurstInSegments() throws Exception {
     assertEquals(0, run("ephemeral", false, "--segments", "4", "--burst", "40"));
   }
