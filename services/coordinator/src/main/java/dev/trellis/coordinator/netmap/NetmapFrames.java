@@ -248,6 +248,12 @@ public final class NetmapFrames {
         .build();
   }
 
+  /** The nodes the node change may touch, or empty if unknown (from the visibility). */
+  public java.util.Optional<java.util.Collection<String>> viewersOf(
+      ModelChange.NodeChanged change) {
+    return visibility.viewersOf(change);
+  }
+
   /** The nodes whose filter the node change changed (from the visibility). */
   public java.util.Set<String> filtersChangedBy(ModelChange.NodeChanged change) {
     return visibility.filtersChangedBy(change);

@@ -29,6 +29,17 @@ public interface PeerVisibility {
    */
   default void nodeChanged(ModelChange.NodeChanged change) {}
 
+  /**
+   * The nodes whose netmap {@code change} (just given to {@link #nodeChanged}) may touch: the
+   * changed node and every node that saw it before or sees it now. A superset is allowed (a node
+   * that is not affected gets no frame); empty means unknown, and every node of the tailnet is
+   * asked. This is what keeps a change's cost proportional to the nodes it affects.
+   */
+  default java.util.Optional<java.util.Collection<String>> viewersOf(
+      ModelChange.NodeChanged change) {
+    return java.util.Optional.empty();
+  }
+
   /** The nodes (other than the changed one) whose filter {@code change} changed. */
   default java.util.Set<String> filtersChangedBy(ModelChange.NodeChanged change) {
     return java.util.Set.of();

@@ -63,6 +63,11 @@ public final class PolicyVisibility implements PeerVisibility {
   private NodeView pendingFor;
   private Set<String> pendingFilters = Set.of();
 
+  /** The last node change given to {@link #nodeChanged} and what it compiled to. */
+  private ModelChange.NodeChanged lastChange;
+
+  private Change lastCompiled;
+
   private TailnetPolicy tailnet(String id) {
     return tailnets.computeIfAbsent(id, k -> new TailnetPolicy(defaultPolicy));
   }
@@ -123,6 +128,23 @@ public final class PolicyVisibility implements PeerVisibility {
     pending = c.before() == null ? null : new Pending(c.before(), change);
     pendingFilters = change.filtersChanged();
     pendingFor = c.before();
+    lastChange = c;
+    lastCompiled = change;
+  }
+
+  @Override
+  public Optional<java.util.Collection<String>> viewersOf(ModelChange.NodeChanged c) {
+    if (c != lastChange) {
+      return Optional.empty();
+    }
+    // Visibility is symmetric: who sees the node now is whom it sees now; whoever saw it before
+    // and no longer does (or sees it newly) has a peer delta in the compiled change.
+    Set<String> out = new java.util.HashSet<>(lastCompiled.peers().keySet());
+    if (c.after() != null && c.after().authorized()) {
+      out.addAll(tailnet(c.tailnetId()).visibleFrom(c.nodeId()));
+    }
+    out.add(c.nodeId());
+    return Optional.of(out);
   }
 
   @Override
@@ -140,6 +162,7 @@ public final class PolicyVisibility implements PeerVisibility {
     }
     pending = null;
     pendingFilters = Set.of();
+    lastChange = null;
     return Optional.of(changed(t.id(), List.of(tailnet(t.id()).replace(r.policy().get()))));
   }
 
@@ -159,6 +182,7 @@ public final class PolicyVisibility implements PeerVisibility {
     }
     pending = null;
     pendingFilters = Set.of();
+    lastChange = null;
     return changes.isEmpty() ? Optional.empty() : Optional.of(changed(t.id(), changes));
   }
 

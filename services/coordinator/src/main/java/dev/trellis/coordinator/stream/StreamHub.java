@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +183,9 @@ public final class StreamHub {
     long now = nanos.getAsLong();
     var instant = clock.instant();
     if (change instanceof ModelChange.NodeChanged nc) {
-      for (MapSession s : sessions.values()) {
+      Collection<MapSession> affected =
+          frames.viewersOf(nc).map(this::sessionsOf).orElse(sessions.values());
+      for (MapSession s : affected) {
         NodeView viewer =
             s.nodeId().equals(nc.nodeId())
                 ? (nc.after() != null ? nc.after() : nc.before())
@@ -204,9 +207,9 @@ public final class StreamHub {
       }
       Set<String> filters = frames.filtersChangedBy(nc);
       if (!filters.isEmpty()) {
-        for (MapSession s : sessions.values()) {
+        for (MapSession s : sessionsOf(filters)) {
           NodeView viewer = t.nodes().get(s.nodeId());
-          if (viewer != null && !s.ended() && filters.contains(s.nodeId())) {
+          if (viewer != null && !s.ended()) {
             s.emit(frames.filterChanged(viewer, t), instant, now);
           }
         }
@@ -220,6 +223,18 @@ public final class StreamHub {
       }
     }
     ended.forEach(this::forget);
+  }
+
+  /** The sessions held here of the nodes {@code ids}. */
+  private Collection<MapSession> sessionsOf(Collection<String> ids) {
+    List<MapSession> out = new ArrayList<>();
+    for (String id : ids) {
+      Set<MapSession> set = byNode.get(id);
+      if (set != null) {
+        out.addAll(set);
+      }
+    }
+    return out;
   }
 
   /** Keepalives for quiet attached sessions, and forgets detached ones past the window. */

@@ -1,9 +1,12 @@
 package dev.trellis.coordinator.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.trellis.coordinator.netmap.ModelChange;
+import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NetmapModel;
 import dev.trellis.coordinator.netmap.NodeView;
 import dev.trellis.coordinator.netmap.TailnetView;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The visibility kept up to date change by change (joins, retags, removals, a policy edit half-way,
  * with its cached peer sets following each change) answers "does V see P" and "V's filter" exactly
- * as a visibility built fresh from the final nodes does, for every pair, over seeded random runs.
+ * as a visibility built fresh from the final nodes does, for every pair, over seeded random runs;
+ * and the viewers it names for a node change cover every node the change gives a frame.
  */
 class IncrementalVisibilityMatchesFreshTest {
   private final Events events = new Events(Clock.systemUTC());
@@ -44,8 +48,14 @@ class IncrementalVisibilityMatchesFreshTest {
       }
       """;
 
-  private static void apply(NetmapModel m, Events ev, Actor a, String agg, Message p) {
-    m.apply(ev.draft("t1", agg, a, p).build());
+  /** Each change the model reports, as it happens (null: not watched). */
+  private java.util.function.Consumer<ModelChange> watch;
+
+  private void apply(NetmapModel m, Events ev, Actor a, String agg, Message p) {
+    java.util.Optional<ModelChange> c = m.apply(ev.draft("t1", agg, a, p).build());
+    if (watch != null) {
+      c.ifPresent(watch);
+    }
   }
 
   private void user(NetmapModel m, int u) {
@@ -91,11 +101,49 @@ class IncrementalVisibilityMatchesFreshTest {
   }
 
   @Test
-  void randomRunsMatchAFreshBuild() {
+  void viewersOfANodeChangeCoverEveryNodeItGivesAFrame() {
     for (long seed = 1; seed <= 20; seed++) {
-      Random r = new Random(seed);
       PolicyVisibility live = new PolicyVisibility();
       NetmapModel model = new NetmapModel(live);
+      NetmapFrames frames = new NetmapFrames(live);
+      long s = seed;
+      int[] checked = {0};
+      watch =
+          c -> {
+            if (!(c instanceof ModelChange.NodeChanged nc)) {
+              return;
+            }
+            java.util.Collection<String> viewers = live.viewersOf(nc).orElseThrow();
+            TailnetView t = model.tailnet("t1");
+            for (NodeView v : t.nodes().values()) {
+              if (!frames.delta(v, nc, t).isEmpty()) {
+                checked[0]++;
+                assertTrue(
+                    viewers.contains(v.id()),
+                    "seed " + s + ": " + v.id() + " gets a frame for " + nc.nodeId());
+              }
+            }
+          };
+      randomRun(seed, live, model);
+      assertTrue(checked[0] > 0, "seed " + seed + ": no change gave any frame");
+    }
+    watch = null;
+  }
+
+  @Test
+  void randomRunsMatchAFreshBuild() {
+    for (long seed = 1; seed <= 20; seed++) {
+      PolicyVisibility live = new PolicyVisibility();
+      NetmapModel model = new NetmapModel(live);
+      randomRun(seed, live, model);
+      checkAgainstFresh(seed, live, model);
+    }
+  }
+
+  /** Sixty random joins, retags and removals, with the policy replaced half-way. */
+  private void randomRun(long seed, PolicyVisibility live, NetmapModel model) {
+    {
+      Random r = new Random(seed);
       for (int u = 0; u < 4; u++) {
         user(model, u);
       }
@@ -135,6 +183,11 @@ class IncrementalVisibilityMatchesFreshTest {
           }
         }
       }
+    }
+  }
+
+  private void checkAgainstFresh(long seed, PolicyVisibility live, NetmapModel model) {
+    {
       PolicyVisibility fresh = new PolicyVisibility();
       NetmapModel freshModel = new NetmapModel(fresh);
       for (int u = 0; u < 4; u++) {
