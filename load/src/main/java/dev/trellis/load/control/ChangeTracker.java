@@ -61,6 +61,8 @@ final class ChangeTracker implements SimDevice.FrameObserver {
   private final ConcurrentHashMap<Integer, Change> active = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
   private final Harness h;
+  private final java.util.concurrent.atomic.AtomicLong affected =
+      new java.util.concurrent.atomic.AtomicLong();
 
   ChangeTracker(Harness h) {
     this.h = h;
@@ -68,6 +70,7 @@ final class ChangeTracker implements SimDevice.FrameObserver {
 
   /** Starts tracking {@code c}; a change with nobody to reach completes at once. */
   void add(Change c) {
+    affected.addAndGet(c.remaining);
     if (c.remaining == 0) {
       done.add(new Done(c.kind, 0));
       return;
@@ -85,6 +88,11 @@ final class ChangeTracker implements SimDevice.FrameObserver {
 
   List<Done> done() {
     return List.copyOf(done);
+  }
+
+  /** Devices the changes added so far had to reach, summed over the changes. */
+  long affected() {
+    return affected.get();
   }
 
   /** Changes still active, e.g. "ENDPOINTS of node 12: 3 devices missing". */

@@ -166,11 +166,13 @@ final class ChurnScenario implements Scenario {
     long patchBytes = bytes1[patch] - bytes0[patch];
     long patchFrames = bytes1[Traffic.FRAMES + patch] - bytes0[Traffic.FRAMES + patch];
     long allBytes = Traffic.nonKeepalive(bytes1) - Traffic.nonKeepalive(bytes0);
+    double perChange = tracker.affected() / (double) Math.max(1, made);
+    h.table.value("devices a change affects (mean)", String.format("%.1f", perChange));
     h.table.value(
-        "bytes received per change per device",
+        "bytes received per change per affected device",
         String.format(
             "%.0f B (all frames; %.0f B of patches)",
-            allBytes / (double) made / n, patchBytes / (double) made / n));
+            allBytes / (double) made / perChange, patchBytes / (double) made / perChange));
     h.table.value(
         "mean patch frame (record on the wire)",
         String.format(

@@ -319,12 +319,30 @@ final class Harness implements AutoCloseable {
       sampleChecks.incrementAndGet();
       if (diff != null) {
         sampleMismatches.incrementAndGet();
-        fail("during the run, sim-" + d.index + " differs from a fresh full netmap: " + diff);
+        fail(
+            "during the run, sim-"
+                + d.index
+                + " differs from a fresh full netmap: "
+                + diff
+                + lastTouched(diff, from + IN_FLIGHT_NANOS));
       }
     } catch (Exception e) {
       sampleMismatches.incrementAndGet();
       fail("during the run, no full netmap for sim-" + d.index + ": " + e.getMessage());
     }
+  }
+
+  /** For a diff naming a peer: when its last tracked change was made, relative to the fetch. */
+  private String lastTouched(String diff, long fetchNanos) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^peer (\\S+) ").matcher(diff);
+    if (!m.find()) {
+      return "";
+    }
+    Long t = touched.get(ids.index(m.group(1)));
+    return t == null
+        ? " (no tracked change of that peer)"
+        : String.format(
+            " (its last tracked change %.1f s before the fetch)", (fetchNanos - t) / 1e9);
   }
 
   /** Adds the row of the sample checks made so far. */

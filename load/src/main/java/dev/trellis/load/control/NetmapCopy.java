@@ -233,7 +233,11 @@ final class NetmapCopy {
       Object x = a.getField(f);
       Object y = b.getField(f);
       if (!x.equals(y) || !f.isRepeated() && a.hasField(f) != b.hasField(f)) {
-        return f.getName();
+        return f.isRepeated()
+                || f.getJavaType()
+                    == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE
+            ? f.getName()
+            : f.getName() + " (here " + x + ", fresh " + y + ")";
       }
     }
     return "unknown field";
