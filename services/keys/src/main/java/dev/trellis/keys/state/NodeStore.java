@@ -80,6 +80,19 @@ public final class NodeStore {
     return out;
   }
 
+  /** The nodes of {@code ids} that exist, by id, read in one call per member. */
+  public Map<String, NodeRecord> byIds(Set<String> ids) {
+    Map<String, NodeRecord> out = new java.util.HashMap<>();
+    nodes.getAll(ids).forEach((id, raw) -> out.put(id, parse(raw)));
+    return out;
+  }
+
+  /** The ids of offline nodes whose entry lives on this Hazelcast member, with since when. */
+  public Map<String, Long> localOffline() {
+    Set<String> ids = offline.localKeySet();
+    return ids.isEmpty() ? Map.of() : offline.getAll(ids);
+  }
+
   /** The ids of the nodes whose record lives on this Hazelcast member (for sweeps). */
   public Set<String> localIds() {
     return nodes.localKeySet();
