@@ -145,7 +145,7 @@ public final class NetmapFrames {
     NodeView after = change.after();
     List<MapResponse> out = new ArrayList<>();
     if (change.nodeId().equals(viewer.id())) {
-      self(before, after, t, out);
+      self(change, t, out);
       return out;
     }
     boolean was = before != null && visibility.sees(viewer, before);
@@ -187,7 +187,9 @@ public final class NetmapFrames {
     return out;
   }
 
-  private void self(NodeView before, NodeView after, TailnetView t, List<MapResponse> out) {
+  private void self(ModelChange.NodeChanged change, TailnetView t, List<MapResponse> out) {
+    NodeView before = change.before();
+    NodeView after = change.after();
     if (after == null) {
       out.add(loggedOut("NODE_LOGGED_OUT", "This node was removed from the tailnet."));
       return;
@@ -208,7 +210,7 @@ public final class NetmapFrames {
     if (!wasAuth && after.authorized()) {
       List<NodeView> peers = new ArrayList<>();
       java.util.function.Predicate<NodeView> seen = visibility.seenBy(after);
-      for (NodeView p : t.nodes().values()) {
+      for (NodeView p : candidates(change, t)) {
         if (seen.test(p)) {
           peers.add(p);
         }
@@ -220,7 +222,7 @@ public final class NetmapFrames {
           MapResponse.newBuilder().setPacketFilterChanged(visibility.filterFor(after, t)).build());
     } else if (wasAuth && !after.authorized()) {
       PeersRemoved.Builder removed = PeersRemoved.newBuilder();
-      for (NodeView p : t.nodes().values()) {
+      for (NodeView p : candidates(change, t)) {
         if (visibility.sees(before, p)) {
           removed.addNodeIds(p.id());
         }
@@ -229,6 +231,25 @@ public final class NetmapFrames {
         out.add(MapResponse.newBuilder().setPeersRemoved(removed).build());
       }
     }
+  }
+
+  /**
+   * The nodes that may have seen the changed node or see it now (its peers, by symmetry), by id:
+   * from the visibility when it knows them, else every node of the tailnet.
+   */
+  private java.util.Collection<NodeView> candidates(ModelChange.NodeChanged change, TailnetView t) {
+    var ids = visibility.viewersOf(change);
+    if (ids.isEmpty()) {
+      return t.nodes().values();
+    }
+    List<NodeView> out = new ArrayList<>(ids.get().size());
+    for (String id : new java.util.TreeSet<>(ids.get())) {
+      NodeView n = t.nodes().get(id);
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   /** The packet_filter_changed frame of {@code viewer}. */

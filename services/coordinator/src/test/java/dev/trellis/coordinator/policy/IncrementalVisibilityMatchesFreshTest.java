@@ -106,6 +106,26 @@ class IncrementalVisibilityMatchesFreshTest {
       PolicyVisibility live = new PolicyVisibility();
       NetmapModel model = new NetmapModel(live);
       NetmapFrames frames = new NetmapFrames(live);
+      // The same visibility without viewersOf: frames built by asking every node.
+      NetmapFrames askAll =
+          new NetmapFrames(
+              new dev.trellis.coordinator.netmap.PeerVisibility() {
+                @Override
+                public boolean sees(NodeView viewer, NodeView peer) {
+                  return live.sees(viewer, peer);
+                }
+
+                @Override
+                public java.util.function.Predicate<NodeView> seenBy(NodeView viewer) {
+                  return live.seenBy(viewer);
+                }
+
+                @Override
+                public dev.trellis.proto.control.v1.PacketFilter filterFor(
+                    NodeView viewer, TailnetView t) {
+                  return live.filterFor(viewer, t);
+                }
+              });
       long s = seed;
       int[] checked = {0};
       watch =
@@ -115,6 +135,11 @@ class IncrementalVisibilityMatchesFreshTest {
             }
             java.util.Collection<String> viewers = live.viewersOf(nc).orElseThrow();
             TailnetView t = model.tailnet("t1");
+            NodeView self = nc.after() != null ? nc.after() : nc.before();
+            assertEquals(
+                normalized(askAll.delta(self, nc, t)),
+                normalized(frames.delta(self, nc, t)),
+                "seed " + s + ": the changed node's own frames");
             for (NodeView v : t.nodes().values()) {
               if (!frames.delta(v, nc, t).isEmpty()) {
                 checked[0]++;
@@ -128,6 +153,32 @@ class IncrementalVisibilityMatchesFreshTest {
       assertTrue(checked[0] > 0, "seed " + seed + ": no change gave any frame");
     }
     watch = null;
+  }
+
+  /** Frames with their peer and profile lists in id order (the order carries no meaning). */
+  private static List<dev.trellis.proto.control.v1.MapResponse> normalized(
+      List<dev.trellis.proto.control.v1.MapResponse> frames) {
+    List<dev.trellis.proto.control.v1.MapResponse> out = new ArrayList<>();
+    for (var f : frames) {
+      var b = f.toBuilder();
+      if (f.hasPeersAdded()) {
+        List<dev.trellis.proto.control.v1.Node> peers =
+            new ArrayList<>(f.getPeersAdded().getPeersList());
+        peers.sort(java.util.Comparator.comparing(dev.trellis.proto.control.v1.Node::getId));
+        b.getPeersAddedBuilder().clearPeers().addAllPeers(peers);
+        var profiles = new ArrayList<>(f.getPeersAdded().getUserProfilesList());
+        profiles.sort(
+            java.util.Comparator.comparing(dev.trellis.proto.control.v1.UserProfile::getUserId));
+        b.getPeersAddedBuilder().clearUserProfiles().addAllUserProfiles(profiles);
+      }
+      if (f.hasPeersRemoved()) {
+        List<String> ids = new ArrayList<>(f.getPeersRemoved().getNodeIdsList());
+        ids.sort(null);
+        b.getPeersRemovedBuilder().clearNodeIds().addAllNodeIds(ids);
+      }
+      out.add(b.build());
+    }
+    return out;
   }
 
   @Test
