@@ -190,7 +190,7 @@ final class NetmapCopy {
       return "no full netmap yet";
     }
     if (!self.message().equals(full.getSelf())) {
-      return "self differs";
+      return "self differs: " + firstDifference((Node) self.message(), full.getSelf());
     }
     if (!filter.message().equals(full.getPacketFilter())) {
       return "packet filter differs";

@@ -26,7 +26,10 @@ import java.util.function.Predicate;
  * for candidates whose grace passed, that still have no stream here and whose presence this
  * instance still holds (removed by compare-and-delete, so instance A's late offline never overrides
  * B's online). Thousands of channels closing at once cost one map entry each here and one batched
- * worker task per sweep.
+ * worker task per sweep. A stream that opens while an offline is being decided keeps the node
+ * online: the sweep re-checks after its worker task, and a node said offline but not yet applied by
+ * the model is said online again when it comes back (seen in a 10,000-device reconnect storm, where
+ * nodes ended connected but marked offline).
  *
  * <p>Thread-safety: {@link #online}, {@link #closed} and {@link #sweep} are called from the model's
  * thread; Hazelcast calls run on a worker.
@@ -47,6 +50,16 @@ public final class Presence {
   private final long graceNanos;
   private final Counter offlines;
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+
+  /**
+   * Nodes this instance said offline (NodeOffline appended), with when: until the model has applied
+   * that event it still says online, so a stream opening meanwhile must say online again.
+   */
+  private final Map<String, Long> saidOffline = new java.util.HashMap<>();
+
+  /** How long an entry of {@link #saidOffline} is kept (far longer than the log takes). */
+  private static final long SAID_OFFLINE_KEEP_NANOS =
+      java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
   private record Candidate(NodeRef ref, long sinceNanos, Instant lastSeen) {}
 
@@ -73,7 +86,8 @@ public final class Presence {
   public void online(NodeRef ref, boolean wasOnline) {
     candidates.remove(ref.nodeId());
     map.setAsync(ref.nodeId(), instanceId);
-    if (!wasOnline) {
+    boolean offlineInFlight = saidOffline.remove(ref.nodeId()) != null;
+    if (!wasOnline || offlineInFlight) {
       log.append(
           Topics.COORDINATOR,
           envelope(
@@ -92,6 +106,7 @@ public final class Presence {
 
   /** Says offline for candidates past their grace without a stream ({@code attached} false). */
   public void sweep(long nowNanos, Predicate<String> attached) {
+    saidOffline.values().removeIf(at -> nowNanos - at > SAID_OFFLINE_KEEP_NANOS);
     List<Candidate> due = new ArrayList<>();
     var it = candidates.values().iterator();
     while (it.hasNext()) {
@@ -122,6 +137,12 @@ public final class Presence {
         .onSuccess(
             mine -> {
               for (Candidate c : mine) {
+                if (attached.test(c.ref().nodeId())) {
+                  // A stream opened here while the claim was being removed: the node stays online.
+                  map.setAsync(c.ref().nodeId(), instanceId);
+                  continue;
+                }
+                saidOffline.put(c.ref().nodeId(), nowNanos);
                 offlines.increment();
                 var seen = c.lastSeen();
                 log.append(

@@ -148,8 +148,11 @@ public final class Registrar {
             used -> {
               JsonObject key = used.getJsonObject("keyInfo", new JsonObject());
               List<String> keyTags = strings(key.getJsonArray("tags"));
-              List<String> tags;
-              String userId;
+              String tailnetId = key.getString("tailnetId");
+              String creator = key.getString("creatorUserId", "");
+              boolean ephemeral = req.getEphemeral() || key.getBoolean("ephemeral", false);
+              String keyId = key.getString("id", "");
+              boolean preapproved = key.getBoolean("preapproved", false);
               if (!keyTags.isEmpty()) {
                 if (!keyTags.containsAll(req.getRequestedTagsList())) {
                   return Future.failedFuture(
@@ -157,57 +160,13 @@ public final class Registrar {
                           ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
                           "The requested tags are not all carried by the auth key."));
                 }
-                tags = req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
-                userId = "";
-                List<String> asked = tags;
-                return loop.call(
-                        (m, h) ->
-                            m.visibility()
-                                .tagsRefused(
-                                    key.getString("tailnetId", ""),
-                                    asked,
-                                    keyTags,
-                                    key.getString("creatorUserId", "")))
-                    .compose(
-                        refused ->
-                            refused.isPresent()
-                                ? Future.failedFuture(
-                                    ApiException.of(
-                                        ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
-                                        "Tags refused by the tailnet's policy: " + refused.get()))
-                                : complete(
-                                    machine,
-                                    req,
-                                    key.getString("tailnetId"),
-                                    "",
-                                    asked,
-                                    req.getEphemeral() || key.getBoolean("ephemeral", false),
-                                    key.getString("id", ""),
-                                    key.getBoolean("preapproved", false)));
-              } else {
-                if (req.getRequestedTagsCount() > 0) {
-                  // Tags the key does not carry: allowed when the key's creator owns them.
-                  return asUser(
-                      machine,
-                      req,
-                      key.getString("tailnetId"),
-                      key.getString("creatorUserId", ""),
-                      req.getEphemeral() || key.getBoolean("ephemeral", false),
-                      key.getString("id", ""),
-                      key.getBoolean("preapproved", false));
-                }
-                tags = List.of();
-                userId = key.getString("creatorUserId", "");
+                List<String> tags =
+                    req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
+                return asTagged(
+                    machine, req, tailnetId, tags, keyTags, creator, ephemeral, keyId, preapproved);
               }
-              return complete(
-                  machine,
-                  req,
-                  key.getString("tailnetId"),
-                  userId,
-                  tags,
-                  req.getEphemeral() || key.getBoolean("ephemeral", false),
-                  key.getString("id", ""),
-                  key.getBoolean("preapproved", false));
+              // An untagged key: the creator's node, or tagged if the creator owns what it asks.
+              return asUser(machine, req, tailnetId, creator, ephemeral, keyId, preapproved);
             });
   }
 
@@ -396,8 +355,34 @@ public final class Registrar {
       return complete(
           machine, req, tailnetId, userId, List.of(), ephemeral, authKeyId, preapproved);
     }
-    List<String> asked = List.copyOf(req.getRequestedTagsList());
-    return loop.call((m, h) -> m.visibility().tagsRefused(tailnetId, asked, List.of(), userId))
+    return asTagged(
+        machine,
+        req,
+        tailnetId,
+        List.copyOf(req.getRequestedTagsList()),
+        List.of(),
+        userId,
+        ephemeral,
+        authKeyId,
+        preapproved);
+  }
+
+  /**
+   * Completes a registration of a node owned by {@code tags} (no user) if the tailnet's policy lets
+   * {@code userId} or an auth key carrying {@code keyTags} own them; refused with the reason
+   * otherwise.
+   */
+  private Future<RegisterResponse> asTagged(
+      MachinePublicKey machine,
+      RegisterRequest req,
+      String tailnetId,
+      List<String> tags,
+      List<String> keyTags,
+      String userId,
+      boolean ephemeral,
+      String authKeyId,
+      boolean preapproved) {
+    return loop.call((m, h) -> m.visibility().tagsRefused(tailnetId, tags, keyTags, userId))
         .compose(
             refused ->
                 refused.isPresent()
@@ -406,7 +391,7 @@ public final class Registrar {
                             ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
                             "Tags refused by the tailnet's policy: " + refused.get()))
                     : complete(
-                        machine, req, tailnetId, "", asked, ephemeral, authKeyId, preapproved));
+                        machine, req, tailnetId, "", tags, ephemeral, authKeyId, preapproved));
   }
 
   private Future<NodeView> node(MachinePublicKey machine, ByteString nodeKey) {
