@@ -68,6 +68,9 @@ public final class PolicyVisibility implements PeerVisibility {
 
   private Change lastCompiled;
 
+  /** {@link #viewersOf} the last change, once asked (the hub and the changed node's frames ask). */
+  private java.util.Collection<String> lastViewers;
+
   private TailnetPolicy tailnet(String id) {
     return tailnets.computeIfAbsent(id, k -> new TailnetPolicy(defaultPolicy));
   }
@@ -130,12 +133,16 @@ public final class PolicyVisibility implements PeerVisibility {
     pendingFor = c.before();
     lastChange = c;
     lastCompiled = change;
+    lastViewers = null;
   }
 
   @Override
   public Optional<java.util.Collection<String>> viewersOf(ModelChange.NodeChanged c) {
     if (c != lastChange) {
       return Optional.empty();
+    }
+    if (lastViewers != null) {
+      return Optional.of(lastViewers);
     }
     // Visibility is symmetric: who sees the node now is whom it sees now; whoever saw it before
     // and no longer does (or sees it newly) has a peer delta in the compiled change.
@@ -144,7 +151,8 @@ public final class PolicyVisibility implements PeerVisibility {
       out.addAll(tailnet(c.tailnetId()).visibleFrom(c.nodeId()));
     }
     out.add(c.nodeId());
-    return Optional.of(out);
+    lastViewers = java.util.Collections.unmodifiableSet(out);
+    return Optional.of(lastViewers);
   }
 
   @Override
