@@ -251,20 +251,18 @@ final class ChurnScenario implements Scenario {
 
   private static void online(
       Harness h, ChangeTracker t, List<SimDevice> live, SimDevice d, int node) {
+    // Tracked from before the connect (the server may announce the node online as soon as its
+    // channel is up), and on the caller's thread: registered from the reconnect's own thread, the
+    // last change of a run could be registered after the final wait had already found nothing
+    // active, and then be reported as never reaching its devices (seen in CI on two coordinators).
+    h.touched(node);
+    t.add(
+        new ChangeTracker.Change(
+            ChangeTracker.Kind.ONLINE, node, List.of(), System.nanoTime(), streaming(h, live, d)));
     Thread.ofVirtual()
         .start(
             () -> {
               try {
-                // Tracked from before the connect: the server may announce the node online as
-                // soon as its channel is up, before the stream resumes.
-                h.touched(node);
-                t.add(
-                    new ChangeTracker.Change(
-                        ChangeTracker.Kind.ONLINE,
-                        node,
-                        List.of(),
-                        System.nanoTime(),
-                        streaming(h, live, d)));
                 h.connect(d, 60);
                 d.resume();
               } catch (Exception e) {
