@@ -1,10 +1,10 @@
 package dev.trellis.e2e;
 
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.AgentStatusCodec;
-import dev.trellis.agent.control.ControlClient;
-import dev.trellis.agent.control.NodeView;
-import dev.trellis.agent.control.Request;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatusCodec;
+import dev.trellis.agent.localapi.ControlClient;
+import dev.trellis.agent.localapi.NodeView;
+import dev.trellis.agent.localapi.Request;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -101,7 +101,7 @@ class JoinEndToEndTest {
     }
   }
 
-  static boolean peerGoneOrExpired(dev.trellis.agent.control.AgentStatus s, String name) {
+  static boolean peerGoneOrExpired(dev.trellis.agent.localapi.AgentStatus s, String name) {
     return s.peers().stream().noneMatch(p -> p.name().startsWith(name) && !p.expired());
   }
 

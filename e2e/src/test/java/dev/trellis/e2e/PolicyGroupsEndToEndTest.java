@@ -127,7 +127,7 @@ class PolicyGroupsEndToEndTest {
     }
   }
 
-  static List<String> names(dev.trellis.agent.control.AgentStatus s) {
+  static List<String> names(dev.trellis.agent.localapi.AgentStatus s) {
     return PolicyEndToEndTest.peerNames(s);
   }
 

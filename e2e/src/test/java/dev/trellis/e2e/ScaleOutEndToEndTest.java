@@ -3,7 +3,7 @@ package dev.trellis.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.AgentStatusCodec;
-import dev.trellis.agent.control.ControlClient;
-import dev.trellis.agent.control.Request;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatusCodec;
+import dev.trellis.agent.localapi.ControlClient;
+import dev.trellis.agent.localapi.Request;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

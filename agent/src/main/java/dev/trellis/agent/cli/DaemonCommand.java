@@ -1,11 +1,11 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.control.ControlServer;
-import dev.trellis.agent.control.InterfaceStatus;
 import dev.trellis.agent.daemon.AgentState;
 import dev.trellis.agent.daemon.Daemon;
 import dev.trellis.agent.daemon.StateFile;
 import dev.trellis.agent.daemon.Tunnel;
+import dev.trellis.agent.localapi.ControlServer;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

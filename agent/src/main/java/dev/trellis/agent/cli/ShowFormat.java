@@ -1,8 +1,8 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.control.InterfaceStatus;
 import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.NodeView;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.NodeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

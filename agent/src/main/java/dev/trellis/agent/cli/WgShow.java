@@ -1,6 +1,6 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.control.ControlClient;
+import dev.trellis.agent.localapi.ControlClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

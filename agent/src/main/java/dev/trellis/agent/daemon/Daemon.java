@@ -1,16 +1,16 @@
 package dev.trellis.agent.daemon;
 
 import com.google.protobuf.ByteString;
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.AgentStatusCodec;
-import dev.trellis.agent.control.ReplyWriter;
-import dev.trellis.agent.control.Request;
-import dev.trellis.agent.controlplane.ControlConnection;
-import dev.trellis.agent.controlplane.ControlKeyFetcher;
-import dev.trellis.agent.controlplane.ControlServerUrl;
-import dev.trellis.agent.controlplane.MapStream;
-import dev.trellis.agent.controlplane.Registration;
-import dev.trellis.agent.controlplane.WebSocketChannel;
+import dev.trellis.agent.controlclient.ControlConnection;
+import dev.trellis.agent.controlclient.ControlKeyFetcher;
+import dev.trellis.agent.controlclient.ControlServerUrl;
+import dev.trellis.agent.controlclient.MapStream;
+import dev.trellis.agent.controlclient.Registration;
+import dev.trellis.agent.controlclient.WebSocketChannel;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatusCodec;
+import dev.trellis.agent.localapi.ReplyWriter;
+import dev.trellis.agent.localapi.Request;
 import dev.trellis.agent.paths.netcheck.HomeRegion;
 import dev.trellis.agent.paths.netcheck.NetcheckReport;
 import dev.trellis.proto.control.CapabilityVersion;

@@ -1,7 +1,7 @@
 package dev.trellis.agent.daemon;
 
-import dev.trellis.agent.control.ReplyWriter;
-import dev.trellis.agent.control.Request;
+import dev.trellis.agent.localapi.ReplyWriter;
+import dev.trellis.agent.localapi.Request;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.agent.paths.PingReply;
 import dev.trellis.agent.paths.netcheck.Netcheck;

@@ -1,8 +1,8 @@
 package dev.trellis.agent.daemon;
 
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.NodeView;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.paths.PathStatus;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.proto.control.v1.Node;

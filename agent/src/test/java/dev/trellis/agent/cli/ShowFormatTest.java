@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.control.InterfaceStatus;
 import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.net.InetAddress;
 import java.time.Duration;

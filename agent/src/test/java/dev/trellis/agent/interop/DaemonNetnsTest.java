@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.controlplane.TestCoordinator;
+import dev.trellis.agent.controlclient.TestCoordinator;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.FilterRule;
@@ -140,7 +140,7 @@ class DaemonNetnsTest {
         List<String> fwd = java(ns);
         fwd.addAll(
             List.of(
-                "dev.trellis.agent.controlplane.TcpToUnix",
+                "dev.trellis.agent.controlclient.TcpToUnix",
                 Integer.toString(FORWARD_PORT),
                 lab.dir.resolve("coord.sock").toString()));
         lab.start(fwd, lab.dir.resolve("fwd-" + ns + ".log"));
@@ -293,7 +293,7 @@ class DaemonNetnsTest {
       List<String> fwd = java(lab.nsA);
       fwd.addAll(
           List.of(
-              "dev.trellis.agent.controlplane.TcpToUnix",
+              "dev.trellis.agent.controlclient.TcpToUnix",
               Integer.toString(FORWARD_PORT),
               lab.dir.resolve("coord.sock").toString()));
       lab.start(fwd, lab.dir.resolve("fwd.log"));

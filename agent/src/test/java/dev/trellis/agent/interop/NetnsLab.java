@@ -2,8 +2,8 @@ package dev.trellis.agent.interop;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trellis.agent.control.ControlClient;
-import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.agent.localapi.ControlClient;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.PresharedKey;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.trellis.agent.interop;
 
-import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.PresharedKey;
 import java.io.IOException;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trellis.agent.control.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import java.net.InetSocketAddress;

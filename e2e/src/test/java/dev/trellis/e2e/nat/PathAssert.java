@@ -2,8 +2,8 @@ package dev.trellis.e2e.nat;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.control.AgentStatus;
-import dev.trellis.agent.control.NodeView;
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.e2e.AgentUnderTest;
 
 /**

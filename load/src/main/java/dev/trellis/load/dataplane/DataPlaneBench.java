@@ -1,7 +1,7 @@
 package dev.trellis.load.dataplane;
 
-import dev.trellis.agent.control.ControlClient;
-import dev.trellis.agent.control.InterfaceStatus;
+import dev.trellis.agent.localapi.ControlClient;
+import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.trellis.load.policy;
 
-import dev.trellis.policy.engine.compile.Change;
-import dev.trellis.policy.engine.compile.Compilation;
-import dev.trellis.policy.engine.compile.Node;
-import dev.trellis.policy.engine.load.PolicyLoader;
-import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policyengine.compile.Change;
+import dev.trellis.policyengine.compile.Compilation;
+import dev.trellis.policyengine.compile.Node;
+import dev.trellis.policyengine.load.PolicyLoader;
+import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import com.google.protobuf.Timestamp;
 import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.kafka.embedded.EmbeddedKafka;
 import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
-import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.PolicyRejected;

@@ -1,10 +1,10 @@
 package dev.trellis.coordinator.policy;
 
-import dev.trellis.policy.engine.compile.Change;
-import dev.trellis.policy.engine.compile.Compilation;
-import dev.trellis.policy.engine.compile.Node;
-import dev.trellis.policy.engine.compile.PolicyChange;
-import dev.trellis.policy.engine.model.Policy;
+import dev.trellis.policyengine.compile.Change;
+import dev.trellis.policyengine.compile.Compilation;
+import dev.trellis.policyengine.compile.Node;
+import dev.trellis.policyengine.compile.PolicyChange;
+import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.control.v1.FilterRule;
 import java.util.List;
 

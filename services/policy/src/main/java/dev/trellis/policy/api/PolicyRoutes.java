@@ -1,10 +1,10 @@
 package dev.trellis.policy.api;
 
 import dev.trellis.policy.command.PolicyCommands;
-import dev.trellis.policy.engine.edit.PolicyEdits;
-import dev.trellis.policy.engine.model.Policy;
 import dev.trellis.policy.projection.CurrentPolicy;
 import dev.trellis.policy.state.Tailnets;
+import dev.trellis.policyengine.edit.PolicyEdits;
+import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;

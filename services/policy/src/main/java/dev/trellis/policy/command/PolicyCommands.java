@@ -2,11 +2,11 @@ package dev.trellis.policy.command;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.trellis.policy.engine.edit.PolicyEdits;
-import dev.trellis.policy.engine.load.PolicyLoader;
-import dev.trellis.policy.engine.model.Problem;
 import dev.trellis.policy.projection.CurrentPolicy;
 import dev.trellis.policy.projection.PolicyProjection;
+import dev.trellis.policyengine.edit.PolicyEdits;
+import dev.trellis.policyengine.load.PolicyLoader;
+import dev.trellis.policyengine.model.Problem;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.Actor;

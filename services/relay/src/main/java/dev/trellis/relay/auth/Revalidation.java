@@ -4,7 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import dev.trellis.relay.forward.Client;
+import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.RelayMetrics;
 import io.vertx.core.Vertx;
@@ -75,7 +75,7 @@ public final class Revalidation
   }
 
   private void judge(String nodeId, byte[] record) {
-    for (Client c : forwarder.clients()) {
+    for (ConnectedDevice c : forwarder.clients()) {
       if (!c.nodeId().equals(nodeId)) {
         continue;
       }
@@ -87,7 +87,7 @@ public final class Revalidation
   }
 
   private void recheckAll() {
-    for (Client c : forwarder.clients()) {
+    for (ConnectedDevice c : forwarder.clients()) {
       authorizer
           .check(c.key())
           .onSuccess(
@@ -99,7 +99,7 @@ public final class Revalidation
     }
   }
 
-  private void revoke(Client c, String reason) {
+  private void revoke(ConnectedDevice c, String reason) {
     metrics.refused("revoked_while_connected");
     c.close("this node may no longer use the relay: " + reason);
   }

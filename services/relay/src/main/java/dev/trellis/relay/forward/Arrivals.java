@@ -19,12 +19,12 @@ final class Arrivals {
   static final int MAX_WAITERS = 16;
   static final long REMEMBER_NANOS = 60_000_000_000L;
 
-  private record Waiter(Client client, long since) {}
+  private record Waiter(ConnectedDevice client, long since) {}
 
   private final ConcurrentHashMap<NodePublicKey, List<Waiter>> waiting = new ConcurrentHashMap<>();
 
   /** {@code client} sent to {@code key}, which is connected nowhere; false if not remembered. */
-  boolean await(Client client, NodePublicKey key, long now) {
+  boolean await(ConnectedDevice client, NodePublicKey key, long now) {
     if (waiting.size() >= MAX_KEYS && !waiting.containsKey(key)) {
       return false;
     }
@@ -52,12 +52,12 @@ final class Arrivals {
    * {@code key} of {@code tailnetId} connected: forgets its waiters and returns those of the same
    * tailnet that waited less than a minute (a device never learns of keys of another tailnet).
    */
-  List<Client> arrived(NodePublicKey key, String tailnetId, long now) {
+  List<ConnectedDevice> arrived(NodePublicKey key, String tailnetId, long now) {
     List<Waiter> list = waiting.remove(key);
     if (list == null) {
       return List.of();
     }
-    List<Client> out = new ArrayList<>();
+    List<ConnectedDevice> out = new ArrayList<>();
     for (Waiter w : list) {
       if (now - w.since() < REMEMBER_NANOS && w.client().tailnetId().equals(tailnetId)) {
         out.add(w.client());

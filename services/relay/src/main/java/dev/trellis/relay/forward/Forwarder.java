@@ -24,13 +24,13 @@ public final class Forwarder {
     Remote locate(NodePublicKey key);
 
     /** Sends a packet to {@code where}; false when it had to be dropped (link full or down). */
-    boolean forward(Remote where, Client source, NodePublicKey destination, byte[] packet);
+    boolean forward(Remote where, ConnectedDevice source, NodePublicKey destination, byte[] packet);
 
     /** A device connected here (publish its presence). */
-    void connected(Client client);
+    void connected(ConnectedDevice client);
 
     /** A device disconnected from here (withdraw its presence). */
-    void disconnected(Client client);
+    void disconnected(ConnectedDevice client);
   }
 
   /**
@@ -41,7 +41,7 @@ public final class Forwarder {
    */
   public record Remote(String instanceId, String tailnetId) {}
 
-  private final ConcurrentHashMap<NodePublicKey, Client> local = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<NodePublicKey, ConnectedDevice> local = new ConcurrentHashMap<>();
   private final Arrivals arrivals = new Arrivals();
   private final RelayMetrics metrics;
   private volatile Mesh mesh;
@@ -56,8 +56,8 @@ public final class Forwarder {
   }
 
   /** Registers a newly authenticated device; an older connection with the same key is closed. */
-  public void register(Client client) {
-    Client previous = local.put(client.key(), client);
+  public void register(ConnectedDevice client) {
+    ConnectedDevice previous = local.put(client.key(), client);
     metrics.connections(1);
     if (previous != null && previous != client) {
       metrics.connections(-1);
@@ -89,12 +89,12 @@ public final class Forwarder {
   }
 
   private void announce(NodePublicKey key, String tailnetId) {
-    List<Client> waiters = arrivals.arrived(key, tailnetId, System.nanoTime());
+    List<ConnectedDevice> waiters = arrivals.arrived(key, tailnetId, System.nanoTime());
     if (waiters.isEmpty()) {
       return;
     }
     Buffer frame = Buffer.buffer(FrameCodec.encode(new RelayFrame.PeerPresent(key)));
-    for (Client c : waiters) {
+    for (ConnectedDevice c : waiters) {
       if (local.get(c.key()) == c) {
         c.send(frame.copy());
         metrics.control("peer_present");
@@ -103,7 +103,7 @@ public final class Forwarder {
   }
 
   /** Unregisters a device whose connection closed. */
-  public void unregister(Client client) {
+  public void unregister(ConnectedDevice client) {
     if (local.remove(client.key(), client)) {
       metrics.connections(-1);
       Mesh m = mesh;
@@ -114,22 +114,22 @@ public final class Forwarder {
   }
 
   /** The devices connected here now. */
-  public Collection<Client> clients() {
+  public Collection<ConnectedDevice> clients() {
     return local.values();
   }
 
   /** The device connected here with {@code key}, or null. */
-  public Client local(NodePublicKey key) {
+  public ConnectedDevice local(NodePublicKey key) {
     return local.get(key);
   }
 
   /** A SEND_PACKET from {@code source} to {@code destination}. */
-  public void fromDevice(Client source, NodePublicKey destination, byte[] packet) {
+  public void fromDevice(ConnectedDevice source, NodePublicKey destination, byte[] packet) {
     if (packet.length > Frames.MAX_PACKET_BYTES) {
       metrics.dropped("oversize");
       return;
     }
-    Client target = local.get(destination);
+    ConnectedDevice target = local.get(destination);
     if (target != null) {
       if (!target.tailnetId().equals(source.tailnetId())) {
         refuse(source, destination, "foreign_tailnet");
@@ -156,7 +156,7 @@ public final class Forwarder {
   /** A MESH_FORWARD from another instance, for a device here. */
   public void fromMesh(
       NodePublicKey source, byte[] sourceBytes, NodePublicKey destination, byte[] packet) {
-    Client target = local.get(destination);
+    ConnectedDevice target = local.get(destination);
     if (target == null) {
       metrics.dropped("no_destination");
     } else if (packet.length > Frames.MAX_PACKET_BYTES) {
@@ -174,7 +174,7 @@ public final class Forwarder {
    * told of a key connected nowhere hears PEER_PRESENT when it connects, only if it is of the
    * sender's tailnet.
    */
-  private void refuse(Client source, NodePublicKey destination, String reason) {
+  private void refuse(ConnectedDevice source, NodePublicKey destination, String reason) {
     metrics.dropped(reason);
     if (reason.equals("no_destination")) {
       arrivals.await(source, destination, System.nanoTime()); // PEER_PRESENT when it connects

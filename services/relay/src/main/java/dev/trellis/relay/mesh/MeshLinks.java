@@ -1,7 +1,7 @@
 package dev.trellis.relay.mesh;
 
 import dev.trellis.proto.key.NodePublicKey;
-import dev.trellis.relay.forward.Client;
+import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.Forwarder.Remote;
 import io.vertx.core.Vertx;
@@ -40,7 +40,8 @@ public final class MeshLinks implements Forwarder.Mesh {
   }
 
   @Override
-  public boolean forward(Remote where, Client source, NodePublicKey destination, byte[] packet) {
+  public boolean forward(
+      Remote where, ConnectedDevice source, NodePublicKey destination, byte[] packet) {
     MeshLink link = links.get(where.instanceId());
     if (link == null || link.dead()) {
       link = dial(where.instanceId());
@@ -53,12 +54,12 @@ public final class MeshLinks implements Forwarder.Mesh {
   }
 
   @Override
-  public void connected(Client client) {
+  public void connected(ConnectedDevice client) {
     presence.connected(client);
   }
 
   @Override
-  public void disconnected(Client client) {
+  public void disconnected(ConnectedDevice client) {
     presence.disconnected(client);
   }
 

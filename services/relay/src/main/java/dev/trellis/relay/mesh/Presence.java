@@ -9,7 +9,7 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
 import dev.trellis.proto.key.NodePublicKey;
-import dev.trellis.relay.forward.Client;
+import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.Forwarder.Remote;
 import java.util.HexFormat;
 import java.util.Map;
@@ -95,14 +95,14 @@ public final class Presence {
   }
 
   /** Publishes that {@code client} is connected here. */
-  public void connected(Client client) {
+  public void connected(ConnectedDevice client) {
     String hex = hex(client.key());
     String value = self + "|" + client.tailnetId();
     blocking.execute(() -> presence.set(hex, value));
   }
 
   /** Withdraws {@code client} (only if the entry still names this instance). */
-  public void disconnected(Client client) {
+  public void disconnected(ConnectedDevice client) {
     String hex = hex(client.key());
     String value = self + "|" + client.tailnetId();
     blocking.execute(() -> presence.remove(hex, value));

@@ -7,7 +7,7 @@ import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.auth.Authorization;
-import dev.trellis.relay.forward.Client;
+import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.OutboundQueue;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -38,7 +38,7 @@ final class DeviceSession {
   private final byte[] challenge = NodeKeyProof.newChallenge();
   private final OutboundQueue queue;
   private State state = State.AWAIT_HELLO;
-  private Client client;
+  private ConnectedDevice client;
   private long handshakeTimer = -1;
   volatile long lastSent;
 
@@ -91,7 +91,7 @@ final class DeviceSession {
   }
 
   /** The authenticated client, or null before authorization. */
-  Client client() {
+  ConnectedDevice client() {
     return client;
   }
 
@@ -158,7 +158,7 @@ final class DeviceSession {
                 refuse(a.refusal(), "this node may not use the relay: " + a.refusal());
                 return;
               }
-              client = new Client(hello.nodeKey(), a, queue, this::close);
+              client = new ConnectedDevice(hello.nodeKey(), a, queue, this::close);
               state = State.OPEN;
               // Registered before the device hears it is accepted, so its peers can reach it as
               // soon as it can reach them.

@@ -14,7 +14,7 @@ import dev.trellis.admin.cli.command.nodes.NodesShow;
 import dev.trellis.admin.cli.command.nodes.NodesTag;
 import dev.trellis.admin.cli.command.policy.PolicyGet;
 import dev.trellis.admin.cli.command.policy.PolicySet;
-import dev.trellis.admin.cli.command.policy.PolicyTest;
+import dev.trellis.admin.cli.command.policy.PolicyTestCommand;
 import dev.trellis.admin.cli.command.policy.PolicyValidate;
 import dev.trellis.admin.cli.command.replay.ReplayVerify;
 import dev.trellis.admin.cli.command.tailnet.TailnetCreate;
@@ -80,7 +80,7 @@ public final class CommandRegistry {
             new PolicyGet(),
             new PolicySet(),
             new PolicyValidate(),
-            new PolicyTest(),
+            new PolicyTestCommand(),
             new Audit(),
             new ReplayVerify()));
   }

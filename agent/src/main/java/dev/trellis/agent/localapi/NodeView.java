@@ -1,0 +1,44 @@
+package dev.trellis.agent.localapi;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One node as {@code trellis status} shows it: this device or one of its peers.
+ *
+ * @param id the control plane's node id
+ * @param name the MagicDNS name (without the trailing dot), or empty
+ * @param addresses the node's tailnet addresses as CIDRs
+ * @param nodeKey the node key's text form ({@code nodekey:...}), or empty
+ * @param online whether the control plane says it is online; {@code null} if it does not say
+ * @param lastHandshake the last WireGuard handshake with it, or {@code null} (never, or self)
+ * @param endpoint the UDP endpoint in use ("ip:port"), or empty
+ * @param connection "direct" (an endpoint is known), "idle" (none) or "self"
+ * @param rxBytes bytes received from it
+ * @param txBytes bytes sent to it
+ * @param keyExpiry when its key expires, or {@code null} for never
+ * @param expired whether its key has expired (then it gets no traffic)
+ *     <p>Thread-safety: immutable.
+ */
+public record NodeView(
+    String id,
+    String name,
+    List<String> addresses,
+    String nodeKey,
+    Boolean online,
+    Instant lastHandshake,
+    String endpoint,
+    String connection,
+    long rxBytes,
+    long txBytes,
+    Instant keyExpiry,
+    boolean expired) {
+  public NodeView {
+    id = id == null ? "" : id;
+    name = name == null ? "" : name;
+    addresses = List.copyOf(addresses);
+    nodeKey = nodeKey == null ? "" : nodeKey;
+    endpoint = endpoint == null ? "" : endpoint;
+    connection = connection == null ? "" : connection;
+  }
+}

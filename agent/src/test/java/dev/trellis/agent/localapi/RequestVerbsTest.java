@@ -1,0 +1,33 @@
+package dev.trellis.agent.localapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every verb the CLI sends parses on the daemon's side (ping and netcheck were once refused). */
+class RequestVerbsTest {
+  @Test
+  void everyCliVerbRoundTrips() {
+    for (Request r :
+        List.of(
+            new Request("ping", Map.of("peer", "h2", "count", "3")),
+            new Request("netcheck", Map.of()),
+            new Request("status", Map.of()),
+            new Request("down", Map.of()),
+            new Request("logout", Map.of()))) {
+      List<String> lines = r.encode().lines().filter(l -> !l.isEmpty()).toList();
+      assertEquals(r, Request.parse(lines));
+    }
+  }
+
+  @Test
+  void pingRefusesAFieldItDoesNotTake() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Request.parse(List.of("ping", "auth_key=x")));
+    assertEquals("'ping' takes no field 'auth_key'", e.getMessage());
+  }
+}
