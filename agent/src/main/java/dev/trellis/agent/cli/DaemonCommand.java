@@ -32,7 +32,42 @@ final class DaemonCommand {
 
   private DaemonCommand() {}
 
+  /** A started daemon: the tunnel, the daemon on it and the local API in front of it. */
+  record Running(Tunnel tunnel, Daemon daemon, ControlServer control) {
+    /** Removes the socket, stops the daemon and deletes the TUN. */
+    void close() {
+      try {
+        control.close();
+      } catch (IOException e) {
+        // best effort
+      }
+      daemon.close();
+      tunnel.close();
+    }
+  }
+
   static int run(List<String> args, PrintStream err) throws UsageError, IOException {
+    Running running = start(args, err);
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("shutdown")
+                .unstarted(
+                    () -> {
+                      running.close();
+                      done.countDown();
+                    }));
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Sets the daemon up as {@code args} say and starts it; the caller closes it. */
+  static Running start(List<String> args, PrintStream err) throws UsageError, IOException {
     Flags f = new Flags(args, Set.of("state-dir", "socket", "tun", "port"), Set.of());
     Path dir = Path.of(f.get("state-dir", DEFAULT_STATE_DIR));
     Path socket = Path.of(f.get("socket", DEFAULT_SOCKET));
@@ -75,28 +110,7 @@ final class DaemonCommand {
             + socket
             + ", state "
             + daemon.status().state());
-    CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("shutdown")
-                .unstarted(
-                    () -> {
-                      try {
-                        control.close();
-                      } catch (IOException e) {
-                        // best effort
-                      }
-                      daemon.close();
-                      tunnel.close();
-                      done.countDown();
-                    }));
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    return new Running(tunnel, daemon, control);
   }
 
   private static InterfaceStatus wgStatus(Tunnel t) {

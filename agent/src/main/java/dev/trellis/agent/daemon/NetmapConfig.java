@@ -6,6 +6,7 @@ import dev.trellis.agent.device.IpLiteral;
 import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.netconf.InterfaceAddress;
+import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;

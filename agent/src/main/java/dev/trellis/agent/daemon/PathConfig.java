@@ -3,6 +3,7 @@ package dev.trellis.agent.daemon;
 import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.device.DeviceConfig;
 import dev.trellis.agent.device.PeerConfig;
+import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.agent.paths.PeerPathConfig;
 import dev.trellis.proto.control.v1.Node;

@@ -3,6 +3,7 @@ package dev.trellis.agent.daemon;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.agent.localapi.NodeView;
+import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.agent.paths.PathStatus;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.proto.control.v1.Node;

@@ -10,6 +10,7 @@ import com.google.protobuf.Timestamp;
 import dev.trellis.agent.device.DeviceConfig;
 import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
+import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.EndpointList;
 import dev.trellis.proto.control.v1.FullNetmap;

@@ -1,31 +1,54 @@
-package dev.trellis.agent.daemon;
+package dev.trellis.agent.netmap;
 
+import dev.trellis.proto.control.v1.DnsConfig;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.Node;
+import dev.trellis.proto.control.v1.PacketFilter;
 import dev.trellis.proto.control.v1.PeerPatch;
+import dev.trellis.proto.control.v1.RelayMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What the node currently knows of its tailnet: itself and its peers by id, as built from the
- * netmap stream. {@link #apply} folds one frame into a new snapshot (full replaces everything;
- * peers added/removed/patched and self changed are deltas; keepalives change nothing). Frames the
- * daemon handles itself (reauth required, logged out) leave the map unchanged.
+ * What the node currently knows of its tailnet: itself and its peers by id, the relay map, its
+ * inbound packet filter and the DNS configuration, as built from the netmap stream. {@link #apply}
+ * folds one frame into a new snapshot (full replaces everything; peers added/removed/patched, self,
+ * filter, relay map and DNS changed are deltas; keepalives change nothing). Frames the daemon
+ * handles itself (reauth required, logged out) leave the map unchanged.
  *
  * @param self this node, or {@code null} before the first full frame
  * @param peers the visible peers by {@link Node#getId()}, in arrival order
  * @param version the netmap version of the last applied frame
  * @param resumeToken the token to resume the stream with, or empty
- *     <p>Thread-safety: immutable.
+ * @param relayMap the relay regions (empty before the first full frame)
+ * @param packetFilter this node's inbound packet filter (empty before the first full frame)
+ * @param dns the DNS configuration (empty before the first full frame)
+ *     <p>Thread-safety: immutable (the protobuf messages are immutable too).
  */
-public record Netmap(Node self, Map<String, Node> peers, long version, String resumeToken) {
+public record Netmap(
+    Node self,
+    Map<String, Node> peers,
+    long version,
+    String resumeToken,
+    RelayMap relayMap,
+    PacketFilter packetFilter,
+    DnsConfig dns) {
   /** Before the first frame. */
   public static final Netmap EMPTY = new Netmap(null, Map.of(), 0, "");
 
   public Netmap {
     peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
     resumeToken = resumeToken == null ? "" : resumeToken;
+    relayMap = relayMap == null ? RelayMap.getDefaultInstance() : relayMap;
+    packetFilter = packetFilter == null ? PacketFilter.getDefaultInstance() : packetFilter;
+    dns = dns == null ? DnsConfig.getDefaultInstance() : dns;
+  }
+
+  /** Self and peers only; the relay map, filter and DNS are empty. */
+  public Netmap(Node self, Map<String, Node> peers, long version, String resumeToken) {
+    this(self, peers, version, resumeToken, null, null, null);
   }
 
   /** Whether a full frame has been applied. */
@@ -33,10 +56,25 @@ public record Netmap(Node self, Map<String, Node> peers, long version, String re
     return self != null;
   }
 
+  /**
+   * Whether {@code other} holds the same tailnet: self, peers, relay map, filter and DNS (the
+   * version and resume token may differ, as they do after a keepalive).
+   */
+  public boolean sameContent(Netmap other) {
+    return Objects.equals(self, other.self)
+        && peers.equals(other.peers)
+        && relayMap.equals(other.relayMap)
+        && packetFilter.equals(other.packetFilter)
+        && dns.equals(other.dns);
+  }
+
   /** The snapshot after {@code frame}. */
   public Netmap apply(MapResponse frame) {
     Node nextSelf = self;
     Map<String, Node> next = new LinkedHashMap<>(peers);
+    RelayMap nextRelays = relayMap;
+    PacketFilter nextFilter = packetFilter;
+    DnsConfig nextDns = dns;
     switch (frame.getFrameCase()) {
       case FULL -> {
         nextSelf = frame.getFull().getSelf();
@@ -44,6 +82,9 @@ public record Netmap(Node self, Map<String, Node> peers, long version, String re
         for (Node p : frame.getFull().getPeersList()) {
           next.put(p.getId(), p);
         }
+        nextRelays = frame.getFull().getRelayMap();
+        nextFilter = frame.getFull().getPacketFilter();
+        nextDns = frame.getFull().getDns();
       }
       case PEERS_ADDED -> {
         for (Node p : frame.getPeersAdded().getPeersList()) {
@@ -64,13 +105,16 @@ public record Netmap(Node self, Map<String, Node> peers, long version, String re
         }
       }
       case SELF_CHANGED -> nextSelf = frame.getSelfChanged();
+      case RELAY_MAP_CHANGED -> nextRelays = frame.getRelayMapChanged();
+      case PACKET_FILTER_CHANGED -> nextFilter = frame.getPacketFilterChanged();
+      case DNS_CONFIG_CHANGED -> nextDns = frame.getDnsConfigChanged();
       default -> {
-        // keepalive, reauth/logout (the daemon acts on them), filter/relay/DNS: not used yet
+        // keepalive, reauth/logout (the daemon acts on them)
       }
     }
     long v = frame.getNetmapVersion() != 0 ? frame.getNetmapVersion() : version;
     String token = frame.getResumeToken().isEmpty() ? resumeToken : frame.getResumeToken();
-    return new Netmap(nextSelf, next, v, token);
+    return new Netmap(nextSelf, next, v, token, nextRelays, nextFilter, nextDns);
   }
 
   /** {@code node} with every field {@code patch} sets replaced. */
