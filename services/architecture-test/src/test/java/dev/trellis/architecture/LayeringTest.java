@@ -11,11 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering rules of CONVENTIONS.md, checked over the compiled classes of every module: each
- * service depends on shared-proto and the service runtime but never on another service; the agent
- * never depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x. The policy
- * engine ({@value #ENGINE}) is a library like shared-proto, with a package root of its own:
- * services may import it, it imports no service, runtime, Vert.x or Hazelcast.
+ * The project's layering rules, checked over the compiled classes of every module: each service
+ * depends on shared-proto and the service runtime but never on another service; the agent never
+ * depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x. The policy engine
+ * ({@value #ENGINE}) is a library like shared-proto, with a package root of its own: services may
+ * import it, it imports no service, runtime, Vert.x or Hazelcast.
  */
 class LayeringTest {
   private static final List<String> SERVICES =

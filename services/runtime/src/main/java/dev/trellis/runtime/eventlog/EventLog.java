@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * consumes them (consumer groups, replays, follows). One per process or service instance.
  *
  * <p>Built on the plain Apache Kafka Java clients, not vertx-kafka-client: with kafka-clients 4.x
- * some vertx-kafka-client calls never complete or throw {@code NoSuchMethodError} (see STACK.md),
- * and the plain clients are the tested reference. Blocking client calls never run on an event loop:
- * appends go through one producer thread (order of {@code append} calls is kept), each consumer
- * runs on its own thread ({@link EventHandler} documents what that means for handlers), and admin
- * calls are asynchronous. Results are Vert.x futures completed on the caller's context.
+ * some vertx-kafka-client calls never complete or throw {@code NoSuchMethodError} (seen with
+ * 5.0.7), and the plain clients are the tested reference. Blocking client calls never run on an
+ * event loop: appends go through one producer thread (order of {@code append} calls is kept), each
+ * consumer runs on its own thread ({@link EventHandler} documents what that means for handlers),
+ * and admin calls are asynchronous. Results are Vert.x futures completed on the caller's context.
  *
  * <p>Semantics: the producer is idempotent with {@code acks=all} and lz4 compression; the record
  * key is the tailnet id, so one tailnet's events stay in order in one partition. Consumers are at
