@@ -176,7 +176,7 @@ final class ChangeTracker implements SimDevice.FrameObserver {
           }
         }
         if (c.remaining == 0 && active.remove(c.subject, c)) {
-          h.touched(c.subject);
+          h.checks.touched(c.subject);
           settled++;
         }
       }
@@ -189,7 +189,7 @@ final class ChangeTracker implements SimDevice.FrameObserver {
     c.lastNanos = Math.max(c.lastNanos, nanos);
     if (--c.remaining == 0 && active.remove(c.subject, c)) {
       done.add(new Done(c.kind, Math.max(0, c.lastNanos - c.madeAtNanos)));
-      h.touched(c.subject);
+      h.checks.touched(c.subject);
     }
   }
 }

@@ -39,7 +39,7 @@ final class ChurnScenario implements Scenario {
       nodeIndex[d.index] = h.ids.index(d.nodeId);
     }
     ChangeTracker tracker = new ChangeTracker(h);
-    h.inFlight(tracker::active);
+    h.checks.inFlight(tracker::active);
     live.forEach(d -> d.observer = tracker);
     Random random = new Random(42);
     ArrayDeque<SimDevice> resting = new ArrayDeque<>();
@@ -47,7 +47,7 @@ final class ChurnScenario implements Scenario {
     int duration = h.o.durationSeconds();
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     long[] bytes0 = Traffic.of(live);
-    long cpu0 = h.cpuMs();
+    long cpu0 = h.servers.cpuMs();
     double[] backend0 = backendLoad(h);
     int made = 0;
     int skipped = 0;
@@ -108,7 +108,7 @@ final class ChurnScenario implements Scenario {
     while (tracker.activeCount() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    long cpu1 = h.cpuMs();
+    long cpu1 = h.servers.cpuMs();
     double[] backend1 = backendLoad(h);
     long[] bytes1 = Traffic.of(live);
     sampler.join();
@@ -178,7 +178,7 @@ final class ChurnScenario implements Scenario {
         String.format(
             "%.0f B over %d frames",
             patchFrames == 0 ? 0.0 : patchBytes / (double) patchFrames, patchFrames));
-    h.inFlight(i -> false);
+    h.checks.inFlight(i -> false);
     live.forEach(d -> d.observer = null);
   }
 
@@ -230,7 +230,7 @@ final class ChurnScenario implements Scenario {
                 .setType(EndpointType.LOCAL)
                 .build());
     long now = System.nanoTime();
-    h.touched(node);
+    h.checks.touched(node);
     t.add(
         new ChangeTracker.Change(
             ChangeTracker.Kind.ENDPOINTS, node, eps, now, streaming(h, live, d)));
@@ -240,7 +240,7 @@ final class ChurnScenario implements Scenario {
   private static void offline(
       Harness h, ChangeTracker t, List<SimDevice> live, SimDevice d, int node) {
     long now = System.nanoTime();
-    h.touched(node);
+    h.checks.touched(node);
     t.excuse(d.index);
     d.closedAtNanos = now;
     t.add(
@@ -255,7 +255,7 @@ final class ChurnScenario implements Scenario {
     // channel is up), and on the caller's thread: registered from the reconnect's own thread, the
     // last change of a run could be registered after the final wait had already found nothing
     // active, and then be reported as never reaching its devices (seen in CI on two coordinators).
-    h.touched(node);
+    h.checks.touched(node);
     t.add(
         new ChangeTracker.Change(
             ChangeTracker.Kind.ONLINE, node, List.of(), System.nanoTime(), streaming(h, live, d)));
@@ -263,7 +263,7 @@ final class ChurnScenario implements Scenario {
         .start(
             () -> {
               try {
-                h.connect(d, 60);
+                h.devices.connect(d, 60);
                 d.resume();
               } catch (Exception e) {
                 h.fail("sim-" + d.index + " could not come back online: " + e);
@@ -293,7 +293,7 @@ final class ChurnScenario implements Scenario {
         // online behind the scenario's back.
         continue;
       }
-      h.checkSample(d);
+      h.checks.checkSample(d);
     }
   }
 }

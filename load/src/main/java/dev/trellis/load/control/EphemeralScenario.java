@@ -56,16 +56,16 @@ final class EphemeralScenario implements Scenario {
           }
         };
     live.forEach(d -> d.observer = watch);
-    h.inFlight(i -> !population.contains(i));
+    h.checks.inFlight(i -> !population.contains(i));
     Thread sampler =
         Thread.ofVirtual()
             .start(
                 () -> {
                   for (SimDevice d : live.subList(0, sampleSize)) {
-                    h.checkSample(d);
+                    h.checks.checkSample(d);
                   }
                 });
-    List<SimDevice> burst = h.join(n + 1_000_000, h.o.burst(), true, "burst (ephemeral)");
+    List<SimDevice> burst = h.devices.join(n + 1_000_000, h.o.burst(), true, "burst (ephemeral)");
     // A burst device reaches the connected devices of its segment (all of them when open).
     int[] liveIn = h.segments.sizes(live);
     java.util.function.ToIntFunction<SimDevice> reach = b -> liveIn[h.segments.of(b.index)];
@@ -85,7 +85,7 @@ final class EphemeralScenario implements Scenario {
             .toArray());
     List<SimDevice> everyone = new java.util.ArrayList<>(live);
     everyone.addAll(burst);
-    h.stream(burst, h.segments.expectedPeers(everyone), "burst");
+    h.devices.stream(burst, h.segments.expectedPeers(everyone), "burst");
     sampler.join();
     for (SimDevice b : burst) {
       b.logout();
@@ -111,10 +111,10 @@ final class EphemeralScenario implements Scenario {
     h.table.value("burst devices told logged_out", loggedOut + " of " + burst.size());
     burst.forEach(SimDevice::close);
     live.forEach(d -> d.observer = null);
-    h.inFlight(i -> false);
-    Harness.settle(live);
+    h.checks.inFlight(i -> false);
+    DeviceWaits.settle(live);
     java.util.function.ToIntFunction<SimDevice> peers = h.segments.expectedPeers(live);
-    boolean back = Harness.waitFor(live, d -> d.peerCount == peers.applyAsInt(d), 60);
+    boolean back = DeviceWaits.waitFor(live, d -> d.peerCount == peers.applyAsInt(d), 60);
     if (!back) {
       h.fail("after the burst left, not every netmap holds exactly the population");
     }
@@ -124,6 +124,6 @@ final class EphemeralScenario implements Scenario {
   private static boolean waitAll(
       List<SimDevice> ds, java.util.function.Predicate<SimDevice> done, int seconds)
       throws InterruptedException {
-    return Harness.waitFor(ds, done, seconds);
+    return DeviceWaits.waitFor(ds, done, seconds);
   }
 }

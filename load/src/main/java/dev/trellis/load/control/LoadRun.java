@@ -67,21 +67,21 @@ public final class LoadRun {
         System.out.printf(
             "load %s: %d devices in %d segment(s) on %d coordinator(s), tailnet %s%n",
             o.scenario(), o.devices(), o.segments(), urls.size(), h.tailnet);
-        long[] before = h.heapAndRssKb();
-        List<SimDevice> live = h.join(0, o.devices(), false, "join");
+        long[] before = h.servers.heapAndRssKb();
+        List<SimDevice> live = h.devices.join(0, o.devices(), false, "join");
         System.out.printf("load: %d devices joined%n", live.size());
-        if (live.size() >= 2 && h.stream(live, h.segments.expectedPeers(live), "join")) {
-          Harness.settle(live);
+        if (live.size() >= 2 && h.devices.stream(live, h.segments.expectedPeers(live), "join")) {
+          DeviceWaits.settle(live);
           System.out.println("load: every netmap complete; running " + o.scenario());
-          h.memoryRows(before, h.heapAndRssKb(), live.size());
+          h.servers.memoryRows(before, h.servers.heapAndRssKb(), live.size());
           Scenario.named(o.scenario()).run(h, live);
-          Harness.settle(live);
+          DeviceWaits.settle(live);
           System.out.println("load: scenario done; checking every netmap");
-          h.checkExact(live, "final check: every netmap vs a fresh full one");
-          h.sampleRow();
+          h.checks.checkExact(live, "final check: every netmap vs a fresh full one");
+          h.checks.sampleRow();
         }
-        h.countersRow();
-        failures = h.failures();
+        h.servers.countersRow();
+        failures = h.failures.list();
       }
       System.out.println();
       System.out.print(table.render());

@@ -23,7 +23,7 @@ final class PolicyScenario implements Scenario {
     List<Long> perDevice = new ArrayList<>();
     List<Long> lastDevice = new ArrayList<>();
     long[] bytes0 = Traffic.of(live);
-    long cpu0 = h.cpuMs();
+    long cpu0 = h.servers.cpuMs();
     int changes = h.o.policyChanges();
     for (int k = 0; k < changes; k++) {
       long[] at = new long[live.stream().mapToInt(d -> d.index).max().orElse(0) + 1];
@@ -44,7 +44,7 @@ final class PolicyScenario implements Scenario {
       if (!changed) {
         h.fail("policy change " + (k + 1) + " was not a change");
       }
-      boolean all = Harness.waitFor(live, d -> at[d.index] != 0, 120);
+      boolean all = DeviceWaits.waitFor(live, d -> at[d.index] != 0, 120);
       if (!all) {
         h.fail(
             "policy change "
@@ -56,16 +56,16 @@ final class PolicyScenario implements Scenario {
       perDevice.addAll(seen);
       lastDevice.add(seen.stream().mapToLong(Long::longValue).max().orElse(0));
       live.forEach(d -> d.observer = null);
-      Harness.settle(live);
+      DeviceWaits.settle(live);
       for (SimDevice d : live.subList(0, sampleSize)) {
-        h.checkSample(d);
+        h.checks.checkSample(d);
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    long cpu1 = h.cpuMs();
+    long cpu1 = h.servers.cpuMs();
     long[] bytes1 = Traffic.of(live);
-    h.table.latency("policy POST -> packet filter at a device", Harness.toArray(perDevice));
-    h.table.latency("policy POST -> last device (per change)", Harness.toArray(lastDevice));
+    h.table.latency("policy POST -> packet filter at a device", DeviceWaits.toArray(perDevice));
+    h.table.latency("policy POST -> last device (per change)", DeviceWaits.toArray(lastDevice));
     h.table.value(
         "bytes received per policy change per device",
         String.format(

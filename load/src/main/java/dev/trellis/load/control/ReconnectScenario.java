@@ -23,7 +23,7 @@ final class ReconnectScenario implements Scenario {
   @Override
   public void run(Harness h, List<SimDevice> live) throws Exception {
     int n = live.size();
-    double open0 = h.openChannels();
+    double open0 = h.servers.openChannels();
     live.forEach(d -> d.fullAtNanos = 0);
     long drop = System.nanoTime();
     for (SimDevice d : live) {
@@ -38,7 +38,7 @@ final class ReconnectScenario implements Scenario {
             () -> {
               inFlight.acquireUninterruptibly();
               try {
-                h.connect(d, 120);
+                h.devices.connect(d, 120);
                 d.stream();
               } catch (Exception e) {
                 failed.add("sim-" + d.index + ": " + e);
@@ -48,11 +48,12 @@ final class ReconnectScenario implements Scenario {
             });
       }
       // A device joining in the middle of the storm must still be served.
-      List<SimDevice> newcomer = h.join(n + 2_000_000, 1, false, "during the storm, a new device");
+      List<SimDevice> newcomer =
+          h.devices.join(n + 2_000_000, 1, false, "during the storm, a new device");
       if (newcomer.size() == 1) {
         SimDevice d = newcomer.getFirst();
         d.stream();
-        if (Harness.waitFor(newcomer, x -> x.fullAtNanos != 0, 300)) {
+        if (DeviceWaits.waitFor(newcomer, x -> x.fullAtNanos != 0, 300)) {
           newcomerFull = d.fullAtNanos - d.streamSentAtNanos;
         } else {
           h.fail("the device joining during the storm got no full netmap");
@@ -63,7 +64,7 @@ final class ReconnectScenario implements Scenario {
     if (!failed.isEmpty()) {
       h.fail(failed.size() + " devices could not reconnect, e.g. " + failed.peek());
     }
-    boolean back = Harness.waitFor(live, d -> d.fullAtNanos != 0, 600);
+    boolean back = DeviceWaits.waitFor(live, d -> d.fullAtNanos != 0, 600);
     long[] times =
         live.stream()
             .filter(d -> d.fullAtNanos != 0)
@@ -83,15 +84,15 @@ final class ReconnectScenario implements Scenario {
       h.fail(live.stream().filter(d -> d.fullAtNanos == 0).count() + " devices got no netmap back");
     }
     java.util.function.ToIntFunction<SimDevice> peers = h.segments.expectedPeers(live);
-    if (!Harness.waitFor(live, d -> d.peerCount == peers.applyAsInt(d), 120)) {
+    if (!DeviceWaits.waitFor(live, d -> d.peerCount == peers.applyAsInt(d), 120)) {
       h.fail("after the storm, not every netmap holds exactly its segment");
     }
     // No channel may leak: the server must hold exactly the devices' channels again.
     long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    double open = h.openChannels();
+    double open = h.servers.openChannels();
     while (open != live.size() && System.nanoTime() < limit) {
       Thread.sleep(100);
-      open = h.openChannels();
+      open = h.servers.openChannels();
     }
     h.table.value(
         "channels open at the server after the storm",
