@@ -87,7 +87,6 @@ public final class CoordinatorService implements TrellisService {
   @Override
   public Future<Void> start(ServiceContext ctx) {
     this.ctx = ctx;
-    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
     Context context = ctx.vertx().getOrCreateContext();
     return ctx.vertx()
         .executeBlocking(() -> ControlKeyStore.load(ctx.hazelcast(), ctx.settings().stateDir()))

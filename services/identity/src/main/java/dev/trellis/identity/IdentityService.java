@@ -32,10 +32,8 @@ import dev.trellis.identity.user.UserCommands;
 import dev.trellis.identity.user.UserDirectory;
 import dev.trellis.identity.user.UserRoutes;
 import dev.trellis.proto.event.Topics;
-import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
-import dev.trellis.runtime.projection.ProjectionRunner;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.vertx.core.Future;
@@ -72,7 +70,6 @@ public final class IdentityService implements TrellisService {
   private final Clock clock;
   private final PrintStream console;
   private final List<Projection> projections = List.of(new IdentityProjection());
-  private ProjectionRunner runner;
 
   /** The service with the system clock, printing the first admin token to standard output. */
   public IdentityService() {
@@ -102,14 +99,9 @@ public final class IdentityService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    io.micrometer.core.instrument.Gauge.builder("trellis_service_up", () -> 1)
-        .tag("service", name())
-        .register(ctx.meters());
-    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    Supplier<Future<Void>> caughtUp = () -> runner.awaitCaughtUp();
+    Supplier<Future<Void>> caughtUp = () -> ctx.projections().awaitCaughtUp();
     Events events = new Events(clock);
-    var authenticator =
-        new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var authenticator = ctx.authenticator(clock);
     var directory = new TailnetDirectory(ctx.hazelcast());
     var commands =
         new TailnetCommands(
@@ -208,10 +200,5 @@ public final class IdentityService implements TrellisService {
           "Admin API token kept in " + stateDir.resolve(AdminTokenFile.NAME) + " (mode 0600).");
     }
     console.flush();
-  }
-
-  @Override
-  public Future<Void> stop() {
-    return runner == null ? Future.succeededFuture() : runner.stop();
   }
 }

@@ -9,19 +9,15 @@ import dev.trellis.ipam.projection.AllocationProjection;
 import dev.trellis.ipam.projection.AllocationStore;
 import dev.trellis.ipam.release.ReleaseOnRemoval;
 import dev.trellis.proto.event.Topics;
-import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.config.Flag;
 import dev.trellis.runtime.config.ValueType;
 import dev.trellis.runtime.projection.Projection;
-import dev.trellis.runtime.projection.ProjectionRunner;
 import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,8 +50,6 @@ public final class IpamService implements TrellisService {
   private final Duration coolDown;
   private final AddressPool pool;
   private final List<Projection> projections = List.of(new AllocationProjection());
-  private ProjectionRunner runner;
-  private CommandThreads threads;
   private ReleaseOnRemoval releases;
 
   /** The service with the system clock; the cool-down from {@link #RELEASE_COOL_DOWN}. */
@@ -95,9 +89,7 @@ public final class IpamService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
-    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx(), name());
+    CommandThreads threads = ctx.commands();
     var store = new AllocationStore(ctx.hazelcast());
     var allocator =
         new Allocator(
@@ -109,7 +101,7 @@ public final class IpamService implements TrellisService {
             clock,
             coolDown(ctx),
             ctx.meters());
-    var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var auth = ctx.authenticator(clock);
     new AllocationRoutes(auth, threads, allocator, store).mount(ctx.router());
     releases = ReleaseOnRemoval.start(ctx.eventLog(), threads, allocator);
     return Future.succeededFuture();
@@ -129,20 +121,6 @@ public final class IpamService implements TrellisService {
 
   @Override
   public Future<Void> stop() {
-    List<Future<Void>> stops = new ArrayList<>();
-    if (releases != null) {
-      stops.add(releases.stop());
-    }
-    if (runner != null) {
-      stops.add(runner.stop());
-    }
-    return Future.join(stops)
-        .transform(
-            done -> {
-              if (threads != null) {
-                threads.close();
-              }
-              return Future.succeededFuture();
-            });
+    return releases == null ? Future.succeededFuture() : releases.stop();
   }
 }

@@ -11,14 +11,11 @@ import dev.trellis.keys.registry.Registration;
 import dev.trellis.keys.state.NodeStore;
 import dev.trellis.keys.state.Tailnets;
 import dev.trellis.proto.event.Topics;
-import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
-import dev.trellis.runtime.projection.ProjectionRunner;
 import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
@@ -38,8 +35,6 @@ public final class KeysService implements TrellisService {
   private final Clock clock;
   private final KeysOptions options;
   private final List<Projection> projections = List.of(new NodeProjection());
-  private ProjectionRunner runner;
-  private CommandThreads threads;
   private Sweep sweep;
 
   /** The service with the system clock and default timers. */
@@ -70,15 +65,13 @@ public final class KeysService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
-    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx(), name());
+    CommandThreads threads = ctx.commands();
     Events events = new Events(clock);
-    var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var auth = ctx.authenticator(clock);
     var store = new NodeStore(ctx.hazelcast());
     var tailnets = new Tailnets(ctx.hazelcast());
     var claims = new NodeClaims(ctx.hazelcast(), store);
-    var log = new KeysLog(ctx.eventLog(), () -> runner.awaitCaughtUp());
+    var log = new KeysLog(ctx.eventLog(), () -> ctx.projections().awaitCaughtUp());
     var commands = new NodeCommands(store, claims, log, events, clock);
     var registration = new Registration(tailnets, store, claims, log, events, clock);
     new InternalNodeRoutes(auth, threads, registration, commands, store).mount(ctx.router());
@@ -100,9 +93,6 @@ public final class KeysService implements TrellisService {
     if (sweep != null) {
       sweep.stop();
     }
-    if (threads != null) {
-      threads.close();
-    }
-    return runner == null ? Future.succeededFuture() : runner.stop();
+    return Future.succeededFuture();
   }
 }

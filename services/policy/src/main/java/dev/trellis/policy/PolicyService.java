@@ -5,14 +5,10 @@ import dev.trellis.policy.command.PolicyCommands;
 import dev.trellis.policy.projection.PolicyProjection;
 import dev.trellis.policy.state.Tailnets;
 import dev.trellis.proto.event.Topics;
-import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
-import dev.trellis.runtime.projection.ProjectionRunner;
-import dev.trellis.runtime.service.CommandThreads;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
@@ -29,8 +25,6 @@ import java.util.List;
 public final class PolicyService implements TrellisService {
   private final Clock clock;
   private final List<Projection> projections = List.of(new PolicyProjection());
-  private ProjectionRunner runner;
-  private CommandThreads threads;
 
   /** The service with the system clock. */
   public PolicyService() {
@@ -59,22 +53,15 @@ public final class PolicyService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
-    runner = ProjectionRunner.start(ctx.vertx(), ctx.eventLog(), ctx.hazelcast(), projections);
-    threads = new CommandThreads(ctx.vertx(), name());
-    var auth = new ApiTokenAuthenticator(ctx.vertx(), ctx.hazelcast(), clock, ctx.credentials());
+    var auth = ctx.authenticator(clock);
     var commands =
         new PolicyCommands(
-            ctx.hazelcast(), ctx.eventLog(), new Events(clock), () -> runner.awaitCaughtUp());
-    new PolicyRoutes(auth, threads, commands, new Tailnets(ctx.hazelcast())).mount(ctx.router());
+            ctx.hazelcast(),
+            ctx.eventLog(),
+            new Events(clock),
+            () -> ctx.projections().awaitCaughtUp());
+    new PolicyRoutes(auth, ctx.commands(), commands, new Tailnets(ctx.hazelcast()))
+        .mount(ctx.router());
     return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Void> stop() {
-    if (threads != null) {
-      threads.close();
-    }
-    return runner == null ? Future.succeededFuture() : runner.stop();
   }
 }

@@ -23,7 +23,6 @@ import dev.trellis.relay.tls.RelayCertificate;
 import dev.trellis.runtime.config.Flag;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
@@ -94,7 +93,6 @@ public final class RelayService implements TrellisService {
 
   @Override
   public Future<Void> start(ServiceContext ctx) {
-    Gauge.builder("trellis_service_up", () -> 1).tag("service", name()).register(ctx.meters());
     vertx = ctx.vertx();
     options =
         given != null

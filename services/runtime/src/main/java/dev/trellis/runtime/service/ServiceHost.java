@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * Runs a list of {@link TrellisService}s in one process. {@link #start}: one HTTP server on the
  * configured port with {@code /healthz}, {@code /readyz} and {@code /metrics} (listening at once,
  * so health is visible while services start), then each service's topics are created and the
- * service is deployed as a verticle, in list order. {@code /readyz} answers 503 until every service
- * has started, while the Hazelcast member lacks members, while the services' Kafka topics cannot be
- * read, when a service's own checks fail and once shutdown begins. {@link #stop}: readiness goes
- * down, the HTTP server drains in-flight requests, services are undeployed in reverse order; the
- * whole stop is bounded by {@code --shutdown-timeout}, after which the remaining steps are
- * abandoned with a log line.
+ * service is deployed as a verticle ({@link ServiceVerticle}, which also does the preamble every
+ * service shares: its up gauge, its projections, its command threads), in list order. {@code
+ * /readyz} answers 503 until every service has started, while the Hazelcast member lacks members,
+ * while the services' Kafka topics cannot be read, when a service's own checks fail and once
+ * shutdown begins. {@link #stop}: readiness goes down, the HTTP server drains in-flight requests,
+ * services are undeployed in reverse order; the whole stop is bounded by {@code
+ * --shutdown-timeout}, after which the remaining steps are abandoned with a log line.
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread; state is
  * guarded by atomics and Vert.x futures.
@@ -154,24 +155,14 @@ public final class ServiceHost {
     List<String> topics = service.topics();
     Future<Void> topicsReady =
         topics.isEmpty() ? Future.succeededFuture() : infra.eventLog().ensureTopics(topics);
-    ServiceContext context =
-        new ServiceContext(
-            infra.vertx(),
-            infra.settings(),
-            infra.hazelcast(),
-            infra.eventLog(),
-            infra.metrics().registry(),
-            router,
-            readiness,
-            credentials,
-            directory);
     return topicsReady
         .compose(
             ignored ->
                 infra
                     .vertx()
                     .deployVerticle(
-                        new ServiceVerticle(service, s -> context),
+                        new ServiceVerticle(
+                            service, infra, router, readiness, credentials, directory),
                         new DeploymentOptions().setThreadingModel(service.threadingModel())))
         .map(
             id -> {

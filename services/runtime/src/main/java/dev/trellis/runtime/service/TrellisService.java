@@ -7,10 +7,12 @@ import java.util.List;
 
 /**
  * One Trellis service (identity, keys, ipam, policy, coordinator, relay, ...) as the {@link
- * ServiceHost} runs it: a name, the Kafka topics it owns, and a lifecycle. {@link #start} mounts
- * its routes on the context's router, registers readiness checks and starts its consumers and
- * projections; it runs on the thread model of {@link #threadingModel()} and must not block an event
- * loop (use {@code executeBlocking} or a virtual-thread service for blocking work).
+ * ServiceHost} runs it: a name, the Kafka topics it owns, its projections, and a lifecycle. The
+ * host registers its {@code trellis_service_up} gauge, runs its projections and gives it command
+ * threads (see {@link ServiceContext}); {@link #start} mounts its routes on the context's router,
+ * registers readiness checks and starts its own consumers and timers; it runs on the thread model
+ * of {@link #threadingModel()} and must not block an event loop (use {@code executeBlocking} or a
+ * virtual-thread service for blocking work).
  *
  * <p>Thread-safety: the host calls {@link #start} and {@link #stop} once each, on the service's
  * verticle context.
@@ -23,9 +25,9 @@ public interface TrellisService {
   List<String> topics();
 
   /**
-   * The projections of the log this service keeps in Hazelcast; the host verifies them with {@code
-   * trellis-admin replay --verify}. The service itself runs them (usually with a {@link
-   * dev.trellis.runtime.projection.ProjectionRunner} started in {@link #start}).
+   * The projections of the log this service keeps in Hazelcast. The host runs them from before
+   * {@link #start} until after {@link #stop} ({@link ServiceContext#projections()}), and verifies
+   * them with {@code trellis-admin replay --verify}.
    */
   default List<Projection> projections() {
     return List.of();

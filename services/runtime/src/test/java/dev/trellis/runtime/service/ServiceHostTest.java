@@ -2,17 +2,24 @@ package dev.trellis.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.StringValue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.kafka.embedded.EmbeddedKafka;
 import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
+import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
+import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.eventlog.LoggedEvent;
 import dev.trellis.runtime.http.JsonBodies;
 import dev.trellis.runtime.http.ReadinessCheck;
 import dev.trellis.runtime.metrics.PrometheusMetrics;
+import dev.trellis.runtime.projection.Projection;
+import dev.trellis.runtime.projection.ProjectionMaps;
 import dev.trellis.runtime.state.EmbeddedMember;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -34,9 +41,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.logging.log4j.Level;
@@ -324,6 +333,76 @@ class ServiceHostTest {
       host.stop().await();
       blocked.clear();
     }
+  }
+
+  /** Counts the events of one topic per tailnet, in the map {@code counts}. */
+  record CountingProjection(String name, String topic) implements Projection {
+    @Override
+    public List<String> topics() {
+      return List.of(topic);
+    }
+
+    @Override
+    public void apply(LoggedEvent event, ProjectionMaps maps) {
+      maps.<String, Long>map("counts").merge(event.envelope().getTailnetId(), 1L, Long::sum);
+    }
+  }
+
+  @Test
+  void theHostRunsEachServicesPreambleAndReleasesItAfterStop() throws Exception {
+    String topic = "trellis.test.preamble-" + UUID.randomUUID();
+    CountingProjection counts = new CountingProjection("preamble-" + UUID.randomUUID(), topic);
+    AtomicReference<ServiceContext> given = new AtomicReference<>();
+    Events events = new Events(java.time.Clock.systemUTC());
+    Actor actor = Actor.newBuilder().setKind(Actor.Kind.SYSTEM).setId("test").build();
+    TrellisService zeta =
+        new TrellisService() {
+          @Override
+          public String name() {
+            return "zeta";
+          }
+
+          @Override
+          public List<String> topics() {
+            return List.of(topic);
+          }
+
+          @Override
+          public List<Projection> projections() {
+            return List.of(counts);
+          }
+
+          @Override
+          public Future<Void> start(ServiceContext ctx) {
+            given.set(ctx);
+            // a command on the host's command threads appends; the host's projections see it
+            return ctx.commands()
+                .run(
+                    () ->
+                        CommandThreads.await(
+                            ctx.eventLog()
+                                .append(
+                                    topic,
+                                    events
+                                        .draft("tn-pre", "n1", actor, StringValue.of("x"))
+                                        .build())))
+                .compose(appended -> ctx.projections().awaitCaughtUp());
+          }
+        };
+    ServiceHost host = ServiceHost.start(infra(), List.of(zeta)).await();
+    try {
+      assertEquals(
+          1L,
+          ProjectionMaps.live(hazelcast, counts.name()).<String, Long>map("counts").get("tn-pre"));
+      String text = get(host.httpPort(), "/metrics").body();
+      assertTrue(text.contains("trellis_service_up{service=\"zeta\"} 1.0"), "the up gauge");
+    } finally {
+      host.stop().await();
+    }
+    assertThrows(
+        RejectedExecutionException.class,
+        () -> given.get().commands().run(() -> 1),
+        "the command threads are closed once the service stopped");
   }
 
   @Test
