@@ -1,9 +1,9 @@
 package dev.trellis.admin.cli.command.authkeys;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -76,21 +76,17 @@ public final class AuthKeysCreate implements Command {
     }
     inv.args().value("description").ifPresent(v -> body.put("description", v));
     String answer = inv.client().post("/api/v1/authkeys", body.toString());
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      JsonNode root = ResponseFields.object(AdminClient.parse(answer), "authkeys create");
-      JsonNode info = ResponseFields.object(root.path("keyInfo"), "keyInfo");
-      inv.out().println(ResponseFields.text(root, "key"));
-      inv.err()
-          .println(
-              "Auth key "
-                  + ResponseFields.text(info, "id")
-                  + " expires "
-                  + ResponseFields.text(info, "expiresAt")
-                  + ": shown once, store it now.");
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.secret(
+        inv,
+        answer,
+        "authkeys create",
+        "key",
+        "keyInfo",
+        info ->
+            "Auth key "
+                + ResponseFields.text(info, "id")
+                + " expires "
+                + ResponseFields.text(info, "expiresAt")
+                + ": shown once, store it now.");
   }
 }

@@ -1,9 +1,9 @@
 package dev.trellis.admin.cli.command.nodes;
 
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
-import dev.trellis.admin.cli.http.AdminClient;
 
 /**
  * The shape of the node-changing commands: POST {@code /api/v1/nodes/{id}/<action>} with a JSON
@@ -19,12 +19,6 @@ final class NodeChange {
       throws AdminCliException, InterruptedException {
     String id = Segments.of("NODE_ID", nodeId);
     String answer = inv.client().post("/api/v1/nodes/" + id + "/" + action, body);
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      new NodeTable().add(AdminClient.parse(answer)).table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.one(inv, answer, NodeRows.FORMAT);
   }
 }

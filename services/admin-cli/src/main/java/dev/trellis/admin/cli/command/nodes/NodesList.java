@@ -1,13 +1,10 @@
 package dev.trellis.admin.cli.command.nodes;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
-import dev.trellis.admin.cli.http.AdminClient;
-import dev.trellis.admin.cli.http.QueryString;
-import dev.trellis.admin.cli.http.ResponseFields;
 import java.util.List;
 
 /**
@@ -38,23 +35,6 @@ public final class NodesList implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    inv.args().positionals();
-    String query =
-        new QueryString()
-            .addIfPresent("tailnet", inv.args().value("tailnet").orElse(null))
-            .toString();
-    String answer = inv.client().get("/api/v1/nodes" + query);
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      JsonNode root = ResponseFields.object(AdminClient.parse(answer), "nodes list");
-      NodeTable table = new NodeTable();
-      for (JsonNode n : ResponseFields.array(root, "nodes")) {
-        table.add(n);
-      }
-      table.table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.list(inv, "/api/v1/nodes", "nodes list", "nodes", NodeRows.FORMAT);
   }
 }

@@ -59,7 +59,7 @@ public final class NodesShow implements Command {
         }
         table.row(field.getKey(), text == null || text.isEmpty() ? null : text);
       }
-      table.row("status", NodeTable.status(n));
+      table.row("status", NodeRows.status(n));
       table.print(inv.out());
     }
     inv.out().flush();

@@ -1,11 +1,11 @@
 package dev.trellis.admin.cli.command.policy;
 
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.http.AdminClient;
-import dev.trellis.admin.cli.http.QueryString;
 import dev.trellis.admin.cli.http.ResponseFields;
 import java.util.List;
 
@@ -39,21 +39,14 @@ public final class PolicyGet implements Command {
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
     inv.args().positionals();
-    String answer = inv.client().get("/api/v1/policy" + query(inv));
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      var root = ResponseFields.object(AdminClient.parse(answer), "policy get");
-      inv.out().print(root.path("text").asText());
-      inv.err().println("# version " + root.path("version").asLong());
-    }
-    inv.out().flush();
-    return 0;
-  }
-
-  static String query(Invocation inv) {
-    return new QueryString()
-        .addIfPresent("tailnet", inv.args().value("tailnet").orElse(null))
-        .toString();
+    String answer = inv.client().get("/api/v1/policy" + Answers.tailnetQuery(inv));
+    return Answers.print(
+        inv,
+        answer,
+        a -> {
+          var root = ResponseFields.object(AdminClient.parse(a), "policy get");
+          inv.out().print(root.path("text").asText());
+          inv.err().println("# version " + root.path("version").asLong());
+        });
   }
 }

@@ -2,6 +2,7 @@ package dev.trellis.admin.cli.command.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -52,7 +53,7 @@ public final class PolicySet implements Command {
     if (ifMatch != null && !ifMatch.matches("[0-9]{1,18}")) {
       throw new UsageException("--if-match must be a version number, not '" + ifMatch + "'");
     }
-    String query = PolicyGet.query(inv);
+    String query = Answers.tailnetQuery(inv);
     JsonNode before =
         ResponseFields.object(
             AdminClient.parse(inv.client().get("/api/v1/policy" + query)), "policy get");

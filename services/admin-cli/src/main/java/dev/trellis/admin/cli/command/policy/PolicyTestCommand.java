@@ -1,6 +1,7 @@
 package dev.trellis.admin.cli.command.policy;
 
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -43,7 +44,7 @@ public final class PolicyTestCommand implements Command {
     var answer =
         inv.client()
             .postText(
-                "/api/v1/policy/validate" + PolicyGet.query(inv),
+                "/api/v1/policy/validate" + Answers.tailnetQuery(inv),
                 "application/hujson",
                 text,
                 Map.of());

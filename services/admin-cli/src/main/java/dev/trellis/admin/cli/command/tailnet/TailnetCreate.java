@@ -1,6 +1,7 @@
 package dev.trellis.admin.cli.command.tailnet;
 
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -43,12 +44,6 @@ public final class TailnetCreate implements Command {
     }
     String body = AdminClient.json().createObjectNode().put("name", name).toString();
     String answer = inv.client().post("/api/v1/tailnets", body);
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      new TailnetTable().add(AdminClient.parse(answer)).table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.one(inv, answer, TailnetRows.FORMAT);
   }
 }

@@ -1,12 +1,10 @@
 package dev.trellis.admin.cli.command.tailnet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
-import dev.trellis.admin.cli.http.AdminClient;
-import dev.trellis.admin.cli.http.ResponseFields;
 import java.util.List;
 
 /**
@@ -37,19 +35,6 @@ public final class TailnetList implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    inv.args().positionals();
-    String answer = inv.client().get("/api/v1/tailnets");
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      JsonNode root = ResponseFields.object(AdminClient.parse(answer), "tailnet list");
-      TailnetTable table = new TailnetTable();
-      for (JsonNode t : ResponseFields.array(root, "tailnets")) {
-        table.add(t);
-      }
-      table.table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.list(inv, "/api/v1/tailnets", "tailnet list", "tailnets", TailnetRows.FORMAT);
   }
 }

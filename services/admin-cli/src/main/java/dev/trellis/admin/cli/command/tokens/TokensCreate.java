@@ -1,8 +1,8 @@
 package dev.trellis.admin.cli.command.tokens;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -50,21 +50,17 @@ public final class TokensCreate implements Command {
     inv.args().value("expiry").ifPresent(v -> body.put("expiry", v));
     inv.args().value("description").ifPresent(v -> body.put("description", v));
     String answer = inv.client().post("/api/v1/tokens", body.toString());
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      JsonNode root = ResponseFields.object(AdminClient.parse(answer), "tokens create");
-      JsonNode info = ResponseFields.object(root.path("tokenInfo"), "tokenInfo");
-      inv.out().println(ResponseFields.text(root, "token"));
-      inv.err()
-          .println(
-              "API token "
-                  + ResponseFields.text(info, "id")
-                  + " ("
-                  + ResponseFields.text(info, "role")
-                  + "): shown once, store it now.");
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.secret(
+        inv,
+        answer,
+        "tokens create",
+        "token",
+        "tokenInfo",
+        info ->
+            "API token "
+                + ResponseFields.text(info, "id")
+                + " ("
+                + ResponseFields.text(info, "role")
+                + "): shown once, store it now.");
   }
 }

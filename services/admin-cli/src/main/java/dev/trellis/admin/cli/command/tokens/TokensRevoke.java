@@ -1,11 +1,11 @@
 package dev.trellis.admin.cli.command.tokens;
 
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
-import dev.trellis.admin.cli.http.AdminClient;
 import java.util.List;
 
 /**
@@ -38,12 +38,6 @@ public final class TokensRevoke implements Command {
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
     String id = Segments.of("TOKEN_ID", inv.args().positionals("TOKEN_ID").getFirst());
     String answer = inv.client().post("/api/v1/tokens/" + id + "/revoke", "{}");
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      new TokenTable().add(AdminClient.parse(answer)).table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.one(inv, answer, TokenRows.FORMAT);
   }
 }

@@ -2,6 +2,7 @@ package dev.trellis.admin.cli.command.users;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
@@ -49,12 +50,6 @@ public final class UsersInvite implements Command {
     inv.args().value("role").ifPresent(r -> body.put("role", r));
     inv.args().value("name").ifPresent(n -> body.put("displayName", n));
     String answer = inv.client().post("/api/v1/users", body.toString());
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      new UserTable().add(AdminClient.parse(answer)).table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.one(inv, answer, UserRows.FORMAT);
   }
 }

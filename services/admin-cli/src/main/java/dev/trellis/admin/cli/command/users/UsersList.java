@@ -1,13 +1,10 @@
 package dev.trellis.admin.cli.command.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
-import dev.trellis.admin.cli.http.AdminClient;
-import dev.trellis.admin.cli.http.QueryString;
-import dev.trellis.admin.cli.http.ResponseFields;
 import java.util.List;
 
 /**
@@ -38,23 +35,6 @@ public final class UsersList implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    inv.args().positionals();
-    String query =
-        new QueryString()
-            .addIfPresent("tailnet", inv.args().value("tailnet").orElse(null))
-            .toString();
-    String answer = inv.client().get("/api/v1/users" + query);
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      JsonNode root = ResponseFields.object(AdminClient.parse(answer), "users list");
-      UserTable table = new UserTable();
-      for (JsonNode u : ResponseFields.array(root, "users")) {
-        table.add(u);
-      }
-      table.table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.list(inv, "/api/v1/users", "users list", "users", UserRows.FORMAT);
   }
 }

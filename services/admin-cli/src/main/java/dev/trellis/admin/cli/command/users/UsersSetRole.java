@@ -1,6 +1,7 @@
 package dev.trellis.admin.cli.command.users;
 
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.command.Segments;
@@ -40,12 +41,6 @@ public final class UsersSetRole implements Command {
     String id = Segments.of("USER_ID", args.get(0));
     String body = AdminClient.json().createObjectNode().put("role", args.get(1)).toString();
     String answer = inv.client().post("/api/v1/users/" + id + "/role", body);
-    if (inv.json()) {
-      inv.out().println(answer.strip());
-    } else {
-      new UserTable().add(AdminClient.parse(answer)).table().print(inv.out());
-    }
-    inv.out().flush();
-    return 0;
+    return Answers.one(inv, answer, UserRows.FORMAT);
   }
 }

@@ -1,10 +1,10 @@
 package dev.trellis.admin.cli.command.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.command.RowFormat;
 import dev.trellis.admin.cli.failure.ResponseException;
 import dev.trellis.admin.cli.http.ResponseFields;
 import dev.trellis.admin.cli.output.Cells;
-import dev.trellis.admin.cli.output.Table;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,13 +13,18 @@ import java.util.List;
  * of a tagged node, else its user; the status is {@code revoked}, {@code expired}, {@code
  * awaiting-approval} or {@code ok}, with {@code ,ephemeral} appended for ephemeral nodes.
  *
- * <p>Not thread-safe: build and print it on one thread.
+ * <p>Immutable, so safe to share between threads.
  */
-final class NodeTable {
-  private final Table table =
-      new Table("ID", "NAME", "ADDRESSES", "OS", "OWNER", "STATUS", "KEY-EXPIRY");
+final class NodeRows {
+  /** The format. */
+  static final RowFormat FORMAT =
+      new RowFormat(
+          List.of("ID", "NAME", "ADDRESSES", "OS", "OWNER", "STATUS", "KEY-EXPIRY"),
+          NodeRows::cells);
 
-  NodeTable add(JsonNode node) throws ResponseException {
+  private NodeRows() {}
+
+  private static String[] cells(JsonNode node) throws ResponseException {
     JsonNode n = ResponseFields.object(node, "node");
     List<String> addresses = new ArrayList<>();
     n.path("addresses").forEach(a -> addresses.add(a.asText()));
@@ -28,17 +33,17 @@ final class NodeTable {
     String owner =
         tags.isEmpty() ? ResponseFields.optionalText(n, "userId") : String.join(",", tags);
     String expiry = ResponseFields.optionalText(n, "keyExpiry");
-    table.row(
-        ResponseFields.text(n, "id"),
-        ResponseFields.text(n, "name"),
-        addresses.isEmpty() ? null : String.join(",", addresses),
-        ResponseFields.optionalText(n, "os"),
-        owner == null || owner.isEmpty() ? null : owner,
-        status(n),
-        n.path("keyExpiryDisabled").asBoolean()
-            ? "disabled"
-            : expiry == null ? null : Cells.utcSeconds(expiry));
-    return this;
+    return new String[] {
+      ResponseFields.text(n, "id"),
+      ResponseFields.text(n, "name"),
+      addresses.isEmpty() ? null : String.join(",", addresses),
+      ResponseFields.optionalText(n, "os"),
+      owner == null || owner.isEmpty() ? null : owner,
+      status(n),
+      n.path("keyExpiryDisabled").asBoolean()
+          ? "disabled"
+          : expiry == null ? null : Cells.utcSeconds(expiry)
+    };
   }
 
   static String status(JsonNode n) {
@@ -53,9 +58,5 @@ final class NodeTable {
       s = "ok";
     }
     return n.path("ephemeral").asBoolean() ? s + ",ephemeral" : s;
-  }
-
-  Table table() {
-    return table;
   }
 }

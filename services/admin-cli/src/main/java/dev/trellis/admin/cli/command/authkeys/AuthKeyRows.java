@@ -1,20 +1,26 @@
 package dev.trellis.admin.cli.command.authkeys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.command.RowFormat;
 import dev.trellis.admin.cli.failure.ResponseException;
 import dev.trellis.admin.cli.http.ResponseFields;
 import dev.trellis.admin.cli.output.Cells;
-import dev.trellis.admin.cli.output.Table;
+import java.util.List;
 
 /**
  * The table of auth keys: {@code ID KIND TAGS USES EXPIRES REVOKED} (never a key).
  *
- * <p>Not thread-safe: build and print it on one thread.
+ * <p>Immutable, so safe to share between threads.
  */
-final class AuthKeyTable {
-  private final Table table = new Table("ID", "KIND", "TAGS", "USES", "EXPIRES", "REVOKED");
+final class AuthKeyRows {
+  /** The format. */
+  static final RowFormat FORMAT =
+      new RowFormat(
+          List.of("ID", "KIND", "TAGS", "USES", "EXPIRES", "REVOKED"), AuthKeyRows::cells);
 
-  AuthKeyTable add(JsonNode key) throws ResponseException {
+  private AuthKeyRows() {}
+
+  private static String[] cells(JsonNode key) throws ResponseException {
     JsonNode k = ResponseFields.object(key, "auth key");
     StringBuilder kind =
         new StringBuilder(ResponseFields.bool(k, "reusable") ? "reusable" : "one-off");
@@ -29,17 +35,13 @@ final class AuthKeyTable {
       tags.append(tags.isEmpty() ? "" : ",").append(t.asText());
     }
     long limit = ResponseFields.number(k, "usageLimit");
-    table.row(
-        ResponseFields.text(k, "id"),
-        kind.toString(),
-        tags.isEmpty() ? "-" : tags.toString(),
-        ResponseFields.number(k, "useCount") + "/" + (limit == 0 ? "∞" : Long.toString(limit)),
-        Cells.utcSeconds(ResponseFields.text(k, "expiresAt")),
-        ResponseFields.bool(k, "revoked") ? "yes" : "no");
-    return this;
-  }
-
-  Table table() {
-    return table;
+    return new String[] {
+      ResponseFields.text(k, "id"),
+      kind.toString(),
+      tags.isEmpty() ? "-" : tags.toString(),
+      ResponseFields.number(k, "useCount") + "/" + (limit == 0 ? "∞" : Long.toString(limit)),
+      Cells.utcSeconds(ResponseFields.text(k, "expiresAt")),
+      ResponseFields.bool(k, "revoked") ? "yes" : "no"
+    };
   }
 }
