@@ -1,6 +1,7 @@
 package dev.trellis.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * depends on shared-proto and the service runtime but never on another service; the agent never
  * depends on a service or on Vert.x; shared-proto depends on nothing of Vert.x. The policy engine
  * ({@value #ENGINE}) is a library like shared-proto, with a package root of its own: services may
- * import it, it imports no service, runtime, Vert.x or Hazelcast.
+ * import it, it imports no service, runtime, Vert.x or Hazelcast. The agent's packet path touches
+ * no JSON or HTTP, and no package is part of a dependency cycle.
  */
 class LayeringTest {
   private static final List<String> SERVICES =
@@ -169,11 +171,30 @@ class LayeringTest {
             "dev.trellis.agent.device..",
             "dev.trellis.agent.tun..",
             "dev.trellis.agent.bind..",
-            "dev.trellis.agent.crypto..")
+            "dev.trellis.agent.crypto..",
+            "dev.trellis.agent.paths..",
+            "dev.trellis.agent.filter..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
             "com.fasterxml.jackson..", "java.net.http..", "com.google.protobuf.util..")
+        .check(classes);
+  }
+
+  /**
+   * No package depends on itself through others, within any module: every {@code dev.trellis}
+   * package is its own slice (a module's packages cannot form a cycle with another module's, since
+   * Maven modules cannot). A package that composes its subpackages' parts stays above them: the
+   * admin CLI's command registry lives in {@code admin.cli}, above {@code admin.cli.command}, and
+   * the coordinator's model loop in {@code coordinator.loop}, below the feed and the registrar.
+   */
+  @Test
+  void packagesHaveNoCycles() {
+    slices()
+        .matching("dev.trellis.(**)")
+        .should()
+        .beFreeOfCycles()
+        .because("a cycle makes every package in it one unit that cannot be read or changed alone")
         .check(classes);
   }
 }

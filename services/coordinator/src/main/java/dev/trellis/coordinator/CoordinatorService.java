@@ -4,6 +4,7 @@ import dev.trellis.coordinator.channel.ChannelMetrics;
 import dev.trellis.coordinator.channel.ChannelRoutes;
 import dev.trellis.coordinator.controlkey.ControlKeyStore;
 import dev.trellis.coordinator.feed.ModelFeed;
+import dev.trellis.coordinator.loop.ModelLoop;
 import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NetmapModel;
 import dev.trellis.coordinator.policy.PolicyVisibility;

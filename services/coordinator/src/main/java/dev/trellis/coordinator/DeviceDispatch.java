@@ -2,6 +2,7 @@ package dev.trellis.coordinator;
 
 import com.google.protobuf.ByteString;
 import dev.trellis.coordinator.channel.DeviceChannel;
+import dev.trellis.coordinator.loop.ModelLoop;
 import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NodeView;
 import dev.trellis.coordinator.presence.Presence;

@@ -4,7 +4,6 @@ import dev.trellis.admin.cli.args.ArgParser;
 import dev.trellis.admin.cli.args.Option;
 import dev.trellis.admin.cli.args.ParsedArgs;
 import dev.trellis.admin.cli.command.Command;
-import dev.trellis.admin.cli.command.CommandRegistry;
 import dev.trellis.admin.cli.command.GlobalOptions;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;

@@ -2,7 +2,6 @@ package dev.trellis.admin.cli;
 
 import dev.trellis.admin.cli.args.Option;
 import dev.trellis.admin.cli.command.Command;
-import dev.trellis.admin.cli.command.CommandRegistry;
 import dev.trellis.admin.cli.command.GlobalOptions;
 import java.io.PrintStream;
 import java.util.List;

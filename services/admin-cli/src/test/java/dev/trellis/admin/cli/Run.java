@@ -1,6 +1,5 @@
 package dev.trellis.admin.cli;
 
-import dev.trellis.admin.cli.command.CommandRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

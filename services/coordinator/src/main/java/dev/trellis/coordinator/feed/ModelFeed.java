@@ -1,6 +1,6 @@
 package dev.trellis.coordinator.feed;
 
-import dev.trellis.coordinator.ModelLoop;
+import dev.trellis.coordinator.loop.ModelLoop;
 import dev.trellis.coordinator.netmap.ModelChange;
 import dev.trellis.coordinator.register.PendingLogins;
 import dev.trellis.runtime.eventlog.EventHandler;

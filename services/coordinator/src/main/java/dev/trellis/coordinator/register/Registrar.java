@@ -2,7 +2,7 @@ package dev.trellis.coordinator.register;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.trellis.coordinator.ModelLoop;
+import dev.trellis.coordinator.loop.ModelLoop;
 import dev.trellis.coordinator.netmap.NodeView;
 import dev.trellis.coordinator.netmap.TailnetView;
 import dev.trellis.proto.control.CapabilityVersion;

@@ -1,4 +1,5 @@
 /**
- * Node authorization against the key registry's projection, at connect time and while connected.
+ * Node authorization against the key registry's projection: at connect time, and for {@code
+ * relay.revalidation} while connected.
  */
 package dev.trellis.relay.auth;

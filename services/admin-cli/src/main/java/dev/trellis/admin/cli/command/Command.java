@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One trellis-admin command: its words ({@code tailnet create}), its usage, its options, and what
- * it does. Register new commands in {@link CommandRegistry#standard()}.
+ * it does. Register new commands in {@link dev.trellis.admin.cli.CommandRegistry#standard()}.
  *
  * <p>Implementations are stateless, so safe to share between threads.
  */

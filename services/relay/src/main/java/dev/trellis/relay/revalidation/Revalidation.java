@@ -1,9 +1,11 @@
-package dev.trellis.relay.auth;
+package dev.trellis.relay.revalidation;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.trellis.relay.auth.Authorization;
+import dev.trellis.relay.auth.NodeAuthorizer;
 import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.RelayMetrics;

@@ -1,6 +1,7 @@
-package dev.trellis.admin.cli.command;
+package dev.trellis.admin.cli;
 
 import dev.trellis.admin.cli.args.ArgParser;
+import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.audit.Audit;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysCreate;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysList;

@@ -1,4 +1,4 @@
-package dev.trellis.coordinator;
+package dev.trellis.coordinator.loop;
 
 import dev.trellis.coordinator.netmap.NetmapModel;
 import dev.trellis.coordinator.stream.StreamHub;
