@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N]}: the agent daemon.
@@ -47,23 +46,7 @@ final class DaemonCommand {
   }
 
   static int run(List<String> args, PrintStream err) throws UsageError, IOException {
-    Running running = start(args, err);
-    CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("shutdown")
-                .unstarted(
-                    () -> {
-                      running.close();
-                      done.countDown();
-                    }));
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    return ShutdownHook.await(start(args, err)::close);
   }
 
   /** Sets the daemon up as {@code args} say and starts it; the caller closes it. */

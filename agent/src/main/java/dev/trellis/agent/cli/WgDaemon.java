@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code trellisd wg --config FILE ...}: the standalone mode. Creates the TUN device, applies the
@@ -114,24 +113,9 @@ final class WgDaemon {
             + device.listenPort()
             + ", control socket "
             + socket);
-    CountDownLatch done = new CountDownLatch(1);
     Device d = device;
     ControlServer c = control;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("shutdown")
-                .unstarted(
-                    () -> {
-                      shutdown(c, d, tun, link);
-                      done.countDown();
-                    }));
-    try {
-      done.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    return ShutdownHook.await(() -> shutdown(c, d, tun, link));
   }
 
   /** The batched FFM socket, or the DatagramChannel one if the batched one cannot be made. */

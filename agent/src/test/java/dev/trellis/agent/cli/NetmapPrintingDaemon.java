@@ -19,8 +19,7 @@ public final class NetmapPrintingDaemon {
   public static void main(String[] args) throws Exception {
     DaemonCommand.Running running = DaemonCommand.start(List.of(args), System.err);
     running.daemon().addNetmapListener(m -> System.out.println(line(m)));
-    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
-    Thread.currentThread().join();
+    ShutdownHook.await(running::close);
   }
 
   static String line(Netmap m) {

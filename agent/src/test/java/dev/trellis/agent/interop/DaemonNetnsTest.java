@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,22 +48,8 @@ class DaemonNetnsTest {
 
   private record Result(int status, String out) {}
 
-  private static List<String> java(String ns) {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xmx128m",
-            "-cp",
-            System.getProperty("java.class.path")));
-    return cmd;
-  }
-
   private static Result cli(String ns, Path sock, String... args) throws Exception {
-    List<String> cmd = java(ns);
+    List<String> cmd = NetnsLab.java(ns);
     cmd.addAll(List.of("dev.trellis.agent.cli.AgentMain", "trellis", "--socket", sock.toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -75,7 +60,7 @@ class DaemonNetnsTest {
 
   private static Path daemon(NetnsLab lab, String ns, String name) throws IOException {
     Path sock = lab.dir.resolve(name + ".sock");
-    List<String> cmd = java(ns);
+    List<String> cmd = NetnsLab.java(ns);
     cmd.addAll(
         List.of(
             "dev.trellis.agent.cli.AgentMain",
@@ -137,7 +122,7 @@ class DaemonNetnsTest {
     try (NetnsLab lab = new NetnsLab();
         TestCoordinator coord = new TestCoordinator(lab.dir.resolve("coord.sock"))) {
       for (String ns : List.of(lab.nsA, lab.nsB)) {
-        List<String> fwd = java(ns);
+        List<String> fwd = NetnsLab.java(ns);
         fwd.addAll(
             List.of(
                 "dev.trellis.agent.controlclient.TcpToUnix",
@@ -290,7 +275,7 @@ class DaemonNetnsTest {
     NetnsLab.requireTools("ip");
     try (NetnsLab lab = new NetnsLab();
         TestCoordinator coord = new TestCoordinator(lab.dir.resolve("coord.sock"))) {
-      List<String> fwd = java(lab.nsA);
+      List<String> fwd = NetnsLab.java(lab.nsA);
       fwd.addAll(
           List.of(
               "dev.trellis.agent.controlclient.TcpToUnix",
@@ -382,7 +367,7 @@ class DaemonNetnsTest {
       Path state = lab.dir.resolve("a-state/state.conf");
       String before = Files.readString(state) + "node_key=privkey:00\n";
       Files.writeString(state, before);
-      List<String> cmd = java(lab.nsA);
+      List<String> cmd = NetnsLab.java(lab.nsA);
       cmd.addAll(
           List.of(
               "dev.trellis.agent.cli.AgentMain",
@@ -434,7 +419,7 @@ class DaemonNetnsTest {
   }
 
   private static List<String> withCli(String ns, Path sock, String... args) {
-    List<String> cmd = java(ns);
+    List<String> cmd = NetnsLab.java(ns);
     cmd.addAll(List.of("dev.trellis.agent.cli.AgentMain", "trellis", "--socket", sock.toString()));
     cmd.addAll(List.of(args));
     return cmd;

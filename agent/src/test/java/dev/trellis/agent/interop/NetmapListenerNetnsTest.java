@@ -18,7 +18,6 @@ import dev.trellis.proto.key.NodePrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,19 +36,21 @@ class NetmapListenerNetnsTest {
       DnsConfig.newBuilder().setMagicDnsEnabled(true).setMagicDnsSuffix("tail.example").build();
 
   private static List<String> java(String ns, String main, String... args) {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xmx128m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            main));
+    List<String> cmd = NetnsLab.java(ns);
+    cmd.add(main);
     cmd.addAll(List.of(args));
     return cmd;
+  }
+
+  /**
+   * Runs {@code trellis ARGS} against the daemon at {@code sock}; its output goes to {@code log}.
+   */
+  private static Process trellis(NetnsLab lab, Path sock, String log, String... args)
+      throws IOException {
+    List<String> cmd =
+        java(lab.nsA, "dev.trellis.agent.cli.AgentMain", "trellis", "--socket", sock.toString());
+    cmd.addAll(List.of(args));
+    return lab.start(cmd, lab.dir.resolve(log + ".log"));
   }
 
   private static ServerMessage map(MapResponse.Builder frame) {
@@ -87,20 +88,7 @@ class NetmapListenerNetnsTest {
         NetnsLab.sleep(50);
       }
 
-      Process up =
-          lab.start(
-              java(
-                  lab.nsA,
-                  "dev.trellis.agent.cli.AgentMain",
-                  "trellis",
-                  "--socket",
-                  sock.toString(),
-                  "up",
-                  "--login-server",
-                  SERVER,
-                  "--auth-key",
-                  "k1"),
-              lab.dir.resolve("up.log"));
+      Process up = trellis(lab, sock, "up", "up", "--login-server", SERVER, "--auth-key", "k1");
       TestCoordinator.Session reg = coord.sessions.poll(60, TimeUnit.SECONDS);
       RegisterRequest r = reg.next().getRegister();
       reg.send(
@@ -148,16 +136,7 @@ class NetmapListenerNetnsTest {
           "netmap version=2 self=a peers=c dns=tail.example",
           "netmap version=3 self=a peers=c dns=corp.example");
 
-      Process down =
-          lab.start(
-              java(
-                  lab.nsA,
-                  "dev.trellis.agent.cli.AgentMain",
-                  "trellis",
-                  "--socket",
-                  sock.toString(),
-                  "down"),
-              lab.dir.resolve("down.log"));
+      Process down = trellis(lab, sock, "down", "down");
       assertTrue(down.waitFor(60, TimeUnit.SECONDS));
       assertEquals(0, down.exitValue(), lab.log("down"));
       awaitLines(

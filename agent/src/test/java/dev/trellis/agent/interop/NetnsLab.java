@@ -80,20 +80,32 @@ final class NetnsLab implements AutoCloseable {
     }
   }
 
+  /**
+   * The start of a command that runs a Java main class in {@code ns} from the test's own class
+   * path, with a small heap and quick start-up (for daemons, the CLI and forwarders); add the class
+   * and its arguments.
+   */
+  static List<String> java(String ns) {
+    return java(ns, "-XX:TieredStopAtLevel=1", "-Xmx128m");
+  }
+
+  private static List<String> java(String ns, String... jvmOptions) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    return cmd;
+  }
+
   /** Starts a Trellis agent in {@code ns} from the test's own classpath; returns its socket. */
   Path startTrellis(String ns, String tun, String config, String... extra) throws IOException {
     Path conf = dir.resolve(tun + ".conf");
     Files.writeString(conf, config);
     Path sock = dir.resolve(tun + ".sock");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = java(ns, "-Xmx256m");
     cmd.addAll(
         List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
             "dev.trellis.agent.cli.AgentMain",
             "trellisd",
             "wg",
