@@ -6,6 +6,15 @@ import dev.trellis.agent.crypto.Blake2s;
 import dev.trellis.agent.crypto.ChaChaPoly;
 import dev.trellis.agent.crypto.JdkChaChaPoly;
 import dev.trellis.agent.crypto.OpenSslChaChaPoly;
+import dev.trellis.agent.wireguard.CookieChecker;
+import dev.trellis.agent.wireguard.CookieGenerator;
+import dev.trellis.agent.wireguard.Handshake;
+import dev.trellis.agent.wireguard.Initiation;
+import dev.trellis.agent.wireguard.Keypair;
+import dev.trellis.agent.wireguard.LocalIdentity;
+import dev.trellis.agent.wireguard.RemoteIdentity;
+import dev.trellis.agent.wireguard.Response;
+import dev.trellis.proto.key.NodePrivateKey;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.security.KeyFactory;
@@ -14,6 +23,7 @@ import java.security.PublicKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.KeyAgreement;
@@ -26,13 +36,19 @@ import org.bouncycastle.crypto.digests.Blake2sDigest;
  * packet, and BLAKE2s. Prints a table; {@code ChaChaPoly.create()} must pick the faster AEAD it
  * reports.
  *
+ * <p>It also measures whole WireGuard handshakes (both sides in one thread: initiation with MACs,
+ * its opening and checks, the response, and the initiator's session keys), the figure that X25519's
+ * speed decides.
+ *
  * <p>Run: {@code java -cp load/target/trellis-load.jar dev.trellis.load.crypto.CryptoBench
- * [seconds-per-case]}.
+ * [seconds-per-case [case-filter]]}; a filter runs only the cases whose name contains it.
  */
 public final class CryptoBench {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static volatile long sink;
+  private static String only = "";
+  private static double secs;
 
   private CryptoBench() {}
 
@@ -65,7 +81,8 @@ public final class CryptoBench {
   }
 
   public static void main(String[] args) throws Exception {
-    double secs = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    secs = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    only = args.length > 1 ? args[1] : "";
     System.out.printf(
         Locale.ROOT,
         "CryptoBench  java %s  %d cores  %.1f s per case%n",
@@ -79,13 +96,11 @@ public final class CryptoBench {
     byte[] bPub =
         dev.trellis.agent.crypto.X25519.publicKey(
             dev.trellis.agent.crypto.X25519.generatePrivate());
-    row(
+    bench(
         "X25519 shared secret, BouncyCastle",
-        measure(
-            () -> {
-              sink += dev.trellis.agent.crypto.X25519.sharedSecret(a, bPub)[0];
-            },
-            secs),
+        () -> {
+          sink += dev.trellis.agent.crypto.X25519.sharedSecret(a, bPub)[0];
+        },
         0);
 
     KeyFactory kf = KeyFactory.getInstance("XDH");
@@ -98,16 +113,14 @@ public final class CryptoBench {
     }
     PublicKey jdkPub =
         kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
-    row(
+    bench(
         "X25519 shared secret, JDK XDH",
-        measure(
-            () -> {
-              KeyAgreement ka = KeyAgreement.getInstance("XDH");
-              ka.init(jdkPriv);
-              ka.doPhase(jdkPub, true);
-              sink += ka.generateSecret()[0];
-            },
-            secs),
+        () -> {
+          KeyAgreement ka = KeyAgreement.getInstance("XDH");
+          ka.init(jdkPriv);
+          ka.doPhase(jdkPub, true);
+          sink += ka.generateSecret()[0];
+        },
         0);
 
     int size = 1420;
@@ -131,60 +144,108 @@ public final class CryptoBench {
           aead instanceof OpenSslChaChaPoly o
               ? "OpenSSL " + o.transfer()
               : aead.getClass().getSimpleName();
-      row(
+      bench(
           "ChaCha20-Poly1305 seal 1420, " + name,
-          measure(
-              () -> {
-                sink += aead.seal(key, counter[0]++, buf, 16, size, null);
-              },
-              secs),
+          () -> {
+            sink += aead.seal(key, counter[0]++, buf, 16, size, null);
+          },
           size);
       byte[] sealed = buf.clone();
       int n = aead.seal(key, 1L << 50, sealed, 16, size, null);
       byte[] work = sealed.clone();
-      row(
+      bench(
           "ChaCha20-Poly1305 open 1420, " + name,
-          measure(
-              () -> {
-                System.arraycopy(sealed, 16, work, 16, n);
-                sink += aead.open(key, 1L << 50, work, 16, n, null);
-              },
-              secs),
+          () -> {
+            System.arraycopy(sealed, 16, work, 16, n);
+            sink += aead.open(key, 1L << 50, work, 16, n, null);
+          },
           size);
     }
     System.out.println("data plane uses: " + ChaChaPoly.create().getClass().getSimpleName());
 
     byte[] msg = new byte[148];
-    row(
+    bench(
         "BLAKE2s-256 of 148 B (Blake2s.hash)",
-        measure(
-            () -> {
-              sink += Blake2s.hash(msg)[0];
-            },
-            secs),
+        () -> {
+          sink += Blake2s.hash(msg)[0];
+        },
         148);
     Blake2sDigest d = new Blake2sDigest(256);
     byte[] out = new byte[32];
-    row(
+    bench(
         "BLAKE2s-256 of 1420 B (BC, reused)",
-        measure(
-            () -> {
-              d.update(buf, 0, size);
-              d.doFinal(out, 0);
-              sink += out[0];
-            },
-            secs),
+        () -> {
+          d.update(buf, 0, size);
+          d.doFinal(out, 0);
+          sink += out[0];
+        },
         size);
     byte[] mkey = new byte[32];
-    row(
+    bench(
         "MAC (keyed BLAKE2s-128) of 116 B",
-        measure(
-            () -> {
-              sink += Blake2s.mac(mkey, msg, 0, 116)[0];
-            },
-            secs),
+        () -> {
+          sink += Blake2s.mac(mkey, msg, 0, 116)[0];
+        },
         116);
+    handshakes();
     System.out.println("(sink " + (sink & 1) + ")");
+  }
+
+  /**
+   * Whole WireGuard handshakes between two identities in this thread: A's initiation (with MAC1),
+   * B's MAC1 check, opening and consuming it, B's response (with MAC1), A's MAC1 check and A's
+   * session keys. Each handshake takes 2 X25519 base-point and 6 shared-secret operations.
+   */
+  private static void handshakes() throws Exception {
+    NodePrivateKey ka = NodePrivateKey.generate();
+    NodePrivateKey kb = NodePrivateKey.generate();
+    LocalIdentity la = new LocalIdentity(ka);
+    LocalIdentity lb = new LocalIdentity(kb);
+    RemoteIdentity toB = new RemoteIdentity(la, kb.publicKey(), null);
+    RemoteIdentity toA = new RemoteIdentity(lb, ka.publicKey(), null);
+    Handshake ha = new Handshake(la, toB);
+    Handshake hb = new Handshake(lb, toA);
+    CookieGenerator macsToB = new CookieGenerator(toB);
+    CookieGenerator macsToA = new CookieGenerator(toA);
+    CookieChecker checkA = new CookieChecker(la);
+    CookieChecker checkB = new CookieChecker(lb);
+    long[] clock = {0};
+    Instant epoch = Instant.parse("2026-01-01T00:00:00Z");
+    Keypair[] responder = new Keypair[1];
+    bench(
+        "WireGuard handshake, both sides",
+        () -> {
+          // a second apart, so that neither the replay nor the flood check refuses it
+          long now = clock[0] += 1_000_000_000L;
+          byte[] init = ha.createInitiation(1, epoch.plusNanos(now)).encode();
+          macsToB.addMacs(init, now);
+          if (!checkB.checkMac1(init, 0, init.length)) {
+            throw new IllegalStateException("MAC1 of the initiation");
+          }
+          Handshake.OpenedInitiation opened =
+              Handshake.open(lb, Initiation.decode(init, 0, init.length));
+          if (opened == null || hb.consume(opened, now) != Handshake.Result.OK) {
+            throw new IllegalStateException("initiation refused");
+          }
+          byte[] resp = hb.createResponse(2, now, responder).encode();
+          macsToA.addMacs(resp, now);
+          if (!checkA.checkMac1(resp, 0, resp.length)) {
+            throw new IllegalStateException("MAC1 of the response");
+          }
+          Keypair initiator = ha.consume(Response.decode(resp, 0, resp.length), now);
+          if (initiator == null) {
+            throw new IllegalStateException("response refused");
+          }
+          sink += initiator.localIndex() + responder[0].localIndex();
+        },
+        0);
+  }
+
+  /** Measures and prints one case, unless the filter leaves it out. */
+  private static void bench(String name, Op op, int bytesPerOp) throws Exception {
+    if (name.contains(only)) {
+      row(name, measure(op, secs), bytesPerOp);
+    }
   }
 
   private static void row(String name, Result r, int bytesPerOp) {
