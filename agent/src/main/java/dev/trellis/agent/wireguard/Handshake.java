@@ -3,7 +3,7 @@ package dev.trellis.agent.wireguard;
 import dev.trellis.agent.crypto.Blake2s;
 import dev.trellis.agent.crypto.Kdf;
 import dev.trellis.agent.crypto.Tai64n;
-import dev.trellis.agent.crypto.X25519;
+import dev.trellis.proto.crypto.X25519;
 import java.time.Instant;
 import java.util.Arrays;
 

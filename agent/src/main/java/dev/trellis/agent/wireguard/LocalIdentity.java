@@ -1,7 +1,7 @@
 package dev.trellis.agent.wireguard;
 
 import dev.trellis.agent.crypto.Blake2s;
-import dev.trellis.agent.crypto.X25519;
+import dev.trellis.proto.crypto.X25519;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.util.Arrays;
 

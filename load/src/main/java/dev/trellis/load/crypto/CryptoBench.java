@@ -92,14 +92,14 @@ public final class CryptoBench {
     System.out.printf(
         Locale.ROOT, "%-50s %14s %12s %14s%n", "case", "ops/s", "Gbit/s", "B alloc/op");
 
-    byte[] a = dev.trellis.agent.crypto.X25519.generatePrivate();
+    byte[] a = dev.trellis.proto.crypto.X25519.generatePrivate();
     byte[] bPub =
-        dev.trellis.agent.crypto.X25519.publicKey(
-            dev.trellis.agent.crypto.X25519.generatePrivate());
+        dev.trellis.proto.crypto.X25519.publicKey(
+            dev.trellis.proto.crypto.X25519.generatePrivate());
     bench(
         "X25519 shared secret, BouncyCastle",
         () -> {
-          sink += dev.trellis.agent.crypto.X25519.sharedSecret(a, bPub)[0];
+          sink += dev.trellis.proto.crypto.X25519.sharedSecret(a, bPub)[0];
         },
         0);
 

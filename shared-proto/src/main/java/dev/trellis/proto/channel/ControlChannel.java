@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The device <-> coordinator channel protocol: its constants and byte layout. The classes of this
- * package implement it with JDK crypto only (X25519, ChaCha20-Poly1305, SHA-256, HMAC-SHA256), so
- * that the agent and the coordinator share one implementation.
+ * package implement it with the JDK's ChaCha20-Poly1305 and SHA-256 and the shared X25519 and HKDF
+ * of {@link dev.trellis.proto.crypto}, so that the agent and the coordinator share one
+ * implementation.
  *
  * <pre>
  * Transport: one WebSocket (GET /control/v1/channel); every message below is one binary frame.

@@ -41,9 +41,9 @@ public final class HandshakeInitiator {
     step = 1;
     byte[] e = ephemeral.publicKey().toBytes();
     state.mixHash(e);
-    state.mixKey(Curve25519.dh(ephemeral, controlKey));
+    state.mixDh(ephemeral, controlKey);
     byte[] s = state.encryptAndHash(machineKey.publicKey().toBytes());
-    state.mixKey(Curve25519.dh(machineKey, controlKey));
+    state.mixDh(machineKey, controlKey);
     byte[] payload = state.encryptAndHash(ControlChannel.uint32(capabilityVersion));
     byte[] out = new byte[e.length + s.length + payload.length];
     System.arraycopy(e, 0, out, 0, e.length);
@@ -70,8 +70,8 @@ public final class HandshakeInitiator {
     }
     byte[] re = Arrays.copyOfRange(message2, 0, 32);
     state.mixHash(re);
-    state.mixKey(Curve25519.dh(ephemeral, re));
-    state.mixKey(Curve25519.dh(machineKey, re));
+    state.mixDh(ephemeral, re);
+    state.mixDh(machineKey, re);
     byte[] payload = state.decryptAndHash(Arrays.copyOfRange(message2, 32, message2.length));
     int version = ControlChannel.readUint32(payload);
     byte[] hash = state.handshakeHash();

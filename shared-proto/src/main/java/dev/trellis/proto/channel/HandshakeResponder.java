@@ -50,9 +50,9 @@ public final class HandshakeResponder {
     state.mixHash(controlPublic); // pre-message: <- s
     byte[] re = Arrays.copyOfRange(message1, 0, 32);
     state.mixHash(re);
-    state.mixKey(Curve25519.dh(controlKey, re));
+    state.mixDh(controlKey, re);
     byte[] rs = state.decryptAndHash(Arrays.copyOfRange(message1, 32, 80));
-    state.mixKey(Curve25519.dh(controlKey, rs));
+    state.mixDh(controlKey, rs);
     byte[] payload = state.decryptAndHash(Arrays.copyOfRange(message1, 80, message1.length));
     int peerVersion = ControlChannel.readUint32(payload);
 
@@ -60,8 +60,8 @@ public final class HandshakeResponder {
     try {
       byte[] e = ephemeral.publicKey().toBytes();
       state.mixHash(e);
-      state.mixKey(Curve25519.dh(ephemeral, re));
-      state.mixKey(Curve25519.dh(ephemeral, rs));
+      state.mixDh(ephemeral, re);
+      state.mixDh(ephemeral, rs);
       byte[] reply = state.encryptAndHash(ControlChannel.uint32(capabilityVersion));
       byte[] message2 = new byte[e.length + reply.length];
       System.arraycopy(e, 0, message2, 0, e.length);

@@ -1,5 +1,8 @@
 package dev.trellis.proto.channel;
 
+import dev.trellis.proto.crypto.Hkdf;
+import dev.trellis.proto.crypto.X25519;
+import dev.trellis.proto.key.MachinePrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,11 +36,36 @@ final class SymmetricState {
   }
 
   void mixKey(byte[] ikm) {
-    byte[][] out = Hkdf.derive2(ck, ikm);
+    byte[][] out = hkdf2(ck, ikm);
     Arrays.fill(ck, (byte) 0);
     ck = out[0];
     cipher = new CipherState(out[1]);
     Arrays.fill(out[1], (byte) 0);
+  }
+
+  /**
+   * MixKey(DH(privateKey, publicKey)); throws HANDSHAKE_FAILED for a low-order or malformed public
+   * key, so a peer cannot force a known shared secret.
+   */
+  void mixDh(MachinePrivateKey privateKey, byte[] publicKey) throws ChannelException {
+    byte[] scalar = privateKey.toBytes();
+    byte[] shared;
+    try {
+      shared = X25519.sharedSecret(scalar, publicKey);
+    } catch (IllegalArgumentException e) {
+      throw new ChannelException(
+          ChannelException.Reason.HANDSHAKE_FAILED,
+          "X25519 with the peer's public key failed: " + e.getMessage(),
+          e);
+    } finally {
+      Arrays.fill(scalar, (byte) 0);
+    }
+    if (shared == null) {
+      throw new ChannelException(
+          ChannelException.Reason.HANDSHAKE_FAILED, "the peer's public key has low order");
+    }
+    mixKey(shared);
+    Arrays.fill(shared, (byte) 0);
   }
 
   byte[] encryptAndHash(byte[] plaintext) throws ChannelException {
@@ -71,9 +99,19 @@ final class SymmetricState {
 
   /** Split(): the two transport keys (initiator-to-responder first); wipes the chaining key. */
   byte[][] split() {
-    byte[][] keys = Hkdf.derive2(ck, new byte[0]);
+    byte[][] keys = hkdf2(ck, new byte[0]);
     Arrays.fill(ck, (byte) 0);
     return keys;
+  }
+
+  /** Noise's HKDF(ck, ikm) with two outputs: RFC 5869 with salt = ck, no info, 64 bytes. */
+  private static byte[][] hkdf2(byte[] chainingKey, byte[] ikm) {
+    byte[] okm = Hkdf.derive(chainingKey, ikm, null, 2 * Hkdf.HASH_LEN);
+    byte[][] out = {
+      Arrays.copyOfRange(okm, 0, Hkdf.HASH_LEN), Arrays.copyOfRange(okm, Hkdf.HASH_LEN, okm.length)
+    };
+    Arrays.fill(okm, (byte) 0);
+    return out;
   }
 
   static byte[] sha256(byte[]... parts) {

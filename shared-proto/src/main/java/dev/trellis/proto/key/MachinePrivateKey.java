@@ -1,5 +1,6 @@
 package dev.trellis.proto.key;
 
+import dev.trellis.proto.crypto.X25519;
 import java.util.Arrays;
 
 /**
@@ -43,7 +44,7 @@ public final class MachinePrivateKey {
 
   /** The matching public key. */
   public MachinePublicKey publicKey() {
-    return MachinePublicKey.fromBytes(X25519.publicFromPrivate(raw));
+    return MachinePublicKey.fromBytes(X25519.publicKey(raw));
   }
 
   /** A copy of the 32 raw bytes; the caller should zero it after use. */

@@ -1,5 +1,6 @@
 package dev.trellis.proto.key;
 
+import dev.trellis.proto.crypto.X25519;
 import java.util.Arrays;
 
 /**
@@ -41,7 +42,7 @@ public final class NodePrivateKey {
 
   /** The matching public key. */
   public NodePublicKey publicKey() {
-    return NodePublicKey.fromBytes(X25519.publicFromPrivate(raw));
+    return NodePublicKey.fromBytes(X25519.publicKey(raw));
   }
 
   /** A copy of the 32 raw bytes; the caller should zero it after use. */

@@ -1,5 +1,7 @@
 package dev.trellis.proto.relay;
 
+import dev.trellis.proto.crypto.Hkdf;
+import dev.trellis.proto.crypto.X25519;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,7 @@ public final class NodeKeyProof {
   public static byte[] prove(NodePrivateKey node, RelayPublicKey relay, byte[] challenge) {
     byte[] scalar = node.toBytes();
     try {
-      byte[] dh = X25519Agreement.dh(scalar, relay.toBytes());
+      byte[] dh = X25519.sharedSecret(scalar, relay.toBytes());
       if (dh == null) {
         throw new IllegalArgumentException("the relay's public key has low order");
       }
@@ -62,7 +64,7 @@ public final class NodeKeyProof {
     }
     byte[] scalar = relay.toBytes();
     try {
-      byte[] dh = X25519Agreement.dh(scalar, node.toBytes());
+      byte[] dh = X25519.sharedSecret(scalar, node.toBytes());
       if (dh == null) {
         return false;
       }
@@ -73,11 +75,7 @@ public final class NodeKeyProof {
   }
 
   private static byte[] mac(byte[] dh, byte[] challenge, NodePublicKey node, RelayPublicKey relay) {
-    byte[] prk = hmac(SALT, dh);
-    byte[] expand = new byte[INFO.length + 1];
-    System.arraycopy(INFO, 0, expand, 0, INFO.length);
-    expand[INFO.length] = 1;
-    byte[] key = hmac(prk, expand);
+    byte[] key = Hkdf.derive(SALT, dh, INFO, Hkdf.HASH_LEN);
     byte[] data = new byte[challenge.length + 2 * Frames.KEY_BYTES];
     System.arraycopy(challenge, 0, data, 0, challenge.length);
     System.arraycopy(node.toBytes(), 0, data, challenge.length, Frames.KEY_BYTES);
@@ -85,7 +83,6 @@ public final class NodeKeyProof {
         relay.toBytes(), 0, data, challenge.length + Frames.KEY_BYTES, Frames.KEY_BYTES);
     byte[] out = hmac(key, data);
     Arrays.fill(dh, (byte) 0);
-    Arrays.fill(prk, (byte) 0);
     Arrays.fill(key, (byte) 0);
     return out;
   }

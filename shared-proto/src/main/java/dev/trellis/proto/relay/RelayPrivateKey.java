@@ -1,5 +1,6 @@
 package dev.trellis.proto.relay;
 
+import dev.trellis.proto.crypto.X25519;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -16,11 +17,8 @@ public final class RelayPrivateKey {
   private final RelayPublicKey publicKey;
 
   private RelayPrivateKey(byte[] raw) {
-    raw[0] &= (byte) 248;
-    raw[31] &= 127;
-    raw[31] |= 64;
-    this.raw = raw;
-    this.publicKey = RelayPublicKey.fromBytes(X25519Agreement.publicKey(raw));
+    this.raw = X25519.clamp(raw);
+    this.publicKey = RelayPublicKey.fromBytes(X25519.publicKey(raw));
   }
 
   /** A fresh random key. */

@@ -1,11 +1,11 @@
 package dev.trellis.agent.paths.disco;
 
-import dev.trellis.agent.crypto.X25519;
 import dev.trellis.agent.crypto.XChaChaPoly;
+import dev.trellis.proto.crypto.Hkdf;
+import dev.trellis.proto.crypto.X25519;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.DiscoPublicKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals and opens {@link DiscoPacket}s with this node's disco key: derives (and caches) the box key
@@ -132,30 +130,13 @@ public final class DiscoBox {
     if (shared == null) {
       return null;
     }
-    k = hkdf(shared);
+    k = Hkdf.derive(SALT, shared, INFO, Hkdf.HASH_LEN);
     Arrays.fill(shared, (byte) 0);
     if (keys.size() >= MAX_CACHED_KEYS) {
       keys.clear();
     }
     keys.put(peer, k);
     return k;
-  }
-
-  /** HKDF-SHA256 (RFC 5869) extract and one expand block. */
-  private static byte[] hkdf(byte[] ikm) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SALT, "HmacSHA256"));
-      byte[] prk = mac.doFinal(ikm);
-      mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-      mac.update(INFO);
-      mac.update((byte) 1);
-      byte[] okm = mac.doFinal();
-      Arrays.fill(prk, (byte) 0);
-      return okm;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
   }
 
   @Override
