@@ -2,7 +2,7 @@ package dev.trellis.load.relay;
 
 import com.google.protobuf.ByteString;
 import com.hazelcast.core.HazelcastInstance;
-import dev.trellis.proto.relay.RelayPrivateKey;
+import dev.trellis.proto.key.RelayPrivateKey;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.relay.auth.NodeAuthorizer;

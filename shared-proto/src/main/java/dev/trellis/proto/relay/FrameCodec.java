@@ -1,6 +1,7 @@
 package dev.trellis.proto.relay;
 
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.key.RelayPublicKey;
 import dev.trellis.proto.relay.FrameException.Reason;
 import dev.trellis.proto.relay.RelayFrame.ClientHello;
 import dev.trellis.proto.relay.RelayFrame.GoneReason;

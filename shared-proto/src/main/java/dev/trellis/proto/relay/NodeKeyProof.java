@@ -4,6 +4,8 @@ import dev.trellis.proto.crypto.Hkdf;
 import dev.trellis.proto.crypto.X25519;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.key.RelayPrivateKey;
+import dev.trellis.proto.key.RelayPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

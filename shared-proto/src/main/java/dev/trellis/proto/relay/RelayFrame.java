@@ -1,6 +1,7 @@
 package dev.trellis.proto.relay;
 
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.key.RelayPublicKey;
 
 /**
  * One relay frame: one record per frame type of {@link FrameType}. Encode with {@link

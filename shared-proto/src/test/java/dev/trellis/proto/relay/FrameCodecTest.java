@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.key.RelayPublicKey;
 import dev.trellis.proto.relay.RelayFrame.GoneReason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

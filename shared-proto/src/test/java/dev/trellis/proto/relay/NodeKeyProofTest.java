@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.key.RelayPrivateKey;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package dev.trellis.agent.paths.relay;
 
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.key.RelayPrivateKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
-import dev.trellis.proto.relay.RelayPrivateKey;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

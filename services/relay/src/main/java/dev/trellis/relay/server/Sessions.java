@@ -1,6 +1,6 @@
 package dev.trellis.relay.server;
 
-import dev.trellis.proto.relay.RelayPrivateKey;
+import dev.trellis.proto.key.RelayPrivateKey;
 import dev.trellis.relay.auth.NodeAuthorizer;
 import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.forward.Forwarder;
