@@ -5,11 +5,14 @@ import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.paths.disco.DiscoBox;
 import dev.trellis.agent.paths.disco.DiscoMessage;
 import dev.trellis.agent.paths.disco.DiscoPacket;
-import dev.trellis.agent.paths.stun.StunMessage;
 import dev.trellis.agent.time.Clock;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.stun.StunDecoder;
+import dev.trellis.proto.stun.StunEncoder;
+import dev.trellis.proto.stun.StunMessage;
+import dev.trellis.proto.stun.StunResult;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -226,7 +229,7 @@ public final class Paths implements AutoCloseable {
     stunWaiters.put(key, f);
     f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, e) -> stunWaiters.remove(key));
-    b.sendRaw(StunMessage.bindingRequest(tx), server);
+    b.sendRaw(StunEncoder.bindingRequest(tx), server);
     return f;
   }
 
@@ -280,11 +283,11 @@ public final class Paths implements AutoCloseable {
       return null;
     }
     if (StunMessage.isStun(buf, off, len)) {
-      StunMessage.Response r = StunMessage.parseResponse(buf, off, len);
-      if (r != null) {
-        CompletableFuture<Endpoint> f = stunWaiters.remove(java.nio.ByteBuffer.wrap(r.txId()));
+      if (StunDecoder.decode(buf, off, len) instanceof StunResult.BindingResponse r) {
+        CompletableFuture<Endpoint> f =
+            stunWaiters.remove(java.nio.ByteBuffer.wrap(r.transactionId()));
         if (f != null) {
-          f.complete(r.mapped());
+          f.complete(Endpoint.of(r.mapped()));
         }
       }
       return null;

@@ -11,16 +11,19 @@ import dev.trellis.agent.bind.UdpBind;
 import dev.trellis.agent.paths.MemoryRelay;
 import dev.trellis.agent.paths.PathTimings;
 import dev.trellis.agent.paths.Paths;
-import dev.trellis.agent.paths.stun.StunMessage;
 import dev.trellis.agent.time.SystemClock;
 import dev.trellis.proto.control.v1.RelayMap;
 import dev.trellis.proto.control.v1.RelayNode;
 import dev.trellis.proto.control.v1.RelayRegion;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.stun.StunDecoder;
+import dev.trellis.proto.stun.StunEncoder;
+import dev.trellis.proto.stun.StunResult;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +51,12 @@ class NetcheckTest {
                 try {
                   DatagramPacket p = new DatagramPacket(buf, buf.length);
                   s.receive(p);
-                  byte[] tx = StunMessage.requestTxId(buf, 0, p.getLength());
-                  if (tx != null) {
+                  if (StunDecoder.decode(buf, 0, p.getLength())
+                      instanceof StunResult.BindingRequest req) {
                     byte[] r =
-                        StunMessage.bindingSuccess(
-                            tx, new Endpoint(p.getAddress(), p.getPort() + portShift));
+                        StunEncoder.bindingSuccess(
+                            req.transactionId(),
+                            new InetSocketAddress(p.getAddress(), p.getPort() + portShift));
                     s.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
                   }
                 } catch (Exception e) {

@@ -1,5 +1,9 @@
 package dev.trellis.relay.stun;
 
+import dev.trellis.proto.stun.StunDecoder;
+import dev.trellis.proto.stun.StunEncoder;
+import dev.trellis.proto.stun.StunRefusal;
+import dev.trellis.proto.stun.StunResult;
 import dev.trellis.relay.forward.RelayMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The STUN binding server on UDP: one thread ({@code relay-stun}) reads datagrams and answers each
- * valid binding request with the address it came from; anything else is dropped and counted as
- * {@code stun_<refusal>}. Binding to a wildcard address serves IPv4 and IPv6 on one socket.
+ * valid binding request with the address it came from (the codec is shared-proto's {@code
+ * dev.trellis.proto.stun}); anything else is dropped and counted as {@code stun_<refusal>}, where
+ * any STUN message but a binding request counts as {@code stun_not_binding_request}. Binding to a
+ * wildcard address serves IPv4 and IPv6 on one socket.
  *
  * <p>Thread-safety: the read loop is its own thread; {@link #close} may be called from any thread.
  */
@@ -61,13 +67,14 @@ public final class StunServer implements AutoCloseable {
         if (!(from instanceof InetSocketAddress seen)) {
           continue;
         }
-        StunMessage.Parsed p = StunMessage.parseBindingRequest(buf.array(), buf.position());
-        if (!p.ok()) {
-          metrics.dropped("stun_" + p.refusal().name().toLowerCase(Locale.ROOT));
+        StunResult r = StunDecoder.decode(buf.array(), 0, buf.position());
+        if (!(r instanceof StunResult.BindingRequest request)) {
+          metrics.dropped(dropLabel(r));
           continue;
         }
         channel.send(
-            ByteBuffer.wrap(StunMessage.bindingSuccess(p.transactionId(), unmap(seen))), seen);
+            ByteBuffer.wrap(StunEncoder.bindingSuccess(request.transactionId(), unmap(seen))),
+            seen);
         metrics.forwarded("stun", buf.position());
       } catch (ClosedChannelException e) {
         return;
@@ -75,6 +82,14 @@ public final class StunServer implements AutoCloseable {
         LOG.debug("stun: {}", e.toString());
       }
     }
+  }
+
+  /** The drop counter of a datagram that is not a binding request. */
+  private static String dropLabel(StunResult r) {
+    if (r instanceof StunResult.Refused f && f.reason() != StunRefusal.NOT_BINDING) {
+      return "stun_" + f.reason().name().toLowerCase(Locale.ROOT);
+    }
+    return "stun_not_binding_request";
   }
 
   /** An IPv4-mapped IPv6 source reported as IPv4. */

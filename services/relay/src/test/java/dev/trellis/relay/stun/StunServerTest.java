@@ -1,9 +1,14 @@
 package dev.trellis.relay.stun;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.proto.stun.StunDecoder;
+import dev.trellis.proto.stun.StunEncoder;
+import dev.trellis.proto.stun.StunMessage;
+import dev.trellis.proto.stun.StunResult;
 import dev.trellis.relay.forward.RelayMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.DatagramPacket;
@@ -48,7 +53,7 @@ class StunServerTest {
       byte[] junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes();
       s.send(
           new DatagramPacket(junk, junk.length, InetAddress.getByName("127.0.0.1"), server.port()));
-      byte[] req = StunMessage.bindingRequest(new byte[12], true);
+      byte[] req = StunEncoder.bindingRequest(new byte[12], true);
       req[req.length - 1] ^= 1; // wrong fingerprint
       s.send(
           new DatagramPacket(req, req.length, InetAddress.getByName("127.0.0.1"), server.port()));
@@ -71,13 +76,22 @@ class StunServerTest {
       s.setSoTimeout(3000);
       byte[] txid = new byte[12];
       new SecureRandom().nextBytes(txid);
-      byte[] req = StunMessage.bindingRequest(txid, fingerprint);
+      byte[] req = StunEncoder.bindingRequest(txid, fingerprint);
       s.send(new DatagramPacket(req, req.length, local, server.port()));
       byte[] in = new byte[512];
       DatagramPacket p = new DatagramPacket(in, in.length);
       s.receive(p);
-      InetSocketAddress mapped = StunMessage.xorMappedAddress(in, p.getLength(), txid);
-      assertNotNull(mapped, "a binding success with XOR-MAPPED-ADDRESS");
+      var r =
+          assertInstanceOf(
+              StunResult.BindingResponse.class,
+              StunDecoder.decode(in, 0, p.getLength()),
+              "a binding success with XOR-MAPPED-ADDRESS");
+      assertArrayEquals(txid, r.transactionId());
+      // the XOR-MAPPED-ADDRESS attribute comes first
+      assertEquals(
+          StunMessage.ATTR_XOR_MAPPED_ADDRESS,
+          (in[StunMessage.HEADER] & 0xff) << 8 | (in[StunMessage.HEADER + 1] & 0xff));
+      InetSocketAddress mapped = r.mapped();
       assertEquals(local, mapped.getAddress());
       assertEquals(s.getLocalPort(), mapped.getPort());
     }
