@@ -1,8 +1,9 @@
 package dev.trellis.agent.cli;
 
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.localapi.InterfaceStatus;
+import dev.trellis.proto.net.IpLiteral;
+import dev.trellis.proto.net.IpPrefix;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class ShowFormat {
     for (PeerStatus p : s.peers()) {
       b.append('\n').append("peer: ").append(p.publicKey().toBase64()).append('\n');
       if (p.endpoint() != null) {
-        String host = compact(p.endpoint().address());
+        String host = IpLiteral.format(p.endpoint().address());
         boolean v6 = p.endpoint().address() instanceof java.net.Inet6Address;
         b.append("  endpoint: ")
             .append(v6 ? "[" + host + "]" : host)
@@ -73,47 +74,9 @@ final class ShowFormat {
     }
     List<String> parts = new ArrayList<>();
     for (IpPrefix p : ips) {
-      parts.add(compact(p.address()) + "/" + p.bits());
+      parts.add(p.toString());
     }
     return String.join(", ", parts);
-  }
-
-  /** An address as wg prints it: IPv6 with the longest zero run compressed to "::". */
-  static String compact(java.net.InetAddress a) {
-    if (a instanceof java.net.Inet4Address) {
-      return a.getHostAddress();
-    }
-    byte[] b = a.getAddress();
-    int[] w = new int[8];
-    for (int i = 0; i < 8; i++) {
-      w[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && w[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        s.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-        s.append(':');
-      }
-      s.append(Integer.toHexString(w[i]));
-    }
-    return s.toString();
   }
 
   /** "1 hour, 2 minutes, 3 seconds ago", or "Now" as wg prints. */

@@ -2,14 +2,14 @@ package dev.trellis.agent.daemon;
 
 import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.device.DeviceConfig;
-import dev.trellis.agent.device.IpLiteral;
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.net.IpLiteral;
+import dev.trellis.proto.net.IpPrefix;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.trellis.agent.device;
 
+import dev.trellis.proto.net.IpPrefix;
+
 /**
  * Cryptokey routing table: longest-prefix match of IPv4 and IPv6 addresses to values (peers) in two
  * binary tries, one bit per level. Lookups walk at most 32 or 128 nodes and allocate nothing. The

@@ -10,6 +10,7 @@ import dev.trellis.agent.wireguard.LocalIdentity;
 import dev.trellis.agent.wireguard.RemoteIdentity;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

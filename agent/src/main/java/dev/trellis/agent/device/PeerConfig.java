@@ -3,6 +3,7 @@ package dev.trellis.agent.device;
 import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.trellis.agent.filter;
 
+import dev.trellis.proto.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,24 +17,24 @@ final class AddressSet {
   private final long[] v4Hosts;
   private final long[] v6HostsHi;
   private final long[] v6HostsLo;
-  private final Prefix[] ranges;
+  private final IpPrefix[] ranges;
 
-  AddressSet(boolean any, List<Prefix> prefixes) {
+  AddressSet(boolean any, List<IpPrefix> prefixes) {
     this.any = any;
-    List<Prefix> v4 = new ArrayList<>();
-    List<Prefix> v6 = new ArrayList<>();
-    List<Prefix> other = new ArrayList<>();
-    for (Prefix p : prefixes) {
+    List<IpPrefix> v4 = new ArrayList<>();
+    List<IpPrefix> v6 = new ArrayList<>();
+    List<IpPrefix> other = new ArrayList<>();
+    for (IpPrefix p : prefixes) {
       if (!p.isHost()) {
         other.add(p);
-      } else if (p.v6()) {
+      } else if (p.isIpv6()) {
         v6.add(p);
       } else {
         v4.add(p);
       }
     }
-    v4Hosts = v4.stream().mapToLong(Prefix::lo).sorted().distinct().toArray();
-    Prefix[] six =
+    v4Hosts = v4.stream().mapToLong(IpPrefix::lo).sorted().distinct().toArray();
+    IpPrefix[] six =
         v6.stream()
             .distinct()
             .sorted(
@@ -41,14 +42,14 @@ final class AddressSet {
                   int c = Long.compareUnsigned(x.hi(), y.hi());
                   return c != 0 ? c : Long.compareUnsigned(x.lo(), y.lo());
                 })
-            .toArray(Prefix[]::new);
+            .toArray(IpPrefix[]::new);
     v6HostsHi = new long[six.length];
     v6HostsLo = new long[six.length];
     for (int i = 0; i < six.length; i++) {
       v6HostsHi[i] = six[i].hi();
       v6HostsLo[i] = six[i].lo();
     }
-    ranges = other.toArray(Prefix[]::new);
+    ranges = other.toArray(IpPrefix[]::new);
   }
 
   boolean contains(boolean v6, long hi, long lo) {
@@ -58,7 +59,7 @@ final class AddressSet {
     if (v6 ? containsV6(hi, lo) : Arrays.binarySearch(v4Hosts, lo) >= 0) {
       return true;
     }
-    for (Prefix p : ranges) {
+    for (IpPrefix p : ranges) {
       if (p.contains(v6, hi, lo)) {
         return true;
       }

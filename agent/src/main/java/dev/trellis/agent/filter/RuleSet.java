@@ -2,6 +2,7 @@ package dev.trellis.agent.filter;
 
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
 final class RuleSet {
   static final RuleSet EMPTY = new RuleSet(new Rule[0], 0);
 
-  private record Destination(Prefix prefix, int firstPort, int lastPort) {}
+  private record Destination(IpPrefix prefix, int firstPort, int lastPort) {}
 
   private record Rule(AddressSet src, Destination[] dst, boolean[] protocols) {}
 
@@ -44,18 +45,18 @@ final class RuleSet {
 
   private static Rule compile(FilterRule fr) {
     boolean any = false;
-    List<Prefix> src = new ArrayList<>();
+    List<IpPrefix> src = new ArrayList<>();
     for (String s : fr.getSrcPrefixesList()) {
       if (s.equals("*")) {
         any = true;
       } else {
-        src.add(Prefix.parse(s));
+        src.add(IpPrefix.parse(s));
       }
     }
     Destination[] dst = new Destination[fr.getDestinationsCount()];
     for (int i = 0; i < dst.length; i++) {
       DestinationPorts d = fr.getDestinations(i);
-      Prefix p = d.getPrefix().equals("*") ? null : Prefix.parse(d.getPrefix());
+      IpPrefix p = d.getPrefix().equals("*") ? null : IpPrefix.parse(d.getPrefix());
       int first = 0;
       int last = 65535;
       if (d.hasPorts()) {

@@ -1,10 +1,10 @@
 package dev.trellis.agent.localapi;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpLiteral;
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.net.IpLiteral;
+import dev.trellis.proto.net.IpPrefix;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

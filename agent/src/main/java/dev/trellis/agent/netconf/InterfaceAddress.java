@@ -1,7 +1,7 @@
 package dev.trellis.agent.netconf;
 
-import dev.trellis.agent.device.IpLiteral;
-import dev.trellis.agent.device.IpPrefix;
+import dev.trellis.proto.net.IpLiteral;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 
 /**
@@ -22,31 +22,23 @@ public record InterfaceAddress(InetAddress address, int bits) {
     }
   }
 
-  /** Parses {@code 10.0.0.1/24}, {@code fd00::1/64} or a bare address (a host address). */
+  /**
+   * Parses {@code 10.0.0.1/24}, {@code fd00::1/64} or a bare address (a host address), with the
+   * errors of {@link IpPrefix#parse}.
+   */
   public static InterfaceAddress parse(String text) {
-    if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("empty interface address");
-    }
-    String s = text.trim();
+    int bits = IpPrefix.parse(text).bits(); // checks the address and the length
+    String s = text.strip();
     int slash = s.indexOf('/');
-    InetAddress address = IpLiteral.parse(slash < 0 ? s : s.substring(0, slash));
-    int bits = address.getAddress().length * 8;
-    if (slash >= 0) {
-      try {
-        bits = Integer.parseInt(s.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad prefix length in '" + s + "'");
-      }
-    }
-    return new InterfaceAddress(address, bits);
+    return new InterfaceAddress(IpLiteral.parse(slash < 0 ? s : s.substring(0, slash)), bits);
   }
 
   /** The connected network this address lies in. */
   public IpPrefix network() {
-    return new IpPrefix(address, bits);
+    return IpPrefix.of(address, bits);
   }
 
-  /** {@code 10.0.0.1/24}. */
+  /** {@code 10.0.0.1/24}, {@code fd00:0:0:0:0:0:0:1/64} (Java's full IPv6 form, no zone). */
   @Override
   public String toString() {
     String host = address.getHostAddress();

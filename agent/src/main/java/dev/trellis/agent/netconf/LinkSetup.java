@@ -1,6 +1,6 @@
 package dev.trellis.agent.netconf;
 
-import dev.trellis.agent.device.IpPrefix;
+import dev.trellis.proto.net.IpPrefix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +94,7 @@ public final class LinkSetup {
 
   private static boolean coveredByAddress(IpPrefix route, List<InterfaceAddress> addresses) {
     for (InterfaceAddress a : addresses) {
-      IpPrefix net = a.network();
-      if (net.bits() <= route.bits() && net.contains(route.address().getAddress())) {
+      if (a.network().contains(route)) {
         return true;
       }
     }

@@ -2,12 +2,12 @@ package dev.trellis.agent.wgconfig;
 
 import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.device.DeviceConfig;
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

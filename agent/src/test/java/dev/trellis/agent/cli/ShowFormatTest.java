@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.net.IpLiteral;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,10 +60,10 @@ class ShowFormatTest {
   }
 
   @Test
-  void compactsIpv6AsWgDoes() throws Exception {
-    assertEquals("fd00::1", ShowFormat.compact(InetAddress.getByName("fd00:0:0:0:0:0:0:1")));
-    assertEquals("::", ShowFormat.compact(InetAddress.getByName("::")));
-    assertEquals("1:0:2::3", ShowFormat.compact(InetAddress.getByName("1:0:2:0:0:0:0:3")));
+  void writesAddressesAsWgDoes() throws Exception {
+    assertEquals("fd00::1", IpLiteral.format(InetAddress.getByName("fd00:0:0:0:0:0:0:1")));
+    assertEquals("::", IpLiteral.format(InetAddress.getByName("::")));
+    assertEquals("1:0:2::3", IpLiteral.format(InetAddress.getByName("1:0:2:0:0:0:0:3")));
     assertTrue(ShowFormat.ago(Duration.ZERO).equals("Now"));
     assertEquals("1 hour, 1 second ago", ShowFormat.ago(Duration.ofSeconds(3601)));
     assertEquals("512 B", ShowFormat.bytes(512));

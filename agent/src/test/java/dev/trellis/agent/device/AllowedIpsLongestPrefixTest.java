@@ -2,6 +2,7 @@ package dev.trellis.agent.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -21,12 +22,12 @@ class AllowedIpsLongestPrefixTest {
         Combinators.combine(
                 Arbitraries.bytes().array(byte[].class).ofSize(4),
                 Arbitraries.integers().between(0, 32))
-            .as((a, bits) -> new IpPrefix(addr(squash(a)), bits));
+            .as((a, bits) -> IpPrefix.of(addr(squash(a)), bits));
     Arbitrary<IpPrefix> v6 =
         Combinators.combine(
                 Arbitraries.bytes().array(byte[].class).ofSize(16),
                 Arbitraries.integers().between(0, 128))
-            .as((a, bits) -> new IpPrefix(addr(squash(a)), bits));
+            .as((a, bits) -> IpPrefix.of(addr(squash(a)), bits));
     return Combinators.combine(Arbitraries.oneOf(v4, v6), Arbitraries.integers().between(0, 999))
         .as(Route::new)
         .list()

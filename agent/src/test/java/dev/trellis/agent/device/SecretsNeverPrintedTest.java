@@ -7,6 +7,7 @@ import dev.trellis.agent.wireguard.LocalIdentity;
 import dev.trellis.agent.wireguard.RemoteIdentity;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.trellis.agent.time.TestClock;
 import dev.trellis.agent.tun.MemoryTun;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

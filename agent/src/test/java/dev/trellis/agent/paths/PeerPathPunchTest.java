@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpLiteral;
 import dev.trellis.agent.paths.disco.DiscoMessage;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.net.IpLiteral;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

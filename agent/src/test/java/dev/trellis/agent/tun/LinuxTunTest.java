@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
 import dev.trellis.agent.netconf.LinkSetup;
+import dev.trellis.proto.net.IpPrefix;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

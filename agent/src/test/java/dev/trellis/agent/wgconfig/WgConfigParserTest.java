@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.device.IpPrefix;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.trellis.policyengine.model;
 
+import dev.trellis.proto.net.IpPrefix;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

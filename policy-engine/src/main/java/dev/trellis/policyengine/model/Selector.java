@@ -1,5 +1,7 @@
 package dev.trellis.policyengine.model;
 
+import dev.trellis.proto.net.IpPrefix;
+
 /**
  * Who or what a policy entry names: a source, a destination, a tag owner or a test subject. Parsed
  * from text such as {@code "*"}, {@code "alice@example.com"}, {@code "group:eng"}, {@code

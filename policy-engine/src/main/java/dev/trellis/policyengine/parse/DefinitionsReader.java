@@ -1,15 +1,14 @@
 package dev.trellis.policyengine.parse;
 
 import dev.trellis.policyengine.hujson.JsonValue;
-import dev.trellis.policyengine.model.IpPrefix;
 import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.parse.SelectorParser.Place;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,7 +64,7 @@ final class DefinitionsReader {
     }
     for (JsonValue.Member m : o.members()) {
       String alias = m.key();
-      if (!alias.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || IpPrefix.parse(alias).isPresent()) {
+      if (!alias.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || IpPrefix.looksLikePrefix(alias)) {
         ctx.fail(m.keyPos(), "malformed host alias '" + alias + "'");
         continue;
       }
@@ -74,11 +73,10 @@ final class DefinitionsReader {
         continue;
       }
       try {
-        Optional<IpPrefix> p = IpPrefix.parse(s.value());
-        if (p.isEmpty()) {
+        if (!IpPrefix.looksLikePrefix(s.value())) {
           ctx.fail(s.pos(), "host '" + alias + "': '" + s.value() + "' is not an IP or CIDR");
         } else {
-          hosts.put(alias, p.get());
+          hosts.put(alias, IpPrefix.parse(s.value()));
         }
       } catch (IllegalArgumentException e) {
         ctx.fail(s.pos(), "host '" + alias + "': " + e.getMessage());

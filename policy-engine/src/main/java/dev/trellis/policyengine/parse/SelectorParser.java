@@ -1,9 +1,8 @@
 package dev.trellis.policyengine.parse;
 
-import dev.trellis.policyengine.model.IpPrefix;
 import dev.trellis.policyengine.model.Selector;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -89,9 +88,8 @@ final class SelectorParser {
       throw new IllegalArgumentException(
           "tag owners are users, groups, tags or autogroup:admin/member, not '" + text + "'");
     }
-    Optional<IpPrefix> ip = IpPrefix.parse(text);
-    if (ip.isPresent()) {
-      return new Selector.Ip(ip.get());
+    if (IpPrefix.looksLikePrefix(text)) {
+      return new Selector.Ip(IpPrefix.parse(text));
     }
     IpPrefix host = hosts.get(text);
     if (host != null) {

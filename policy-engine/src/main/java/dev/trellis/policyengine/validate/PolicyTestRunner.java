@@ -61,8 +61,8 @@ public final class PolicyTestRunner {
     return switch (s) {
       case Selector.User u -> new Identity(u.login(), false, Set.of(), List.of());
       case Selector.Tag t -> new Identity(null, false, Set.of(t.name()), List.of());
-      case Selector.Ip ip -> new Identity(null, false, Set.of(), List.of(ip.prefix().first()));
-      case Selector.Host h -> new Identity(null, false, Set.of(), List.of(h.prefix().first()));
+      case Selector.Ip ip -> new Identity(null, false, Set.of(), List.of(ip.prefix().address()));
+      case Selector.Host h -> new Identity(null, false, Set.of(), List.of(h.prefix().address()));
       default -> throw new IllegalArgumentException("not a test subject: " + s);
     };
   }

@@ -1,7 +1,6 @@
 package dev.trellis.policyengine.compile;
 
 import dev.trellis.policyengine.model.Identity;
-import dev.trellis.policyengine.model.IpPrefix;
 import dev.trellis.policyengine.model.Policy;
 import dev.trellis.policyengine.model.PortRange;
 import dev.trellis.policyengine.model.Rule;
@@ -9,6 +8,7 @@ import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.policyengine.load.PolicyLoader;
-import dev.trellis.policyengine.model.IpPrefix;
 import dev.trellis.policyengine.model.Policy;
 import dev.trellis.policyengine.model.PortRange;
 import dev.trellis.policyengine.model.Problem;
 import dev.trellis.policyengine.model.Protocols;
 import dev.trellis.policyengine.model.Rule;
 import dev.trellis.policyengine.model.Selector;
+import dev.trellis.proto.net.IpPrefix;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -139,7 +139,7 @@ class PolicyReaderTest {
     assertEquals(List.of(PortRange.ALL), rules.get(2).dst().getFirst().ports());
     assertEquals(Set.of(), rules.get(3).protocols());
     assertEquals(
-        new Selector.Host("db", IpPrefix.parse("100.64.0.9").orElseThrow()),
+        new Selector.Host("db", IpPrefix.parse("100.64.0.9")),
         rules.get(3).dst().get(1).selector());
   }
 

@@ -1,10 +1,10 @@
 package dev.trellis.agent.paths.netcheck;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpLiteral;
 import dev.trellis.proto.control.v1.RelayMap;
 import dev.trellis.proto.control.v1.RelayNode;
 import dev.trellis.proto.control.v1.RelayRegion;
+import dev.trellis.proto.net.IpLiteral;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

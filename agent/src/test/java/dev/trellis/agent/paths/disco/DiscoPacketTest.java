@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.device.IpLiteral;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.proto.net.IpLiteral;
 import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
