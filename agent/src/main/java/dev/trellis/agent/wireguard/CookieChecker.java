@@ -4,6 +4,7 @@ import dev.trellis.agent.crypto.Blake2s;
 import dev.trellis.agent.crypto.XChaChaPoly;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.function.Consumer;
 
 /**
  * The responder's side of the cookie mechanism: checks MAC1 (always) and MAC2 (under load) of
@@ -16,12 +17,19 @@ import java.security.SecureRandom;
 public final class CookieChecker {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final LocalIdentity local;
+  private final Consumer<byte[]> random;
   private final byte[] secret = new byte[32];
   private long secretSetNanos;
   private boolean secretSet;
 
   public CookieChecker(LocalIdentity local) {
+    this(local, RANDOM::nextBytes);
+  }
+
+  /** With a chosen source of the cookie secret and reply nonces: for known-answer tests only. */
+  CookieChecker(LocalIdentity local, Consumer<byte[]> random) {
     this.local = local;
+    this.random = random;
   }
 
   /** Whether {@code msg}'s MAC1 is right for us. */
@@ -43,7 +51,7 @@ public final class CookieChecker {
   public CookieReply reply(byte[] msg, int off, int len, int sender, byte[] source, long nowNanos) {
     byte[] cookie = cookie(source, nowNanos);
     byte[] nonce = new byte[XChaChaPoly.NONCE_LENGTH];
-    RANDOM.nextBytes(nonce);
+    random.accept(nonce);
     int at = Messages.mac1Offset(len);
     byte[] mac1 = java.util.Arrays.copyOfRange(msg, off + at, off + at + 16);
     return new CookieReply(sender, nonce, XChaChaPoly.seal(local.cookieKey, nonce, cookie, mac1));
@@ -51,7 +59,7 @@ public final class CookieChecker {
 
   private synchronized byte[] cookie(byte[] source, long nowNanos) {
     if (!secretSet || nowNanos - secretSetNanos >= Spec.COOKIE_REFRESH_TIME.toNanos()) {
-      RANDOM.nextBytes(secret);
+      random.accept(secret);
       secretSetNanos = nowNanos;
       secretSet = true;
     }

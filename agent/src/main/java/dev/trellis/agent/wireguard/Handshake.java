@@ -6,6 +6,7 @@ import dev.trellis.agent.crypto.Tai64n;
 import dev.trellis.proto.crypto.X25519;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The Noise_IKpsk2 handshake state with one peer (WireGuard paper, section 5.4). It creates and
@@ -46,6 +47,7 @@ public final class Handshake {
 
   private final LocalIdentity local;
   private final RemoteIdentity remote;
+  private final Supplier<byte[]> ephemerals;
 
   // initiator state, all guarded by this: our pending initiation (chainKey != null)
   private byte[] chainKey;
@@ -65,8 +67,17 @@ public final class Handshake {
   private boolean anyInitiation;
 
   public Handshake(LocalIdentity local, RemoteIdentity remote) {
+    this(local, remote, X25519::generatePrivate);
+  }
+
+  /**
+   * With chosen ephemeral private keys (a fresh array each call; it is zeroed after use): for
+   * known-answer tests only.
+   */
+  Handshake(LocalIdentity local, RemoteIdentity remote, Supplier<byte[]> ephemerals) {
     this.local = local;
     this.remote = remote;
+    this.ephemerals = ephemerals;
   }
 
   public RemoteIdentity remote() {
@@ -107,7 +118,7 @@ public final class Handshake {
     }
     byte[] c = INITIAL_CHAIN_KEY;
     byte[] h = Blake2s.hash(INITIAL_HASH, remote.publicKey);
-    byte[] e = X25519.generatePrivate();
+    byte[] e = ephemerals.get();
     byte[] ePub = X25519.publicKey(e);
     c = Kdf.kdf1(c, ePub);
     h = Blake2s.hash(h, ePub);
@@ -202,7 +213,7 @@ public final class Handshake {
     if (peerChainKey == null) {
       return null;
     }
-    byte[] e = X25519.generatePrivate();
+    byte[] e = ephemerals.get();
     byte[] ePub = X25519.publicKey(e);
     byte[] c = Kdf.kdf1(peerChainKey, ePub);
     byte[] h = Blake2s.hash(peerHash, ePub);

@@ -31,6 +31,8 @@ package dev.trellis.agent.wireguard;
  *
  * <p>Each message has its own record and codec ({@link Initiation}, {@link Response}, {@link
  * CookieReply}, {@link Transport}); decoders return {@code null} for bad input and never throw.
+ * {@code HandshakeVectorsTest} pins messages 1, 2, 3 and a keepalive with hex vectors computed
+ * independently from fixed keys.
  *
  * <p>Thread-safety: stateless.
  */

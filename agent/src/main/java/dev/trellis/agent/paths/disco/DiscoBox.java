@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -30,12 +31,18 @@ public final class DiscoBox {
 
   private final DiscoPrivateKey own;
   private final byte[] ownPublic;
-  private final SecureRandom random = new SecureRandom();
+  private final Consumer<byte[]> nonces;
   private final Map<DiscoPublicKey, byte[]> keys = new ConcurrentHashMap<>();
   private final Map<DiscoDrop, AtomicLong> drops = new EnumMap<>(DiscoDrop.class);
 
   public DiscoBox(DiscoPrivateKey own) {
+    this(own, new SecureRandom()::nextBytes);
+  }
+
+  /** With a chosen source of nonces: for known-answer tests only. */
+  DiscoBox(DiscoPrivateKey own, Consumer<byte[]> nonces) {
     this.own = own;
+    this.nonces = nonces;
     this.ownPublic = own.publicKey().toBytes();
     for (DiscoDrop d : DiscoDrop.values()) {
       drops.put(d, new AtomicLong());
@@ -54,7 +61,7 @@ public final class DiscoBox {
       throw new IllegalArgumentException("cannot seal to a low-order disco key " + to);
     }
     byte[] nonce = new byte[XChaChaPoly.NONCE_LENGTH];
-    random.nextBytes(nonce);
+    nonces.accept(nonce);
     byte[] box = XChaChaPoly.seal(key, nonce, DiscoPacket.encode(m), ad(ownPublic));
     byte[] out = new byte[DiscoPacket.HEADER + box.length];
     System.arraycopy(DiscoPacket.MAGIC, 0, out, 0, 6);

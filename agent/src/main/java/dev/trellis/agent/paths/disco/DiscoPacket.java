@@ -16,7 +16,9 @@ import java.util.List;
  * followed by three zero bytes, so it never starts with 'T').
  *
  * <pre>
- * packet   = magic(6) "TRL" F0 9F 92 AC ("TRL" + U+1F4AC speech balloon in UTF-8)
+ * packet   = magic(6)               54 52 4C F0 9F AC: "TRL" and three bytes of the four that
+ *                                   spell U+1F4AC (speech balloon) in UTF-8, F0 9F 92 AC, without
+ *                                   the 92 (not valid UTF-8, and kept: it is what agents send)
  *            sender_disco_key(32)   the sender's disco public key (X25519)
  *            nonce(24)              random, for XChaCha20-Poly1305
  *            box(n + 16)            XChaCha20-Poly1305(key, nonce, message, ad = magic || sender key)
@@ -31,6 +33,8 @@ import java.util.List;
  * Unknown message types and trailing bytes after a known payload are tolerated for forward
  * compatibility (newer versions may append fields); anything shorter than its layout is dropped.
  *
+ * <p>{@code DiscoVectorsTest} pins these bytes with hex vectors computed independently.
+ *
  * <p>Flow: A pings each candidate endpoint of B (and sends B a call-me-maybe through the relay); B
  * answers each ping with a pong to the ping's source, naming that source; a pong's round trip
  * proves the path. B, told by call-me-maybe, pings A's endpoints at the same time, which opens both
@@ -39,7 +43,7 @@ import java.util.List;
  * <p>Thread-safety: stateless.
  */
 public final class DiscoPacket {
-  /** The magic prefix of every disco packet. */
+  /** The magic prefix of every disco packet: 54 52 4C F0 9F AC. */
   static final byte[] MAGIC = {'T', 'R', 'L', (byte) 0xF0, (byte) 0x9F, (byte) 0xAC};
 
   /** Header bytes before the box. */
