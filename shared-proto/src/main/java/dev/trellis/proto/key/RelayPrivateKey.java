@@ -1,29 +1,23 @@
 package dev.trellis.proto.key;
 
 import dev.trellis.proto.crypto.X25519;
-import java.util.Arrays;
 
 /**
  * A relay's static private key (a clamped Curve25519 scalar, 32 bytes), with which it verifies
  * node-key proofs. Its {@code toString} is redacted, it has no {@code equals} (compare with {@link
- * #sameAs}, which runs in constant time), and {@link #destroy()} zeroes it.
+ * #sameAs}, which runs in constant time), and {@link #destroy()} zeroes it (shared behaviour in
+ * {@link PrivateKeyBytes}).
  *
  * <p>Thread-safety: immutable until {@link #destroy()}, which must not race with use.
  */
-public final class RelayPrivateKey {
+public final class RelayPrivateKey extends PrivateKeyBytes {
   private static final String PREFIX = "relayprivkey:";
   private static final String KIND = "A relay private key";
-  private final byte[] raw;
   private final RelayPublicKey publicKey;
 
   private RelayPrivateKey(byte[] raw) {
-    this.raw = X25519.clamp(raw);
-    this.publicKey = RelayPublicKey.fromBytes(X25519.publicKey(this.raw));
-  }
-
-  /** A fresh random key. */
-  public static RelayPrivateKey generate() {
-    return new RelayPrivateKey(X25519.generatePrivate());
+    super(PREFIX, X25519.clamp(raw));
+    this.publicKey = RelayPublicKey.fromBytes(X25519.publicKey(raw));
   }
 
   /** The key from its 32 raw bytes (copied and clamped). */
@@ -31,12 +25,17 @@ public final class RelayPrivateKey {
     return new RelayPrivateKey(KeyBytes.copy(raw, KIND));
   }
 
+  /** A fresh random key. */
+  public static RelayPrivateKey generate() {
+    return new RelayPrivateKey(X25519.generatePrivate());
+  }
+
   /** Parses the {@code relayprivkey:...} text form. */
   public static RelayPrivateKey parse(String text) {
     return new RelayPrivateKey(KeyBytes.parsePrefixed(text, PREFIX, KIND));
   }
 
-  /** Parses the base64 form written by {@link #toSecretBase64()}. */
+  /** Parses the standard base64 form used by WireGuard configuration files. */
   public static RelayPrivateKey fromBase64(String text) {
     return new RelayPrivateKey(KeyBytes.parseBase64(text, KIND));
   }
@@ -46,34 +45,8 @@ public final class RelayPrivateKey {
     return publicKey;
   }
 
-  /** A copy of the 32 raw bytes; the caller should zero it after use. */
-  public byte[] toBytes() {
-    return raw.clone();
-  }
-
-  /** The {@code relayprivkey:...} text form, for a 0600 state file only; never log it. */
-  public String toSecretText() {
-    return KeyBytes.prefixed(PREFIX, raw);
-  }
-
-  /** The base64 form, for the relay's 0600 state file only; never log it. */
-  public String toSecretBase64() {
-    return KeyBytes.base64(raw);
-  }
-
   /** Whether both keys are the same, compared in constant time. */
   public boolean sameAs(RelayPrivateKey other) {
-    return other != null && KeyBytes.constantTimeEquals(raw, other.raw);
-  }
-
-  /** Overwrites the key material with zeros. */
-  public void destroy() {
-    Arrays.fill(raw, (byte) 0);
-  }
-
-  /** Redacted: private keys are never printed. */
-  @Override
-  public String toString() {
-    return "relayprivkey:<redacted>";
+    return sameBytes(other);
   }
 }

@@ -1,21 +1,18 @@
 package dev.trellis.proto.key;
 
-import java.util.Arrays;
-
 /**
  * A relay's static public key (Curve25519, 32 bytes), sent in the relay protocol's SERVER_HELLO.
- * Text form {@code relaykey:<64 hex digits>}; a distinct type so that it cannot be mistaken for a
- * node key.
+ * Text form {@code relaykey:<64 hex digits>}; a distinct type so that one kind of key cannot be
+ * passed where another is expected (shared behaviour in {@link PublicKeyBytes}).
  *
  * <p>Thread-safety: immutable.
  */
-public final class RelayPublicKey {
+public final class RelayPublicKey extends PublicKeyBytes {
   private static final String PREFIX = "relaykey:";
   private static final String KIND = "A relay public key";
-  private final byte[] raw;
 
   private RelayPublicKey(byte[] raw) {
-    this.raw = raw;
+    super(PREFIX, raw);
   }
 
   /** The key from its 32 raw bytes (copied). */
@@ -28,34 +25,8 @@ public final class RelayPublicKey {
     return new RelayPublicKey(KeyBytes.parsePrefixed(text, PREFIX, KIND));
   }
 
-  /** Parses the standard base64 form. */
+  /** Parses the standard base64 form used by WireGuard configuration files. */
   public static RelayPublicKey fromBase64(String text) {
     return new RelayPublicKey(KeyBytes.parseBase64(text, KIND));
-  }
-
-  /** A copy of the 32 raw bytes. */
-  public byte[] toBytes() {
-    return raw.clone();
-  }
-
-  /** The standard base64 form. */
-  public String toBase64() {
-    return KeyBytes.base64(raw);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RelayPublicKey other && Arrays.equals(raw, other.raw);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(raw);
-  }
-
-  /** The {@code relaykey:...} text form. */
-  @Override
-  public String toString() {
-    return KeyBytes.prefixed(PREFIX, raw);
   }
 }
