@@ -13,6 +13,7 @@ import dev.trellis.proto.stun.StunDecoder;
 import dev.trellis.proto.stun.StunEncoder;
 import dev.trellis.proto.stun.StunMessage;
 import dev.trellis.proto.stun.StunResult;
+import dev.trellis.proto.stun.TransactionId;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -51,7 +52,7 @@ public final class Paths implements AutoCloseable {
   private final PathTimings timings;
   private final SecureRandom random = new SecureRandom();
   private final Map<Endpoint, PeerPath> byAddress = new ConcurrentHashMap<>();
-  private final Map<java.nio.ByteBuffer, CompletableFuture<Endpoint>> stunWaiters =
+  private final Map<TransactionId, CompletableFuture<Endpoint>> stunWaiters =
       new ConcurrentHashMap<>();
   private final AtomicLong relayFromUnknown = new AtomicLong();
   private final AtomicLong pingKeyMismatch = new AtomicLong();
@@ -225,11 +226,11 @@ public final class Paths implements AutoCloseable {
     }
     byte[] tx = new byte[12];
     random.nextBytes(tx);
-    java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(tx);
+    TransactionId key = TransactionId.of(tx);
     stunWaiters.put(key, f);
     f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((r, e) -> stunWaiters.remove(key));
-    b.sendRaw(StunEncoder.bindingRequest(tx), server);
+    b.sendRaw(StunEncoder.bindingRequest(key), server);
     return f;
   }
 
@@ -284,8 +285,7 @@ public final class Paths implements AutoCloseable {
     }
     if (StunMessage.isStun(buf, off, len)) {
       if (StunDecoder.decode(buf, off, len) instanceof StunResult.BindingResponse r) {
-        CompletableFuture<Endpoint> f =
-            stunWaiters.remove(java.nio.ByteBuffer.wrap(r.transactionId()));
+        CompletableFuture<Endpoint> f = stunWaiters.remove(r.transactionId());
         if (f != null) {
           f.complete(Endpoint.of(r.mapped()));
         }

@@ -7,7 +7,6 @@ import static dev.trellis.proto.stun.StunMessage.BINDING_REQUEST;
 import static dev.trellis.proto.stun.StunMessage.BINDING_SUCCESS;
 import static dev.trellis.proto.stun.StunMessage.HEADER;
 import static dev.trellis.proto.stun.StunMessage.MAGIC_COOKIE;
-import static dev.trellis.proto.stun.StunMessage.TRANSACTION_ID;
 import static dev.trellis.proto.stun.StunMessage.u16;
 import static dev.trellis.proto.stun.StunMessage.u32;
 
@@ -68,7 +67,7 @@ public final class StunDecoder {
       }
       at = next;
     }
-    byte[] tx = Arrays.copyOfRange(b, off + 8, off + 8 + TRANSACTION_ID);
+    TransactionId tx = TransactionId.read(b, off + 8);
     return switch (type) {
       case BINDING_REQUEST -> new StunResult.BindingRequest(tx);
       case BINDING_SUCCESS -> {

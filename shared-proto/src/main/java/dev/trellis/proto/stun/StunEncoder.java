@@ -2,7 +2,6 @@ package dev.trellis.proto.stun;
 
 import static dev.trellis.proto.stun.StunMessage.HEADER;
 import static dev.trellis.proto.stun.StunMessage.MAGIC_COOKIE;
-import static dev.trellis.proto.stun.StunMessage.TRANSACTION_ID;
 import static dev.trellis.proto.stun.StunMessage.putU16;
 import static dev.trellis.proto.stun.StunMessage.putU32;
 
@@ -22,13 +21,12 @@ public final class StunEncoder {
   private StunEncoder() {}
 
   /** A binding request without attributes. */
-  public static byte[] bindingRequest(byte[] transactionId) {
+  public static byte[] bindingRequest(TransactionId transactionId) {
     return bindingRequest(transactionId, false);
   }
 
   /** A binding request, with a FINGERPRINT if {@code withFingerprint}. */
-  public static byte[] bindingRequest(byte[] transactionId, boolean withFingerprint) {
-    checkTransactionId(transactionId);
+  public static byte[] bindingRequest(TransactionId transactionId, boolean withFingerprint) {
     byte[] out = new byte[HEADER + (withFingerprint ? 8 : 0)];
     header(out, StunMessage.BINDING_REQUEST, transactionId);
     if (withFingerprint) {
@@ -41,8 +39,7 @@ public final class StunEncoder {
    * The binding success response telling the client it was seen at {@code seen}:
    * XOR-MAPPED-ADDRESS, MAPPED-ADDRESS, SOFTWARE and FINGERPRINT, in that order.
    */
-  public static byte[] bindingSuccess(byte[] transactionId, InetSocketAddress seen) {
-    checkTransactionId(transactionId);
+  public static byte[] bindingSuccess(TransactionId transactionId, InetSocketAddress seen) {
     byte[] addr = seen.getAddress().getAddress();
     int family = addr.length == 4 ? StunMessage.FAMILY_IPV4 : StunMessage.FAMILY_IPV6;
     int addrValue = 4 + addr.length;
@@ -72,11 +69,11 @@ public final class StunEncoder {
     return out;
   }
 
-  private static void header(byte[] out, int type, byte[] transactionId) {
+  private static void header(byte[] out, int type, TransactionId transactionId) {
     putU16(out, 0, type);
     putU16(out, 2, out.length - HEADER);
     putU32(out, 4, MAGIC_COOKIE);
-    System.arraycopy(transactionId, 0, out, 8, TRANSACTION_ID);
+    transactionId.writeTo(out, 8);
   }
 
   /** Writes the FINGERPRINT attribute at {@code at}, the last 8 bytes of {@code out}. */
@@ -84,15 +81,5 @@ public final class StunEncoder {
     putU16(out, at, StunMessage.ATTR_FINGERPRINT);
     putU16(out, at + 2, 4);
     putU32(out, at + 4, StunMessage.fingerprint(out, 0, at));
-  }
-
-  private static void checkTransactionId(byte[] transactionId) {
-    if (transactionId == null || transactionId.length != TRANSACTION_ID) {
-      throw new IllegalArgumentException(
-          "a STUN transaction id is "
-              + TRANSACTION_ID
-              + " bytes, got "
-              + (transactionId == null ? "none" : transactionId.length));
-    }
   }
 }

@@ -39,9 +39,6 @@ public final class StunMessage {
   /** The header length. */
   public static final int HEADER = 20;
 
-  /** The length of a transaction id. */
-  public static final int TRANSACTION_ID = 12;
-
   /** The magic cookie of RFC 5389. */
   public static final int MAGIC_COOKIE = 0x2112A442;
 

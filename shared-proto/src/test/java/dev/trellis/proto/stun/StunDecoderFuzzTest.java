@@ -51,7 +51,7 @@ class StunDecoderFuzzTest {
     StunResult r = StunDecoder.decode(req, 0, req.length);
     // Accepted only as what it says it is: a binding request whose transaction id it reports.
     if (r instanceof StunResult.BindingRequest request) {
-      assertArrayEquals(Arrays.copyOfRange(req, 8, 20), request.transactionId());
+      assertArrayEquals(Arrays.copyOfRange(req, 8, 20), request.transactionId().toBytes());
       assertEquals(0x0001, ((req[0] & 0xff) << 8) | (req[1] & 0xff));
     }
   }

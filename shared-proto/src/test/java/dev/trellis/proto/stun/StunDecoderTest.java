@@ -5,7 +5,6 @@ import static dev.trellis.proto.stun.StunVectors.RFC5769_RESPONSE_V4;
 import static dev.trellis.proto.stun.StunVectors.RFC5769_RESPONSE_V6;
 import static dev.trellis.proto.stun.StunVectors.RFC5769_TX;
 import static dev.trellis.proto.stun.StunVectors.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -26,7 +25,7 @@ class StunDecoderTest {
   void theRfc5769RequestParsesWithItsFingerprint() {
     byte[] req = bytes(RFC5769_REQUEST);
     var r = assertInstanceOf(BindingRequest.class, StunDecoder.decode(req, 0, req.length));
-    assertArrayEquals(bytes(RFC5769_TX), r.transactionId());
+    assertEquals(TransactionId.of(bytes(RFC5769_TX)), r.transactionId());
   }
 
   @Test
@@ -34,7 +33,7 @@ class StunDecoderTest {
     byte[] v4 = bytes(RFC5769_RESPONSE_V4);
     var r4 = assertInstanceOf(BindingResponse.class, StunDecoder.decode(v4, 0, v4.length));
     assertEquals(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853), r4.mapped());
-    assertArrayEquals(bytes(RFC5769_TX), r4.transactionId());
+    assertEquals(TransactionId.of(bytes(RFC5769_TX)), r4.transactionId());
     byte[] v6 = bytes(RFC5769_RESPONSE_V6);
     var r6 = assertInstanceOf(BindingResponse.class, StunDecoder.decode(v6, 0, v6.length));
     assertEquals(
@@ -83,7 +82,7 @@ class StunDecoderTest {
     assertSame(Refused.of(StunRefusal.TRUNCATED), StunDecoder.decode(null, 0, 20));
     assertSame(Refused.of(StunRefusal.TRUNCATED), StunDecoder.decode(new byte[20], 4, 20));
     // a binding error response (0x0111) is STUN, but not binding request or success
-    byte[] error = StunEncoder.bindingRequest(new byte[12]);
+    byte[] error = StunEncoder.bindingRequest(TransactionId.of(new byte[12]));
     error[0] = 0x01;
     error[1] = 0x11;
     assertSame(Refused.of(StunRefusal.NOT_BINDING), StunDecoder.decode(error, 0, error.length));
@@ -96,7 +95,7 @@ class StunDecoderTest {
         bytes("000100102112a442" + "0".repeat(24) + "80280004" + "00000000" + "0".repeat(16));
     assertSame(Refused.of(StunRefusal.BAD_FINGERPRINT), StunDecoder.decode(early, 0, early.length));
     // a success response with no address
-    byte[] bare = StunEncoder.bindingRequest(new byte[12]);
+    byte[] bare = StunEncoder.bindingRequest(TransactionId.of(new byte[12]));
     bare[0] = 0x01;
     assertSame(Refused.of(StunRefusal.NO_MAPPED_ADDRESS), StunDecoder.decode(bare, 0, bare.length));
   }

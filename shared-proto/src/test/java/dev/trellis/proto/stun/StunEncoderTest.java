@@ -2,7 +2,6 @@ package dev.trellis.proto.stun;
 
 import static dev.trellis.proto.stun.StunVectors.RFC5769_TX;
 import static dev.trellis.proto.stun.StunVectors.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,11 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class StunEncoderTest {
   private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] TX = bytes(RFC5769_TX);
+  private static final TransactionId TX = TransactionId.of(bytes(RFC5769_TX));
 
   @Test
   void bindingRequestsWithAndWithoutFingerprint() {
-    byte[] tx = HEX.parseHex("0102030405060708090a0b0c");
+    TransactionId tx = TransactionId.of(HEX.parseHex("0102030405060708090a0b0c"));
     assertEquals(
         "000100002112a4420102030405060708090a0b0c", HEX.formatHex(StunEncoder.bindingRequest(tx)));
     assertEquals(
@@ -64,10 +63,10 @@ class StunEncoderTest {
 
   @Test
   void whatIsWrittenDecodesBack() throws Exception {
-    byte[] tx = HEX.parseHex("0102030405060708090a0b0c");
+    TransactionId tx = TransactionId.of(HEX.parseHex("0102030405060708090a0b0c"));
     byte[] req = StunEncoder.bindingRequest(tx, true);
     var r = assertInstanceOf(BindingRequest.class, StunDecoder.decode(req, 0, req.length));
-    assertArrayEquals(tx, r.transactionId());
+    assertEquals(tx, r.transactionId());
     InetSocketAddress seen = new InetSocketAddress(InetAddress.getByName("203.0.113.9"), 41641);
     byte[] resp = StunEncoder.bindingSuccess(tx, seen);
     assertEquals(
@@ -77,7 +76,9 @@ class StunEncoderTest {
 
   @Test
   void ourResponsesCarryAValidFingerprint() {
-    byte[] resp = StunEncoder.bindingSuccess(new byte[12], new InetSocketAddress("10.1.2.3", 4242));
+    byte[] resp =
+        StunEncoder.bindingSuccess(
+            TransactionId.of(new byte[12]), new InetSocketAddress("10.1.2.3", 4242));
     int at = resp.length - 8;
     assertEquals(StunMessage.ATTR_FINGERPRINT, ((resp[at] & 0xff) << 8) | (resp[at + 1] & 0xff));
     int fp = java.nio.ByteBuffer.wrap(resp, at + 4, 4).getInt();
@@ -86,8 +87,7 @@ class StunEncoderTest {
 
   @Test
   void aTransactionIdIsTwelveBytes() {
-    var e =
-        assertThrows(IllegalArgumentException.class, () -> StunEncoder.bindingRequest(new byte[8]));
+    var e = assertThrows(IllegalArgumentException.class, () -> TransactionId.of(new byte[8]));
     assertEquals("a STUN transaction id is 12 bytes, got 8", e.getMessage());
   }
 }

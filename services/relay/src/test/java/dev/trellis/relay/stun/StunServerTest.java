@@ -9,6 +9,7 @@ import dev.trellis.proto.stun.StunDecoder;
 import dev.trellis.proto.stun.StunEncoder;
 import dev.trellis.proto.stun.StunMessage;
 import dev.trellis.proto.stun.StunResult;
+import dev.trellis.proto.stun.TransactionId;
 import dev.trellis.relay.forward.RelayMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.DatagramPacket;
@@ -53,7 +54,7 @@ class StunServerTest {
       byte[] junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes();
       s.send(
           new DatagramPacket(junk, junk.length, InetAddress.getByName("127.0.0.1"), server.port()));
-      byte[] req = StunEncoder.bindingRequest(new byte[12], true);
+      byte[] req = StunEncoder.bindingRequest(TransactionId.of(new byte[12]), true);
       req[req.length - 1] ^= 1; // wrong fingerprint
       s.send(
           new DatagramPacket(req, req.length, InetAddress.getByName("127.0.0.1"), server.port()));
@@ -76,7 +77,7 @@ class StunServerTest {
       s.setSoTimeout(3000);
       byte[] txid = new byte[12];
       new SecureRandom().nextBytes(txid);
-      byte[] req = StunEncoder.bindingRequest(txid, fingerprint);
+      byte[] req = StunEncoder.bindingRequest(TransactionId.of(txid), fingerprint);
       s.send(new DatagramPacket(req, req.length, local, server.port()));
       byte[] in = new byte[512];
       DatagramPacket p = new DatagramPacket(in, in.length);
@@ -86,7 +87,7 @@ class StunServerTest {
               StunResult.BindingResponse.class,
               StunDecoder.decode(in, 0, p.getLength()),
               "a binding success with XOR-MAPPED-ADDRESS");
-      assertArrayEquals(txid, r.transactionId());
+      assertArrayEquals(txid, r.transactionId().toBytes());
       // the XOR-MAPPED-ADDRESS attribute comes first
       assertEquals(
           StunMessage.ATTR_XOR_MAPPED_ADDRESS,
