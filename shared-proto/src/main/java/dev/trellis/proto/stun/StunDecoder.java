@@ -67,9 +67,8 @@ public final class StunDecoder {
       }
       at = next;
     }
-    TransactionId tx = TransactionId.read(b, off + 8);
     return switch (type) {
-      case BINDING_REQUEST -> new StunResult.BindingRequest(tx);
+      case BINDING_REQUEST -> new StunResult.BindingRequest(TransactionId.read(b, off + 8));
       case BINDING_SUCCESS -> {
         if (xorMapped < 0 && mapped < 0) {
           yield Refused.of(StunRefusal.NO_MAPPED_ADDRESS);
@@ -85,7 +84,8 @@ public final class StunDecoder {
         }
         try {
           yield new StunResult.BindingResponse(
-              tx, new InetSocketAddress(InetAddress.getByAddress(raw), port));
+              TransactionId.read(b, off + 8),
+              new InetSocketAddress(InetAddress.getByAddress(raw), port));
         } catch (UnknownHostException e) {
           yield Refused.of(StunRefusal.NO_MAPPED_ADDRESS); // unreachable: 4 or 16 bytes
         }
