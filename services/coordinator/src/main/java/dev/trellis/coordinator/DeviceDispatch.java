@@ -159,7 +159,7 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
     ch.streamToken(opened.token());
     Presence.NodeRef ref = new Presence.NodeRef(node.id(), node.tailnetId());
     streams.put(ch, ref);
-    presence.online(ref, node.online());
+    presence.online(ref, node.online() ? node.holder() : "");
     return false;
   }
 

@@ -157,6 +157,47 @@ class LifecycleTest {
   }
 
   @Test
+  void anOfflineFromACoordinatorTheNodeLeftIsIgnored(KeysCluster c) throws Exception {
+    String tn = c.tailnet();
+    String admin = c.token(tn, UserRole.ADMIN, false);
+    Map<String, Object> moved = new Device("moved").register(tn);
+    moved.put("ephemeral", true);
+    String id = c.service(0).post("/api/v1/internal/nodes/register", moved).text("nodeId");
+    Events events = new Events(Clock.systemUTC());
+    Timestamp now = Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()).build();
+    // The device's stream was on c1, moved to c2, and c1's offline (decided before the move) lands
+    // last: the node is held by c2, so it stays online and the ephemeral sweep keeps it.
+    for (var payload :
+        List.<com.google.protobuf.Message>of(
+            NodeOnline.newBuilder().setNodeId(id).setCoordinatorInstance("c1").build(),
+            NodeOnline.newBuilder().setNodeId(id).setCoordinatorInstance("c2").build(),
+            NodeOffline.newBuilder()
+                .setNodeId(id)
+                .setLastSeen(now)
+                .setCoordinatorInstance("c1")
+                .build())) {
+      c.append(Topics.COORDINATOR, events.draft(tn, id, COORDINATOR, payload).build());
+    }
+    Thread.sleep(KeysCluster.EPHEMERAL_GRACE.toMillis() + 1_000);
+    assertEquals(200, c.api(0, admin).get("/api/v1/nodes/" + id).status());
+    // The holder's own offline counts.
+    c.append(
+        Topics.COORDINATOR,
+        events
+            .draft(
+                tn,
+                id,
+                COORDINATOR,
+                NodeOffline.newBuilder()
+                    .setNodeId(id)
+                    .setLastSeen(now)
+                    .setCoordinatorInstance("c2")
+                    .build())
+            .build());
+    waitUntil(() -> c.api(1, admin).get("/api/v1/nodes/" + id).status() == 404);
+  }
+
+  @Test
   void devicesAwaitApprovalWhenTheTailnetRequiresIt(KeysCluster c) {
     String tn = c.tailnet(TailnetSettings.newBuilder().setDeviceApprovalRequired(true).build());
     String admin = c.token(tn, UserRole.ADMIN, false);

@@ -7,6 +7,7 @@ import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.EndpointType;
 import dev.trellis.proto.control.v1.HostInfo;
 import dev.trellis.proto.control.v1.UserProfile;
+import dev.trellis.proto.event.NodePresence;
 import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.AddressReleased;
 import dev.trellis.proto.event.v1.DeviceLoginCompleted;
@@ -197,12 +198,17 @@ public final class NetmapModel {
       case "trellis.event.v1.NodeOnline" -> {
         var p = pay(e, NodeOnline.getDefaultInstance());
         Instant at = Events.time(e);
-        yield update(p.getNodeId(), b -> b.online(true).lastSeen(at));
+        yield update(
+            p.getNodeId(), b -> b.online(true).lastSeen(at).holder(p.getCoordinatorInstance()));
       }
       case "trellis.event.v1.NodeOffline" -> {
         var p = pay(e, NodeOffline.getDefaultInstance());
         Instant seen = p.hasLastSeen() ? time(true, p.getLastSeen()) : Events.time(e);
-        yield update(p.getNodeId(), b -> b.online(false).lastSeen(seen));
+        Optional<NodeView> n = node(p.getNodeId());
+        if (n.isPresent() && !NodePresence.offlineApplies(n.get().holder(), p)) {
+          yield Optional.empty();
+        }
+        yield update(p.getNodeId(), b -> b.online(false).lastSeen(seen).holder(""));
       }
       case "trellis.event.v1.TailnetCreated" -> {
         var p = pay(e, TailnetCreated.getDefaultInstance());
@@ -288,7 +294,8 @@ public final class NetmapModel {
             HostInfo.newBuilder().setHostname(p.getHostname()).setOs(p.getOs()).build(),
             0,
             false,
-            null);
+            null,
+            "");
     if (before != null && !before.machineKey().equals(after.machineKey())) {
       unindex(before);
     }

@@ -33,6 +33,7 @@ import java.util.List;
  * @param homeRelay home relay region, 0 for none
  * @param online whether a map stream is open
  * @param lastSeen when last seen; null if never
+ * @param holder the coordinator instance named by its last NodeOnline; empty if none
  */
 public record NodeView(
     String id,
@@ -54,7 +55,8 @@ public record NodeView(
     HostInfo hostInfo,
     int homeRelay,
     boolean online,
-    Instant lastSeen) {
+    Instant lastSeen,
+    String holder) {
 
   public NodeView {
     tags = List.copyOf(tags);
@@ -93,6 +95,7 @@ public record NodeView(
     private int homeRelay;
     private boolean online;
     private Instant lastSeen;
+    private String holder;
 
     private Builder(NodeView v) {
       id = v.id;
@@ -115,6 +118,7 @@ public record NodeView(
       homeRelay = v.homeRelay;
       online = v.online;
       lastSeen = v.lastSeen;
+      holder = v.holder;
     }
 
     public Builder nodeKey(ByteString v) {
@@ -189,6 +193,11 @@ public record NodeView(
       return this;
     }
 
+    public Builder holder(String v) {
+      holder = v;
+      return this;
+    }
+
     public NodeView build() {
       return new NodeView(
           id,
@@ -210,7 +219,8 @@ public record NodeView(
           hostInfo,
           homeRelay,
           online,
-          lastSeen);
+          lastSeen,
+          holder);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.trellis.coordinator.presence;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.trellis.proto.event.NodePresence;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.EventEnvelope;
@@ -24,12 +25,14 @@ import java.util.function.Predicate;
  * NodeOnline/NodeOffline events. A stream opening claims presence and says online; a last stream
  * closing only marks the node as a candidate: {@link #sweep} (one timer, in batches) says offline
  * for candidates whose grace passed, that still have no stream here and whose presence this
- * instance still holds (removed by compare-and-delete, so instance A's late offline never overrides
- * B's online). Thousands of channels closing at once cost one map entry each here and one batched
- * worker task per sweep. A stream that opens while an offline is being decided keeps the node
- * online: the sweep re-checks after its worker task, and a node said offline but not yet applied by
- * the model is said online again when it comes back (seen in a 10,000-device reconnect storm, where
- * nodes ended connected but marked offline).
+ * instance still holds (removed by compare-and-delete). That check cannot stop an offline already
+ * decided when the device moves to instance B meanwhile, so every NodeOffline names its instance, B
+ * says online whenever the model names another holder, and projections ignore an offline from an
+ * instance the node has left ({@link NodePresence}). Thousands of channels closing at once cost one
+ * map entry each here and one batched worker task per sweep. A stream that opens while an offline
+ * is being decided keeps the node online: the sweep re-checks after its worker task, and a node
+ * said offline but not yet applied by the model is said online again when it comes back (seen in a
+ * 10,000-device reconnect storm, where nodes ended connected but marked offline).
  *
  * <p>Thread-safety: {@link #online}, {@link #closed} and {@link #sweep} are called from the model's
  * thread; Hazelcast calls run on a worker.
@@ -82,12 +85,17 @@ public final class Presence {
     this.offlines = offlines;
   }
 
-  /** A stream of {@code ref} opened here; {@code wasOnline}: the model already says online. */
-  public void online(NodeRef ref, boolean wasOnline) {
+  /**
+   * A stream of {@code ref} opened here; {@code holder}: the instance the model says holds the node
+   * (its last NodeOnline), empty when the model says offline. Says online unless the model already
+   * says this instance holds it, so a node that moved here from another instance is claimed in the
+   * log and that instance's late offline no longer counts ({@link NodePresence}).
+   */
+  public void online(NodeRef ref, String holder) {
     candidates.remove(ref.nodeId());
     map.setAsync(ref.nodeId(), instanceId);
     boolean offlineInFlight = saidOffline.remove(ref.nodeId()) != null;
-    if (!wasOnline || offlineInFlight) {
+    if (!instanceId.equals(holder) || offlineInFlight) {
       log.append(
           Topics.COORDINATOR,
           envelope(
@@ -151,6 +159,7 @@ public final class Presence {
                         c.ref(),
                         NodeOffline.newBuilder()
                             .setNodeId(c.ref().nodeId())
+                            .setCoordinatorInstance(instanceId)
                             .setLastSeen(
                                 com.google.protobuf.Timestamp.newBuilder()
                                     .setSeconds(seen.getEpochSecond())

@@ -3,6 +3,7 @@ package dev.trellis.keys.projection;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.hazelcast.map.IMap;
+import dev.trellis.proto.event.NodePresence;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.AddressReleased;
@@ -62,6 +63,9 @@ public final class NodeProjection implements Projection {
 
   /** Node id to when it went offline (epoch millis) from the coordinator's NodeOffline. */
   public static final String OFFLINE = "offline";
+
+  /** Node id to the coordinator instance named by its last NodeOnline ({@link NodePresence}). */
+  public static final String HOLDERS = "holders";
 
   @Override
   public String name() {
@@ -125,12 +129,21 @@ public final class NodeProjection implements Projection {
       maps.<String, String>map(ADDRESSES).delete(p.getNodeId());
     } else if (is(type, NodeOffline.getDefaultInstance())) {
       var p = Events.payload(e, NodeOffline.getDefaultInstance());
-      Timestamp at = p.hasLastSeen() ? p.getLastSeen() : e.getTime();
-      maps.<String, Long>map(OFFLINE)
-          .set(p.getNodeId(), at.getSeconds() * 1000 + at.getNanos() / 1_000_000);
+      IMap<String, String> holders = maps.map(HOLDERS);
+      if (NodePresence.offlineApplies(holders.get(p.getNodeId()), p)) {
+        Timestamp at = p.hasLastSeen() ? p.getLastSeen() : e.getTime();
+        maps.<String, Long>map(OFFLINE)
+            .set(p.getNodeId(), at.getSeconds() * 1000 + at.getNanos() / 1_000_000);
+        holders.delete(p.getNodeId());
+      }
     } else if (is(type, NodeOnline.getDefaultInstance())) {
       var p = Events.payload(e, NodeOnline.getDefaultInstance());
       maps.<String, Long>map(OFFLINE).delete(p.getNodeId());
+      if (p.getCoordinatorInstance().isEmpty()) {
+        maps.<String, String>map(HOLDERS).delete(p.getNodeId());
+      } else {
+        maps.<String, String>map(HOLDERS).set(p.getNodeId(), p.getCoordinatorInstance());
+      }
     }
   }
 
@@ -203,6 +216,7 @@ public final class NodeProjection implements Projection {
     }
     maps.<String, byte[]>map(NODES).delete(p.getNodeId());
     maps.<String, String>map(NODE_TAILNETS).delete(p.getNodeId());
+    maps.<String, String>map(HOLDERS).delete(p.getNodeId());
     maps.<String, String>map(MACHINE_KEYS)
         .remove(
             machineIndexKey(before.getTailnetId(), before.getMachineKey().toByteArray()),
