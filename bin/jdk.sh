@@ -1,5 +1,5 @@
 # Sourced by the launchers: selects JDK 25, knows the repository root, and holds the JVM flags the
-# launchers share. Starts no JVM: a JDK's version is read from its
+# launchers (and bin/build-aot-cache) share. Starts no JVM: a JDK's version is read from its
 # `release` file, which every JDK and jlink-made runtime carries.
 # shellcheck shell=bash
 TRELLIS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,14 +36,14 @@ fi
 if [ -n "${JAVA_HOME:-}" ]; then
   export JAVA_HOME
   JAVA="$JAVA_HOME/bin/java"
-  trellis_java_home="$JAVA_HOME"
+  TRELLIS_JAVA_HOME="$JAVA_HOME"
 else
   JAVA=java
   # A java on the PATH: its home is two levels above the resolved binary.
-  trellis_java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java || echo /nonexistent)")")")"
+  TRELLIS_JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java || echo /nonexistent)")")")"
 fi
-if ! trellis_java_ok "$trellis_java_home"; then
-  if [ -x "$trellis_java_home/bin/java" ] && [ ! -r "$trellis_java_home/release" ]; then
+if ! trellis_java_ok "$TRELLIS_JAVA_HOME"; then
+  if [ -x "$TRELLIS_JAVA_HOME/bin/java" ] && [ ! -r "$TRELLIS_JAVA_HOME/release" ]; then
     # No release file to read (an unusual runtime): ask the JVM itself, once.
     found=$("$JAVA" -version 2>&1 | head -1)
     case "$found" in *'version "'2[5-9]* | *'version "'[3-9][0-9]*) ;; *)
@@ -53,11 +53,10 @@ if ! trellis_java_ok "$trellis_java_home"; then
     esac
   else
     echo "trellis: JDK 25 or newer is required (set JAVA_HOME); found:" \
-      "${TRELLIS_JAVA_FEATURE:+Java $TRELLIS_JAVA_FEATURE in }${trellis_java_home:-no java}" >&2
+      "${TRELLIS_JAVA_FEATURE:+Java $TRELLIS_JAVA_FEATURE in }${TRELLIS_JAVA_HOME:-no java}" >&2
     exit 1
   fi
 fi
-unset trellis_java_home
 
 # JVM flags for Hazelcast on JDK 25 and for the FFM TUN device.
 TRELLIS_JVM_FLAGS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
@@ -67,7 +66,8 @@ TRELLIS_JVM_FLAGS=(--add-modules java.se --add-exports java.base/jdk.internal.re
   --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
 # trellis_cli_flags TOOL: sets TRELLIS_CLI_FLAGS to the JVM flags of a short-lived command-line tool
-# (trellis or trellis-admin).
+# (trellis or trellis-admin). bin/build-aot-cache trains each tool's AOT cache with exactly these
+# flags: a cache made with other flags would not be used.
 #   TieredStopAtLevel=1  C1 only: a run is over before C2 would pay off
 #   SerialGC, small heap  no GC threads to start, little memory to map
 #   -UsePerfData          no hsperfdata file to create and delete (jcmd/jps do not see the tool)
@@ -81,6 +81,31 @@ trellis_cli_flags() {
       return 1
       ;;
   esac
+}
+
+# trellis_aot_flags JAR: sets TRELLIS_AOT_FLAGS to use JAR's AOT cache (the same path with .aot
+# for .jar, made by bin/build-aot-cache) when TRELLIS_AOT is not 0 and the cache fits this run: it
+# is newer than the jar and than the JDK's class library, and its stamp (JAR.aot.jvm) names this
+# JDK and the flags in TRELLIS_CLI_FLAGS (call trellis_cli_flags first). A cache that does not fit
+# is left out, because the JVM would reject it and then start without even its default class-data
+# archive, slower than with no cache at all. Whatever the JVM still finds wrong with a cache (a
+# damaged file) it reports to nobody: the command starts without it and prints nothing extra.
+trellis_aot_flags() {
+  local cache="${1%.jar}.aot" stamp=""
+  TRELLIS_AOT_FLAGS=()
+  if [ "${TRELLIS_AOT:-1}" != 0 ] && [ "$cache" -nt "$1" ] \
+    && [ "$cache" -nt "$TRELLIS_JAVA_HOME/lib/modules" ] && [ -r "$cache.jvm" ]; then
+    IFS= read -r stamp <"$cache.jvm" || true
+    if [ "$stamp" = "$TRELLIS_JAVA_HOME ${TRELLIS_CLI_FLAGS[*]}" ]; then
+      TRELLIS_AOT_FLAGS=("-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off")
+    fi
+  fi
+}
+
+# trellis_aot_stamp: what an AOT cache made now is made with (this JDK, TRELLIS_CLI_FLAGS), as
+# trellis_aot_flags compares it.
+trellis_aot_stamp() {
+  printf '%s %s' "$TRELLIS_JAVA_HOME" "${TRELLIS_CLI_FLAGS[*]}"
 }
 
 # trellis_jar MODULE_DIR JAR_NAME: the path of a shaded jar, building it with Maven when missing.

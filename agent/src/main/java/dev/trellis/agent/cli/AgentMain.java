@@ -59,8 +59,11 @@ public final class AgentMain {
     return run(args, System.getenv(), out, err);
   }
 
-  /** Runs a command line with the given environment; returns the process exit status. */
-  static int run(
+  /**
+   * Runs a command line with the given environment; returns the process exit status. Public for the
+   * AOT training run ({@link dev.trellis.agent.cli.training.StartupTraining}).
+   */
+  public static int run(
       List<String> args, java.util.Map<String, String> env, PrintStream out, PrintStream err) {
     String program = args.isEmpty() ? "trellis" : args.get(0);
     try {
