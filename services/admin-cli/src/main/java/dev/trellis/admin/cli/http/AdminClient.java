@@ -9,18 +9,19 @@ import dev.trellis.admin.cli.failure.UnreachableException;
 import dev.trellis.admin.cli.failure.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The admin API over HTTP: sends requests with the bearer token, returns 2xx bodies, and turns
@@ -28,7 +29,12 @@ import java.util.Locale;
  * ({@link ApiException}), a server that cannot be reached ({@link UnreachableException}), or an
  * answer outside the contract ({@link ResponseException}).
  *
- * <p>Thread-safe (the JDK HttpClient is); close it when done to stop its selector thread.
+ * <p>Requests go through the JDK's {@link HttpURLConnection}, one connection per request, without a
+ * proxy and without following redirects. It starts several times faster than {@code
+ * java.net.http.HttpClient} (no selector thread, no executor, no TLS set-up for an {@code http://}
+ * server), which is most of a short command's run time.
+ *
+ * <p>Thread-safe: each request uses its own connection; {@link #close} has nothing left to stop.
  */
 public final class AdminClient implements AutoCloseable {
   /** Largest JSON body accepted from the server. */
@@ -45,7 +51,6 @@ public final class AdminClient implements AutoCloseable {
   private final String base;
   private final BearerToken token;
   private final String userAgent;
-  private final HttpClient http;
 
   /**
    * @param server the server's base URL (see {@link #serverUri})
@@ -57,12 +62,6 @@ public final class AdminClient implements AutoCloseable {
     this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     this.token = token;
     this.userAgent = userAgent;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
   }
 
   /** Checks {@code text} is an absolute http(s) URL with a host; a usage error otherwise. */
@@ -87,21 +86,16 @@ public final class AdminClient implements AutoCloseable {
 
   /** GET {@code pathAndQuery}; returns the body of a 2xx answer. */
   public String get(String pathAndQuery) throws AdminCliException, InterruptedException {
-    return bodyOf(send(request(pathAndQuery, "application/json").GET()));
+    return bodyOf(
+        send("GET", pathAndQuery, "application/json", null, null, Map.of(), REQUEST_TIMEOUT));
   }
 
   /**
    * POST {@code path} with a JSON body ({@code null} for none); returns the body of a 2xx answer.
    */
   public String post(String path, String json) throws AdminCliException, InterruptedException {
-    HttpRequest.Builder b = request(path, "application/json");
-    if (json == null) {
-      b.POST(HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    }
-    return bodyOf(send(b));
+    String type = json == null ? null : "application/json";
+    return bodyOf(send("POST", path, "application/json", type, json, Map.of(), REQUEST_TIMEOUT));
   }
 
   /** A raw answer: the status and the body, whatever the status. */
@@ -117,17 +111,12 @@ public final class AdminClient implements AutoCloseable {
    * the answer whatever its status, for commands that explain some failures themselves (use {@link
    * #failure} for the rest).
    */
-  public Answer postText(
-      String path, String contentType, String text, java.util.Map<String, String> headers)
+  public Answer postText(String path, String contentType, String text, Map<String, String> headers)
       throws AdminCliException, InterruptedException {
-    HttpRequest.Builder b =
-        request(path, "application/json")
-            .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
-    headers.forEach(b::header);
-    HttpResponse<InputStream> response = send(b);
+    Response response =
+        send("POST", path, "application/json", contentType, text, headers, REQUEST_TIMEOUT);
     try (InputStream in = response.body()) {
-      return new Answer(response.statusCode(), readCapped(in));
+      return new Answer(response.status(), readCapped(in));
     } catch (IOException e) {
       throw UnreachableException.connectionLost(server.toString(), reason(e));
     }
@@ -151,12 +140,11 @@ public final class AdminClient implements AutoCloseable {
    */
   public void stream(String pathAndQuery, LineSink sink)
       throws AdminCliException, InterruptedException {
-    HttpRequest.Builder b =
-        request(pathAndQuery, "application/x-ndjson").timeout(Duration.ofDays(365)).GET();
-    HttpResponse<InputStream> response = send(b);
+    Response response =
+        send("GET", pathAndQuery, "application/x-ndjson", null, null, Map.of(), Duration.ZERO);
     try (InputStream in = response.body()) {
-      if (response.statusCode() / 100 != 2) {
-        throw errorOf(response.statusCode(), readCapped(in));
+      if (response.status() / 100 != 2) {
+        throw errorOf(response.status(), readCapped(in));
       }
       LineReader lines = new LineReader(in, MAX_LINE_BYTES);
       for (String line = lines.next(); line != null; line = lines.next()) {
@@ -185,45 +173,84 @@ public final class AdminClient implements AutoCloseable {
     return JSON;
   }
 
-  private HttpRequest.Builder request(String pathAndQuery, String accept) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-            .timeout(REQUEST_TIMEOUT)
-            .header("Accept", accept)
-            .header("User-Agent", userAgent);
-    if (token != null) {
-      b.header("Authorization", token.headerValue());
-    }
-    return b;
-  }
+  /** An answer's status and body stream (the error stream for a 4xx/5xx, maybe empty). */
+  private record Response(int status, InputStream body) {}
 
-  private HttpResponse<InputStream> send(HttpRequest.Builder b)
+  /**
+   * Sends one request. {@code body} null sends none (no content headers either); {@code
+   * readTimeout} zero waits forever for each read (a stream); otherwise it bounds the wait for the
+   * answer and for each read of it.
+   */
+  private Response send(
+      String method,
+      String pathAndQuery,
+      String accept,
+      String contentType,
+      String body,
+      Map<String, String> headers,
+      Duration readTimeout)
       throws UnreachableException, InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    HttpURLConnection c;
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpConnectTimeoutException e) {
+      c =
+          (HttpURLConnection)
+              URI.create(base + pathAndQuery).toURL().openConnection(Proxy.NO_PROXY);
+      c.setRequestMethod(method);
+    } catch (IOException | IllegalArgumentException e) {
+      throw UnreachableException.cannotReach(server.toString(), reason(e));
+    }
+    c.setInstanceFollowRedirects(false);
+    c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    c.setReadTimeout((int) readTimeout.toMillis());
+    c.setRequestProperty("Accept", accept);
+    c.setRequestProperty("User-Agent", userAgent);
+    if (token != null) {
+      c.setRequestProperty("Authorization", token.headerValue());
+    }
+    if (contentType != null) {
+      c.setRequestProperty("Content-Type", contentType);
+    }
+    headers.forEach(c::setRequestProperty);
+    // Not in streaming mode: the connection buffers the (small) body, so that a 401 answer to a
+    // POST is an answer to report, not a refused retry.
+    c.setDoOutput(body != null);
+    try {
+      c.connect();
+    } catch (SocketTimeoutException e) {
       throw UnreachableException.cannotReach(
           server.toString(), "no connection within " + CONNECT_TIMEOUT.toSeconds() + "s");
-    } catch (HttpTimeoutException e) {
-      throw UnreachableException.cannotReach(
-          server.toString(), "no answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
-    } catch (ConnectException e) {
+    } catch (IOException e) {
       throw UnreachableException.cannotReach(server.toString(), reason(e));
+    }
+    try {
+      if (body != null) {
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      return new Response(status, in == null ? InputStream.nullInputStream() : in);
+    } catch (SocketTimeoutException e) {
+      throw UnreachableException.cannotReach(
+          server.toString(), "no answer within " + readTimeout.toSeconds() + "s");
     } catch (IOException e) {
       throw UnreachableException.connectionLost(server.toString(), reason(e));
     }
   }
 
-  private String bodyOf(HttpResponse<InputStream> response)
-      throws AdminCliException, InterruptedException {
+  private String bodyOf(Response response) throws AdminCliException {
     String body;
     try (InputStream in = response.body()) {
       body = readCapped(in);
     } catch (IOException e) {
       throw UnreachableException.connectionLost(server.toString(), reason(e));
     }
-    if (response.statusCode() / 100 != 2) {
-      throw errorOf(response.statusCode(), body);
+    if (response.status() / 100 != 2) {
+      throw errorOf(response.status(), body);
     }
     return body;
   }
@@ -258,8 +285,13 @@ public final class AdminClient implements AutoCloseable {
   /** A short reason for an I/O failure, from the first cause with a message. */
   static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnresolvedAddressException) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return "unknown host";
+      }
+      if (t instanceof ConnectException
+          && t.getMessage() != null
+          && t.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
+        return "connection refused";
       }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {
         return firstLine(t.getMessage());
@@ -283,6 +315,6 @@ public final class AdminClient implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
+    // Each request's connection is closed when its answer has been read.
   }
 }
