@@ -18,21 +18,39 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The agent's UDP socket through FFM with batched system calls: {@code recvmmsg} fills up to
- * {@value #SLOTS} datagrams per call and {@code sendmmsg} sends a whole batch in one; with UDP GSO
- * ({@code UDP_SEGMENT}) a run of equal-sized datagrams to one endpoint leaves as one super-datagram
- * that the kernel cuts, and with UDP GRO the kernel hands over coalesced datagrams that this class
- * cuts again. If the kernel refuses GSO on a send, the bind turns it off and sends plainly.
+ * {@value #RX_SLOTS} datagrams per call and {@code sendmmsg} sends a whole batch in one; with UDP
+ * GSO ({@code UDP_SEGMENT}) a run of equal-sized datagrams to one endpoint leaves as one
+ * super-datagram that the kernel cuts, and with UDP GRO the kernel hands over coalesced datagrams
+ * that this class cuts again. If the kernel refuses GSO on a send, the bind turns it off and sends
+ * plainly.
  *
  * <p>One dual-stack (IPv6 with IPv4-mapped) non-blocking socket; a receive waits in {@code poll} on
  * the socket and an eventfd that {@link #close()} signals. Endpoints are cached so a steady flow
  * allocates nothing per datagram.
  *
+ * <p>Memory (native, resident from the start): each receive slot holds a whole GRO super-datagram
+ * (64 KiB), so there are no more of them than one call needs; a send lays a batch's packets end to
+ * end in one area the size of a batch, whatever messages it makes of them. That is 2.3 MiB, where
+ * 64 slots of 64 KiB each way took 8 MiB.
+ *
  * <p>Thread-safety: one receiving thread; senders are serialised by a lock; {@link #close()} from
  * any thread.
  */
 public final class BatchUdpBind implements Bind {
-  private static final int SLOTS = 64;
-  private static final int SLOT_BYTES = 65536;
+  /** Datagrams per recvmmsg; with GRO each may be a super-datagram of up to 64 KiB. */
+  private static final int RX_SLOTS = 32;
+
+  private static final int RX_SLOT_BYTES = 65536;
+
+  /** Messages per sendmmsg (a GSO message carries up to {@value #MAX_GSO_SEGMENTS} packets). */
+  private static final int TX_SLOTS = 64;
+
+  /** Packets handed out per receive call, and the batch the device sends in. */
+  private static final int BATCH = 64;
+
+  /** The send area: a batch of packets of the device's largest size (4096 + head-room). */
+  private static final int TX_BYTES = BATCH * 4160;
+
   private static final int CONTROL_BYTES = 64;
   private static final int MAX_GSO_SEGMENTS = 64;
   private static final int MAX_GSO_BYTES = 65000;
@@ -73,7 +91,7 @@ public final class BatchUdpBind implements Bind {
   private final MemorySegment txControl;
   private final MemorySegment txData;
   private final MemorySegment txName;
-  private final int[] txFirstPacket = new int[SLOTS + 1];
+  private final int[] txFirstPacket = new int[TX_SLOTS + 1];
   private Endpoint lastTo;
 
   private BatchUdpBind(int fd, int wakeFd, int port, boolean gro) {
@@ -88,15 +106,15 @@ public final class BatchUdpBind implements Bind {
     Arena small = Arena.global();
     rxState = SocketCalls.newCallState(small);
     rxPoll = pollFds(small, 1);
-    rxHeaders = small.allocate((long) SocketCalls.MMSGHDR * SLOTS, 8);
-    MemorySegment rxIovs = small.allocate(16L * SLOTS, 8);
-    rxNames = small.allocate(32L * SLOTS, 8);
-    rxControl = small.allocate((long) CONTROL_BYTES * SLOTS, 8);
-    rxData = arena.allocate((long) SLOT_BYTES * SLOTS, 64);
-    for (int i = 0; i < SLOTS; i++) {
+    rxHeaders = small.allocate((long) SocketCalls.MMSGHDR * RX_SLOTS, 8);
+    MemorySegment rxIovs = small.allocate(16L * RX_SLOTS, 8);
+    rxNames = small.allocate(32L * RX_SLOTS, 8);
+    rxControl = small.allocate((long) CONTROL_BYTES * RX_SLOTS, 8);
+    rxData = arena.allocate((long) RX_SLOT_BYTES * RX_SLOTS, 64);
+    for (int i = 0; i < RX_SLOTS; i++) {
       MemorySegment iov = rxIovs.asSlice(16L * i, 16);
-      iov.set(ADDRESS, 0, rxData.asSlice((long) SLOT_BYTES * i, SLOT_BYTES));
-      iov.set(JAVA_LONG, 8, SLOT_BYTES);
+      iov.set(ADDRESS, 0, rxData.asSlice((long) RX_SLOT_BYTES * i, RX_SLOT_BYTES));
+      iov.set(JAVA_LONG, 8, RX_SLOT_BYTES);
       MemorySegment h = rxHeaders.asSlice((long) SocketCalls.MMSGHDR * i, SocketCalls.MMSGHDR);
       h.set(ADDRESS, SocketCalls.MSG_NAME, rxNames.asSlice(32L * i, 32));
       h.set(ADDRESS, SocketCalls.MSG_IOV, iov);
@@ -105,10 +123,10 @@ public final class BatchUdpBind implements Bind {
     }
     txState = SocketCalls.newCallState(small);
     txPoll = pollFds(small, 4);
-    txHeaders = small.allocate((long) SocketCalls.MMSGHDR * SLOTS, 8);
-    txIovs = small.allocate(16L * SLOTS, 8);
-    txControl = small.allocate((long) CONTROL_BYTES * SLOTS, 8);
-    txData = arena.allocate((long) SLOT_BYTES * SLOTS, 64);
+    txHeaders = small.allocate((long) SocketCalls.MMSGHDR * TX_SLOTS, 8);
+    txIovs = small.allocate(16L * TX_SLOTS, 8);
+    txControl = small.allocate((long) CONTROL_BYTES * TX_SLOTS, 8);
+    txData = arena.allocate(TX_BYTES, 64);
     txName = small.allocate(32, 8);
   }
 
@@ -206,7 +224,7 @@ public final class BatchUdpBind implements Bind {
 
   /** One recvmmsg; false if nothing was waiting. */
   private boolean fill() throws IOException {
-    for (int i = 0; i < SLOTS; i++) {
+    for (int i = 0; i < RX_SLOTS; i++) {
       long h = (long) SocketCalls.MMSGHDR * i;
       rxHeaders.set(JAVA_INT, h + SocketCalls.MSG_NAMELEN, 32);
       rxHeaders.set(JAVA_LONG, h + SocketCalls.MSG_CONTROLLEN, CONTROL_BYTES);
@@ -217,7 +235,7 @@ public final class BatchUdpBind implements Bind {
       r =
           (int)
               SocketCalls.RECVMMSG.invokeExact(
-                  rxState, fd, rxHeaders, SLOTS, SocketCalls.MSG_DONTWAIT, MemorySegment.NULL);
+                  rxState, fd, rxHeaders, RX_SLOTS, SocketCalls.MSG_DONTWAIT, MemorySegment.NULL);
     } catch (Throwable t) {
       throw new IOException(t);
     }
@@ -247,7 +265,7 @@ public final class BatchUdpBind implements Bind {
       int len = rxHeaders.get(JAVA_INT, h + SocketCalls.MSG_LEN);
       int segment = gro ? groSize(pendingIndex, len) : len;
       Endpoint ep = endpointOf(32L * pendingIndex);
-      long base = (long) SLOT_BYTES * pendingIndex;
+      long base = (long) RX_SLOT_BYTES * pendingIndex;
       while (n < max && pendingOffset < len) {
         int size = Math.min(segment, len - pendingOffset);
         if (size > bufs[n].length - offset || ep == null) {
@@ -339,13 +357,17 @@ public final class BatchUdpBind implements Bind {
     }
   }
 
-  /** Lays out messages for packets from {@code start}; returns how many messages were built. */
+  /**
+   * Lays out messages for packets from {@code start}, end to end in the send area, until the
+   * packets, the message slots or the area run out; returns how many messages were built (at least
+   * one: a single packet always fits the empty area).
+   */
   private int build(byte[][] bufs, int[] sizes, int offset, int start, int count) {
     int m = 0;
     int i = start;
+    long data = 0;
     boolean useGso = gso;
-    while (i < count && m < SLOTS) {
-      long data = (long) SLOT_BYTES * m;
+    while (i < count && m < TX_SLOTS && (m == 0 || data + sizes[i] <= TX_BYTES)) {
       int segment = sizes[i];
       int total = 0;
       int k = i;
@@ -359,7 +381,8 @@ public final class BatchUdpBind implements Bind {
           && k - i < MAX_GSO_SEGMENTS
           && sizes[k - 1] == segment
           && sizes[k] <= segment
-          && total + sizes[k] <= MAX_GSO_BYTES);
+          && total + sizes[k] <= MAX_GSO_BYTES
+          && data + total + sizes[k] <= TX_BYTES);
       long h = (long) SocketCalls.MMSGHDR * m;
       // raw addresses: slicing would allocate a segment object per message
       txIovs.set(JAVA_LONG, 16L * m, txData.address() + data);
@@ -383,6 +406,7 @@ public final class BatchUdpBind implements Bind {
       }
       m++;
       i = k;
+      data += total;
     }
     txFirstPacket[m] = i;
     return m;
@@ -476,7 +500,7 @@ public final class BatchUdpBind implements Bind {
 
   @Override
   public int batchSize() {
-    return SLOTS;
+    return BATCH;
   }
 
   @Override
