@@ -2,7 +2,11 @@
 # launchers (and bin/build-aot-cache) share. Starts no JVM: a JDK's version is read from its
 # `release` file, which every JDK and jlink-made runtime carries.
 # shellcheck shell=bash
-TRELLIS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# (Parameter expansion rather than dirname: every process a launcher starts is time on each call.)
+trellis_bin="${BASH_SOURCE[0]%/*}"
+[ "$trellis_bin" != "${BASH_SOURCE[0]}" ] || trellis_bin=.
+TRELLIS_HOME="$(cd -P "$trellis_bin/.." && pwd)"
+unset trellis_bin
 
 # trellis_java_feature HOME: sets TRELLIS_JAVA_FEATURE to the feature version (25 for "25.0.3",
 # 8 for "1.8.0_402") of the Java runtime in HOME, from HOME/release; empty when HOME has none.
@@ -108,15 +112,21 @@ trellis_aot_stamp() {
   printf '%s %s' "$TRELLIS_JAVA_HOME" "${TRELLIS_CLI_FLAGS[*]}"
 }
 
-# trellis_jar MODULE_DIR JAR_NAME: the path of a shaded jar, building it with Maven when missing.
-trellis_jar() {
-  local jar="$TRELLIS_HOME/$1/target/$2.jar"
-  if [ ! -f "$jar" ]; then
+# trellis_jar_path MODULE_DIR JAR_NAME: sets TRELLIS_JAR to the path of a shaded jar, building it
+# with Maven when missing (exits when the build fails).
+trellis_jar_path() {
+  TRELLIS_JAR="$TRELLIS_HOME/$1/target/$2.jar"
+  if [ ! -f "$TRELLIS_JAR" ]; then
     echo "trellis: building $2.jar (first run) ..." >&2
     (cd "$TRELLIS_HOME" && mvn -B -q -DskipTests -Dspotless.check.skip=true install -pl "$1" -am) >&2 || {
       echo "trellis: build failed" >&2
       exit 1
     }
   fi
-  printf '%s' "$jar"
+}
+
+# trellis_jar MODULE_DIR JAR_NAME: prints the path of a shaded jar, building it when missing.
+trellis_jar() {
+  trellis_jar_path "$1" "$2"
+  printf '%s' "$TRELLIS_JAR"
 }
