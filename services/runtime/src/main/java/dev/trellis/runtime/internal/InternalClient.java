@@ -29,6 +29,7 @@ public final class InternalClient {
   /** Connections kept per service address (calls beyond it wait for one). */
   static final int POOL_SIZE = 64;
 
+  private final Vertx vertx;
   private final String caller;
   private final ServiceDirectory directory;
   private final ServiceCredentials credentials;
@@ -37,6 +38,7 @@ public final class InternalClient {
   /** A client that calls as {@code caller} (a service name). */
   public InternalClient(
       Vertx vertx, String caller, ServiceDirectory directory, ServiceCredentials credentials) {
+    this.vertx = vertx;
     this.caller = caller;
     this.directory = directory;
     this.credentials = credentials;
@@ -59,16 +61,18 @@ public final class InternalClient {
   }
 
   private Future<JsonObject> call(HttpMethod method, String service, String path, Buffer body) {
-    String base;
-    try {
-      base = directory.locate(service);
-    } catch (ApiException e) {
-      return Future.failedFuture(e);
-    }
+    // The directory reads Hazelcast (a remote call when the entry lives on another member): on a
+    // worker, never on the caller's event loop.
+    return vertx
+        .executeBlocking(() -> directory.locate(service), false)
+        .compose(base -> send(method, service, base + path, body));
+  }
+
+  private Future<JsonObject> send(HttpMethod method, String service, String uri, Buffer body) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(method)
-            .setAbsoluteURI(base + path)
+            .setAbsoluteURI(uri)
             .setIdleTimeout(TIMEOUT_MS)
             .putHeader("Authorization", "Bearer " + credentials.mint(caller))
             .putHeader("Content-Type", "application/json");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
@@ -48,9 +49,13 @@ public final class ServiceDirectory {
             });
   }
 
-  /** Records that this process serves {@code service} at {@code baseUrl} (no trailing slash). */
-  public void register(String service, String baseUrl) {
-    endpoints.set(key(service, hazelcast.getCluster().getLocalMember().getUuid()), baseUrl);
+  /**
+   * Records that this process serves {@code service} at {@code baseUrl} (no trailing slash).
+   * Asynchronous (the entry may live on another member), so that an event loop can call it.
+   */
+  public CompletionStage<Void> register(String service, String baseUrl) {
+    return endpoints.setAsync(
+        key(service, hazelcast.getCluster().getLocalMember().getUuid()), baseUrl);
   }
 
   /** Removes this process's entry for {@code service}. */

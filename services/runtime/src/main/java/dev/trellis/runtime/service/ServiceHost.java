@@ -164,17 +164,21 @@ public final class ServiceHost {
                         new ServiceVerticle(
                             service, infra, router, readiness, credentials, directory),
                         new DeploymentOptions().setThreadingModel(service.threadingModel())))
-        .map(
+        .compose(
             id -> {
               synchronized (deployments) {
                 deployments.add(id);
               }
-              directory.register(
-                  service.name(),
-                  ServiceDirectory.baseUrl(
-                      infra.hazelcast().getCluster().getLocalMember(),
-                      infra.settings().httpHost(),
-                      server.actualPort()));
+              return Future.fromCompletionStage(
+                  directory.register(
+                      service.name(),
+                      ServiceDirectory.baseUrl(
+                          infra.hazelcast().getCluster().getLocalMember(),
+                          infra.settings().httpHost(),
+                          server.actualPort())));
+            })
+        .map(
+            ignored -> {
               LOG.info("service {} started", service.name());
               return (Void) null;
             })

@@ -121,7 +121,7 @@ class InternalCallsTest {
       ServiceDirectory onA = new ServiceDirectory(a);
       assertEquals(
           ErrorCode.UNAVAILABLE, assertThrows(ApiException.class, () -> onA.locate("echo")).code());
-      onB.register("echo", "http://127.0.0.1:" + server.actualPort());
+      onB.register("echo", "http://127.0.0.1:" + server.actualPort()).toCompletableFuture().join();
       InternalClient client = new InternalClient(vertx, "coordinator", onA, creds);
 
       JsonObject ok =
