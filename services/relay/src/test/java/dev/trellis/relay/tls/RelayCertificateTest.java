@@ -32,6 +32,17 @@ class RelayCertificateTest {
   }
 
   @Test
+  void theKeyManagersServeTheCertificateAndItsKey() throws Exception {
+    var c = RelayCertificate.generate("relay.example", List.of());
+    var km = (javax.net.ssl.X509KeyManager) c.keyManagers().getKeyManagers()[0];
+    String alias = km.chooseServerAlias("EC", null, null);
+    assertEquals("relay", alias);
+    assertEquals(c.certificate(), km.getCertificateChain(alias)[0]);
+    assertEquals(
+        c.certificate().getPublicKey().getAlgorithm(), km.getPrivateKey(alias).getAlgorithm());
+  }
+
+  @Test
   void aPinTrustsExactlyItsCertificate() throws Exception {
     var a = RelayCertificate.generate("a", List.of());
     var b = RelayCertificate.generate("b", List.of());
