@@ -1,0 +1,2 @@
+/** Free TCP ports for tests: {@link dev.trellis.testkit.port.FreePorts}. */
+package dev.trellis.testkit.port;
