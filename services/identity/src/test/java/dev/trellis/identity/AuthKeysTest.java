@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Auth keys: creation, listing, revocation, and uses decided atomically across two instances. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class AuthKeysTest {
 
   static Api.Reply create(IdentityCluster c, String token, Map<String, Object> body) {

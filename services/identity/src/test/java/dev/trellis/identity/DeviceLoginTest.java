@@ -3,11 +3,11 @@ package dev.trellis.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.ClusterTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Interactive device login: the page, and completion by a signed-in user only. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class DeviceLoginTest {
   static final String CODE = "abcdefghijklmnop0123456789_-XYZ";
 

@@ -12,15 +12,15 @@ import dev.trellis.identity.signing.SessionTokens;
 import dev.trellis.runtime.auth.JwtResult;
 import dev.trellis.runtime.auth.JwtVerifier;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Built-in login and identity's signing keys, across two instances. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class LoginTest {
   static final String PASSWORD = "correct horse battery staple";
 

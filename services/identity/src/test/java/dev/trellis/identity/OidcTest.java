@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.runtime.auth.JwtResult;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
@@ -16,13 +17,12 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Single sign-on against a real OIDC server (mock-oauth2-server): the whole browser redirect flow
  * driven by hand, start on one identity instance and callback on the other.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class OidcTest {
   static final String CLIENT = "trellis-client";
   static MockOAuth2Server provider;

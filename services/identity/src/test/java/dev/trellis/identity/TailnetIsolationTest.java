@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Tailnet A's owner token gets nothing of tailnet B through any identity endpoint. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class TailnetIsolationTest {
 
   @Test

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Tailnet settings: device approval, key expiry, password login, OIDC, with the secret hidden. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class TailnetSettingsTest {
 
   @Test

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.ClusterTest;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** API tokens: scoped, never above the creator's role, expiring, revocable, stored hashed. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class TokensTest {
 
   @Test

@@ -3,15 +3,15 @@ package dev.trellis.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Users with roles, through both instances, over real Kafka and Hazelcast. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class UsersTest {
   static IdentityCluster cluster;
   static String tailnet;

@@ -12,13 +12,13 @@ import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Allocation through the internal endpoint, on two instances sharing state. */
-@ExtendWith(Clusters.class)
+@ClusterTest
 class AllocationTest {
 
   @Test

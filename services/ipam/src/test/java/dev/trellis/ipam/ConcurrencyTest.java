@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.trellis.ipam.projection.AllocationProjection;
 import dev.trellis.runtime.projection.ProjectionMaps;
+import dev.trellis.testkit.ClusterTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,10 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Many allocations at once through both instances: every node its own addresses. */
-@ExtendWith(Clusters.class)
+@ClusterTest
 class ConcurrencyTest {
   static final int THREADS = 8;
   static final int PER_THREAD = 250;

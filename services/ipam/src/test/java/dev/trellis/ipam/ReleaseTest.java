@@ -11,14 +11,14 @@ import dev.trellis.proto.event.v1.AddressReleased;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.ProjectionMaps;
+import dev.trellis.testkit.ClusterTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A removed node's addresses go back to the pool after the cool-down, once. */
-@ExtendWith(Clusters.class)
+@ClusterTest
 class ReleaseTest {
 
   @Test
@@ -51,8 +51,8 @@ class ReleaseTest {
     Instant reusable = Instant.ofEpochSecond(p.getReusableAfter().getSeconds());
     Duration coolDown = Duration.between(before, reusable);
     assertTrue(
-        coolDown.compareTo(Clusters.COOL_DOWN.minusSeconds(1)) >= 0
-            && coolDown.compareTo(Clusters.COOL_DOWN.plusSeconds(20)) <= 0,
+        coolDown.compareTo(IpamCluster.COOL_DOWN.minusSeconds(1)) >= 0
+            && coolDown.compareTo(IpamCluster.COOL_DOWN.plusSeconds(20)) <= 0,
         "reusable after " + coolDown);
 
     var state =

@@ -7,13 +7,13 @@ import dev.trellis.ipam.projection.AllocationProjection;
 import dev.trellis.ipam.projection.AllocationStore;
 import dev.trellis.runtime.projection.ProjectionVerifier;
 import dev.trellis.runtime.projection.VerifyReport;
+import dev.trellis.testkit.ClusterTest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The allocation projection rebuilt from trellis.ipam equals the live one. */
-@ExtendWith(Clusters.class)
+@ClusterTest
 class ReplayTest {
 
   @Test

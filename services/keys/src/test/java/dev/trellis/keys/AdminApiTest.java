@@ -10,15 +10,15 @@ import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The nodes admin API on both instances, and the isolation of tailnets. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class AdminApiTest {
 
   @Test

@@ -16,16 +16,16 @@ import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.testkit.ClusterTest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Key expiry, logout, disco keys, ephemeral removal and device approval. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class LifecycleTest {
   private static final Actor COORDINATOR =
       Actor.newBuilder().setKind(Actor.Kind.SYSTEM).setId("service:coordinator").build();

@@ -13,6 +13,7 @@ import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Registration through the internal endpoint, on two instances sharing state. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class RegistrationTest {
 
   @Test

@@ -6,13 +6,13 @@ import dev.trellis.keys.projection.NodeProjection;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.projection.ProjectionVerifier;
 import dev.trellis.runtime.projection.VerifyReport;
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The projection rebuilt from the log equals the live one after a mix of changes. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class ReplayTest {
 
   @Test

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Timestamp;
 import com.hazelcast.core.HazelcastInstance;
-import dev.trellis.kafka.embedded.EmbeddedKafka;
-import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
 import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.EventEnvelope;
@@ -17,34 +14,14 @@ import dev.trellis.proto.event.v1.PolicyRejected;
 import dev.trellis.proto.event.v1.PolicyUpdated;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
-import dev.trellis.proto.state.StateMaps;
-import dev.trellis.proto.state.v1.ApiTokenRecord;
-import dev.trellis.proto.state.v1.TailnetRecord;
-import dev.trellis.runtime.access.ApiTokenText;
-import dev.trellis.runtime.config.Settings;
-import dev.trellis.runtime.eventlog.EventLog;
-import dev.trellis.runtime.eventlog.EventLogOptions;
-import dev.trellis.runtime.eventlog.ReplayStart;
-import dev.trellis.runtime.metrics.PrometheusMetrics;
-import dev.trellis.runtime.service.Infrastructure;
-import dev.trellis.runtime.service.ServiceHost;
-import dev.trellis.runtime.service.VertxSetup;
-import dev.trellis.runtime.state.EmbeddedMember;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.net.ServerSocket;
+import dev.trellis.testkit.IdentityRecords;
+import dev.trellis.testkit.ServiceCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,105 +36,34 @@ class PolicyServiceTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static Path dir;
-  static EmbeddedKafka kafka;
+  static ServiceCluster cluster;
   static HazelcastInstance hz;
-  static PrometheusMetrics metrics;
-  static Vertx vertx;
-  static EventLog log;
-  static ServiceHost host;
   static String base;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("policy-test");
-    kafka =
-        new EmbeddedKafka(EmbeddedKafkaOptions.of(Files.createDirectories(dir.resolve("kafka"))));
-    String bootstrap = kafka.start();
-    int hzPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      hzPort = s.getLocalPort();
-    }
-    Settings settings =
-        Settings.parse(
-            new String[] {
-              "--http-host",
-              "127.0.0.1",
-              "--http-port",
-              "0",
-              "--state-dir",
-              Files.createDirectories(dir.resolve("state")).toString(),
-              "--hazelcast-port",
-              "" + hzPort,
-              "--hazelcast-interface",
-              "127.0.0.1",
-              "--hazelcast-members",
-              "127.0.0.1:" + hzPort,
-              "--hazelcast-cluster",
-              "policy-" + UUID.randomUUID()
-            },
-            Map.of());
-    hz = EmbeddedMember.start(settings);
-    metrics = PrometheusMetrics.create("policy-test");
-    vertx = VertxSetup.create(metrics);
-    log =
-        EventLog.connect(
-                vertx,
-                EventLogOptions.of(bootstrap, "policy-test")
-                    .withPartitions(2)
-                    .withConnectDeadline(Duration.ofSeconds(30)))
-            .await();
-    log.ensureTopics(Topics.all()).await();
-    host =
-        ServiceHost.start(
-                new Infrastructure(vertx, settings, hz, log, metrics), List.of(new PolicyService()))
-            .await();
-    base = "http://127.0.0.1:" + host.httpPort();
+    cluster =
+        ServiceCluster.builder("policy")
+            .instances(1)
+            .services(i -> List.of(new PolicyService()))
+            .start();
+    hz = cluster.hazelcast();
+    base = cluster.instance(0).anonymous().base();
   }
 
   @AfterAll
   static void stop() {
-    if (host != null) {
-      host.stop().await();
-      log.close();
-      vertx.close().await();
-      hz.shutdown();
-      metrics.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   static String tailnet() {
-    String id = "tn-" + UUID.randomUUID().toString().substring(0, 8);
-    TailnetRecord r =
-        TailnetRecord.newBuilder()
-            .setTailnetId(id)
-            .setName("net-" + id)
-            .setCreatedAt(Timestamp.newBuilder().setSeconds(System.currentTimeMillis() / 1000))
-            .setSettings(TailnetSettings.getDefaultInstance())
-            .build();
-    hz.<String, byte[]>getMap(StateMaps.TAILNETS).set(id, r.toByteArray());
-    hz.<String, String>getMap(StateMaps.TAILNET_NAMES).set(r.getName(), id);
-    return id;
+    return IdentityRecords.tailnet(hz, TailnetSettings.getDefaultInstance());
   }
 
   static String token(String tailnet, UserRole role) {
-    String id = ApiTokenText.newTokenId();
-    String text = ApiTokenText.generate(id);
-    hz.<String, byte[]>getMap(StateMaps.API_TOKENS)
-        .set(
-            id,
-            ApiTokenRecord.newBuilder()
-                .setTokenId(id)
-                .setTailnetId(tailnet)
-                .setTokenSha256(ApiTokenText.sha256(text))
-                .setRole(role)
-                .setOwnerUserId("u-test")
-                .build()
-                .toByteArray());
-    return text;
+    return IdentityRecords.token(hz, tailnet, role, false);
   }
 
   record Reply(int status, JsonNode json) {
@@ -327,17 +233,8 @@ class PolicyServiceTest {
   }
 
   static List<EventEnvelope> events(String tailnet) {
-    List<EventEnvelope> out = Collections.synchronizedList(new ArrayList<>());
-    log.replay(
-            Topics.POLICY,
-            ReplayStart.beginning(),
-            e -> {
-              if (e.envelope().getTailnetId().equals(tailnet)) {
-                out.add(e.envelope());
-              }
-              return Future.succeededFuture();
-            })
-        .await();
-    return out;
+    return cluster.events(Topics.POLICY).stream()
+        .filter(e -> e.getTailnetId().equals(tailnet))
+        .toList();
   }
 }

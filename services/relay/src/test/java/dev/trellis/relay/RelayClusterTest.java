@@ -373,10 +373,14 @@ class RelayClusterTest {
   @Test
   void anInstanceThatDiesIsReportedStoppedByASurvivor() throws Exception {
     var extra = cluster.start("dying", 2, dev.trellis.relay.config.RelayOptions.forTests(7, "die"));
-    String id = extra.relay().instanceId();
+    String id = extra.service(RelayService.class).instanceId();
     String tn = "tn-" + UUID.randomUUID();
     NodePrivateKey k = cluster.node(tn);
-    try (var c = RelayTestClient.connect(extra.relay().relayPort(), extra.relay().pin(), k)) {
+    try (var c =
+        RelayTestClient.connect(
+            extra.service(RelayService.class).relayPort(),
+            extra.service(RelayService.class).pin(),
+            k)) {
       assertTrue(c.accepted());
       extra.hazelcast().getLifecycleService().terminate();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -389,15 +393,12 @@ class RelayClusterTest {
                 .anyMatch(e -> e.getAggregateId().equals(id));
       }
       assertTrue(reported, "a survivor appended RelayInstanceStopped for " + id);
-      var presence =
-          cluster.instances.getFirst().hazelcast().<String, String>getMap("relay.presence");
+      var presence = cluster.hazelcast().<String, String>getMap("relay.presence");
       assertTrue(
           presence.values().stream().noneMatch(v -> v.startsWith(id + "|")),
           "its node keys are withdrawn");
     } finally {
-      extra.vertx().close().await();
-      extra.log().close();
-      extra.metrics().close();
+      cluster.cluster.closeCrashed(extra);
     }
   }
 
@@ -405,9 +406,9 @@ class RelayClusterTest {
   void aStoppedInstanceSaysSoAndTheMeshRefusesStrangers() throws Exception {
     var extra =
         cluster.start("graceful", 3, dev.trellis.relay.config.RelayOptions.forTests(8, "bye"));
-    String id = extra.relay().instanceId();
-    int port = extra.relay().relayPort();
-    String pin = extra.relay().pin();
+    String id = extra.service(RelayService.class).instanceId();
+    int port = extra.service(RelayService.class).relayPort();
+    String pin = extra.service(RelayService.class).pin();
     // A mesh upgrade without a valid service credential is refused.
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
     ctx.init(
@@ -424,8 +425,8 @@ class RelayClusterTest {
       int n = s.getInputStream().readNBytes(head, 0, 12);
       assertEquals("HTTP/1.1 401", new String(head, 0, n, StandardCharsets.US_ASCII));
     }
-    assertEquals(1, extra.relay().metrics().refusals("mesh_unauthenticated"));
-    RelayCluster.stop(extra);
+    assertEquals(1, extra.service(RelayService.class).metrics().refusals("mesh_unauthenticated"));
+    cluster.stop(extra);
     boolean stopped =
         cluster.events(Topics.RELAY).stream()
             .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStopped"))
@@ -442,7 +443,7 @@ class RelayClusterTest {
                 });
     assertTrue(stopped, "RelayInstanceStopped(shutdown) for " + id);
     assertNull(
-        cluster.instances.getFirst().hazelcast().<String, String>getMap("relay.instances").get(id),
+        cluster.hazelcast().<String, String>getMap("relay.instances").get(id),
         "its instance record is gone");
   }
 
@@ -452,7 +453,7 @@ class RelayClusterTest {
         cluster.start(
             "plain", 4, dev.trellis.relay.config.RelayOptions.forTests(9, "pln").withPlaintext());
     try {
-      RelayService r = extra.relay();
+      RelayService r = extra.service(RelayService.class);
       assertEquals("", r.pin());
       String tn = "tn-" + UUID.randomUUID();
       NodePrivateKey a = cluster.node(tn);
@@ -482,7 +483,7 @@ class RelayClusterTest {
                   });
       assertTrue(announced, "the relay map tells devices to use plain TCP");
     } finally {
-      RelayCluster.stop(extra);
+      cluster.stop(extra);
     }
   }
 }
