@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.admin.cli.AdminMain;
+import dev.trellis.testkit.port.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,8 +78,8 @@ class CrashRestartTest {
 
   @Test
   void eventsAndProjectionsSurviveKillNine() throws Exception {
-    int http = ServerProcess.freePort();
-    int hz = ServerProcess.freePort();
+    int http = FreePorts.tcp();
+    int hz = FreePorts.tcp();
     String cluster = "crash-" + ProcessHandle.current().pid();
     String token;
     try (ServerProcess first = ServerProcess.start(stateDir, http, hz, cluster)) {

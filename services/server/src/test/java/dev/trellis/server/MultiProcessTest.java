@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.admin.cli.AdminMain;
+import dev.trellis.testkit.port.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,8 @@ class MultiProcessTest {
     Path allDir = Files.createDirectory(dir.resolve("all"));
     Path idDir = Files.createDirectory(dir.resolve("identity"));
     String cluster = "multi-" + ProcessHandle.current().pid();
-    int hzAll = ServerProcess.freePort();
-    try (ServerProcess all =
-        ServerProcess.start(allDir, ServerProcess.freePort(), hzAll, cluster)) {
+    int hzAll = FreePorts.tcp();
+    try (ServerProcess all = ServerProcess.start(allDir, FreePorts.tcp(), hzAll, cluster)) {
       Matcher kafka = Pattern.compile("Kafka (127\\.0\\.0\\.1:\\d+)").matcher(all.output());
       assertTrue(kafka.find(), all.output());
       String token = Files.readString(allDir.resolve("admin-token")).trim();
@@ -55,8 +55,8 @@ class MultiProcessTest {
       try (ServerProcess identity =
           ServerProcess.start(
               idDir,
-              ServerProcess.freePort(),
-              ServerProcess.freePort(),
+              FreePorts.tcp(),
+              FreePorts.tcp(),
               cluster,
               List.of(
                   "--service",
@@ -78,12 +78,12 @@ class MultiProcessTest {
 
   @Test
   void unreachableKafkaIsRetriedWithAClearMessage() throws Exception {
-    int deadPort = ServerProcess.freePort();
+    int deadPort = FreePorts.tcp();
     try (ServerProcess lonely =
         ServerProcess.launch(
             dir,
-            ServerProcess.freePort(),
-            ServerProcess.freePort(),
+            FreePorts.tcp(),
+            FreePorts.tcp(),
             "lonely-" + ProcessHandle.current().pid(),
             List.of("--service", "keys", "--kafka-bootstrap", "127.0.0.1:" + deadPort))) {
       assertTrue(

@@ -3,7 +3,6 @@ package dev.trellis.server;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,12 +131,6 @@ final class ServerProcess implements AutoCloseable {
   /** Whether the process still runs. */
   boolean alive() {
     return process.isAlive();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   String url() {

@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.StringValue;
 import dev.trellis.kafka.embedded.EmbeddedKafka;
 import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
+import dev.trellis.testkit.port.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,15 +38,9 @@ class EventLogConnectTest {
     await(vertx.close());
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void unreachableKafkaFailsAfterTheDeadlineNamingTheAddress() throws Exception {
-    String nowhere = "127.0.0.1:" + freePort();
+    String nowhere = "127.0.0.1:" + FreePorts.tcp("127.0.0.1");
     long t0 = System.nanoTime();
     ExecutionException e =
         assertThrows(
@@ -66,8 +59,8 @@ class EventLogConnectTest {
 
   @Test
   void aBrokerThatStartsLateIsReachedAndARestartKeepsEvents() throws Exception {
-    int port = freePort();
-    int controllerPort = freePort();
+    int port = FreePorts.tcp("127.0.0.1");
+    int controllerPort = FreePorts.tcp("127.0.0.1");
     EmbeddedKafkaOptions opts =
         EmbeddedKafkaOptions.of(dir).withClientPort(port).withControllerPort(controllerPort);
     Future<EventLog> connecting =

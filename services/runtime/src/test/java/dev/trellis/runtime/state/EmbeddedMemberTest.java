@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.runtime.config.ConfigException;
 import dev.trellis.runtime.config.Settings;
+import dev.trellis.testkit.port.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +31,6 @@ class EmbeddedMemberTest {
     started.forEach(HazelcastInstance::shutdown);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private Settings settings(int port, String members, int minMembers, String timeout) {
     return Settings.parse(
         new String[] {
@@ -51,8 +45,8 @@ class EmbeddedMemberTest {
 
   @Test
   void twoMembersFormAClusterAndShareAnIMap() throws IOException {
-    int p1 = freePort();
-    int p2 = freePort();
+    int p1 = FreePorts.tcp();
+    int p2 = FreePorts.tcp();
     String members = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2;
     HazelcastInstance a = EmbeddedMember.start(settings(p1, members, 1, "30s"));
     started.add(a);
@@ -70,8 +64,8 @@ class EmbeddedMemberTest {
   @Test
   void membersOnDifferentAddressesJoin() throws IOException {
     // Like containers or hosts: each member binds its own address and lists the other's.
-    int p1 = freePort();
-    int p2 = freePort();
+    int p1 = FreePorts.tcp();
+    int p2 = FreePorts.tcp();
     HazelcastInstance a =
         EmbeddedMember.start(
             withInterface(settingsArgs(p1, "127.0.0.2:" + p2, 1, "30s"), "127.0.0.1"));
@@ -103,8 +97,8 @@ class EmbeddedMemberTest {
 
   @Test
   void aWrongMemberListFailsWithinTheTimeoutWithAClearMessage() throws IOException {
-    int p = freePort();
-    int nobody = freePort();
+    int p = FreePorts.tcp();
+    int nobody = FreePorts.tcp();
     Settings s = settings(p, "127.0.0.1:" + nobody, 2, "4s");
     long start = System.nanoTime();
     MemberStartException e =
@@ -118,7 +112,7 @@ class EmbeddedMemberTest {
 
   @Test
   void aMemberStartsFromAYamlFile(@TempDir Path tmp) throws IOException {
-    int port = freePort();
+    int port = FreePorts.tcp();
     Path yaml =
         Files.writeString(
             tmp.resolve("hazelcast.yaml"),
