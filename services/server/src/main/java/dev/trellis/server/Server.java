@@ -169,6 +169,11 @@ public final class Server implements AutoCloseable {
     return host == null ? -1 : host.httpPort();
   }
 
+  /** The process's Vert.x (tests watch its event loops for blocking). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   /** The Kafka bootstrap address in use (the embedded broker's, or the external one). */
   public String kafkaBootstrap() {
     return kafka != null ? kafka.bootstrapServers() : settings.kafkaBootstrapServers();

@@ -18,6 +18,7 @@ import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.server.Server;
 import dev.trellis.server.ServiceFlags;
+import dev.trellis.testkit.BlockedEventLoops;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -37,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,8 @@ class ChannelJoinTest {
   static Path dir;
   static final java.util.List<WebSocketClient> CLIENTS =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static final BlockedEventLoops LOOPS = new BlockedEventLoops();
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,7 +78,14 @@ class ChannelJoinTest {
                 },
                 Map.of(),
                 ServiceFlags.ALL));
+    LOOPS.watch("server", server.vertx());
     vertx = Vertx.vertx();
+  }
+
+  /** A test during which the server's event loops were blocked fails (see BlockedEventLoops). */
+  @AfterEach
+  void noBlockedEventLoop() {
+    LOOPS.assertNone();
   }
 
   @AfterAll

@@ -20,6 +20,7 @@ import dev.trellis.runtime.eventlog.EventLogOptions;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.server.Server;
 import dev.trellis.server.ServiceFlags;
+import dev.trellis.testkit.BlockedEventLoops;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -38,6 +39,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,8 @@ class NetmapJoinTest {
   static final AtomicInteger TAILNETS = new AtomicInteger();
   static final HttpClient METRICS =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  static final BlockedEventLoops LOOPS = new BlockedEventLoops();
 
   @BeforeAll
   static void start() throws Exception {
@@ -83,6 +87,7 @@ class NetmapJoinTest {
                 },
                 Map.of(),
                 ServiceFlags.ALL));
+    LOOPS.watch("server", server.vertx());
     vertx = Vertx.vertx();
     admin = new AdminClient(server.httpPort(), dir);
     var r =
@@ -93,6 +98,12 @@ class NetmapJoinTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     controlKey = MachinePublicKey.parse(new JsonObject(r.body()).getString("controlKey"));
+  }
+
+  /** A test during which the server's event loops were blocked fails (see BlockedEventLoops). */
+  @AfterEach
+  void noBlockedEventLoop() {
+    LOOPS.assertNone();
   }
 
   @AfterAll
