@@ -5,6 +5,7 @@ import dev.trellis.agent.localapi.AgentStatusCodec;
 import dev.trellis.agent.localapi.ControlClient;
 import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.localapi.Request;
+import dev.trellis.netlab.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public final class AgentUnderTest {
   }
 
   /** {@code trellis up --login-server URL --auth-key K --hostname NAME [extra...]}. */
-  public Lab.Result up(String loginServer, String authKey, String... extra) throws IOException {
+  public Command.Result up(String loginServer, String authKey, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("up", "--login-server", loginServer));
     if (authKey != null) {
       cmd.addAll(List.of("--auth-key", authKey));
@@ -93,7 +94,7 @@ public final class AgentUnderTest {
   }
 
   /** Runs {@code bin/trellis --socket S ARGS} in the namespace. */
-  public Lab.Result trellis(String... args) throws IOException {
+  public Command.Result trellis(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Lab.bin("trellis"), "--socket", socket.toString()));
     cmd.addAll(List.of(args));
     return lab.run(ns, cmd, 120);

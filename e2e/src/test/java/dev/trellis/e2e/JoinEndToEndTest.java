@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.netlab.Command;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +121,7 @@ class JoinEndToEndTest {
     lab.start(
         List.of("ip", "netns", "exec", server.ns, "iperf3", "-s", "-1", "-B", ip),
         lab.dir.resolve("iperf-" + server.name + ".log"));
-    Lab.Result r = null;
+    Command.Result r = null;
     for (int i = 0; i < 20; i++) {
       r = lab.run(client.ns, List.of("iperf3", "-c", ip, "-t", "1"), 30);
       if (r.code() == 0) {

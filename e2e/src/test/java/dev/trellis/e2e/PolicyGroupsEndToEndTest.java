@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.netlab.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class PolicyGroupsEndToEndTest {
       AgentUnderTest bob = AgentUnderTest.start(lab, lab.device(), "bob-laptop");
       SignIn.join(lab, server, laptop, "alice@example.com");
       // Alice may not tag a device: she does not own tag:server.
-      Lab.Result tagged =
+      Command.Result tagged =
           SignIn.tryJoin(
               lab, server, desktop, "alice@example.com", "--advertise-tags", "tag:server");
       assertEquals(1, tagged.code(), tagged.out());
@@ -135,7 +136,7 @@ class PolicyGroupsEndToEndTest {
   static boolean connects(Lab lab, AgentUnderTest from, String ip, int port, int attempts)
       throws Exception {
     for (int i = 0; i < attempts; i++) {
-      Lab.Result r =
+      Command.Result r =
           lab.run(
               from.ns,
               List.of("iperf3", "-c", ip, "-p", "" + port, "-t", "1", "--connect-timeout", "2000"),

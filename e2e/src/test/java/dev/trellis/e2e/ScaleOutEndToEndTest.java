@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.netlab.Command;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +88,7 @@ class ScaleOutEndToEndTest {
       AgentUnderTest r3 = AgentUnderTest.start(lab, lab.device(), "red-three");
       AgentUnderTest r4 = AgentUnderTest.start(lab, lab.device(), "red-four");
       r3.up(b.loginServer, once).requireOk("red-three with the one-off key");
-      Lab.Result refused = r4.up(b.loginServer, once);
+      Command.Result refused = r4.up(b.loginServer, once);
       assertEquals(1, refused.code(), refused.out());
       assertTrue(refused.out().contains("AUTH_KEY"), refused.out());
 
@@ -97,7 +98,7 @@ class ScaleOutEndToEndTest {
       b3.up(b.loginServer, blue).requireOk("blue-three up (waits for approval)");
       b3.await("needs approval", s -> "NeedsApproval".equals(s.state()), 5_000);
       assertTrue(!names(b1.status()).contains("blue-three"), "unapproved devices stay hidden");
-      Lab.Result approve =
+      Command.Result approve =
           Lab.exec(
               List.of(
                   "env",

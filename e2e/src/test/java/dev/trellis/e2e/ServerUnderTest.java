@@ -2,6 +2,7 @@ package dev.trellis.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.testkit.port.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,8 +52,8 @@ public final class ServerUnderTest {
       throws IOException, InterruptedException {
     Path state = Files.createDirectories(lab.dir.resolve(name));
     Path log = lab.dir.resolve(name + ".log");
-    int http = Lab.freePort();
-    int hz = Lab.freePort();
+    int http = FreePorts.tcp();
+    int hz = FreePorts.tcp();
     List<String> cmd =
         new ArrayList<>(
             List.of(

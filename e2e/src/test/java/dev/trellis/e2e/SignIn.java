@@ -2,6 +2,7 @@ package dev.trellis.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.netlab.Command;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,14 +68,14 @@ final class SignIn {
   /** Joins {@code device} interactively as {@code email}; waits until {@code trellis up} ends. */
   static void join(Lab lab, ServerUnderTest server, AgentUnderTest device, String email)
       throws Exception {
-    Lab.Result r = tryJoin(lab, server, device, email);
+    Command.Result r = tryJoin(lab, server, device, email);
     if (r.code() != 0) {
       throw new AssertionError("trellis up failed:\n" + r.out());
     }
   }
 
   /** Like {@link #join} with extra {@code trellis up} flags; returns its exit code and output. */
-  static Lab.Result tryJoin(
+  static Command.Result tryJoin(
       Lab lab, ServerUnderTest server, AgentUnderTest device, String email, String... extra)
       throws Exception {
     Path log = lab.dir.resolve("up-" + device.name + "-" + System.nanoTime() + ".log");
@@ -84,7 +85,7 @@ final class SignIn {
     if (!up.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("trellis up did not finish:\n" + Files.readString(log));
     }
-    return new Lab.Result(up.exitValue(), Files.readString(log));
+    return new Command.Result(up.exitValue(), Files.readString(log));
   }
 
   /** Signs in as {@code email} and approves the device behind {@code url}. */

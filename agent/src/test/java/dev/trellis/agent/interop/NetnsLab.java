@@ -4,78 +4,55 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trellis.agent.localapi.ControlClient;
 import dev.trellis.agent.localapi.InterfaceStatus;
+import dev.trellis.netlab.NetLab;
+import dev.trellis.netlab.Prerequisites;
+import dev.trellis.netlab.VethPair;
+import dev.trellis.netlab.WireguardGo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Two network namespaces joined by a veth pair (192.168.N.1 and .2), with helpers to run a Trellis
- * agent or wireguard-go in either and commands inside them. Every name carries a random suffix;
- * {@link #close()} kills the processes it started (by PID) and deletes the namespaces.
+ * The interop tests' lab: a {@link VethPair} of the network lab (two namespaces on one wire,
+ * 192.168.N.1 and .2) and how to run a Trellis agent or wireguard-go in either. The {@link NetLab}
+ * underneath names everything with a random tag and, on {@link #close()}, stops the processes it
+ * started by PID and deletes the namespaces it created.
  *
  * <p>Thread-safety: used from the test thread only.
  */
 final class NetnsLab implements AutoCloseable {
-  final String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-  final String nsA = "h2a" + tag;
-  final String nsB = "h2b" + tag;
-  final int net = 20 + ThreadLocalRandom.current().nextInt(200);
-  final String underlayA = "192.168." + net + ".1";
-  final String underlayB = "192.168." + net + ".2";
+  final NetLab lab;
+  final String tag;
+  final String nsA;
+  final String nsB;
+  final int net;
+  final String underlayA;
+  final String underlayB;
   final Path dir;
-  private final List<Process> processes = new ArrayList<>();
 
   /** Skips the calling test unless it runs as root with the tools it needs. */
   static void requireTools(String... tools) {
-    assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "interop tests need root (network namespaces, TUN)");
-    for (String t : tools) {
-      assumeTrue(onPath(t), "interop tests need '" + t + "' on the PATH");
-    }
-  }
-
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
+    assumeTrue(Prerequisites.root(), "interop tests need root (network namespaces, TUN)");
+    Prerequisites.missingTool(tools)
+        .ifPresent(t -> assumeTrue(false, "interop tests need '" + t + "' on the PATH"));
   }
 
   NetnsLab() throws IOException {
-    dir = Files.createTempDirectory("h2lab");
+    lab = NetLab.create("h2lab");
     try {
-      sh("ip", "netns", "add", nsA);
-      sh("ip", "netns", "add", nsB);
-      sh(
-          "ip",
-          "link",
-          "add",
-          "va" + tag,
-          "netns",
-          nsA,
-          "type",
-          "veth",
-          "peer",
-          "name",
-          "vb" + tag,
-          "netns",
-          nsB);
-      sh("ip", "-n", nsA, "addr", "add", underlayA + "/24", "dev", "va" + tag);
-      sh("ip", "-n", nsB, "addr", "add", underlayB + "/24", "dev", "vb" + tag);
-      for (String ns : List.of(nsA, nsB)) {
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-        sh("ip", "-n", ns, "link", "set", ns.equals(nsA) ? "va" + tag : "vb" + tag, "up");
-      }
+      VethPair pair = VethPair.create(lab, "h2a", "h2b");
+      tag = lab.tag();
+      nsA = pair.nsA();
+      nsB = pair.nsB();
+      net = pair.net();
+      underlayA = pair.underlayA();
+      underlayB = pair.underlayB();
+      dir = lab.dir();
     } catch (IOException | RuntimeException e) {
-      close();
+      lab.close();
       throw e;
     }
   }
@@ -90,12 +67,12 @@ final class NetnsLab implements AutoCloseable {
   }
 
   private static List<String> java(String ns, String... jvmOptions) {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
     cmd.addAll(List.of(jvmOptions));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    return cmd;
+    return NetLab.in(ns, cmd);
   }
 
   /** Starts a Trellis agent in {@code ns} from the test's own classpath; returns its socket. */
@@ -117,13 +94,7 @@ final class NetnsLab implements AutoCloseable {
             sock.toString()));
     cmd.addAll(List.of(extra));
     Process p = start(cmd, dir.resolve(tun + ".log"));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!Files.exists(sock)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("trellisd did not come up: " + log(tun));
-      }
-      sleep(50);
-    }
+    lab.awaitFile(sock, p, Duration.ofSeconds(20), "trellisd", tun);
     return sock;
   }
 
@@ -133,55 +104,27 @@ final class NetnsLab implements AutoCloseable {
    */
   void startWireguardGo(String ns, String tun, String config, String... addresses)
       throws IOException {
-    Process p =
-        start(
-            List.of("ip", "netns", "exec", ns, "wireguard-go", "-f", tun),
-            dir.resolve(tun + ".log"));
-    Path uapi = Path.of("/var/run/wireguard", tun + ".sock");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(uapi)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("wireguard-go did not come up: " + log(tun));
-      }
-      sleep(20);
-    }
-    Path conf = dir.resolve(tun + ".conf");
-    Files.writeString(conf, config);
-    sh("ip", "netns", "exec", ns, "wg", "setconf", tun, conf.toString());
-    for (String a : addresses) {
-      sh("ip", "-n", ns, "addr", "add", a, "dev", tun);
-    }
-    sh("ip", "-n", ns, "link", "set", tun, "mtu", "1420", "up");
+    WireguardGo.start(lab, ns, tun, config, addresses);
   }
 
   /** Runs a command in a namespace and returns its output; fails on a non-zero exit. */
   String exec(String ns, String... cmd) throws IOException {
-    List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    all.addAll(List.of(cmd));
-    return sh(all.toArray(String[]::new));
+    return lab.exec(ns, cmd);
   }
 
   /** Whether a command in a namespace exits with 0. */
   boolean succeeds(String ns, String... cmd) {
-    try {
-      exec(ns, cmd);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return lab.succeeds(ns, cmd);
   }
 
-  /** Starts a background process (tracked, killed on close); output goes to {@code log}. */
+  /** Starts a background process (tracked, stopped on close); output goes to {@code log}. */
   Process start(List<String> cmd, Path log) throws IOException {
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    processes.add(p);
-    return p;
+    return lab.start(cmd, log);
   }
 
   /** The processes started so far, in order. */
   List<Process> processes() {
-    return List.copyOf(processes);
+    return lab.processes();
   }
 
   InterfaceStatus status(Path socket) throws IOException {
@@ -189,30 +132,7 @@ final class NetnsLab implements AutoCloseable {
   }
 
   String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name + ".log"));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
-  static String sh(String... cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + ": timed out");
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + out);
-      }
-      return out;
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
+    return lab.log(name);
   }
 
   static void sleep(long millis) {
@@ -225,25 +145,6 @@ final class NetnsLab implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Process p : processes) {
-      p.destroy(); // SIGTERM to that PID: trellisd's shutdown hook removes its TUN device
-    }
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          p.waitFor(2, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    for (String ns : List.of(nsA, nsB)) {
-      try {
-        sh("ip", "netns", "del", ns);
-      } catch (IOException e) {
-        // already gone
-      }
-    }
+    lab.close(); // SIGTERM by PID first: trellisd's shutdown hook removes its TUN device
   }
 }

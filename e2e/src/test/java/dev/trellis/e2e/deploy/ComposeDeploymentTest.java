@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ComposeDeploymentTest {
 
   @Test
   void composeStackWithThreeRelaysServesTheDemoDevices() throws Exception {
-    Lab.Result r = Lab.exec(List.of(Lab.REPO.resolve("infra/test-compose").toString()), 1_500);
+    Command.Result r = Lab.exec(List.of(Lab.REPO.resolve("infra/test-compose").toString()), 1_500);
     System.out.println(r.out());
     assertEquals(0, r.code(), "infra/test-compose failed:\n" + r.out());
     assertTrue(r.out().contains("test-compose: PASS"), r.out());

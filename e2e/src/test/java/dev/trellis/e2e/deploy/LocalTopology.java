@@ -3,6 +3,7 @@ package dev.trellis.e2e.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +55,7 @@ final class LocalTopology implements AutoCloseable {
                 Lab.REPO.resolve("infra/local/start").toString(), "--run-dir", runDir.toString()));
     cmd.addAll(args);
     long t0 = System.nanoTime();
-    Lab.Result r = Lab.exec(cmd, 400);
+    Command.Result r = Lab.exec(cmd, 400);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (r.code() != 0) {
       String logs = tails(runDir);

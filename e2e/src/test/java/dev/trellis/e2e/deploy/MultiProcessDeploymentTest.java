@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ class MultiProcessDeploymentTest {
       topo.relaunch("kafka");
       long back = System.nanoTime();
       AgentUnderTest d = AgentUnderTest.start(lab, lab.device(), "dep-d");
-      Lab.Result up = d.up(login, key);
+      Command.Result up = d.up(login, key);
       long tries = 1;
       while (up.code() != 0 && System.nanoTime() - back < 90_000_000_000L) {
         Thread.sleep(2_000); // the services' consumers and producers reconnect

@@ -7,6 +7,7 @@ import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import dev.trellis.e2e.ServerUnderTest;
+import dev.trellis.netlab.Command;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,15 +46,15 @@ class LanPathTest {
     if (blockRelay) {
       int relayPort = server.relayPort();
       for (String ns : List.of(nsA, nsB)) {
-        Lab.sh("ip", "netns", "exec", ns, "nft", "add table inet norelay");
-        Lab.sh(
+        Command.check("ip", "netns", "exec", ns, "nft", "add table inet norelay");
+        Command.check(
             "ip",
             "netns",
             "exec",
             ns,
             "nft",
             "add chain inet norelay out { type filter hook output priority 0; }");
-        Lab.sh(
+        Command.check(
             "ip",
             "netns",
             "exec",

@@ -1,6 +1,8 @@
 package dev.trellis.e2e.nat;
 
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
+import dev.trellis.netlab.NetLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,15 +42,14 @@ final class NatRouter {
     String wan = lab.ipOf(router);
     String dev = lab.namespace("tn");
     String lan = "192.168." + k;
-    Lab.sh(
-        "ip", "-n", router, "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns",
-        dev);
-    Lab.sh("ip", "-n", router, "addr", "add", lan + ".1/24", "dev", "lan0");
-    Lab.sh("ip", "-n", router, "link", "set", "lan0", "up");
-    Lab.sh("ip", "-n", dev, "addr", "add", lan + ".10/24", "dev", "eth0");
-    Lab.sh("ip", "-n", dev, "link", "set", "eth0", "up");
-    Lab.sh("ip", "-n", dev, "route", "add", "default", "via", lan + ".1");
-    Lab.sh("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    NetLab net = lab.net;
+    net.veth(router, "lan0", dev, "eth0");
+    net.address(router, "lan0", lan + ".1/24");
+    net.up(router, "lan0");
+    net.address(dev, "eth0", lan + ".10/24");
+    net.up(dev, "eth0");
+    net.ip(dev, "route", "add", "default", "via", lan + ".1");
+    net.exec(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
     NatRouter r = new NatRouter(kind, router, dev, wan, lan);
     r.load(lab, kind.ruleset(wan, r.deviceIp, DEVICE_PORT));
     return r;
@@ -58,7 +59,7 @@ final class NatRouter {
   void load(Lab lab, String ruleset) throws IOException {
     Path f = lab.dir.resolve("nft-" + routerNs + "-" + System.nanoTime() + ".nft");
     Files.writeString(f, ruleset, StandardCharsets.UTF_8);
-    Lab.sh("ip", "netns", "exec", routerNs, "nft", "-f", f.toString());
+    lab.net.exec(routerNs, "nft", "-f", f.toString());
   }
 
   /** Refuses (TCP reset) the device's connections to {@code port} on the internet. */
@@ -73,7 +74,7 @@ final class NatRouter {
 
   /** Lifts {@link #blockTcp}. */
   void unblockTcp() throws IOException {
-    Lab.sh("ip", "netns", "exec", routerNs, "nft", "delete", "table", "ip", "natblock");
+    Command.check("ip", "netns", "exec", routerNs, "nft", "delete", "table", "ip", "natblock");
   }
 
   /** The router's nftables state (for failure messages). */

@@ -3,6 +3,7 @@ package dev.trellis.e2e.nat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -113,7 +114,7 @@ class NatTraversalTest {
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     p.a().await("relayed", PathAssert::relayed, 5_000);
     p.b().await("relayed", PathAssert::relayed, 5_000);
-    Lab.Result rtt =
+    Command.Result rtt =
         nat.lab.run(
             p.routerA().deviceNs,
             List.of("ping", "-q", "-c", "20", "-i", "0.05", p.b().ipv4()),
@@ -140,9 +141,9 @@ class NatTraversalTest {
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     p.a().await("relayed", PathAssert::relayed, 5_000);
     p.b().await("relayed", PathAssert::relayed, 5_000);
-    Lab.Result check = p.a().trellis("netcheck").requireOk("trellis netcheck");
+    Command.Result check = p.a().trellis("netcheck").requireOk("trellis netcheck");
     assertTrue(check.out().contains("udp: false"), "netcheck behind a UDP block:\n" + check.out());
-    Lab.Result other = p.b().trellis("netcheck").requireOk("trellis netcheck");
+    Command.Result other = p.b().trellis("netcheck").requireOk("trellis netcheck");
     assertTrue(other.out().contains("udp: true"), "netcheck behind the easy NAT:\n" + other.out());
     p.stop();
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
+import dev.trellis.netlab.Command;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ final class Tcp {
         lab.dir.resolve("iperf-" + server.name + "-" + System.nanoTime() + ".log"));
     int secs = Integer.getInteger("trellis.nat.tcp.seconds", 1);
     String seconds = Integer.toString(secs);
-    Lab.Result r = null;
+    Command.Result r = null;
     for (int i = 0; i < 20; i++) {
       r = lab.run(clientNs, List.of("iperf3", "-c", ip, "-t", seconds), 30 + 2 * secs);
       if (r.code() == 0) {

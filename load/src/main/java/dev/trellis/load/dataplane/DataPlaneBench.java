@@ -2,10 +2,15 @@ package dev.trellis.load.dataplane;
 
 import dev.trellis.agent.localapi.ControlClient;
 import dev.trellis.agent.localapi.InterfaceStatus;
+import dev.trellis.netlab.NetLab;
+import dev.trellis.netlab.Prerequisites;
+import dev.trellis.netlab.VethPair;
+import dev.trellis.netlab.WireguardGo;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +71,7 @@ public final class DataPlaneBench {
         }
       }
     }
-    if (!"root".equals(System.getProperty("user.name"))) {
+    if (!Prerequisites.root()) {
       System.err.println("bench-dataplane needs root (network namespaces, TUN devices)");
       System.exit(1);
     }
@@ -88,40 +93,42 @@ public final class DataPlaneBench {
   private static Figures runMode(String mode, int seconds) throws Exception {
     NodePrivateKey ka = NodePrivateKey.generate();
     NodePrivateKey kb = NodePrivateKey.generate();
-    try (BenchLab lab = new BenchLab()) {
-      String ta = "ba" + lab.tag;
-      String tb = "bb" + lab.tag;
-      String ipA = "10." + lab.net + ".0.1";
-      String ipB = "10." + lab.net + ".0.2";
+    try (NetLab lab = NetLab.create("bench-dataplane")) {
+      VethPair pair = VethPair.create(lab, "bda", "bdb");
+      String ta = lab.name("ba");
+      String tb = lab.name("bb");
+      String ipA = "10." + pair.net() + ".0.1";
+      String ipB = "10." + pair.net() + ".0.2";
       List<Process> ends = new ArrayList<>();
       List<Path> sockets = new ArrayList<>();
       if (mode.equals("wireguard-go")) {
-        ends.add(startWgGo(lab, lab.nsA, ta, ka, kb, ipA, ipB, lab.underlayB));
-        ends.add(startWgGo(lab, lab.nsB, tb, kb, ka, ipB, ipA, lab.underlayA));
+        ends.add(startWgGo(lab, pair.nsA(), ta, ka, kb, ipA, ipB, pair.underlayB()));
+        ends.add(startWgGo(lab, pair.nsB(), tb, kb, ka, ipB, ipA, pair.underlayA()));
       } else {
         List<String> flags = TRELLIS_FLAGS.get(mode);
-        Path sa = lab.dir.resolve(ta + ".sock");
-        Path sb = lab.dir.resolve(tb + ".sock");
-        ends.add(startTrellis(lab, lab.nsA, ta, ka, kb, ipA, ipB, lab.underlayB, sa, flags));
-        ends.add(startTrellis(lab, lab.nsB, tb, kb, ka, ipB, ipA, lab.underlayA, sb, flags));
+        Path sa = lab.dir().resolve(ta + ".sock");
+        Path sb = lab.dir().resolve(tb + ".sock");
+        ends.add(startTrellis(lab, pair.nsA(), ta, ka, kb, ipA, ipB, pair.underlayB(), sa, flags));
+        ends.add(startTrellis(lab, pair.nsB(), tb, kb, ka, ipB, ipA, pair.underlayA(), sb, flags));
         sockets.add(sa);
         sockets.add(sb);
       }
-      lab.exec(lab.nsA, "ping", "-c", "3", "-i", "0.2", "-W", "3", ipB);
+      lab.exec(pair.nsA(), "ping", "-c", "3", "-i", "0.2", "-W", "3", ipB);
       Process server =
           lab.start(
-              List.of("ip", "netns", "exec", lab.nsB, "iperf3", "-s", "-1", "-B", ipB),
-              "iperf3-server");
+              NetLab.in(pair.nsB(), List.of("iperf3", "-s", "-1", "-B", ipB)),
+              lab.dir().resolve("iperf3-server.log"));
       Thread.sleep(500);
       double cpu0 = 0;
       for (Process p : ends) {
-        cpu0 += BenchLab.cpuSeconds(p.pid());
+        cpu0 += cpuSeconds(p.pid());
       }
       long[] java0 = javaCounters(sockets);
-      String json = lab.exec(lab.nsA, "iperf3", "-c", ipB, "-t", Integer.toString(seconds), "-J");
+      String json =
+          lab.exec(pair.nsA(), "iperf3", "-c", ipB, "-t", Integer.toString(seconds), "-J");
       double cpu1 = 0;
       for (Process p : ends) {
-        cpu1 += BenchLab.cpuSeconds(p.pid());
+        cpu1 += cpuSeconds(p.pid());
       }
       long[] java1 = javaCounters(sockets);
       for (Path s : sockets) {
@@ -193,7 +200,7 @@ public final class DataPlaneBench {
   }
 
   private static Process startTrellis(
-      BenchLab lab,
+      NetLab lab,
       String ns,
       String tun,
       NodePrivateKey me,
@@ -204,15 +211,11 @@ public final class DataPlaneBench {
       Path socket,
       List<String> flags)
       throws Exception {
-    Path conf = lab.dir.resolve(tun + ".conf");
+    Path conf = lab.dir().resolve(tun + ".conf");
     Files.writeString(conf, config(me, peer, self, other, endpoint, true));
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "ip",
-                "netns",
-                "exec",
-                ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
@@ -235,19 +238,13 @@ public final class DataPlaneBench {
             "--socket",
             socket.toString()));
     cmd.addAll(flags);
-    Process p = lab.start(cmd, tun);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!Files.exists(socket)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("trellisd did not start: " + lab.log(tun));
-      }
-      Thread.sleep(50);
-    }
+    Process p = lab.start(NetLab.in(ns, cmd), lab.dir().resolve(tun + ".log"));
+    lab.awaitFile(socket, p, Duration.ofSeconds(20), "trellisd", tun);
     return p;
   }
 
   private static Process startWgGo(
-      BenchLab lab,
+      NetLab lab,
       String ns,
       String tun,
       NodePrivateKey me,
@@ -256,21 +253,20 @@ public final class DataPlaneBench {
       String other,
       String endpoint)
       throws Exception {
-    Process p = lab.start(List.of("ip", "netns", "exec", ns, "wireguard-go", "-f", tun), tun);
-    Path uapi = Path.of("/var/run/wireguard", tun + ".sock");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(uapi)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("wireguard-go did not start: " + lab.log(tun));
-      }
-      Thread.sleep(20);
+    return WireguardGo.start(
+        lab, ns, tun, config(me, peer, self, other, endpoint, false), self + "/24");
+  }
+
+  /** User+system CPU seconds of a process so far, from /proc/PID/stat. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields after "(comm) ": state=0 ... utime=11, stime=12 (stat fields 14 and 15)
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
     }
-    Path conf = lab.dir.resolve(tun + ".conf");
-    Files.writeString(conf, config(me, peer, self, other, endpoint, false));
-    lab.exec(ns, "wg", "setconf", tun, conf.toString());
-    lab.exec(ns, "ip", "addr", "add", self + "/24", "dev", tun);
-    lab.exec(ns, "ip", "link", "set", tun, "mtu", "1420", "up");
-    return p;
   }
 
   private static void print(List<Figures> results) {
