@@ -5,7 +5,8 @@ import dev.trellis.proto.key.NodePublicKey;
 /**
  * How the path layer reaches peers through relays: send an opaque packet to a node key via a relay
  * region, and hear packets relayed to this node. The real one speaks the relay protocol over TLS
- * (the relay client in the relay sub-package); {@link MemoryRelay} is its in-memory twin.
+ * (the relay client in the relay sub-package); {@code MemoryRelay} in the test fixtures is its
+ * in-memory twin.
  *
  * <p>Thread-safety: implementations are safe from any thread.
  */

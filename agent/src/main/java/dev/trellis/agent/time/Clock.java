@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * The time source of the data plane: a monotonic clock for timers and a wall clock for handshake
- * timestamps, injected so that tests can run hours of protocol time in seconds with {@link
- * TestClock}.
+ * timestamps, injected so that tests can run hours of protocol time in seconds with the test
+ * fixtures' {@code TestClock}.
  *
  * <p>Thread-safety: implementations are safe for use from any thread.
  */

@@ -24,7 +24,10 @@ import java.util.TreeMap;
  * MemoryNetwork in {@code wg-udp-sender}, MemoryTun in {@code wg-tun-writer}), so those two rows
  * include about 3 KB per packet that a kernel TUN/UDP socket would not allocate.
  *
- * <p>Run: {@code java -cp ... dev.trellis.load.crypto.PipelineAllocBench [packets]}.
+ * <p>The twins are test fixtures (the agent's test-jar), so this benchmark lives in load's test
+ * sources and runs from the test classpath: {@code mvn -q -pl load exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=dev.trellis.load.crypto.PipelineAllocBench
+ * -Dexec.args=200000} (packets; default 200,000).
  */
 public final class PipelineAllocBench {
   private PipelineAllocBench() {}
