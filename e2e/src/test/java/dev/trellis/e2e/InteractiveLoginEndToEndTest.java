@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * opens it, signs in with the built-in login and approves; {@code trellis up} then completes and
  * the device belongs to that user.
  */
+@RootTest
+@IntegrationTest
 class InteractiveLoginEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

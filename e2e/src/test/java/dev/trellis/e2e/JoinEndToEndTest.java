@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * goes offline is removed; an expired key stops its node's traffic and re-authentication keeps the
  * address; an admin deleting a node makes it vanish from the others' status within a second.
  */
+@RootTest
+@IntegrationTest
 class JoinEndToEndTest {
   /** How quickly a change must reach every device (the bound). */
   static final long PROPAGATION_BOUND_MS = 1000;

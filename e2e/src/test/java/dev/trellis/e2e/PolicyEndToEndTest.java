@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * within a second of the POST. A policy whose own test fails is refused with the assertion and the
  * old one stays in force.
  */
+@RootTest
+@IntegrationTest
 class PolicyEndToEndTest {
   static final long PROPAGATION_BOUND_MS = 1000;
   static final ObjectMapper JSON = new ObjectMapper();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * hidden peers are absent from {@code trellis status}; adding bob to the group opens his access,
  * and removing him closes it again, each within a second and without restarting anything.
  */
+@RootTest
+@IntegrationTest
 class PolicyGroupsEndToEndTest {
   @BeforeAll
   static void root() {

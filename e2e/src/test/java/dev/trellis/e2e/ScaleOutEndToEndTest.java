@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * non-zero with the reason; a device under device approval waits until {@code trellis-admin nodes
  * approve}.
  */
+@RootTest
+@IntegrationTest
 class ScaleOutEndToEndTest {
   @BeforeAll
   static void root() {

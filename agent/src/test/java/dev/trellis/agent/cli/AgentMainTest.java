@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,8 @@ class AgentMainTest {
     assertTrue(r.err().contains("is trellisd running"), r.err());
   }
 
+  @RootTest
+  @IntegrationTest
   @Test
   void withoutCapNetAdminTheErrorSaysWhatIsNeeded() throws Exception {
     Path setpriv = Path.of("/usr/bin/setpriv");

@@ -17,6 +17,8 @@ import dev.trellis.proto.control.v1.PeersRemoved;
 import dev.trellis.proto.control.v1.RegisterRequest;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
  * configure WireGuard and the TUN from the netmap so that the two ping over their 100.x addresses,
  * and stop reaching a peer the netmap removes.
  */
+@RootTest
+@IntegrationTest
 class DaemonNetnsTest {
   /** What the coordinator sends under the default policy: everyone may reach this node. */
   private static final PacketFilter ALLOW_ALL =

@@ -2,6 +2,8 @@ package dev.trellis.agent.interop;
 
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,6 +12,8 @@ import java.nio.file.Path;
  * fast paths (TUN TSO, batched UDP with GSO/GRO), side B on the plain paths (one packet per TUN
  * read/write, DatagramChannel), so both paths and their interplay are covered. Runs as root.
  */
+@RootTest
+@IntegrationTest
 class TrellisPairInteropTest extends TunnelContract {
   private Path socketB;
 

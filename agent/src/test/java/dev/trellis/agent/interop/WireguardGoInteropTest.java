@@ -2,12 +2,16 @@ package dev.trellis.agent.interop;
 
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.proto.key.PresharedKey;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 
 /**
  * A Trellis agent against Debian's wireguard-go, each in its own network namespace over a veth
  * pair. Runs as root with wireguard-go, wg, python3 and ping installed; skips otherwise.
  */
+@RootTest
+@IntegrationTest
 class WireguardGoInteropTest extends TunnelContract {
   @Override
   void startB(PresharedKey psk, int timeScale) throws IOException {

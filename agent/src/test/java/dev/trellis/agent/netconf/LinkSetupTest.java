@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trellis.agent.tun.LinuxTun;
 import dev.trellis.proto.net.IpPrefix;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /** Against a real TUN device in the test's network namespace: needs root. */
+@RootTest
 class LinkSetupTest {
   private final IpCommand ip = new IpCommand();
   private final int net = ThreadLocalRandom.current().nextInt(256);

@@ -10,6 +10,7 @@ import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
 import dev.trellis.agent.netconf.LinkSetup;
 import dev.trellis.proto.net.IpPrefix;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Against a real kernel TUN device: needs root (or CAP_NET_ADMIN) and /dev/net/tun. */
+@RootTest
 class LinuxTunTest {
   private final int net = ThreadLocalRandom.current().nextInt(256);
   private final String name = "tt" + ProcessHandle.current().pid() % 100000 + "x" + net;

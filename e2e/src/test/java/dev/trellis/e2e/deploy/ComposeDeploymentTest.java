@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.trellis.e2e.Lab;
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * serving STUN and TLS, and the audit log's joins. Skipped with {@code -Dtrellis.compose.skip=true}
  * (the script alone is the same check).
  */
+@RootTest
+@IntegrationTest
 class ComposeDeploymentTest {
   @BeforeAll
   static void root() {

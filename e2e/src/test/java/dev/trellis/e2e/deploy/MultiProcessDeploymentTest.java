@@ -8,6 +8,8 @@ import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
  * Devices reach the coordinators through {@link Forwarder}, the stand-in for the operator's TCP
  * load balancer, since an agent has one login URL.
  */
+@RootTest
+@IntegrationTest
 class MultiProcessDeploymentTest {
   @BeforeAll
   static void root() {

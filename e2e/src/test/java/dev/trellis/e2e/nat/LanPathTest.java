@@ -8,6 +8,8 @@ import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import dev.trellis.e2e.ServerUnderTest;
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * goes {@code direct} to the peer's LAN address after the first traffic, with the relay reachable
  * and with the relay blocked (direct LAN connectivity never depends on a relay), and TCP flows.
  */
+@RootTest
+@IntegrationTest
 class LanPathTest {
   @BeforeAll
   static void root() {

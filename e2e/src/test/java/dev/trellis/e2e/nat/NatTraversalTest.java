@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.e2e.Lab;
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * time-to-direct benchmark, {@code load/bench-time-to-direct}, uses it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@RootTest
+@IntegrationTest
 class NatTraversalTest {
   private NatLab nat;
 

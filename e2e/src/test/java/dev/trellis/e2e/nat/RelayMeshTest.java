@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import dev.trellis.e2e.ServerUnderTest;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * device uses is killed with SIGKILL: the device reconnects to the region's other instance and
  * pings through the tunnel resume within seconds ({@code FIGURE relay-failover-ms}).
  */
+@RootTest
+@IntegrationTest
 class RelayMeshTest {
   @BeforeAll
   static void root() {

@@ -3,6 +3,7 @@ package dev.trellis.load.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.trellis.server.ServerMain;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>Thread-safety: JUnit's thread only.
  */
 @Timeout(600)
+@IntegrationTest
 class LoadScenariosTest {
   private static final List<String> JVM =
       List.of(

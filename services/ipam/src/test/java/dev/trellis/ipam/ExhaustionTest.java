@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.ipam.address.AddressPool;
 import dev.trellis.ipam.projection.AllocationStore;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * A full pool: two instances whose pool is only the first {@link #POOL} addresses (a test-only
  * constructor parameter), with a short cool-down.
  */
+@IntegrationTest
 class ExhaustionTest {
   static final int POOL = 16;
   static final Duration COOL_DOWN = Duration.ofMillis(1500);

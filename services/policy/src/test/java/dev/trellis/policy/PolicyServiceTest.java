@@ -16,6 +16,7 @@ import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.testkit.IdentityRecords;
 import dev.trellis.testkit.ServiceCluster;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * projection), refuses invalid text and failing tests with positioned problems while the running
  * policy stays, checks If-Match and roles, and scopes tailnets as the other services do.
  */
+@IntegrationTest
 class PolicyServiceTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();

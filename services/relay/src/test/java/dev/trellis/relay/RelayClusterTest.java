@@ -15,6 +15,7 @@ import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.forward.RelayMetrics;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * an instance and through the mesh, and every refusal counted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@IntegrationTest
 class RelayClusterTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private RelayCluster cluster;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.admin.cli.AdminMain;
 import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and after {@code kill -9} and a restart on the same state directory every event is still there,
  * the projections rebuilt from the log equal the live state, and nothing is bootstrapped twice.
  */
+@IntegrationTest
 class CrashRestartTest {
   @TempDir Path stateDir;
 

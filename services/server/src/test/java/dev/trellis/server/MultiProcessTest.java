@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.admin.cli.AdminMain;
 import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same state. And a service whose Kafka is unreachable says so and keeps retrying instead of dying
  * with a stack trace.
  */
+@IntegrationTest
 class MultiProcessTest {
   @TempDir Path dir;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.runtime.config.ConfigException;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,7 @@ class ServerMainTest {
     assertTrue(err.contains("--kafka-bootstrap"), err);
   }
 
+  @IntegrationTest
   @Test
   void unreachableKafkaFailsWithinTheTimeoutNamingTheSetting() throws Exception {
     int closed;

@@ -9,6 +9,7 @@ import com.google.protobuf.StringValue;
 import dev.trellis.kafka.embedded.EmbeddedKafka;
 import dev.trellis.kafka.embedded.EmbeddedKafkaOptions;
 import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Connecting while Kafka is unreachable, a broker that starts late, and a broker restart. */
+@IntegrationTest
 class EventLogConnectTest {
   @TempDir Path dir;
   private Vertx vertx;

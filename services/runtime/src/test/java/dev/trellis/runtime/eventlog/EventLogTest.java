@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.StringValue;
 import dev.trellis.proto.event.v1.EventEnvelope;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The event log against a real embedded broker (one per class). */
+@IntegrationTest
 class EventLogTest {
   private static TestBroker broker;
   private static Vertx vertx;

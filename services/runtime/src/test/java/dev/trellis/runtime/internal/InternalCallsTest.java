@@ -12,6 +12,7 @@ import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.ApiRouter;
 import dev.trellis.runtime.projection.TestHazelcast;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * Service-to-service calls over real Hazelcast members and a real HTTP server: credentials shared
  * by the cluster, the directory following membership, and errors crossing the call intact.
  */
+@IntegrationTest
 class InternalCallsTest {
   static HazelcastInstance a;
   static HazelcastInstance b;

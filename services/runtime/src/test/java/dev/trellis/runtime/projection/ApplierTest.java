@@ -10,6 +10,7 @@ import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.LoggedEvent;
 import dev.trellis.runtime.eventlog.TestBroker;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Redelivery and duplicate handling of one projection, against a real Hazelcast member. */
+@IntegrationTest
 class ApplierTest {
   private static HazelcastInstance hz;
   private final Events events = new Events(Clock.systemUTC());

@@ -14,6 +14,7 @@ import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.TestBroker;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Projections against a real embedded broker and real Hazelcast members. */
+@IntegrationTest
 class ProjectionTest {
   private static final Events EVENTS = new Events(Clock.systemUTC());
   private static TestBroker broker;

@@ -21,6 +21,7 @@ import dev.trellis.runtime.metrics.PrometheusMetrics;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionMaps;
 import dev.trellis.runtime.state.EmbeddedMember;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host over a real Kafka broker, a real Hazelcast member and a real HTTP server. */
+@IntegrationTest
 class ServiceHostTest {
   static final String BLOCKED_CHECKER = "io.vertx.core.impl.BlockedThreadChecker";
   @TempDir static Path kafkaDir;

@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.runtime.config.ConfigException;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real Hazelcast members on 127.0.0.1, each on its own free port and in its own cluster name. */
+@IntegrationTest
 class EmbeddedMemberTest {
   private final List<HazelcastInstance> started = new ArrayList<>();
   private final String cluster = "test-" + UUID.randomUUID();

@@ -19,6 +19,7 @@ import dev.trellis.runtime.config.Settings;
 import dev.trellis.server.Server;
 import dev.trellis.server.ServiceFlags;
 import dev.trellis.testkit.BlockedEventLoops;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
  * answered with identity's error code, an interactive registration answered with a login URL, and
  * garbage closing only the channel that sent it.
  */
+@IntegrationTest
 class ChannelJoinTest {
   static Server server;
   static Vertx vertx;

@@ -21,6 +21,7 @@ import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.server.Server;
 import dev.trellis.server.ServiceFlags;
 import dev.trellis.testkit.BlockedEventLoops;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * fleet events reach every stream; hundreds of channels dropped at once leave the server serving.
  * Every test works in a tailnet of its own.
  */
+@IntegrationTest
 class NetmapJoinTest {
   static Server server;
   static Vertx vertx;
