@@ -15,6 +15,8 @@ import dev.trellis.proto.control.v1.RegisterRequest;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
 import dev.trellis.proto.key.NodePrivateKey;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * change (a peer removed, the DNS configuration) once, nothing for a keepalive, and the empty
  * netmap on {@code down}.
  */
+@RootTest
+@IntegrationTest
 class NetmapListenerNetnsTest {
   private static final int FORWARD_PORT = 18080;
   private static final String SERVER = "http://127.0.0.1:" + FORWARD_PORT;

@@ -3,6 +3,8 @@ package dev.trellis.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the token already works against the admin API. {@code /healthz} answers earlier (the process is
  * up), which is why it is not the signal to wait for.
  */
+@IntegrationTest
 class FirstStartReadinessTest {
   @TempDir Path stateDir;
 
@@ -46,8 +49,8 @@ class FirstStartReadinessTest {
 
   @Test
   void readyImpliesTheAdminTokenIsWrittenAndAccepted() throws Exception {
-    int http = ServerProcess.freePort();
-    int hz = ServerProcess.freePort();
+    int http = FreePorts.tcp();
+    int hz = FreePorts.tcp();
     String cluster = "ready-" + ProcessHandle.current().pid();
     try (ServerProcess server =
         ServerProcess.launch(stateDir, http, hz, cluster, java.util.List.of())) {
