@@ -192,33 +192,50 @@ public final class ServiceCluster implements AutoCloseable {
             },
             Map.of());
     String id = name + "-" + instance;
-    HazelcastInstance hz = EmbeddedMember.start(settings);
-    PrometheusMetrics metrics = PrometheusMetrics.create(id);
-    loops.starting(id);
-    Vertx vertx = loops.vertx(id, metrics);
-    EventLog log =
-        EventLog.connect(
-                vertx,
-                EventLogOptions.of(bootstrap, id)
-                    .withPartitions(2)
-                    .withConnectDeadline(Duration.ofSeconds(30)))
-            .await();
-    log.ensureTopics(Topics.all()).await();
-    ServiceHost host =
-        ServiceHost.start(new Infrastructure(vertx, settings, hz, log, metrics), services).await();
-    loops.started(id);
-    Instance started =
-        new Instance(
-            instance,
-            vertx,
-            hz,
-            log,
-            metrics,
-            host,
-            List.copyOf(services),
-            new Api("http://127.0.0.1:" + host.httpPort(), null));
-    instances.add(started);
-    return started;
+    List<AutoCloseable> parts = new ArrayList<>(); // closed in reverse if the start fails
+    try {
+      HazelcastInstance hz = EmbeddedMember.start(settings);
+      parts.add(hz::shutdown);
+      PrometheusMetrics metrics = PrometheusMetrics.create(id);
+      parts.add(metrics);
+      loops.starting(id);
+      Vertx vertx = loops.vertx(id, metrics);
+      parts.add(() -> vertx.close().await());
+      EventLog log =
+          EventLog.connect(
+                  vertx,
+                  EventLogOptions.of(bootstrap, id)
+                      .withPartitions(2)
+                      .withConnectDeadline(Duration.ofSeconds(30)))
+              .await();
+      parts.add(log::close);
+      log.ensureTopics(Topics.all()).await();
+      ServiceHost host =
+          ServiceHost.start(new Infrastructure(vertx, settings, hz, log, metrics), services)
+              .await();
+      loops.started(id);
+      Instance started =
+          new Instance(
+              instance,
+              vertx,
+              hz,
+              log,
+              metrics,
+              host,
+              List.copyOf(services),
+              new Api("http://127.0.0.1:" + host.httpPort(), null));
+      instances.add(started);
+      return started;
+    } catch (Exception | Error e) {
+      for (AutoCloseable part : parts.reversed()) {
+        try {
+          part.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   /** Stops one instance gracefully (host, event log, Vert.x, Hazelcast member, metrics). */
