@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The interop tests' lab: a {@link VethPair} of the network lab (two namespaces on one wire,
@@ -36,8 +37,8 @@ final class NetnsLab implements AutoCloseable {
   /** Skips the calling test unless it runs as root with the tools it needs. */
   static void requireTools(String... tools) {
     assumeTrue(Prerequisites.root(), "interop tests need root (network namespaces, TUN)");
-    Prerequisites.missingTool(tools)
-        .ifPresent(t -> assumeTrue(false, "interop tests need '" + t + "' on the PATH"));
+    Optional<String> missing = Prerequisites.missingTool(tools);
+    assumeTrue(missing.isEmpty(), () -> "interop tests need '" + missing.get() + "' on the PATH");
   }
 
   NetnsLab() throws IOException {
