@@ -22,10 +22,11 @@ import dev.trellis.runtime.eventlog.EventLogOptions;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.ReplayStart;
 import dev.trellis.runtime.state.EmbeddedMember;
+import dev.trellis.testkit.port.FreePorts;
+import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has already removed its claim when B's stream opens (B sees the model still saying "online, held
  * by A"), and A appends its offline after that.
  */
+@IntegrationTest
 class PresenceHandoverTest {
   private static final String TAILNET = "tn-handover";
   private static final String NODE = "node-handover";
@@ -68,8 +70,8 @@ class PresenceHandoverTest {
   static void start() throws Exception {
     kafka = new EmbeddedKafka(EmbeddedKafkaOptions.of(Files.createDirectories(dir.resolve("k"))));
     String bootstrap = kafka.start();
-    int portA = freePort();
-    int portB = freePort();
+    int portA = FreePorts.tcp();
+    int portB = FreePorts.tcp();
     String cluster = "presence-" + UUID.randomUUID();
     hzA = member(portA, portB, cluster);
     hzB = member(portB, portA, cluster);
@@ -251,11 +253,5 @@ class PresenceHandoverTest {
               cluster
             },
             Map.of()));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
