@@ -43,15 +43,10 @@ final class ClientCommands {
       case "down", "logout" -> simple(command, args, socket, out, err);
       case "netcheck" -> lines("netcheck", Map.of(), args, Set.of(), socket, out, err);
       case "ping" -> {
-        Flags f =
-            new Flags(
-                args.size() > 1 ? args.subList(1, args.size()) : List.of(), Set.of("c"), Set.of());
-        if (args.isEmpty() || args.get(0).startsWith("-")) {
-          throw new UsageError("usage: trellis ping PEER [--c N]");
-        }
+        PingArgs p = PingArgs.parse(args);
         yield lines(
             "ping",
-            Map.of("peer", args.get(0), "count", f.get("c", "4")),
+            Map.of("peer", p.peer(), "count", Integer.toString(p.count())),
             List.of(),
             Set.of(),
             socket,

@@ -6,6 +6,7 @@ import dev.trellis.agent.daemon.StateFile;
 import dev.trellis.agent.daemon.Tunnel;
 import dev.trellis.agent.localapi.ControlServer;
 import dev.trellis.agent.localapi.InterfaceStatus;
+import dev.trellis.agent.localapi.PeerAccess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,10 +18,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N]}: the agent daemon.
- * Creates the state directory (0700) and loads or creates the state file (0600; a corrupt one stops
- * the daemon with a message naming it), opens the TUN and the WireGuard device, serves the control
- * socket, and runs until SIGTERM/SIGINT, when it removes the TUN and the socket.
+ * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N] [--operator
+ * USER|group:NAME]}: the agent daemon. Creates the state directory (0700) and loads or creates the
+ * state file (0600; a corrupt one stops the daemon with a message naming it), opens the TUN and the
+ * WireGuard device, serves the control socket, and runs until SIGTERM/SIGINT, when it removes the
+ * TUN and the socket.
  *
  * <p>Thread-safety: set up on the main thread, which then waits for the shutdown hook.
  */
@@ -51,7 +53,14 @@ final class DaemonCommand {
 
   /** Sets the daemon up as {@code args} say and starts it; the caller closes it. */
   static Running start(List<String> args, PrintStream err) throws UsageError, IOException {
-    Flags f = new Flags(args, Set.of("state-dir", "socket", "tun", "port"), Set.of());
+    Flags f = new Flags(args, Set.of("state-dir", "socket", "tun", "port", "operator"), Set.of());
+    PeerAccess access;
+    try {
+      access =
+          f.has("operator") ? PeerAccess.operator(f.get("operator", "")) : PeerAccess.ownerOnly();
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
     Path dir = Path.of(f.get("state-dir", DEFAULT_STATE_DIR));
     Path socket = Path.of(f.get("socket", DEFAULT_SOCKET));
     String tunName = f.get("tun", WgDaemon.DEFAULT_TUN);
@@ -73,7 +82,7 @@ final class DaemonCommand {
     Daemon daemon = new Daemon(stateFile, state, tunnel, err);
     ControlServer control;
     try {
-      control = ControlServer.start(socket, () -> wgStatus(tunnel), daemon::handle);
+      control = ControlServer.start(socket, () -> wgStatus(tunnel), daemon::handle, access);
     } catch (IOException | RuntimeException e) {
       daemon.close();
       tunnel.close();
@@ -91,6 +100,7 @@ final class DaemonCommand {
             + tunnel.listenPort()
             + ", control socket "
             + socket
+            + (f.has("operator") ? " (operator " + f.get("operator", "") + ")" : "")
             + ", state "
             + daemon.status().state());
     return new Running(tunnel, daemon, control);

@@ -15,12 +15,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
- * The agent's local API: a Unix domain socket (mode 0600, in a 0700 directory it creates) that
- * answers one {@link Request} per connection. {@code get} returns the {@link StatusCodec} text of
- * the current {@link InterfaceStatus}; the daemon's requests ({@code status}, {@code up}, {@code
- * down}, {@code logout}) go to its {@link RequestHandler}; anything else gets {@code error=...}.
+ * The agent's local API: a Unix domain socket (mode 0600, in a 0700 directory it creates; with an
+ * operator, 0666 in a 0711 directory) that answers one {@link Request} per connection from a peer
+ * its {@link PeerAccess} admits (checked by the peer's {@code SO_PEERCRED} credentials). {@code
+ * get} returns the {@link StatusCodec} text of the current {@link InterfaceStatus}; the daemon's
+ * requests ({@code status}, {@code up}, {@code down}, {@code logout}) go to its {@link
+ * RequestHandler}; anything else gets {@code error=...}.
  *
  * <p>Thread-safety: one accept thread ("control-accept") hands each client to its own virtual
  * thread (an interactive {@code up} may wait minutes); {@link #close()} may be called from any
@@ -33,14 +37,17 @@ public final class ControlServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Supplier<InterfaceStatus> status;
   private final RequestHandler handler;
+  private final PeerAccess access;
   private final Thread acceptor;
 
   private ControlServer(
       Path path,
       ServerSocketChannel server,
       Supplier<InterfaceStatus> status,
-      RequestHandler handler) {
+      RequestHandler handler,
+      PeerAccess access) {
     this.path = path;
+    this.access = access;
     this.server = server;
     this.status = status;
     this.handler = handler;
@@ -59,21 +66,39 @@ public final class ControlServer implements AutoCloseable {
    */
   public static ControlServer start(
       Path path, Supplier<InterfaceStatus> status, RequestHandler handler) throws IOException {
+    return start(path, status, handler, PeerAccess.ownerOnly());
+  }
+
+  /**
+   * As {@link #start(Path, Supplier, RequestHandler)}, admitting the peers {@code access} allows.
+   * When it admits others than root, the socket is 0666 and a directory this daemon created (or
+   * left at 0700 before) becomes 0711, so they can reach it; the credential check guards it.
+   */
+  public static ControlServer start(
+      Path path, Supplier<InterfaceStatus> status, RequestHandler handler, PeerAccess access)
+      throws IOException {
     Path dir = path.toAbsolutePath().getParent();
+    String dirMode = access.opensSocket() ? "rwx--x--x" : "rwx------";
     if (dir != null && !Files.isDirectory(dir)) {
       Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(dirMode));
+    } else if (dir != null
+        && access.opensSocket()
+        && PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)).equals("rwx------")
+        && Files.getOwner(dir).getName().equals(System.getProperty("user.name"))) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(dirMode));
     }
     Files.deleteIfExists(path);
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       ch.bind(UnixDomainSocketAddress.of(path));
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(
+          path, PosixFilePermissions.fromString(access.opensSocket() ? "rw-rw-rw-" : "rw-------"));
     } catch (IOException e) {
       ch.close();
       throw new IOException("cannot open control socket " + path + ": " + e.getMessage(), e);
     }
-    ControlServer s = new ControlServer(path, ch, status, handler);
+    ControlServer s = new ControlServer(path, ch, status, handler, access);
     s.acceptor.start();
     return s;
   }
@@ -126,6 +151,11 @@ public final class ControlServer implements AutoCloseable {
       reply(out, "error=" + e.getMessage() + "\n\n");
       return;
     }
+    String refused = access.refusal(peer(c));
+    if (refused != null) {
+      reply(out, "error=" + refused + "\n\n");
+      return;
+    }
     if (request.verb().equals("get")) {
       String reply;
       try {
@@ -145,6 +175,15 @@ public final class ControlServer implements AutoCloseable {
         reply(out, "result=error\nerror_code=INTERNAL\nmessage=the agent failed: " + why + "\n\n");
         throw e;
       }
+    }
+  }
+
+  /** The connected process's credentials, or {@code null} when the kernel does not say. */
+  private static UnixDomainPrincipal peer(SocketChannel c) {
+    try {
+      return c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.trellis.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +25,16 @@ class AgentMainTest {
   private record Run(int status, String out, String err) {}
 
   private static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  private static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
         AgentMain.run(
             List.of(args),
+            env,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(
@@ -54,6 +61,87 @@ class AgentMainTest {
     assertEquals(2, r.status());
     r = run("nope", "wg");
     assertTrue(r.err().contains("unknown program 'nope'"), r.err());
+  }
+
+  @Test
+  void helpPrintsTheTrellisUsageAloneOnStdoutAndExits0() {
+    for (String h : List.of("--help", "-h", "help")) {
+      Run r = run("trellis", h);
+      assertEquals(0, r.status(), h + ": " + r.err());
+      assertTrue(r.out().startsWith("usage: trellis [--socket PATH] COMMAND"), r.out());
+      assertTrue(r.out().contains("ping [-c N] PEER"), r.out());
+      assertFalse(r.out().contains("usage: trellisd"), r.out());
+      assertFalse(r.out().contains("--state-dir"), r.out());
+      assertEquals("", r.err());
+    }
+    Run sub = run("trellis", "status", "--help");
+    assertEquals(0, sub.status());
+    assertTrue(sub.out().startsWith("usage: trellis "), sub.out());
+  }
+
+  @Test
+  void trellisdHasItsOwnUsage() {
+    for (String h : List.of("--help", "-h", "help")) {
+      Run r = run("trellisd", h);
+      assertEquals(0, r.status(), h + ": " + r.err());
+      assertTrue(r.out().startsWith("usage: trellisd [--state-dir DIR]"), r.out());
+      assertTrue(r.out().contains("--operator USER"), r.out());
+      assertFalse(r.out().contains("usage: trellis ["), r.out());
+    }
+    Run bad = run("trellisd", "--bogus");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("usage: trellisd"), bad.err());
+    assertFalse(bad.err().contains("usage: trellis ["), bad.err());
+  }
+
+  @Test
+  void versionPrintsTheBuildVersionAndExits0() {
+    Run r = run("trellis", "version");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().matches("trellis \\d+\\.\\d+\\.\\d+\\S*\n"), r.out());
+    r = run("trellisd", "version");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().startsWith("trellisd "), r.out());
+    assertEquals(2, run("trellis", "version", "extra").status());
+  }
+
+  @Test
+  void missingCommandIsAUsageError() {
+    Run r = run("trellis");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("trellis: missing command"), r.err());
+    assertTrue(r.err().contains("usage: trellis ["), r.err());
+  }
+
+  @Test
+  void trellisSocketSetsTheSocketAndTheFlagOverridesIt() {
+    Path fromEnv = dir.resolve("env.sock");
+    Run r = run(Map.of("TRELLIS_SOCKET", fromEnv.toString()), "trellis", "status");
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("no agent control socket at " + fromEnv), r.err());
+    Path fromFlag = dir.resolve("flag.sock");
+    r =
+        run(
+            Map.of("TRELLIS_SOCKET", fromEnv.toString()),
+            "trellis",
+            "--socket",
+            fromFlag.toString(),
+            "ping",
+            "-c",
+            "3",
+            "peer");
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("no agent control socket at " + fromFlag), r.err());
+  }
+
+  @Test
+  void anOperatorTheSystemDoesNotKnowIsAUsageError() {
+    Run r = run("trellisd", "--operator", "no-such-user-" + ProcessHandle.current().pid());
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--operator: no user 'no-such-user-"), r.err());
+    r = run("trellisd", "--operator", "group:no-such-group-" + ProcessHandle.current().pid());
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains("--operator: no group 'no-such-group-"), r.err());
   }
 
   @Test

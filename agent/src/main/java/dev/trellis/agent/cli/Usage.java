@@ -1,0 +1,63 @@
+package dev.trellis.agent.cli;
+
+/**
+ * The usage texts of the agent's two programs: {@code trellis} (the CLI a person types) and {@code
+ * trellisd} (the daemon), each printed alone by its own {@code --help}.
+ *
+ * <p>Thread-safety: constants only.
+ */
+final class Usage {
+  static final String TRELLIS =
+      """
+      usage: trellis [--socket PATH] COMMAND [ARGS]
+        The Trellis device CLI: talks to the local trellisd over its Unix socket (PATH, or
+        $TRELLIS_SOCKET, default /run/trellis/trellisd.sock). Root, or the user or group
+        trellisd was started with --operator, may use it.
+
+      commands:
+        up --login-server URL [--auth-key K|file:PATH] [--hostname H]
+           [--advertise-tags tag:a,tag:b] [--force-reauth] [--control-key mkey:HEX]
+            Joins the tailnet (auth key also from $TRELLIS_AUTH_KEY; without one, prints a
+            login URL and waits) and starts the tunnel. Later 'up' without a key reconnects.
+        status [--json]     this device and its peers
+        ip [-4|-6]          this device's tailnet addresses
+        down                stops the tunnel (keys and registration kept)
+        logout              forgets the registration
+        netcheck            UDP, public address, NAT kind, relay latency
+        ping [-c N] PEER    disco pings (default 4): direct ip:port or relay
+        wg show [--tun NAME | --socket PATH] [--counters]
+                            the WireGuard interface and peers, as 'wg show' prints them
+        version             prints the version
+        help, -h, --help    prints this text
+
+      exit status: 0 ok, 1 refused or failed, 2 usage.
+      """;
+
+  static final String TRELLISD =
+      """
+      usage: trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N]
+                      [--operator USER|group:NAME]
+        Runs the agent daemon: keys and registration in DIR/state.conf (default
+        /var/lib/trellis, 0700/0600), the local API on the Unix socket PATH (default
+        /run/trellis/trellisd.sock), the TUN NAME (default trellis0) and WireGuard on UDP
+        port N (default 41641, 0 = any). Needs root or CAP_NET_ADMIN.
+        --operator USER      also lets USER (or every member of group NAME) run 'trellis'
+                             without root; the daemon checks each client's credentials
+                             (SO_PEERCRED) and refuses anyone else but root.
+
+      usage: trellisd wg --config FILE [--tun NAME] [--socket PATH] [--mtu N]
+                         [--no-tun-offload] [--plain-udp]
+        Runs a WireGuard device from a standard WireGuard config file on TUN NAME
+        (default trellis0) and serves its status on the Unix socket PATH
+        (default /run/trellis/NAME.sock). Needs root or CAP_NET_ADMIN.
+        By default the TUN device takes TCP segmentation offload (super-packets) and
+        UDP moves in batches (recvmmsg/sendmmsg with UDP GSO/GRO), each falling back
+        to the plain path when the kernel refuses it.
+        --no-tun-offload  plain TUN reads and writes, one packet each
+        --plain-udp       a DatagramChannel socket, one datagram per call
+
+      usage: trellisd version | help | -h | --help
+      """;
+
+  private Usage() {}
+}
