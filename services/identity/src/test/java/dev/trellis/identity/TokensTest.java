@@ -39,6 +39,41 @@ class TokensTest {
   }
 
   @Test
+  void aTokensDescriptionIsListedAndTheAuditDefaultsToTheTokensTailnet(IdentityCluster c) {
+    String tailnet = Tailnets.create(c, "tokens-described");
+    String tailnetId = "";
+    for (var t : c.admin(0).get("/api/v1/tailnets").json().path("tailnets")) {
+      if (t.path("name").asText().equals(tailnet)) {
+        tailnetId = t.path("id").asText();
+      }
+    }
+    assertFalse(tailnetId.isEmpty());
+    String admin = Tailnets.token(c, tailnet, "admin");
+    var made =
+        c.api(0, admin)
+            .post("/api/v1/tokens", Map.of("role", "auditor", "description", "ci deploy"));
+    assertEquals(201, made.status(), made.body());
+    String id = made.json().path("tokenInfo").path("id").asText();
+    var listed = c.api(1, admin).get("/api/v1/tokens").json().path("tokens");
+    boolean described = false;
+    for (var t : listed) {
+      described |=
+          t.path("id").asText().equals(id) && t.path("description").asText().equals("ci deploy");
+    }
+    assertTrue(described, listed.toString());
+
+    // GET /api/v1/audit without ?tailnet= streams the token's own tailnet, like every list
+    var audit = c.api(1, made.text("token")).get("/api/v1/audit");
+    assertEquals(200, audit.status(), audit.body());
+    String[] lines = audit.body().strip().split("\n");
+    assertTrue(lines.length >= 2, audit.body());
+    for (String line : lines) {
+      assertTrue(line.contains("\"tailnet\":\"" + tailnetId + "\""), line);
+    }
+    assertTrue(audit.body().contains("ApiTokenCreated"), audit.body());
+  }
+
+  @Test
   void revokedAndExpiredTokensAreRefused(IdentityCluster c) {
     String tailnet = Tailnets.create(c, "tokens-revoke");
     String admin = Tailnets.token(c, tailnet, "admin");

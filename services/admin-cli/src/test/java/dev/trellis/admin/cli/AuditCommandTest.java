@@ -82,12 +82,49 @@ class AuditCommandTest {
     assertEquals("Bearer tok", req.header("Authorization"));
     assertEquals(
         """
-        TIME                  ACTOR                 TYPE                      SUBJECT
-        2026-11-24T10:15:30Z  alice@example.com     TailnetCreated            tailnet/tn-1
-        2026-11-24T10:15:30Z  system                NodeRegistered            node/n-42
+        TIME                  ACTOR              TYPE            SUBJECT
+        2026-11-24T10:15:30Z  alice@example.com  TailnetCreated  tailnet/tn-1
+        2026-11-24T10:15:30Z  system             NodeRegistered  node/n-42
         """,
         run.out());
     assertEquals("", run.err());
+  }
+
+  @Test
+  void withoutTailnetItAsksForTheTokensOwnAndNamesActorsAsPeople() {
+    String byToken =
+        CREATED.replace(
+            "\"kind\":\"USER\",\"id\":\"u-1\",\"display\":\"alice@example.com\"",
+            "\"kind\":\"API_TOKEN\",\"id\":\"t-7\",\"display\":\"trellis-api-t7\"");
+    String bySession =
+        REGISTERED.replace(
+            "\"kind\":\"SYSTEM\",\"id\":\"\"",
+            "\"kind\":\"USER\",\"id\":\"u-2\",\"display\":\"u-2\"");
+    answerLines(byToken, bySession);
+    server.answer(
+        "/api/v1/users",
+        200,
+        "{\"users\":[{\"id\":\"u-1\",\"email\":\"alice@example.com\"},"
+            + "{\"id\":\"u-2\",\"email\":\"bob@example.com\"}]}");
+    server.answer(
+        "/api/v1/tokens",
+        200,
+        "{\"tokens\":[{\"id\":\"t-7\",\"prefix\":\"trellis-api-t7\",\"ownerUserId\":\"u-1\","
+            + "\"description\":\"ci deploy\"}]}");
+
+    Run run = Run.of(env, "audit");
+
+    assertEquals(0, run.code(), run.err());
+    ContractServer.Request req = server.last();
+    assertEquals("/api/v1/audit", req.path());
+    assertEquals("follow=false", req.query());
+    assertEquals(
+        """
+        TIME                  ACTOR                                     TYPE            SUBJECT
+        2026-11-24T10:15:30Z  "ci deploy" (token of alice@example.com)  TailnetCreated  tailnet/tn-1
+        2026-11-24T10:15:30Z  bob@example.com                           NodeRegistered  node/n-42
+        """,
+        run.out());
   }
 
   @Test

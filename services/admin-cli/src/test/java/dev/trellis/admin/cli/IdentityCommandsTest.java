@@ -135,10 +135,33 @@ class IdentityCommandsTest {
 
   @Test
   void tailnetSetSendsOnlyTheGivenSettings() {
-    server.answer("/api/v1/tailnets/acme/settings", 200, "{\"deviceApproval\":true}");
+    String settings =
+        "{\"tailnetId\":\"tn1\",\"name\":\"acme\",\"deviceApproval\":true,"
+            + "\"nodeKeyExpiry\":\"180d\",\"passwordLogin\":false,\"oidc\":{\"issuer\":"
+            + "\"https://idp.example.com\",\"clientId\":\"trellis\",\"hasClientSecret\":true,"
+            + "\"scopes\":[\"openid\",\"email\"],\"allowedEmailDomains\":[],\"allowedGroups\":[\"vpn\"]}}";
+    server.answer("/api/v1/tailnets/acme/settings", 200, settings);
     Run run = Run.of(env, "tailnet", "set", "acme", "--device-approval", "on");
     assertEquals(0, run.code(), run.err());
     assertEquals("{\"deviceApproval\":true}", server.last().body());
+    assertEquals(
+        """
+        SETTING            VALUE
+        tailnet            acme
+        id                 tn1
+        device-approval    on
+        key-expiry         180d
+        password-login     off
+        sso-issuer         https://idp.example.com
+        sso-client-id      trellis
+        sso-client-secret  set
+        sso-scopes         openid,email
+        sso-domains        -
+        sso-groups         vpn
+        """,
+        run.out());
+    Run json = Run.of(env, "--json", "tailnet", "set", "acme", "--device-approval", "on");
+    assertEquals(settings + "\n", json.out());
 
     Run nothing = Run.of(env, "tailnet", "set", "acme");
     assertEquals(2, nothing.code());

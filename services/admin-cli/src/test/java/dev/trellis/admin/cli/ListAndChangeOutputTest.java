@@ -83,8 +83,8 @@ class ListAndChangeOutputTest {
         --err
         code=0
         --out
-        ID  NAME    ADDRESSES  OS     OWNER  STATUS   KEY-EXPIRY
-        n1  laptop  -          linux  u1     expired  disabled
+        ID  NAME    ADDRESSES  OS     OWNER            STATUS   KEY-EXPIRY
+        n1  laptop  -          linux  ada@example.com  expired  disabled
         --err
         code=0
         --out

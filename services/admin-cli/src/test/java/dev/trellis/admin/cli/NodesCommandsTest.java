@@ -46,15 +46,23 @@ class NodesCommandsTest {
   void listPrintsATableOrTheJson() {
     server.answer(
         "/api/v1/nodes", 200, "{\"tailnetId\":\"tn1\",\"nodes\":[" + NODE + "," + TAGGED + "]}");
+    server.answer(
+        "/api/v1/users",
+        200,
+        "{\"users\":[{\"id\":\"u1\",\"email\":\"ada@example.com\",\"role\":\"admin\"}]}");
     Run list = Run.of(env, "nodes", "list", "--tailnet", "acme");
     assertEquals(0, list.code(), list.err());
-    assertEquals("tailnet=acme", server.last().query());
-    assertEquals("GET", server.last().method());
+    ContractServer.Request nodes = server.requests.get(server.requests.size() - 2);
+    assertEquals("/api/v1/nodes", nodes.path());
+    assertEquals("tailnet=acme", nodes.query());
+    assertEquals("GET", nodes.method());
+    assertEquals("/api/v1/users", server.last().path());
+    assertEquals("tailnet=tn1", server.last().query(), "the owners of the tailnet listed");
     assertEquals(
         """
-        ID  NAME    ADDRESSES                     OS     OWNER           STATUS                       KEY-EXPIRY
-        n1  laptop  100.64.0.1,fd7a:115c:a1e0::1  linux  u1              ok                           2027-05-23T10:00:00Z
-        n1  laptop  100.64.0.1,fd7a:115c:a1e0::1  linux  tag:db,tag:web  awaiting-approval,ephemeral  2027-05-23T10:00:00Z
+        ID  NAME    ADDRESSES                     OS     OWNER            STATUS                       KEY-EXPIRY
+        n1  laptop  100.64.0.1,fd7a:115c:a1e0::1  linux  ada@example.com  ok                           2027-05-23T10:00:00Z
+        n1  laptop  100.64.0.1,fd7a:115c:a1e0::1  linux  tag:db,tag:web   awaiting-approval,ephemeral  2027-05-23T10:00:00Z
         """,
         list.out());
     Run json = Run.of(env, "--json", "nodes", "list");
@@ -107,6 +115,58 @@ class NodesCommandsTest {
     assertEquals(0, delete.code(), delete.err());
     assertEquals("deleted laptop\n", delete.out());
     assertEquals("POST", server.last().method());
+  }
+
+  @Test
+  void everyNodesCommandTakesTheNodesNameAsWellAsItsId() {
+    String db =
+        NODE.replace("\"id\":\"n1\"", "\"id\":\"n2\"")
+            .replace("laptop", "db-1")
+            .replace("Laptop", "db-host");
+    String db2 =
+        NODE.replace("\"id\":\"n1\"", "\"id\":\"n3\"")
+            .replace("\"name\":\"laptop\"", "\"name\":\"db-1-1\"")
+            .replace("Laptop", "db-1");
+    server.answer(
+        "/api/v1/nodes",
+        200,
+        "{\"tailnetId\":\"tn1\",\"nodes\":[" + NODE + "," + db + "," + db2 + "]}");
+    server.answer("/api/v1/nodes/n1", 200, NODE);
+    Run show = Run.of(env, "nodes", "show", "laptop");
+    assertEquals(0, show.code(), show.err());
+    assertEquals("/api/v1/nodes/n1", server.last().path());
+    Run byHost = Run.of(env, "nodes", "show", "LAPTOP");
+    assertEquals(0, byHost.code(), byHost.err());
+    assertEquals("/api/v1/nodes/n1", server.last().path());
+
+    server.answer("/api/v1/nodes/n1/rename", 200, NODE);
+    assertEquals(0, Run.of(env, "nodes", "rename", "laptop", "lap-2").code());
+    assertEquals("/api/v1/nodes/n1/rename", server.last().path());
+
+    // "db-1" is n2's name and n3's hostname: an error that lists both, and nothing changes
+    int before = server.requests.size();
+    Run ambiguous = Run.of(env, "nodes", "delete", "db-1");
+    assertEquals(2, ambiguous.code(), ambiguous.err());
+    assertTrue(
+        ambiguous
+            .err()
+            .contains(
+                "'db-1' names 2 nodes: n2 (db-1, host db-host), n3 (db-1-1, host db-1);"
+                    + " name one by its id"),
+        ambiguous.err());
+    assertEquals(before + 1, server.requests.size(), "only the lookup was sent");
+
+    // an id always wins, and a word that names no node goes to the server as an id
+    server.answer("/api/v1/nodes/n2/approve", 200, db);
+    assertEquals(0, Run.of(env, "nodes", "approve", "n2").code());
+    assertEquals("/api/v1/nodes/n2/approve", server.last().path());
+    server.answer(
+        "/api/v1/nodes/n9",
+        404,
+        "{\"error\":{\"code\":\"NODE_NOT_FOUND\",\"message\":\"No such node.\"}}");
+    Run missing = Run.of(env, "nodes", "show", "n9");
+    assertEquals("/api/v1/nodes/n9", server.last().path());
+    assertTrue(missing.err().contains("NODE_NOT_FOUND"), missing.err());
   }
 
   @Test

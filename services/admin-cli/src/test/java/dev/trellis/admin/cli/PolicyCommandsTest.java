@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,9 +68,90 @@ class PolicyCommandsTest {
     assertEquals("application/hujson", post.header("Content-type"));
     assertEquals("3", post.header("If-match"));
     assertEquals(Files.readString(file), post.body());
-    assertTrue(set.out().contains("-  \"acls\": []"), set.out());
-    assertTrue(set.out().contains("+  \"acls\": [{\"action\": \"accept\"}]"), set.out());
-    assertTrue(set.out().contains("policy version 3 -> 4"), set.out());
+    assertEquals(
+        """
+        --- policy version 3
+        +++ %s
+        @@ -1,3 +1,3 @@
+         {
+        -  "acls": []
+        +  "acls": [{"action": "accept"}]
+         }
+        policy version 3 -> 4
+        """
+            .formatted(file),
+        set.out());
+  }
+
+  @Test
+  void setShowsOnlyThreeLinesOfContextAroundEachChange() throws Exception {
+    StringBuilder before = new StringBuilder();
+    for (int i = 1; i <= 20; i++) {
+      before.append("// line ").append(i).append('\n');
+    }
+    String after = before.toString().replace("// line 10\n", "// line ten\n");
+    Path file = dir.resolve("long.hujson");
+    Files.writeString(file, after);
+    String current =
+        new ObjectMapper()
+            .createObjectNode()
+            .put("tailnetId", "tn1")
+            .put("text", before.toString())
+            .put("version", 7)
+            .toString();
+    server.on(
+        "/api/v1/policy",
+        ex ->
+            ContractServer.reply(
+                ex,
+                200,
+                ex.getRequestMethod().equals("GET")
+                    ? current
+                    : SAVED
+                        .replace("\"previousVersion\":3", "\"previousVersion\":7")
+                        .replace("\"version\":4", "\"version\":8")));
+    Run set = Run.of(env, "policy", "set", file.toString());
+    assertEquals(0, set.code(), set.err());
+    assertEquals(
+        """
+        --- policy version 7
+        +++ %s
+        @@ -7,7 +7,7 @@
+         // line 7
+         // line 8
+         // line 9
+        -// line 10
+        +// line ten
+         // line 11
+         // line 12
+         // line 13
+        policy version 7 -> 8
+        """
+            .formatted(file),
+        set.out());
+  }
+
+  @Test
+  void getOnATerminalWritesTheWholeDocumentBeforeItsComment() {
+    server.answer("/api/v1/policy", 200, CURRENT);
+    // A terminal: stdout buffered (flushed when the program says), stderr written at once, both
+    // onto one screen.
+    java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out =
+        new java.io.PrintStream(
+            new java.io.BufferedOutputStream(screen, 8192), false, StandardCharsets.UTF_8);
+    java.io.PrintStream err = new java.io.PrintStream(screen, true, StandardCharsets.UTF_8);
+    int code =
+        AdminMain.run(
+            new String[] {"policy", "get"},
+            env,
+            out,
+            err,
+            java.time.Clock.systemUTC(),
+            CommandRegistry.standard());
+    out.flush();
+    assertEquals(0, code);
+    assertEquals("{\n  \"acls\": []\n}\n# version 3\n", screen.toString(StandardCharsets.UTF_8));
   }
 
   @Test

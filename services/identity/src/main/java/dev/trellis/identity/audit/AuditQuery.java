@@ -9,13 +9,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * The filters of one audit request, parsed from the query string: the tailnet (name or id), from
- * when, which event type (full or short name, e.g. {@code TailnetCreated}), which actor (id or
- * display name), and whether to keep following.
+ * The filters of one audit request, parsed from the query string: the tailnet (name or id; the
+ * caller's own when absent, as every other list does), from when, which event type (full or short
+ * name, e.g. {@code TailnetCreated}), which actor (id or display name), and whether to keep
+ * following.
  *
  * <p>Thread-safety: immutable.
  *
- * @param tailnet the tailnet's name or id, as given
+ * @param tailnet the tailnet's name or id, as given, or null for the caller's own
  * @param since the earliest event time, or null for the beginning
  * @param type the event type filter, or null
  * @param actor the actor filter, or null
@@ -25,11 +26,7 @@ public record AuditQuery(String tailnet, Instant since, String type, String acto
 
   /** Parses the request's query parameters; 400 naming the parameter when one is malformed. */
   public static AuditQuery from(RoutingContext ctx) {
-    String tailnet = ctx.queryParams().get("tailnet");
-    if (tailnet == null || tailnet.isBlank()) {
-      throw ApiException.field(
-          ErrorCode.BAD_REQUEST, "tailnet", "The tailnet parameter is required.");
-    }
+    String tailnet = blankToNull(ctx.queryParams().get("tailnet"));
     Instant since = null;
     String sinceText = ctx.queryParams().get("since");
     if (sinceText != null && !sinceText.isBlank()) {

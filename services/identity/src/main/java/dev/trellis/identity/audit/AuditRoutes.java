@@ -61,12 +61,7 @@ public final class AuditRoutes {
         .authenticate(ctx)
         .compose(
             principal ->
-                vertx.executeBlocking(
-                    () -> {
-                      String id = directory.resolve(query.tailnet()).getTailnetId();
-                      principal.requireRead(id);
-                      return id;
-                    }))
+                vertx.executeBlocking(() -> directory.scope(principal, query.tailnet(), false)))
         .onSuccess(tailnetId -> stream(ctx, query, tailnetId))
         .onFailure(ctx::fail);
   }

@@ -88,6 +88,7 @@ public final class IdentityProjection implements Projection {
               .setTokenSha256(created.getTokenHash())
               .setRole(created.getRole())
               .setOwnerUserId(created.getOwnerUserId())
+              .setDescription(created.getDescription())
               .setDeploymentAdmin(created.getDeploymentAdmin());
       if (created.hasExpiresAt()) {
         record.setExpiresAt(created.getExpiresAt());

@@ -17,6 +17,7 @@ import dev.trellis.runtime.access.ApiTokenText;
  * @param ownerUserId the user who owns it
  * @param expiresAt ISO-8601 expiry, or null for none
  * @param revoked whether it was revoked
+ * @param description what its creator said it is for (may be empty)
  */
 public record TokenView(
     String id,
@@ -25,7 +26,8 @@ public record TokenView(
     String role,
     String ownerUserId,
     String expiresAt,
-    boolean revoked) {
+    boolean revoked,
+    String description) {
 
   /** The view of {@code t}. */
   public static TokenView of(ApiTokenRecord t) {
@@ -36,6 +38,7 @@ public record TokenView(
         Roles.name(t.getRole()),
         t.getOwnerUserId(),
         t.hasExpiresAt() ? IdentityProjection.iso(t.getExpiresAt()) : null,
-        t.getRevoked());
+        t.getRevoked(),
+        t.getDescription());
   }
 }

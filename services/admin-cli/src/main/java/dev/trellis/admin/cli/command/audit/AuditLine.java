@@ -3,6 +3,7 @@ package dev.trellis.admin.cli.command.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.admin.cli.command.People;
 import dev.trellis.admin.cli.output.Cells;
 import dev.trellis.admin.cli.output.Table;
 import java.util.List;
@@ -35,6 +36,14 @@ public final class AuditLine {
    * time and a type (the caller counts and reports it).
    */
   public static Optional<String> format(String ndjsonLine) {
+    return cells(ndjsonLine, People.none()).map(c -> Table.line(c, WIDTHS));
+  }
+
+  /**
+   * The cells ({@code TIME ACTOR TYPE SUBJECT}) of one NDJSON line, actors named by {@code people},
+   * or empty when the line is not a JSON object with at least a time and a type.
+   */
+  public static Optional<List<String>> cells(String ndjsonLine, People people) {
     JsonNode event;
     try {
       event = JSON.readTree(ndjsonLine);
@@ -53,10 +62,15 @@ public final class AuditLine {
     List<String> cells =
         List.of(
             Cells.utcSeconds(time.asText()),
-            Cells.printable(actor(event.path("actor"))),
+            Cells.printable(people.actor(event.path("actor"))),
             Cells.printable(shortType(type.asText())),
             Cells.printable(subject.isEmpty() ? "-" : subject));
-    return Optional.of(Table.line(cells, WIDTHS));
+    return Optional.of(cells);
+  }
+
+  /** One streamed line (fixed widths, for --follow) of {@code cells}. */
+  public static String line(List<String> cells) {
+    return Table.line(cells, WIDTHS);
   }
 
   /** The type without its package: the part after the last dot. */
@@ -68,16 +82,5 @@ public final class AuditLine {
   /** A {@code --type} as the server expects it: a short name gets the event package. */
   public static String fullType(String type) {
     return type.indexOf('.') >= 0 ? type : TYPE_PACKAGE + type;
-  }
-
-  /** Who acted: the display name, else the id, else the kind in lower case, else {@code -}. */
-  private static String actor(JsonNode actor) {
-    for (String field : List.of("display", "id", "kind")) {
-      JsonNode v = actor.path(field);
-      if (v.isValueNode() && !v.asText().isBlank()) {
-        return field.equals("kind") ? v.asText().toLowerCase(java.util.Locale.ROOT) : v.asText();
-      }
-    }
-    return "-";
   }
 }

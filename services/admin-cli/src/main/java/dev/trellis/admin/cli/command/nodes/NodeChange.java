@@ -2,7 +2,6 @@ package dev.trellis.admin.cli.command.nodes;
 
 import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Invocation;
-import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
 
 /**
@@ -14,10 +13,10 @@ import dev.trellis.admin.cli.failure.AdminCliException;
 final class NodeChange {
   private NodeChange() {}
 
-  /** POSTs {@code body} to the node's {@code action} and prints the node. */
+  /** POSTs {@code body} to the {@code action} of the node {@code nodeId} names (id or name). */
   static int post(Invocation inv, String nodeId, String action, String body)
       throws AdminCliException, InterruptedException {
-    String id = Segments.of("NODE_ID", nodeId);
+    String id = NodeRef.resolve(inv, nodeId);
     String answer = inv.client().post("/api/v1/nodes/" + id + "/" + action, body);
     return Answers.one(inv, answer, NodeRows.FORMAT);
   }

@@ -1,6 +1,7 @@
 package dev.trellis.admin.cli.command.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.admin.cli.command.People;
 import dev.trellis.admin.cli.command.RowFormat;
 import dev.trellis.admin.cli.failure.ResponseException;
 import dev.trellis.admin.cli.http.ResponseFields;
@@ -10,28 +11,30 @@ import java.util.List;
 
 /**
  * The table of nodes: {@code ID NAME ADDRESSES OS OWNER STATUS KEY-EXPIRY}. The owner is the tags
- * of a tagged node, else its user; the status is {@code revoked}, {@code expired}, {@code
- * awaiting-approval} or {@code ok}, with {@code ,ephemeral} appended for ephemeral nodes.
+ * of a tagged node, else its user's email (from {@link People}; the id when unknown); the status is
+ * {@code revoked}, {@code expired}, {@code awaiting-approval} or {@code ok}, with {@code
+ * ,ephemeral} appended for ephemeral nodes.
  *
  * <p>Immutable, so safe to share between threads.
  */
 final class NodeRows {
-  /** The format. */
-  static final RowFormat FORMAT =
-      new RowFormat(
-          List.of("ID", "NAME", "ADDRESSES", "OS", "OWNER", "STATUS", "KEY-EXPIRY"),
-          NodeRows::cells);
+  /** The format, with owners as user ids. */
+  static final RowFormat FORMAT = format(People.none());
 
   private NodeRows() {}
 
-  private static String[] cells(JsonNode node) throws ResponseException {
+  /** The format, with owners named by {@code people}. */
+  static RowFormat format(People people) {
+    return new RowFormat(
+        List.of("ID", "NAME", "ADDRESSES", "OS", "OWNER", "STATUS", "KEY-EXPIRY"),
+        node -> cells(node, people));
+  }
+
+  private static String[] cells(JsonNode node, People people) throws ResponseException {
     JsonNode n = ResponseFields.object(node, "node");
     List<String> addresses = new ArrayList<>();
     n.path("addresses").forEach(a -> addresses.add(a.asText()));
-    List<String> tags = new ArrayList<>();
-    n.path("tags").forEach(t -> tags.add(t.asText()));
-    String owner =
-        tags.isEmpty() ? ResponseFields.optionalText(n, "userId") : String.join(",", tags);
+    String owner = people.owner(n);
     String expiry = ResponseFields.optionalText(n, "keyExpiry");
     return new String[] {
       ResponseFields.text(n, "id"),

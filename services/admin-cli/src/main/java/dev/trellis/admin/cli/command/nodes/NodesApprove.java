@@ -7,7 +7,7 @@ import dev.trellis.admin.cli.failure.AdminCliException;
 import java.util.List;
 
 /**
- * {@code nodes approve NODE_ID}: POST /api/v1/nodes/{id}/approve, for a node waiting for device
+ * {@code nodes approve NODE}: POST /api/v1/nodes/{id}/approve, for a node waiting for device
  * approval.
  *
  * <p>Stateless, so safe to share between threads.
@@ -20,7 +20,7 @@ public final class NodesApprove implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID";
+    return "NODE";
   }
 
   @Override
@@ -35,6 +35,6 @@ public final class NodesApprove implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    return NodeChange.post(inv, inv.args().positionals("NODE_ID").getFirst(), "approve", "{}");
+    return NodeChange.post(inv, inv.args().positionals("NODE").getFirst(), "approve", "{}");
   }
 }

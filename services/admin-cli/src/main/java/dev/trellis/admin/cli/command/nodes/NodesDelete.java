@@ -3,13 +3,12 @@ package dev.trellis.admin.cli.command.nodes;
 import dev.trellis.admin.cli.args.Option;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
-import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.http.AdminClient;
 import java.util.List;
 
 /**
- * {@code nodes delete NODE_ID}: POST /api/v1/nodes/{id}/remove (the same as {@code DELETE
+ * {@code nodes delete NODE}: POST /api/v1/nodes/{id}/remove (the same as {@code DELETE
  * /api/v1/nodes/{id}}); the node leaves its tailnet and its addresses are released.
  *
  * <p>Stateless, so safe to share between threads.
@@ -22,7 +21,7 @@ public final class NodesDelete implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID";
+    return "NODE";
   }
 
   @Override
@@ -37,7 +36,7 @@ public final class NodesDelete implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    String id = Segments.of("NODE_ID", inv.args().positionals("NODE_ID").getFirst());
+    String id = NodeRef.resolve(inv, inv.args().positionals("NODE").getFirst());
     String answer = inv.client().post("/api/v1/nodes/" + id + "/remove", "{}");
     if (inv.json()) {
       inv.out().println(answer.strip());

@@ -7,8 +7,8 @@ import dev.trellis.admin.cli.failure.AdminCliException;
 import java.util.List;
 
 /**
- * {@code nodes expire NODE_ID [--disable]}: POST /api/v1/nodes/{id}/expire (the key expires now),
- * or with {@code --disable} POST /api/v1/nodes/{id}/key-expiry (the key never expires).
+ * {@code nodes expire NODE [--disable]}: POST /api/v1/nodes/{id}/expire (the key expires now), or
+ * with {@code --disable} POST /api/v1/nodes/{id}/key-expiry (the key never expires).
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -20,7 +20,7 @@ public final class NodesExpire implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID [--disable]";
+    return "NODE [--disable]";
   }
 
   @Override
@@ -35,7 +35,7 @@ public final class NodesExpire implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    String id = inv.args().positionals("NODE_ID").getFirst();
+    String id = inv.args().positionals("NODE").getFirst();
     if (inv.args().has("disable")) {
       return NodeChange.post(inv, id, "key-expiry", "{\"disabled\":true}");
     }

@@ -8,7 +8,7 @@ import dev.trellis.admin.cli.http.AdminClient;
 import java.util.List;
 
 /**
- * {@code nodes rename NODE_ID NAME}: POST /api/v1/nodes/{id}/rename.
+ * {@code nodes rename NODE NAME}: POST /api/v1/nodes/{id}/rename.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -20,7 +20,7 @@ public final class NodesRename implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID NAME";
+    return "NODE NAME";
   }
 
   @Override
@@ -35,7 +35,7 @@ public final class NodesRename implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    List<String> args = inv.args().positionals("NODE_ID", "NAME");
+    List<String> args = inv.args().positionals("NODE", "NAME");
     String body = AdminClient.json().createObjectNode().put("name", args.get(1)).toString();
     return NodeChange.post(inv, args.get(0), "rename", body);
   }

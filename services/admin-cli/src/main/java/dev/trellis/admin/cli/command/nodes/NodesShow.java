@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
-import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.http.AdminClient;
 import dev.trellis.admin.cli.http.ResponseFields;
@@ -13,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nodes show NODE_ID}: GET /api/v1/nodes/{id} and print every field, one per line.
+ * {@code nodes show NODE}: GET /api/v1/nodes/{id} and print every field, one per line.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -25,7 +24,7 @@ public final class NodesShow implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID";
+    return "NODE";
   }
 
   @Override
@@ -40,7 +39,7 @@ public final class NodesShow implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    String id = Segments.of("NODE_ID", inv.args().positionals("NODE_ID").getFirst());
+    String id = NodeRef.resolve(inv, inv.args().positionals("NODE").getFirst());
     String answer = inv.client().get("/api/v1/nodes/" + id);
     if (inv.json()) {
       inv.out().println(answer.strip());

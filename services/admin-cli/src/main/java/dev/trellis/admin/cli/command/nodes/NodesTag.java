@@ -11,8 +11,8 @@ import dev.trellis.admin.cli.http.AdminClient;
 import java.util.List;
 
 /**
- * {@code nodes tag NODE_ID TAGS}: POST /api/v1/nodes/{id}/tags with the comma-separated tags
- * ({@code tag:web,tag:db}), replacing the node's tags.
+ * {@code nodes tag NODE TAGS}: POST /api/v1/nodes/{id}/tags with the comma-separated tags ({@code
+ * tag:web,tag:db}), replacing the node's tags.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -24,7 +24,7 @@ public final class NodesTag implements Command {
 
   @Override
   public String arguments() {
-    return "NODE_ID tag:a[,tag:b...]";
+    return "NODE tag:a[,tag:b...]";
   }
 
   @Override
@@ -39,7 +39,7 @@ public final class NodesTag implements Command {
 
   @Override
   public int run(Invocation inv) throws AdminCliException, InterruptedException {
-    List<String> args = inv.args().positionals("NODE_ID", "TAGS");
+    List<String> args = inv.args().positionals("NODE", "TAGS");
     ObjectNode body = AdminClient.json().createObjectNode();
     ArrayNode tags = body.putArray("tags");
     for (String t : args.get(1).split(",", -1)) {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * {@code policy get [--tailnet T]}: GET /api/v1/policy and print the policy text (so that {@code
- * policy get > policy.hujson} round-trips), or the whole answer with {@code --json}.
+ * policy get > policy.hujson} round-trips), then its version as a comment on stderr, after the text
+ * is flushed; or the whole answer with {@code --json}.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -45,8 +46,13 @@ public final class PolicyGet implements Command {
         answer,
         a -> {
           var root = ResponseFields.object(AdminClient.parse(a), "policy get");
-          inv.out().print(root.path("text").asText());
+          String text = root.path("text").asText();
+          inv.out().print(text.isEmpty() || text.endsWith("\n") ? text : text + "\n");
+          // The document is written out whole before the comment on stderr, so that on a terminal
+          // (where both streams meet) the comment follows the document instead of cutting into it.
+          inv.out().flush();
           inv.err().println("# version " + root.path("version").asLong());
+          inv.err().flush();
         });
   }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * {@code policy set FILE [--tailnet T] [--if-match VERSION]}: reads the current policy, POSTs the
  * file to /api/v1/policy based on that version (so a concurrent edit is refused, not overwritten),
- * and prints what changed. A refused file prints every problem with its line and column.
+ * and prints what changed as a unified diff with context. A refused file prints every problem with
+ * its line and column.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -72,7 +73,8 @@ public final class PolicySet implements Command {
       if (!after.path("changed").asBoolean()) {
         inv.out().println("unchanged: version " + after.path("version").asLong());
       } else {
-        for (String line : LineDiff.of(before.path("text").asText(), text)) {
+        String was = "policy version " + before.path("version").asLong();
+        for (String line : LineDiff.of(before.path("text").asText(), was, text, file)) {
           inv.out().println(line);
         }
         inv.out()

@@ -2,12 +2,14 @@ package dev.trellis.admin.cli.command.tailnet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.admin.cli.args.Option;
+import dev.trellis.admin.cli.command.Answers;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.command.Segments;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.failure.UsageException;
 import dev.trellis.admin.cli.http.AdminClient;
+import dev.trellis.admin.cli.http.ResponseFields;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,9 +67,12 @@ public final class TailnetSet implements Command {
       throw new UsageException("nothing to change", usage());
     }
     String answer = inv.client().post("/api/v1/tailnets/" + name + "/settings", body.toString());
-    inv.out().println(answer.strip());
-    inv.out().flush();
-    return 0;
+    return Answers.print(
+        inv,
+        answer,
+        a ->
+            SettingsRows.print(
+                ResponseFields.object(AdminClient.parse(a), "tailnet set"), inv.out()));
   }
 
   /** The {@code oidc} object from the {@code --sso-*} options, if any is given. */
