@@ -45,6 +45,7 @@ public final class Daemon implements AutoCloseable {
   private final EndpointReporter endpoints;
   private final NetmapApplier applier;
   private final MapSession session;
+  private final ChangeLog changes;
   private final Verbs verbs = new Verbs();
 
   public Daemon(Path stateFile, AgentState state, Tunnel tunnel, PrintStream log) {
@@ -61,6 +62,9 @@ public final class Daemon implements AutoCloseable {
     // thread: peers need our public address to punch through to us
     this.applier =
         new NetmapApplier(tunnel, store, phase, () -> reports.execute(this::refreshEndpoints), log);
+    this.changes = new ChangeLog(log, Instant::now, applier::current);
+    applier.addListener(changes);
+    tunnel.paths().onPathChange(changes);
     this.session =
         new MapSession(
             http,
@@ -135,6 +139,7 @@ public final class Daemon implements AutoCloseable {
       if (session.isOpen()) {
         applier.reapply();
       }
+      changes.tick();
       refreshEndpoints();
     } catch (IOException | RuntimeException e) {
       log.println("trellisd: periodic check failed: " + e.getMessage());

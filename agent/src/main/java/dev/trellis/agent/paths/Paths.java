@@ -74,6 +74,7 @@ public final class Paths implements AutoCloseable {
   private volatile List<Endpoint> own = List.of();
   private volatile PathBind socket;
   private volatile boolean closed;
+  private volatile PathListener pathListener = PathListener.NONE;
 
   // guarded by this
   private int nextVirtual = 1;
@@ -150,7 +151,12 @@ public final class Paths implements AutoCloseable {
     for (PeerPathConfig c : peers) {
       PeerPath p = byNode.get(c.nodeKey());
       if (p == null) {
-        p = new PeerPath(c, virtualEndpoint(nextVirtual++), timings);
+        p =
+            new PeerPath(
+                c,
+                virtualEndpoint(nextVirtual++),
+                timings,
+                (peer, direct, was, why) -> pathListener.changed(peer, direct, was, why));
       } else {
         p.update(c);
       }
@@ -194,6 +200,11 @@ public final class Paths implements AutoCloseable {
     for (PeerPath p : byNode.values()) {
       p.tick(now, out, own, s);
     }
+  }
+
+  /** Tells {@code listener} of every peer's path change from now on (one listener). */
+  public void onPathChange(PathListener listener) {
+    this.pathListener = listener;
   }
 
   /** How traffic to {@code peer} flows now, or {@code null} if it is not a peer. */

@@ -42,6 +42,7 @@ final class PeerPath {
   final NodePublicKey nodeKey;
   final Endpoint virtual;
   private final PathTimings timings;
+  private final PathListener listener;
 
   private volatile Endpoint route; // the direct endpoint in use, null = relay
   private volatile long lastActive = Long.MIN_VALUE / 2;
@@ -59,11 +60,27 @@ final class PeerPath {
   private long lastCallMeMaybe = Long.MIN_VALUE / 2;
 
   PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings) {
+    this(config, virtual, timings, PathListener.NONE);
+  }
+
+  PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings, PathListener listener) {
     this.nodeKey = config.nodeKey();
     this.config = config;
     this.virtual = virtual;
     this.timings = timings;
+    this.listener = listener;
     setStatic(config);
+  }
+
+  /**
+   * Sets the direct endpoint in use ({@code null}: the relay), telling the listener of a change.
+   */
+  private void setRoute(Endpoint next, String why) {
+    Endpoint was = route;
+    route = next;
+    if (!java.util.Objects.equals(was, next)) {
+      listener.changed(nodeKey, next, was, why);
+    }
   }
 
   private void setStatic(PeerPathConfig c) {
@@ -116,7 +133,7 @@ final class PeerPath {
         !next.endpoints().equals(config.endpoints())
             || !java.util.Objects.equals(next.discoKey(), config.discoKey());
     if (!java.util.Objects.equals(next.discoKey(), config.discoKey())) {
-      route = null; // a restarted peer: its old path proves nothing
+      setRoute(null, "peer restarted"); // its old path proves nothing
       learned.clear();
       pending.clear();
     }
@@ -132,7 +149,7 @@ final class PeerPath {
     long timeout = timings.pingTimeout().toNanos();
     pending.values().removeIf(p -> now - p.sentAt() > timeout);
     if (route != null && now - bestConfirmedAt > timings.trust().toNanos()) {
-      route = null; // 3 heartbeats unanswered: back to the relay, and look again
+      setRoute(null, "direct path silent"); // 3 heartbeats unanswered: relay, and look again
       lastDiscovery = Long.MIN_VALUE / 2;
     }
     if (config.discoKey() == null || now - lastActive > timings.active().toNanos()) {
@@ -244,7 +261,7 @@ final class PeerPath {
     }
     Endpoint current = route;
     if (current == null || current.equals(from) || better(from, rtt, current, bestLatency)) {
-      route = from;
+      setRoute(from, "pong in " + rtt / 1_000_000 + " ms");
       bestLatency = rtt;
       bestConfirmedAt = now;
     }

@@ -262,6 +262,13 @@ class DaemonNetnsTest {
       }
       assertFalse(cli(lab.nsA, sockA, "status", "--json").out().contains("beta"));
       assertFalse(pings(lab, lab.nsA, "100.64.0.2", 1), "no traffic to a removed peer");
+      // the daemon's log told each change in one line: the peer, its direct path, its removal
+      String logA = lab.log("a");
+      assertTrue(logA.contains("trellisd: peer added: \"beta.tail.example\" 100.64.0.2\n"), logA);
+      assertTrue(
+          logA.contains("trellisd: path \"beta.tail.example\": direct " + lab.underlayB + ":41641"),
+          logA);
+      assertTrue(logA.contains("trellisd: peer removed: \"beta.tail.example\" 100.64.0.2\n"), logA);
 
       // down: stream closed, tunnel stopped, keys kept
       Result down = cli(lab.nsA, sockA, "down");

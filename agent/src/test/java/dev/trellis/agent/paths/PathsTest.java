@@ -133,6 +133,16 @@ class PathsTest {
 
   @Test
   void whenTheDirectPathGoesSilentTrafficFallsBackToTheRelay() throws Exception {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    a.paths.onPathChange(
+        (peer, direct, was, why) ->
+            changes.add(
+                (peer.equals(b.key) ? "b" : "?")
+                    + " "
+                    + (direct == null ? "relay" : direct.equals(b.at) ? "direct b" : direct)
+                    + " was "
+                    + (was == null ? "relay" : was.equals(b.at) ? "direct b" : was)
+                    + (why.startsWith("pong in ") ? " pong" : " " + why)));
     Endpoint bAtA = a.configure(b);
     Endpoint aAtB = b.configure(a);
     net.setFilter(d -> !udpBlocked);
@@ -150,6 +160,8 @@ class PathsTest {
     a.paths.tick();
     assertEquals("relay", a.paths.status(b.key).kind());
     assertEquals("relay:tst", a.paths.status(b.key).connection());
+    assertEquals(
+        List.of("b direct b was relay pong", "b relay was direct b direct path silent"), changes);
 
     send(a, bAtA, wg(3));
     assertEquals(aAtB, receive(b, wg(3)));
@@ -158,6 +170,8 @@ class PathsTest {
     clock.advance(Duration.ofSeconds(5));
     a.paths.tick();
     await("A direct again", () -> "direct".equals(a.paths.status(b.key).kind()));
+    assertEquals("b direct b was relay pong", changes.get(2));
+    assertEquals(3, changes.size(), changes.toString());
   }
 
   @Test
