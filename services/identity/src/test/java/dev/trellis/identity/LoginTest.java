@@ -172,4 +172,31 @@ class LoginTest {
     var gone = c.api(1, session).get("/api/v1/users");
     assertEquals(401, gone.status(), "a removed user's session stops at once: " + gone.body());
   }
+
+  @Test
+  void aUserSetsTheirOwnPasswordButOnlyAnAdminSetsAnothers(IdentityCluster c) {
+    String[] m = memberWithPassword(c, "kim@example.com");
+    var other = c.api(0, m[2]).post("/api/v1/users", Map.of("email", "lee@example.com"));
+    assertEquals(201, other.status(), other.body());
+    String session = login(c, 0, m[0], "kim@example.com", PASSWORD).text("token");
+
+    String next = "a new and longer passphrase";
+    var own = c.api(1, session).post("/api/v1/users/me/password", Map.of("password", next));
+    assertEquals(204, own.status(), own.body());
+    assertEquals(200, login(c, 1, m[0], "kim@example.com", next).status());
+    assertEquals(401, login(c, 0, m[0], "kim@example.com", PASSWORD).status());
+    var byId =
+        c.api(0, session).post("/api/v1/users/" + m[1] + "/password", Map.of("password", PASSWORD));
+    assertEquals(204, byId.status(), "their own id works as well as me: " + byId.body());
+
+    var others =
+        c.api(0, session)
+            .post("/api/v1/users/" + other.text("id") + "/password", Map.of("password", next));
+    assertEquals(403, others.status(), "a member sets no one else's: " + others.body());
+    var byAdmin =
+        c.api(1, m[2])
+            .post("/api/v1/users/" + other.text("id") + "/password", Map.of("password", next));
+    assertEquals(204, byAdmin.status(), byAdmin.body());
+    assertEquals(200, login(c, 0, m[0], "lee@example.com", next).status());
+  }
 }

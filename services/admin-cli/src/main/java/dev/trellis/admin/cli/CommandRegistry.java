@@ -27,6 +27,7 @@ import dev.trellis.admin.cli.command.tokens.TokensRevoke;
 import dev.trellis.admin.cli.command.users.UsersInvite;
 import dev.trellis.admin.cli.command.users.UsersList;
 import dev.trellis.admin.cli.command.users.UsersRemove;
+import dev.trellis.admin.cli.command.users.UsersSetPassword;
 import dev.trellis.admin.cli.command.users.UsersSetRole;
 import dev.trellis.admin.cli.failure.UsageException;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ public final class CommandRegistry {
             new UsersList(),
             new UsersInvite(),
             new UsersSetRole(),
+            new UsersSetPassword(),
             new UsersRemove(),
             new TokensCreate(),
             new TokensList(),

@@ -200,4 +200,51 @@ class IdentityCommandsTest {
     Run half = Run.of(env, "tailnet", "set", "acme", "--sso-groups", "vpn");
     assertEquals(2, half.code(), half.err());
   }
+
+  @Test
+  void setPasswordReadsTheSecretFromAFileNeverFromArgv(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("pw");
+    Files.writeString(file, "correct horse battery staple\nignored second line\n");
+    server.answer(
+        "/api/v1/users",
+        200,
+        "{\"users\":[{\"id\":\"u1\",\"email\":\"ada@example.com\",\"role\":\"admin\"}]}");
+    server.answer("/api/v1/users/u1/password", 204, "");
+    Run byEmail =
+        Run.of(env, "users", "set-password", "Ada@example.com", "--password-file", file.toString());
+    assertEquals(0, byEmail.code(), byEmail.err());
+    assertEquals("/api/v1/users/u1/password", server.last().path());
+    assertEquals("{\"password\":\"correct horse battery staple\"}", server.last().body());
+    assertEquals("password set for Ada@example.com\n", byEmail.out());
+
+    server.answer("/api/v1/users/me/password", 204, "");
+    Run own = Run.of(env, "users", "set-password", "--password-file", file.toString());
+    assertEquals(0, own.code(), own.err());
+    assertEquals("/api/v1/users/me/password", server.last().path());
+    assertEquals("your password is set\n", own.out());
+
+    server.answer(
+        "/api/v1/users/u2/password",
+        403,
+        "{\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"This needs the owner or admin role.\"}}");
+    Run refused = Run.of(env, "users", "set-password", "u2", "--password-file", file.toString());
+    assertTrue(refused.code() != 0, refused.err());
+    assertTrue(refused.err().contains("FORBIDDEN"), refused.err());
+
+    int before = server.requests.size();
+    Path shortFile = dir.resolve("short");
+    Files.writeString(shortFile, "short\n");
+    Run tooShort = Run.of(env, "users", "set-password", "--password-file", shortFile.toString());
+    assertEquals(2, tooShort.code());
+    assertTrue(tooShort.err().contains("must have 12 to 1024 characters"), tooShort.err());
+    Run noSuchEmail =
+        Run.of(env, "users", "set-password", "zed@example.com", "--password-file", file.toString());
+    assertEquals(2, noSuchEmail.code());
+    assertTrue(noSuchEmail.err().contains("no user with the email zed@example.com"));
+    // without a file and without a terminal (as here) it cannot prompt, and says so
+    Run noTerminal = Run.of(env, "users", "set-password");
+    assertEquals(2, noTerminal.code());
+    assertTrue(noTerminal.err().contains("give it with --password-file FILE"), noTerminal.err());
+    assertEquals(before + 1, server.requests.size(), "only the user lookup was sent");
+  }
 }

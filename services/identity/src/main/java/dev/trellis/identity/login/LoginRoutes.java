@@ -17,12 +17,16 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/login} (email + password to a session JWT) and {@code POST
- * /api/v1/users/:id/password} (an owner or admin sets a user's password; only {@code PasswordSet}
- * reaches the log, never the password or its hash).
+ * /api/v1/users/:id/password} (a user sets their own, {@code :id} being their id or {@code me}; an
+ * owner or admin sets anyone's in their tailnet; only {@code PasswordSet} reaches the log, never
+ * the password or its hash).
  *
  * <p>Thread-safety: handlers run on the event loop; hashing and Hazelcast run on workers.
  */
 public final class LoginRoutes {
+  /** The path id that means the caller's own user: {@code POST /api/v1/users/me/password}. */
+  public static final String ME = "me";
+
   /** Shortest accepted password. */
   public static final int MIN_PASSWORD = 12;
 
@@ -122,12 +126,19 @@ public final class LoginRoutes {
                     "password",
                     "A password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
               }
-              String userId = ctx.pathParam("id");
+              boolean self =
+                  ctx.pathParam("id").equals(ME) || ctx.pathParam("id").equals(p.ownerUserId());
+              String userId = self ? p.ownerUserId() : ctx.pathParam("id");
+              if (userId == null || userId.isEmpty()) {
+                throw ApiException.of(ErrorCode.USER_NOT_FOUND);
+              }
               return vertx
                   .executeBlocking(
                       () -> {
                         var u = users.visible(p, userId);
-                        p.requireAdminister(u.getTailnetId());
+                        if (!self) {
+                          p.requireAdminister(u.getTailnetId());
+                        }
                         boolean initial =
                             passwords.set(userId, PasswordHash.hash(password.toCharArray()));
                         return events
@@ -138,7 +149,7 @@ public final class LoginRoutes {
                                 PasswordSet.newBuilder()
                                     .setUserId(userId)
                                     .setInitial(initial)
-                                    .setSetByAdmin(true)
+                                    .setSetByAdmin(!self)
                                     .build())
                             .subject("password set for " + u.getEmail())
                             .build();
