@@ -208,6 +208,57 @@ class OidcTest {
   }
 
   @Test
+  void theDeviceLoginPageOffersTheTailnetsSsoAndSsoReturnsToIt(IdentityCluster c) {
+    String t = Tailnets.create(c, "sso-page");
+    String admin = Tailnets.token(c, t, "admin");
+    Api anon = c.nodes.get(0).anonymous();
+    var before = anon.get("/login/methods?tailnet=" + t);
+    assertEquals(200, before.status(), before.body());
+    assertFalse(before.json().path("sso").asBoolean(), before.body());
+    tailnetWithSso(c, admin, t);
+    var after = c.nodes.get(1).anonymous().get("/login/methods?tailnet=" + t);
+    assertTrue(after.json().path("sso").asBoolean(), after.body());
+    assertEquals(404, anon.get("/login/methods?tailnet=no-such-tailnet-x").status());
+    String page = anon.get("/login/device/abcdefghijklmnop0123").body();
+    assertTrue(page.contains("/login/methods?tailnet=") && page.contains("&next=/login/device/"));
+
+    // only a device login page of this server is a place to come back to
+    var elsewhere = anon.get("/login/oidc/start?tailnet=" + t + "&next=https://evil.example/");
+    assertEquals(400, elsewhere.status(), elsewhere.body());
+
+    nextLogin("pat-sub", "pat@example.com", List.of(CLIENT), 3600);
+    var start =
+        anon.get("/login/oidc/start?tailnet=" + t + "&next=/login/device/abcdefghijklmnop0123");
+    assertEquals(302, start.status(), start.body());
+    String cookie = start.raw().headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(cookie.startsWith("trellis_next=/login/device/abcdefghijklmnop0123;"), cookie);
+    var atProvider =
+        Api.send(
+            HttpRequest.newBuilder(
+                    URI.create(start.raw().headers().firstValue("Location").orElseThrow()))
+                .GET());
+    URI cb = URI.create(atProvider.raw().headers().firstValue("Location").orElseThrow());
+    var back =
+        Api.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        c.nodes.get(1).anonymous().base()
+                            + cb.getRawPath()
+                            + "?"
+                            + cb.getRawQuery()))
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';')))
+                .GET());
+    assertEquals(302, back.status(), back.body());
+    assertEquals(
+        "/login/device/abcdefghijklmnop0123?sso=1",
+        back.raw().headers().firstValue("Location").orElseThrow());
+    assertTrue(
+        back.raw().headers().allValues("Set-Cookie").stream()
+            .anyMatch(v -> v.startsWith("trellis_session=") && v.contains("HttpOnly")),
+        back.raw().headers().toString());
+  }
+
+  @Test
   void onlyMembersOfAnAllowedGroupSignIn(IdentityCluster c) {
     String t = Tailnets.create(c, "sso-groups");
     String admin = Tailnets.token(c, t, "admin");

@@ -3,7 +3,10 @@ package dev.trellis.identity.devicelogin;
 /**
  * The HTML of the device login page: a sign-in form that logs in with {@code POST /api/v1/login}
  * and then approves the device with the session, or approves with an existing SSO session cookie.
- * The code is validated by the caller ({@code [A-Za-z0-9_-]}), so it needs no escaping.
+ * Once a tailnet is typed it asks {@code /login/methods} and offers that tailnet's single sign-on
+ * (returning here through {@code next}) when one is configured, hiding the password form when only
+ * single sign-on is allowed. The code is validated by the caller ({@code [A-Za-z0-9_-]}), so it
+ * needs no escaping.
  *
  * <p>Thread-safety: stateless.
  */
@@ -17,8 +20,11 @@ final class DeviceLoginPage {
         <body>
         <h1>Add a device to your tailnet</h1>
         <p>A device asked to join. Sign in to add it to your tailnet.</p>
+        <p id="back" hidden>You are signed in with single sign-on.
+           <button id="sso-add">Add the device to my tailnet</button></p>
+        <label>Tailnet <input id="tailnet" name="tailnet" form="f" required></label>
+        <p id="sso-offer" hidden><a id="sso-link" href="#">Sign in with single sign-on</a></p>
         <form id="f">
-          <label>Tailnet <input name="tailnet" required></label><br>
           <label>Email <input name="email" type="email" required></label><br>
           <label>Password <input name="password" type="password" required></label><br>
           <button type="submit">Sign in and add the device</button>
@@ -35,6 +41,19 @@ final class DeviceLoginPage {
           out.textContent = r.ok ? "The device was added. You can close this page."
                                  : (b.error ? b.error.message : "Failed.");
         }
+        const tailnet = document.getElementById("tailnet");
+        tailnet.onchange = async () => {
+          const offer = document.getElementById("sso-offer");
+          offer.hidden = true;
+          if (!tailnet.value) { return; }
+          const r = await fetch("/login/methods?tailnet=" + encodeURIComponent(tailnet.value));
+          if (!r.ok) { return; }
+          const m = await r.json();
+          document.getElementById("sso-link").href = "/login/oidc/start?tailnet="
+              + encodeURIComponent(tailnet.value) + "&next=/login/device/" + code;
+          offer.hidden = !m.sso;
+          document.getElementById("f").hidden = !m.password && m.sso;
+        };
         document.getElementById("f").onsubmit = async (e) => {
           e.preventDefault();
           const d = Object.fromEntries(new FormData(e.target));
@@ -45,6 +64,9 @@ final class DeviceLoginPage {
           await approve({"Authorization": "Bearer " + b.token});
         };
         document.getElementById("sso").onclick = () => approve({});
+        document.getElementById("sso-add").onclick = () => approve({});
+        // back from single sign-on: the user still confirms (a link alone never adds a device)
+        document.getElementById("back").hidden = !location.search.includes("sso=1");
         </script>
         </body></html>
         """

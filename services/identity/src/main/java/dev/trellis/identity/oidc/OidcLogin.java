@@ -93,6 +93,23 @@ public final class OidcLogin {
   }
 
   /** Starts a login to {@code tailnet}; the result is the URL to send the browser to. */
+  /**
+   * How members of {@code tailnet} (name or id) may sign in on the login page: {@code password}
+   * (built-in login enabled) and {@code sso} (single sign-on configured). What the page shows; an
+   * unknown tailnet is TAILNET_NOT_FOUND, as {@link #start} answers it.
+   */
+  public Future<Map<String, Boolean>> methods(String tailnet) {
+    return vertx.executeBlocking(
+        () -> {
+          TailnetRecord t = tailnets.resolve(tailnet);
+          Map<String, Boolean> m = new LinkedHashMap<>();
+          m.put("password", t.getSettings().getPasswordLoginEnabled());
+          m.put("sso", t.getSettings().hasOidc());
+          return m;
+        },
+        false);
+  }
+
   public Future<URI> start(String tailnet, String redirectUri) {
     return vertx.executeBlocking(
         () -> {

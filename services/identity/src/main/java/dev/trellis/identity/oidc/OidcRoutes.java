@@ -14,7 +14,11 @@ import java.util.Map;
  * The browser side of single sign-on: {@code GET /login/oidc/start?tailnet=T} redirects (302) to
  * the tailnet's provider, {@code GET /login/oidc/callback?code=..&state=..} finishes the login and
  * answers the session (JSON, and an HttpOnly cookie {@code trellis_session}). The redirect URI is
- * this server's own {@code /login/oidc/callback} as the browser reached it.
+ * this server's own {@code /login/oidc/callback} as the browser reached it. A start with {@code
+ * next=/login/device/CODE} (only such a path) sends the browser back to that device login page
+ * after the callback instead (remembered in a short-lived {@code trellis_next} cookie), where the
+ * user then confirms adding the device. {@code GET /login/methods?tailnet=T} tells the login page
+ * which sign-in methods the tailnet offers ({@code password}, {@code sso}).
  *
  * <p>Thread-safety: handlers run on the event loop; the flow runs on workers.
  */
@@ -32,6 +36,36 @@ public final class OidcRoutes {
   public void mount(Router router) {
     router.get("/login/oidc/start").handler(this::start);
     router.get(CALLBACK).handler(this::callback);
+    router.get("/login/methods").handler(this::methods);
+  }
+
+  /** Where a login may return to: a device login page of this server, nothing else. */
+  private static final java.util.regex.Pattern NEXT =
+      java.util.regex.Pattern.compile("/login/device/[A-Za-z0-9_-]{16,64}");
+
+  private static final String NEXT_COOKIE = "trellis_next";
+
+  private void methods(RoutingContext ctx) {
+    String tailnet = ctx.queryParams().get("tailnet");
+    if (tailnet == null || tailnet.isBlank()) {
+      ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "tailnet", "Required."));
+      return;
+    }
+    login
+        .methods(tailnet.strip())
+        .onSuccess(
+            m -> {
+              ctx.response().putHeader("Cache-Control", "no-store");
+              JsonBodies.reply(ctx, 200, m);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** The {@code trellis_next} cookie's path if it is a device login page, else null. */
+  private static String next(RoutingContext ctx) {
+    var cookie = ctx.request().getCookie(NEXT_COOKIE);
+    String v = cookie == null ? null : cookie.getValue();
+    return v != null && NEXT.matcher(v).matches() ? v : null;
   }
 
   private void start(RoutingContext ctx) {
@@ -40,15 +74,32 @@ public final class OidcRoutes {
       ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "tailnet", "Required."));
       return;
     }
+    String next = ctx.queryParams().get("next");
+    if (next != null && !NEXT.matcher(next).matches()) {
+      ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "next", "Not a device login page."));
+      return;
+    }
     login
         .start(tailnet, redirectUri(ctx))
         .onSuccess(
-            uri ->
+            uri -> {
+              if (next != null) {
+                // back to the device login page after the callback, so its SSO button works
                 ctx.response()
-                    .setStatusCode(302)
-                    .putHeader("Location", uri.toString())
-                    .putHeader("Cache-Control", "no-store")
-                    .end())
+                    .putHeader(
+                        "Set-Cookie",
+                        NEXT_COOKIE
+                            + "="
+                            + next
+                            + "; Path=/login/oidc; Max-Age=600; HttpOnly; SameSite=Lax"
+                            + ("https".equals(ctx.request().scheme()) ? "; Secure" : ""));
+              }
+              ctx.response()
+                  .setStatusCode(302)
+                  .putHeader("Location", uri.toString())
+                  .putHeader("Cache-Control", "no-store")
+                  .end();
+            })
         .onFailure(ctx::fail);
   }
 
@@ -88,6 +139,14 @@ public final class OidcRoutes {
                           + s.session().token()
                           + "; Path=/; HttpOnly; SameSite=Lax"
                           + ("https".equals(ctx.request().scheme()) ? "; Secure" : ""));
+              String back = next(ctx);
+              if (back != null) {
+                ctx.response()
+                    .headers()
+                    .add("Set-Cookie", NEXT_COOKIE + "=; Path=/login/oidc; Max-Age=0");
+                ctx.response().setStatusCode(302).putHeader("Location", back + "?sso=1").end();
+                return;
+              }
               JsonBodies.reply(ctx, 200, body);
             })
         .onFailure(ctx::fail);
