@@ -1,17 +1,22 @@
 package dev.trellis.agent.cli;
 
+import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.daemon.AgentState;
 import dev.trellis.agent.daemon.Daemon;
 import dev.trellis.agent.daemon.StateFile;
 import dev.trellis.agent.daemon.Tunnel;
+import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.localapi.ControlServer;
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.agent.localapi.PeerAccess;
+import dev.trellis.agent.paths.PathStatus;
+import dev.trellis.agent.paths.Paths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +119,32 @@ final class DaemonCommand {
     counters.put("handshakes_initiated", dc.handshakesInitiated());
     counters.put("handshakes_completed", dc.handshakesCompleted());
     ProcessFigures.addTo(counters);
-    return new InterfaceStatus(t.name(), t.publicKey(), t.listenPort(), t.peers(), counters);
+    return new InterfaceStatus(t.name(), t.publicKey(), t.listenPort(), realEndpoints(t), counters);
+  }
+
+  /**
+   * The peers with the endpoint traffic really uses: the device only knows each peer's virtual
+   * endpoint (the path layer's handle), so a direct path shows its ip:port and a relayed or idle
+   * one none, as {@code wg show} shows a peer without an endpoint.
+   */
+  private static List<PeerStatus> realEndpoints(Tunnel t) {
+    List<PeerStatus> out = new ArrayList<>();
+    for (PeerStatus p : t.peers()) {
+      Endpoint e = p.endpoint();
+      if (e != null && Paths.isVirtual(e)) {
+        PathStatus s = t.paths().status(p.publicKey());
+        e = s == null ? null : s.direct();
+      }
+      out.add(
+          new PeerStatus(
+              p.publicKey(),
+              e,
+              p.latestHandshake(),
+              p.rxBytes(),
+              p.txBytes(),
+              p.allowedIps(),
+              p.persistentKeepalive()));
+    }
+    return out;
   }
 }

@@ -7,6 +7,9 @@ import dev.trellis.agent.paths.netcheck.NetcheckReport;
 import dev.trellis.agent.paths.relay.RelayClients;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,27 +31,46 @@ final class NetcheckVerb implements RequestHandler {
 
   @Override
   public void handle(Request request, ReplyWriter out) throws IOException {
-    NetcheckReport r = endpoints.netcheck();
-    out.line("udp", Boolean.toString(r.udp()));
-    for (var e : r.publicEndpoints()) {
-      out.line("public", e.toString());
+    for (String[] line : lines(endpoints.netcheck(), relays.homeRegion())) {
+      out.line(line[0], line[1]);
     }
-    out.line(
-        "mapping_varies",
-        r.mappingVariesByDestination() == null ? "unknown" : r.mappingVariesByDestination() + "");
-    for (Map.Entry<Integer, Duration> e : r.latency().entrySet()) {
-      out.line(
-          "latency",
-          e.getKey()
-              + " "
-              + r.regionNames().getOrDefault(e.getKey(), "")
-              + " "
-              + String.format("%.1f", e.getValue().toNanos() / 1e6));
-    }
-    out.line(
-        "preferred",
-        r.preferredRegion() + " " + r.regionNames().getOrDefault(r.preferredRegion(), ""));
-    out.line("home", Integer.toString(relays.homeRegion()));
     out.ok();
+  }
+
+  /**
+   * The reply lines (key, value) for a person: latencies in milliseconds with their unit, regions
+   * by name and id, and whether the NAT's mapping varies by destination as yes, no or unknown.
+   */
+  static List<String[]> lines(NetcheckReport r, int home) {
+    List<String[]> out = new ArrayList<>();
+    out.add(new String[] {"udp", Boolean.toString(r.udp())});
+    for (var e : r.publicEndpoints()) {
+      out.add(new String[] {"public", e.toString()});
+    }
+    Boolean varies = r.mappingVariesByDestination();
+    out.add(
+        new String[] {
+          "mapping_varies_by_destination", varies == null ? "unknown" : varies ? "yes" : "no"
+        });
+    for (Map.Entry<Integer, Duration> e : new java.util.TreeMap<>(r.latency()).entrySet()) {
+      out.add(
+          new String[] {
+            "latency",
+            region(r, e.getKey())
+                + " "
+                + String.format(Locale.ROOT, "%.1f ms", e.getValue().toNanos() / 1e6)
+          });
+    }
+    out.add(new String[] {"preferred", region(r, r.preferredRegion())});
+    out.add(new String[] {"home", region(r, home)});
+    return out;
+  }
+
+  private static String region(NetcheckReport r, int id) {
+    if (id == 0) {
+      return "none";
+    }
+    String name = r.regionNames().getOrDefault(id, "");
+    return name.isEmpty() ? "region " + id : name + " (region " + id + ")";
   }
 }

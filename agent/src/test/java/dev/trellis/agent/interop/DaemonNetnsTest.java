@@ -245,6 +245,10 @@ class DaemonNetnsTest {
       assertTrue(json.out().contains("\"name\":\"beta.tail.example\""), json.out());
       assertTrue(json.out().contains("\"connection\":\"direct\""), json.out());
       assertTrue(json.out().contains("\"endpoint\":\"" + lab.underlayB + ":41641\""), json.out());
+      Result wg = cli(lab.nsA, sockA, "wg", "show", "--socket", sockA.toString());
+      assertEquals(0, wg.status(), wg.out());
+      assertTrue(wg.out().contains("endpoint: " + lab.underlayB + ":41641"), wg.out());
+      assertFalse(wg.out().contains("[100::"), "no virtual endpoint: " + wg.out());
       Result text = cli(lab.nsA, sockA, "status");
       assertTrue(text.out().contains("100.64.0.2") && text.out().contains("online"), text.out());
 
