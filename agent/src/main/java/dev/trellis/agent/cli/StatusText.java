@@ -8,19 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders an {@link AgentStatus} for people: the state (and why), then one line per node: its 100.x
- * address, name, online/offline, connection ("direct ENDPOINT", "idle", "expired") and last
- * handshake.
+ * Renders an {@link AgentStatus} for people: the state (and why), a warning when this device's key
+ * expires within {@link #WARN_BEFORE}, then one line per node: its 100.x address, name, operating
+ * system, how traffic flows ({@code active; direct ip:port}, {@code active; relay "region"}, {@code
+ * idle}, {@code offline}, {@code expired}) and the bytes sent and received.
  *
  * <pre>
  * state: Running
- * 100.64.0.1      laptop.example.ts.net    self
- * 100.64.0.2      server.example.ts.net    online   direct 10.0.0.2:41641  handshake 4s ago
+ * 100.64.0.1  laptop.example.ts.net  linux  self
+ * 100.64.0.2  server.example.ts.net  linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
+ * 100.64.0.3  phone.example.ts.net   ios    offline
  * </pre>
  *
  * <p>Thread-safety: stateless.
  */
 final class StatusText {
+  /** How long before this device's key expires the status warns. */
+  static final Duration WARN_BEFORE = Duration.ofDays(14);
+
   private StatusText() {}
 
   static String render(AgentStatus s, Instant now) {
@@ -33,20 +38,35 @@ final class StatusText {
     if (!s.authUrl().isEmpty()) {
       b.append("log in at: ").append(s.authUrl()).append('\n');
     }
+    NodeView self = s.self();
+    if (self != null && self.keyExpiry() != null) {
+      Duration left = Duration.between(now, self.keyExpiry());
+      if (left.isNegative() || left.isZero()) {
+        b.append("warning: this device's key expired at ")
+            .append(self.keyExpiry())
+            .append("; run 'trellis up --force-reauth'\n");
+      } else if (left.compareTo(WARN_BEFORE) <= 0) {
+        b.append("warning: this device's key expires in ")
+            .append(left.toDays() >= 1 ? left.toDays() + " days" : left.toHours() + " hours")
+            .append(" (")
+            .append(self.keyExpiry())
+            .append("); run 'trellis up --force-reauth' to renew it\n");
+      }
+    }
     List<String[]> rows = new ArrayList<>();
-    if (s.self() != null) {
-      rows.add(new String[] {ipv4(s.self()), s.self().name(), "self", "", ""});
+    if (self != null) {
+      rows.add(new String[] {ipv4(self), self.name(), dash(self.os()), "self", ""});
     }
     for (NodeView p : s.peers()) {
-      String online = p.online() == null ? "-" : p.online() ? "online" : "offline";
-      String conn = p.connection().equals("direct") ? "direct " + p.endpoint() : p.connection();
-      String hs =
-          p.lastHandshake() == null
-              ? ""
-              : "handshake "
-                  + Math.max(0, Duration.between(p.lastHandshake(), now).toSeconds())
-                  + "s ago";
-      rows.add(new String[] {ipv4(p), p.name(), online, conn, hs});
+      boolean moving = p.txBytes() > 0 || p.rxBytes() > 0;
+      rows.add(
+          new String[] {
+            ipv4(p),
+            p.name(),
+            dash(p.os()),
+            path(p),
+            moving ? "tx " + bytes(p.txBytes()) + "  rx " + bytes(p.rxBytes()) : ""
+          });
     }
     int[] w = new int[5];
     for (String[] r : rows) {
@@ -62,6 +82,43 @@ final class StatusText {
       b.append(line.toString().stripTrailing()).append('\n');
     }
     return b.toString();
+  }
+
+  /** How traffic to {@code p} flows, as a person reads it. */
+  static String path(NodeView p) {
+    if (p.expired()) {
+      return "expired";
+    }
+    if (Boolean.FALSE.equals(p.online())) {
+      return "offline";
+    }
+    String c = p.connection();
+    if (c.equals("direct")) {
+      return "active; direct " + p.endpoint();
+    }
+    if (c.startsWith("relay:")) {
+      return "active; relay \"" + c.substring(6) + "\"";
+    }
+    return c.isEmpty() ? "idle" : c;
+  }
+
+  /** Bytes in B, KiB, MiB or GiB with one decimal. */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  private static String dash(String s) {
+    return s.isEmpty() ? "-" : s;
   }
 
   static String ipv4(NodeView n) {

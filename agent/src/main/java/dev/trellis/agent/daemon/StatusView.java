@@ -56,7 +56,8 @@ final class StatusView {
               0,
               0,
               expiry(s),
-              NetmapConfig.isExpired(s, now));
+              NetmapConfig.isExpired(s, now),
+              s.getHostInfo().getOs());
     }
     List<NodeView> peers = new ArrayList<>();
     for (Node n : map.peers().values()) {
@@ -93,7 +94,8 @@ final class StatusView {
               ps == null ? 0 : ps.rxBytes(),
               ps == null ? 0 : ps.txBytes(),
               expiry(n),
-              expired));
+              expired,
+              n.getHostInfo().getOs()));
     }
     return new AgentStatus(
         phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers, filterDrops);

@@ -22,6 +22,7 @@ import java.util.List;
  * last_handshake_ms=N        (absent: never)
  * key_expiry_ms=N            (absent: never)
  * rx_bytes=N tx_bytes=N expired=true|false
+ * os=linux                   (optional)
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -70,6 +71,7 @@ public final class AgentStatusCodec {
       line(b, "key_expiry_ms", Long.toString(n.keyExpiry().toEpochMilli()));
     }
     line(b, "expired", Boolean.toString(n.expired()));
+    line(b, "os", n.os());
   }
 
   private static void line(StringBuilder b, String k, String v) {
@@ -169,6 +171,7 @@ public final class AgentStatusCodec {
     long tx;
     Instant expiry;
     boolean expired;
+    String os;
 
     void set(String k, String v) {
       switch (k) {
@@ -184,6 +187,7 @@ public final class AgentStatusCodec {
         case "tx_bytes" -> tx = Long.parseLong(v);
         case "key_expiry_ms" -> expiry = Instant.ofEpochMilli(Long.parseLong(v));
         case "expired" -> expired = bool(v);
+        case "os" -> os = v;
         default -> throw new IllegalArgumentException("unknown key '" + k + "'");
       }
     }
@@ -201,7 +205,8 @@ public final class AgentStatusCodec {
           rx,
           tx,
           expiry,
-          expired);
+          expired,
+          os);
     }
   }
 

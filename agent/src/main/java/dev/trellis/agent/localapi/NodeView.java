@@ -18,6 +18,7 @@ import java.util.List;
  * @param txBytes bytes sent to it
  * @param keyExpiry when its key expires, or {@code null} for never
  * @param expired whether its key has expired (then it gets no traffic)
+ * @param os the operating system it reported ("linux", ...), or empty
  *     <p>Thread-safety: immutable.
  */
 public record NodeView(
@@ -32,13 +33,45 @@ public record NodeView(
     long rxBytes,
     long txBytes,
     Instant keyExpiry,
-    boolean expired) {
+    boolean expired,
+    String os) {
   public NodeView {
+    os = os == null ? "" : os;
     id = id == null ? "" : id;
     name = name == null ? "" : name;
     addresses = List.copyOf(addresses);
     nodeKey = nodeKey == null ? "" : nodeKey;
     endpoint = endpoint == null ? "" : endpoint;
     connection = connection == null ? "" : connection;
+  }
+
+  /** A node whose operating system is not known. */
+  public NodeView(
+      String id,
+      String name,
+      List<String> addresses,
+      String nodeKey,
+      Boolean online,
+      Instant lastHandshake,
+      String endpoint,
+      String connection,
+      long rxBytes,
+      long txBytes,
+      Instant keyExpiry,
+      boolean expired) {
+    this(
+        id,
+        name,
+        addresses,
+        nodeKey,
+        online,
+        lastHandshake,
+        endpoint,
+        connection,
+        rxBytes,
+        txBytes,
+        keyExpiry,
+        expired,
+        "");
   }
 }

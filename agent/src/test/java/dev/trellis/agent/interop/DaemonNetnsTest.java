@@ -250,7 +250,10 @@ class DaemonNetnsTest {
       assertTrue(wg.out().contains("endpoint: " + lab.underlayB + ":41641"), wg.out());
       assertFalse(wg.out().contains("[100::"), "no virtual endpoint: " + wg.out());
       Result text = cli(lab.nsA, sockA, "status");
-      assertTrue(text.out().contains("100.64.0.2") && text.out().contains("online"), text.out());
+      assertTrue(
+          text.out().contains("100.64.0.2")
+              && text.out().contains("active; direct " + lab.underlayB + ":41641"),
+          text.out());
 
       // a delta removes B from A's netmap: its traffic stops
       mapA.send(

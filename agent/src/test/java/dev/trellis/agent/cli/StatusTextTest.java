@@ -1,0 +1,140 @@
+package dev.trellis.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.AgentStatusCodec;
+import dev.trellis.agent.localapi.NodeView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusTextTest {
+  private static final Instant NOW = Instant.parse("2026-12-07T00:00:00Z");
+
+  private static NodeView node(
+      String name,
+      int host,
+      String os,
+      Boolean online,
+      String endpoint,
+      String connection,
+      long tx,
+      long rx,
+      Instant expiry,
+      boolean expired) {
+    return new NodeView(
+        "n" + host,
+        name,
+        List.of("100.64.0." + host + "/32", "fd7a:115c:a1e0::" + host + "/128"),
+        "",
+        online,
+        null,
+        endpoint,
+        connection,
+        rx,
+        tx,
+        expiry,
+        expired,
+        os);
+  }
+
+  @Test
+  void eachPeerShowsNameAddressOsPathAndBytes() {
+    AgentStatus s =
+        new AgentStatus(
+            "Running",
+            "",
+            "",
+            "http://ctl",
+            "trellis0",
+            41641,
+            node(
+                "me.ts.net",
+                1,
+                "linux",
+                true,
+                "",
+                "self",
+                0,
+                0,
+                NOW.plus(Duration.ofDays(90)),
+                false),
+            List.of(
+                node(
+                    "db.ts.net",
+                    2,
+                    "linux",
+                    true,
+                    "10.0.0.2:41641",
+                    "direct",
+                    1536,
+                    880,
+                    null,
+                    false),
+                node("web.ts.net", 3, "windows", true, "", "relay:fra", 3L << 20, 1, null, false),
+                node("idle.ts.net", 4, "", true, "", "idle", 0, 0, null, false),
+                node("phone.ts.net", 5, "ios", false, "", "idle", 0, 0, null, false),
+                node("old.ts.net", 6, "linux", true, "", "expired", 0, 0, NOW, true)));
+    assertEquals(
+        """
+        state: Running
+        100.64.0.1  me.ts.net     linux    self
+        100.64.0.2  db.ts.net     linux    active; direct 10.0.0.2:41641  tx 1.5 KiB  rx 880 B
+        100.64.0.3  web.ts.net    windows  active; relay "fra"            tx 3.0 MiB  rx 1 B
+        100.64.0.4  idle.ts.net   -        idle
+        100.64.0.5  phone.ts.net  ios      offline
+        100.64.0.6  old.ts.net    linux    expired
+        """,
+        StatusText.render(s, NOW));
+    // the OS crosses the local API
+    String wire = AgentStatusCodec.encode(s);
+    AgentStatus back = AgentStatusCodec.decode(Arrays.asList(wire.strip().split("\n")));
+    assertEquals(s, back);
+  }
+
+  @Test
+  void warnsWhenThisDevicesKeyExpiresWithinFourteenDays() {
+    AgentStatus soon =
+        new AgentStatus(
+            "Running",
+            "",
+            "",
+            "",
+            "trellis0",
+            41641,
+            node("me", 1, "linux", true, "", "self", 0, 0, NOW.plus(Duration.ofDays(13)), false),
+            List.of());
+    assertTrue(
+        StatusText.render(soon, NOW)
+            .contains(
+                "warning: this device's key expires in 13 days (2026-12-20T00:00:00Z);"
+                    + " run 'trellis up --force-reauth' to renew it\n"));
+    AgentStatus later =
+        new AgentStatus(
+            "Running",
+            "",
+            "",
+            "",
+            "trellis0",
+            41641,
+            node("me", 1, "linux", true, "", "self", 0, 0, NOW.plus(Duration.ofDays(15)), false),
+            List.of());
+    assertFalse(StatusText.render(later, NOW).contains("warning"));
+    AgentStatus gone =
+        new AgentStatus(
+            "NeedsLogin",
+            "",
+            "",
+            "",
+            "trellis0",
+            41641,
+            node("me", 1, "linux", true, "", "self", 0, 0, NOW.minusSeconds(1), true),
+            List.of());
+    assertTrue(StatusText.render(gone, NOW).contains("warning: this device's key expired at"));
+  }
+}
