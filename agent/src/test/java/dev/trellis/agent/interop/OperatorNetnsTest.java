@@ -3,6 +3,8 @@ package dev.trellis.agent.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * The operator, a group member (by supplementary group) and root get an answer; any other user is
  * refused with a message naming them, and the socket file alone does not keep them out.
  */
+@RootTest
 class OperatorNetnsTest {
   private record Result(int status, String out) {}
 
@@ -81,7 +84,7 @@ class OperatorNetnsTest {
             operatorOfA.out().contains("(allowed: root and members of group " + group + ")"),
             operatorOfA.out());
       } finally {
-        NetnsLab.sh("rm", "-rf", runDir.toString());
+        Command.check("rm", "-rf", runDir.toString());
       }
     }
   }
@@ -179,8 +182,8 @@ class OperatorNetnsTest {
       }
     }
     // the lab's directory is 0700: open the path down to the copy, and the copy itself
-    NetnsLab.sh("chmod", "o+x", under.toString());
-    NetnsLab.sh("chmod", "-R", "a+rX", root.toString());
+    Command.check("chmod", "o+x", under.toString());
+    Command.check("chmod", "-R", "a+rX", root.toString());
     return root;
   }
 
@@ -201,14 +204,14 @@ class OperatorNetnsTest {
         cmd.addAll(List.of("-G", group));
       }
       cmd.add(name);
-      NetnsLab.sh(cmd.toArray(String[]::new));
+      Command.check(cmd.toArray(String[]::new));
       users.add(name);
       return name;
     }
 
     String group(String prefix) throws IOException {
       String name = prefix + tag;
-      NetnsLab.sh("groupadd", name);
+      Command.check("groupadd", name);
       groups.add(name);
       return name;
     }
@@ -217,14 +220,14 @@ class OperatorNetnsTest {
     public void close() {
       for (String u : users) {
         try {
-          NetnsLab.sh("userdel", u);
+          Command.check("userdel", u);
         } catch (IOException e) {
           // already gone
         }
       }
       for (String g : groups) {
         try {
-          NetnsLab.sh("groupdel", g);
+          Command.check("groupdel", g);
         } catch (IOException e) {
           // already gone
         }
