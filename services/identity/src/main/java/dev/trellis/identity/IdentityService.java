@@ -8,6 +8,8 @@ import dev.trellis.identity.authkey.AuthKeyUse;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
 import dev.trellis.identity.devicelogin.DeviceLoginRoutes;
+import dev.trellis.identity.dns.DnsCommands;
+import dev.trellis.identity.dns.DnsRoutes;
 import dev.trellis.identity.journal.IdentityLog;
 import dev.trellis.identity.login.LoginEvents;
 import dev.trellis.identity.login.LoginRoutes;
@@ -111,6 +113,12 @@ public final class IdentityService implements TrellisService {
     var identityLog = new IdentityLog(ctx.eventLog(), caughtUp);
     new TailnetSettingsRoutes(
             ctx.vertx(), authenticator, directory, events, identityLog, ctx.hazelcast())
+        .mount(ctx.router());
+    new DnsRoutes(
+            authenticator,
+            ctx.commands(),
+            directory,
+            new DnsCommands(ctx.hazelcast(), directory, identityLog, events))
         .mount(ctx.router());
     var users = new UserDirectory(ctx.hazelcast());
     var passwords = new PasswordStore(ctx.hazelcast());

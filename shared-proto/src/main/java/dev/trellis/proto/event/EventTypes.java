@@ -15,6 +15,7 @@ import dev.trellis.proto.event.v1.AuthKeyRevoked;
 import dev.trellis.proto.event.v1.AuthKeyUsed;
 import dev.trellis.proto.event.v1.DeviceLoginCompleted;
 import dev.trellis.proto.event.v1.DiscoKeyChanged;
+import dev.trellis.proto.event.v1.DnsSettingsChanged;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.LoginFailed;
 import dev.trellis.proto.event.v1.LoginSucceeded;
@@ -71,6 +72,7 @@ public final class EventTypes {
         Topics.IDENTITY,
         TailnetCreated.getDefaultInstance(),
         TailnetSettingsChanged.getDefaultInstance(),
+        DnsSettingsChanged.getDefaultInstance(),
         TailnetDeleted.getDefaultInstance(),
         UserCreated.getDefaultInstance(),
         UserRoleChanged.getDefaultInstance(),

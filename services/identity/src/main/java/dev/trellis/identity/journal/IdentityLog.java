@@ -27,6 +27,11 @@ public final class IdentityLog {
     return append(events).compose(v -> caughtUp.get());
   }
 
+  /** Completes once the projection has applied everything appended so far. */
+  public Future<Void> caughtUp() {
+    return caughtUp.get();
+  }
+
   /** Appends {@code events} one after the other without waiting for the projection. */
   public Future<Void> append(List<EventEnvelope> events) {
     Future<Void> chain = Future.succeededFuture();

@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.ApiTokenCreated;
 import dev.trellis.proto.event.v1.ApiTokenRevoked;
+import dev.trellis.proto.event.v1.DnsSettingsChanged;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.TailnetCreated;
 import dev.trellis.proto.event.v1.TailnetDeleted;
@@ -21,9 +22,9 @@ import java.util.List;
 
 /**
  * Projects the identity topic into the maps other services read (see {@link
- * dev.trellis.proto.state.StateMaps}): tailnets by id and by name, API tokens by id, users (by id
- * and by tailnet and email), auth keys by id and the public signing keys by kid. Values are
- * protobuf records, so the state is the same whoever rebuilds it.
+ * dev.trellis.proto.state.StateMaps}): tailnets (with their settings and DNS settings) by id and by
+ * name, API tokens by id, users (by id and by tailnet and email), auth keys by id and the public
+ * signing keys by kid. Values are protobuf records, so the state is the same whoever rebuilds it.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
  */
@@ -72,6 +73,19 @@ public final class IdentityProjection implements Projection {
         tailnets.set(
             e.getTailnetId(),
             current.toBuilder().setSettings(changed.getSettings()).build().toByteArray());
+      }
+    } else if (type.equals(name(DnsSettingsChanged.getDefaultInstance()))) {
+      DnsSettingsChanged changed = Events.payload(e, DnsSettingsChanged.getDefaultInstance());
+      IMap<String, byte[]> tailnets = maps.map(TAILNETS);
+      TailnetRecord current = read(tailnets.get(e.getTailnetId()), e);
+      if (current != null) {
+        tailnets.set(
+            e.getTailnetId(),
+            current.toBuilder()
+                .setDns(changed.getSettings())
+                .setDnsVersion(changed.getVersion())
+                .build()
+                .toByteArray());
       }
     } else if (type.equals(name(TailnetDeleted.getDefaultInstance()))) {
       IMap<String, byte[]> tailnets = maps.map(TAILNETS);

@@ -6,10 +6,10 @@ import dev.trellis.policy.state.Tailnets;
 import dev.trellis.policyengine.edit.PolicyEdits;
 import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.error.ErrorCode;
-import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.http.IfMatch;
 import dev.trellis.runtime.http.JsonBodies;
 import dev.trellis.runtime.service.CommandThreads;
 import io.vertx.ext.web.Router;
@@ -152,9 +152,7 @@ public final class PolicyRoutes {
   }
 
   private static void requireEditor(Principal caller, String tailnet) {
-    boolean networkAdmin =
-        caller.tailnetId().equals(tailnet) && caller.role() == UserRole.NETWORK_ADMIN;
-    if (!caller.canAdminister(tailnet) && !networkAdmin) {
+    if (!caller.canEditNetwork(tailnet)) {
       throw ApiException.of(
           ErrorCode.FORBIDDEN, "Editing the policy needs the owner, admin or network admin role.");
     }
@@ -175,28 +173,7 @@ public final class PolicyRoutes {
     return new String(ctx.body().buffer().getBytes(), StandardCharsets.UTF_8);
   }
 
-  /** The version in {@code If-Match}: {@code 3}, {@code "3"} or {@code W/"3"}; null if absent. */
   static Long ifMatch(RoutingContext ctx) {
-    String h = ctx.request().getHeader("If-Match");
-    if (h == null || h.isBlank()) {
-      return null;
-    }
-    String v = h.trim();
-    if (v.startsWith("W/")) {
-      v = v.substring(2);
-    }
-    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-      v = v.substring(1, v.length() - 1);
-    }
-    try {
-      long n = Long.parseLong(v);
-      if (n < 0) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.field(
-          ErrorCode.BAD_REQUEST, "If-Match", "If-Match must be a policy version number.");
-    }
+    return IfMatch.version(ctx, "a policy version number");
   }
 }

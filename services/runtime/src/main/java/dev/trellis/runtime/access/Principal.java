@@ -88,6 +88,14 @@ public record Principal(
   }
 
   /**
+   * Whether the caller may change {@code tailnet}'s network configuration, its ACL policy and DNS
+   * (owner, admin or network admin).
+   */
+  public boolean canEditNetwork(String tailnet) {
+    return canAdminister(tailnet) || (tailnetId.equals(tailnet) && role == UserRole.NETWORK_ADMIN);
+  }
+
+  /**
    * Fails with 404 (not 403) when the caller may not read {@code tailnet}, so that callers learn
    * nothing about tailnets that are not theirs.
    */
