@@ -39,8 +39,13 @@ public sealed interface ModelChange {
       java.util.Map<String, java.util.Set<String>> removed)
       implements ModelChange {}
 
-  /** The tailnet's name or MagicDNS suffix changed (DNS config and node names). */
-  record TailnetChanged(String tailnetId) implements ModelChange {}
+  /**
+   * The tailnet's DNS configuration changed.
+   *
+   * @param tailnetId the tailnet
+   * @param namesChanged whether the MagicDNS suffix changed, and with it every node's name
+   */
+  record TailnetChanged(String tailnetId, boolean namesChanged) implements ModelChange {}
 
   /** The relay map changed (an instance started or stopped); concerns every tailnet. */
   record RelayMapChanged() implements ModelChange {

@@ -2,6 +2,7 @@ package dev.trellis.coordinator.netmap;
 
 import com.google.protobuf.Timestamp;
 import dev.trellis.proto.control.v1.DnsConfig;
+import dev.trellis.proto.control.v1.DnsRecord;
 import dev.trellis.proto.control.v1.EndpointList;
 import dev.trellis.proto.control.v1.FullNetmap;
 import dev.trellis.proto.control.v1.LoggedOut;
@@ -13,7 +14,10 @@ import dev.trellis.proto.control.v1.PeersAdded;
 import dev.trellis.proto.control.v1.PeersRemoved;
 import dev.trellis.proto.control.v1.ReauthRequired;
 import dev.trellis.proto.control.v1.RelayMap;
+import dev.trellis.proto.control.v1.Resolvers;
 import dev.trellis.proto.control.v1.UserProfile;
+import dev.trellis.proto.event.v1.DnsExtraRecord;
+import dev.trellis.proto.event.v1.DnsSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -280,7 +284,7 @@ public final class NetmapFrames {
     return visibility.filtersChangedBy(change);
   }
 
-  /** Frames for every session of a tailnet whose name or MagicDNS suffix changed. */
+  /** The frame for every session of a tailnet whose DNS configuration changed. */
   public MapResponse dnsChanged(TailnetView t) {
     return MapResponse.newBuilder().setDnsConfigChanged(dns(t)).build();
   }
@@ -403,11 +407,25 @@ public final class NetmapFrames {
     return b.build();
   }
 
-  static DnsConfig dns(TailnetView t) {
-    return DnsConfig.newBuilder()
-        .setMagicDnsEnabled(!t.magicDnsSuffix().isEmpty())
-        .setMagicDnsSuffix(t.magicDnsSuffix())
-        .build();
+  /** The DNS configuration devices of {@code t} get, from its DNS settings. */
+  public static DnsConfig dns(TailnetView t) {
+    DnsSettings s = t.dns();
+    DnsConfig.Builder b =
+        DnsConfig.newBuilder()
+            .setMagicDnsEnabled(!s.hasMagicDns() || s.getMagicDns())
+            .setMagicDnsSuffix(t.magicDnsSuffix())
+            .addAllResolvers(s.getNameserversList())
+            .addAllSearchDomains(s.getSearchDomainsList());
+    for (var route : new java.util.TreeMap<>(s.getRoutesMap()).entrySet()) {
+      b.putRoutes(
+          route.getKey(),
+          Resolvers.newBuilder().addAllAddresses(route.getValue().getAddressesList()).build());
+    }
+    for (DnsExtraRecord r : s.getExtraRecordsList()) {
+      b.addExtraRecords(
+          DnsRecord.newBuilder().setName(r.getName()).setType(r.getType()).setValue(r.getValue()));
+    }
+    return b.build();
   }
 
   static Timestamp ts(Instant i) {

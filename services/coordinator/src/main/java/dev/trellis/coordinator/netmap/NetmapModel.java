@@ -12,6 +12,7 @@ import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.AddressReleased;
 import dev.trellis.proto.event.v1.DeviceLoginCompleted;
 import dev.trellis.proto.event.v1.DiscoKeyChanged;
+import dev.trellis.proto.event.v1.DnsSettingsChanged;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.NodeAuthorized;
 import dev.trellis.proto.event.v1.NodeEndpointsReported;
@@ -212,20 +213,20 @@ public final class NetmapModel {
       }
       case "trellis.event.v1.TailnetCreated" -> {
         var p = pay(e, TailnetCreated.getDefaultInstance());
-        TailnetView tv = tailnet(t);
-        tv.name(p.getName());
-        tv.magicDnsSuffix(p.getSettings().getMagicDnsSuffix());
-        yield Optional.of(new ModelChange.TailnetChanged(t));
+        yield dnsChange(
+            t,
+            tv -> {
+              tv.name(p.getName());
+              tv.legacySuffix(p.getSettings().getMagicDnsSuffix());
+            });
       }
       case "trellis.event.v1.TailnetSettingsChanged" -> {
         var p = pay(e, TailnetSettingsChanged.getDefaultInstance());
-        TailnetView tv = tailnet(t);
-        String suffix = p.getSettings().getMagicDnsSuffix();
-        if (suffix.equals(tv.magicDnsSuffix())) {
-          yield Optional.empty();
-        }
-        tv.magicDnsSuffix(suffix);
-        yield Optional.of(new ModelChange.TailnetChanged(t));
+        yield dnsChange(t, tv -> tv.legacySuffix(p.getSettings().getMagicDnsSuffix()));
+      }
+      case "trellis.event.v1.DnsSettingsChanged" -> {
+        var p = pay(e, DnsSettingsChanged.getDefaultInstance());
+        yield dnsChange(t, tv -> tv.dns(p.getSettings()));
       }
       case "trellis.event.v1.UserCreated" -> {
         var p = pay(e, UserCreated.getDefaultInstance());
@@ -268,6 +269,20 @@ public final class NetmapModel {
       }
       default -> Optional.empty();
     };
+  }
+
+  /** Applies {@code change} to the tailnet; a change if its DNS config or suffix changed. */
+  private Optional<ModelChange> dnsChange(
+      String tailnetId, java.util.function.Consumer<TailnetView> change) {
+    TailnetView tv = tailnet(tailnetId);
+    String suffix = tv.magicDnsSuffix();
+    var before = NetmapFrames.dns(tv);
+    change.accept(tv);
+    boolean namesChanged = !suffix.equals(tv.magicDnsSuffix());
+    if (!namesChanged && before.equals(NetmapFrames.dns(tv))) {
+      return Optional.empty();
+    }
+    return Optional.of(new ModelChange.TailnetChanged(tailnetId, namesChanged));
   }
 
   private Optional<ModelChange> registered(String tailnetId, NodeRegistered p) {

@@ -216,10 +216,20 @@ public final class StreamHub {
       }
     } else if (change instanceof ModelChange.PolicyChanged pc) {
       PolicyFrames.emit(pc, sessions.values(), t, frames, instant, now);
-    } else if (change instanceof ModelChange.TailnetChanged) {
+    } else if (change instanceof ModelChange.TailnetChanged tc) {
       MapResponse f = frames.dnsChanged(t);
       for (MapSession s : sessions.values()) {
-        s.emit(f, instant, now);
+        NodeView viewer = t.nodes().get(s.nodeId());
+        if (tc.namesChanged() && viewer != null) {
+          // Every node's name changed: a fresh full netmap (with the DNS config) is one frame
+          // where deltas would be a replacement of self and of every peer.
+          s.emit(
+              MapResponse.newBuilder().setFull(frames.full(viewer, t, model.relayMap())).build(),
+              instant,
+              now);
+        } else {
+          s.emit(f, instant, now);
+        }
       }
     }
     ended.forEach(this::forget);
