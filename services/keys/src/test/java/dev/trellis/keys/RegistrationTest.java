@@ -49,8 +49,11 @@ class RegistrationTest {
     var second =
         c.service(1).post("/api/v1/internal/nodes/register", new Device("laptop").register(tn));
     assertEquals(200, second.status(), second.body());
-    assertEquals("laptop-2", second.text("name"));
+    assertEquals("laptop-1", second.text("name"), "a name collision gets -1, as Tailscale's");
     assertNotEquals(first.text("nodeId"), second.text("nodeId"));
+    var third =
+        c.service(0).post("/api/v1/internal/nodes/register", new Device("Laptop").register(tn));
+    assertEquals("laptop-2", third.text("name"));
 
     String otherTailnet = c.tailnet();
     var elsewhere =

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * MagicDNS names of nodes: one DNS label ({@code [a-z0-9]([a-z0-9-]*[a-z0-9])?}, at most 63
  * characters) derived from a device's hostname, with a numeric suffix to make it unique in the
- * tailnet ({@code laptop}, {@code laptop-2}, ...).
+ * tailnet: the first device is {@code laptop}, the next ones {@code laptop-1}, {@code laptop-2},
+ * ... (as Tailscale names them), the lowest free one each time.
  *
  * <p>Thread-safety: stateless.
  */
@@ -45,9 +46,9 @@ public final class MagicName {
     return out.isEmpty() ? "node" : out.toString();
   }
 
-  /** The {@code n}-th candidate for a base: the base itself for 1, else {@code base-n}. */
+  /** The {@code n}-th candidate for a base: the base itself for 0, else {@code base-n}. */
   public static String candidate(String base, int n) {
-    if (n <= 1) {
+    if (n <= 0) {
       return base;
     }
     String suffix = "-" + n;

@@ -219,7 +219,7 @@ public final class Registration {
   }
 
   private String claimName(String tailnetId, String base, String nodeId) {
-    for (int n = 1; n <= MAX_NAME_ATTEMPTS; n++) {
+    for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
       String candidate = MagicName.candidate(base, n);
       if (claims.claimName(tailnetId, candidate, nodeId)) {
         return candidate;
