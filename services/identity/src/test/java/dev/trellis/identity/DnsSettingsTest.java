@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class DnsSettingsTest {
   static String path(String t) {
-    return "/api/v1/tailnets/" + t + "/dns";
+    return "/api/v1/dns?tailnet=" + t;
   }
 
   @Test
@@ -33,6 +33,8 @@ class DnsSettingsTest {
     assertEquals(t + ".trellis.internal", r.text("suffix"));
     assertTrue(r.json().path("suffixIsDefault").asBoolean());
     assertEquals(0, r.json().path("nameservers").size());
+    var own = c.api(1, Tailnets.token(c, t, "auditor")).get("/api/v1/dns");
+    assertEquals(t, own.text("tailnet"), "without ?tailnet, the caller's own");
   }
 
   @Test

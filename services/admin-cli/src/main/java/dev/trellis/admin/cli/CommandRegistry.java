@@ -6,6 +6,12 @@ import dev.trellis.admin.cli.command.audit.Audit;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysCreate;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysList;
 import dev.trellis.admin.cli.command.authkeys.AuthKeysRevoke;
+import dev.trellis.admin.cli.command.dns.DnsGet;
+import dev.trellis.admin.cli.command.dns.DnsRecordsAdd;
+import dev.trellis.admin.cli.command.dns.DnsRecordsRemove;
+import dev.trellis.admin.cli.command.dns.DnsSet;
+import dev.trellis.admin.cli.command.dns.DnsSplitRemove;
+import dev.trellis.admin.cli.command.dns.DnsSplitSet;
 import dev.trellis.admin.cli.command.nodes.NodesApprove;
 import dev.trellis.admin.cli.command.nodes.NodesDelete;
 import dev.trellis.admin.cli.command.nodes.NodesExpire;
@@ -84,6 +90,12 @@ public final class CommandRegistry {
             new PolicySet(),
             new PolicyValidate(),
             new PolicyTestCommand(),
+            new DnsGet(),
+            new DnsSet(),
+            new DnsSplitSet(),
+            new DnsSplitRemove(),
+            new DnsRecordsAdd(),
+            new DnsRecordsRemove(),
             new Audit(),
             new ReplayVerify()));
   }

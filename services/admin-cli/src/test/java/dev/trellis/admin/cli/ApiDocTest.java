@@ -54,6 +54,8 @@ class ApiDocTest {
       {"/api/v1/policy", "get"},
       {"/api/v1/policy", "post"},
       {"/api/v1/policy/validate", "post"},
+      {"/api/v1/dns", "get"},
+      {"/api/v1/dns", "post"},
     };
     for (String[] r : requests) {
       assertTrue(doc.path("paths").path(r[0]).has(r[1]), r[1] + " " + r[0] + " is not described");

@@ -12,11 +12,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A tailnet's DNS settings: {@code GET /api/v1/tailnets/:tailnet/dns} (anyone of the tailnet) and
- * {@code POST /api/v1/tailnets/:tailnet/dns} with the fields to change (owners, admins and network
- * admins; {@code If-Match: <version>} makes it conditional). Both answer with the settings (see
- * {@link DnsView}). Another tailnet's settings answer 404, exactly as a tailnet that does not
- * exist.
+ * A tailnet's DNS settings: {@code GET /api/v1/dns?tailnet=T} (anyone of the tailnet) and {@code
+ * POST /api/v1/dns?tailnet=T} with the fields to change (owners, admins and network admins; {@code
+ * If-Match: <version>} makes it conditional). Without {@code tailnet}, the caller's own. Both
+ * answer with the settings (see {@link DnsView}). Another tailnet's settings answer 404, exactly as
+ * a tailnet that does not exist.
  *
  * <p>Thread-safety: handlers run on the event loop and hand blocking work to {@link
  * CommandThreads}.
@@ -40,12 +40,12 @@ public final class DnsRoutes {
 
   /** Adds the routes to {@code router}. */
   public void mount(Router router) {
-    router.get("/api/v1/tailnets/:tailnet/dns").handler(this::get);
-    router.post("/api/v1/tailnets/:tailnet/dns").handler(this::change);
+    router.get("/api/v1/dns").handler(this::get);
+    router.post("/api/v1/dns").handler(this::change);
   }
 
   private void get(RoutingContext ctx) {
-    String tailnet = ctx.pathParam("tailnet");
+    String tailnet = ctx.queryParams().get("tailnet");
     auth.respond(
         ctx,
         200,
@@ -57,7 +57,7 @@ public final class DnsRoutes {
   }
 
   private void change(RoutingContext ctx) {
-    String tailnet = ctx.pathParam("tailnet");
+    String tailnet = ctx.queryParams().get("tailnet");
     auth.authenticate(ctx)
         .compose(
             caller -> {
