@@ -3,7 +3,9 @@ package dev.trellis.agent.cli;
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.agent.localapi.AgentStatusCodec;
 import dev.trellis.agent.localapi.ControlClient;
+import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.localapi.Request;
+import dev.trellis.agent.netmap.PeerName;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,9 @@ import java.util.Set;
 
 /**
  * The {@code trellis} commands that talk to the daemon: {@code up}, {@code status}, {@code ip},
- * {@code down}, {@code logout}. Each sends one {@link Request} over the control socket. Exit
- * status: 0 ok, 1 refused or failed, 2 usage.
+ * {@code down}, {@code logout}, {@code netcheck}, {@code ping}, {@code dns status}. Each sends one
+ * {@link Request} over the control socket. Peers are named by short name ({@code nas}), full
+ * MagicDNS name or address. Exit status: 0 ok, 1 refused or failed, 2 usage.
  *
  * <p>Thread-safety: runs on the caller's thread.
  */
@@ -42,6 +45,12 @@ final class ClientCommands {
       case "ip" -> ip(args, socket, out, err);
       case "down", "logout" -> simple(command, args, socket, out, err);
       case "netcheck" -> lines("netcheck", Map.of(), args, Set.of(), socket, out, err);
+      case "dns" -> {
+        if (args.isEmpty() || !args.get(0).equals("status")) {
+          throw new UsageError("usage: trellis dns status");
+        }
+        yield lines("dns", Map.of(), args.subList(1, args.size()), Set.of(), socket, out, err);
+      }
       case "ping" -> {
         PingArgs p = PingArgs.parse(args);
         yield lines(
@@ -60,10 +69,20 @@ final class ClientCommands {
   private static int up(
       List<String> args, Path socket, Map<String, String> env, PrintStream out, PrintStream err)
       throws UsageError, IOException {
+    List<String> given = new java.util.ArrayList<>();
+    for (String a : args) {
+      given.add(a.equals("--accept-dns") ? "--accept-dns=true" : a); // a bare flag means true
+    }
     Flags f =
         new Flags(
-            args,
-            Set.of("login-server", "auth-key", "hostname", "advertise-tags", "control-key"),
+            given,
+            Set.of(
+                "login-server",
+                "auth-key",
+                "hostname",
+                "advertise-tags",
+                "control-key",
+                "accept-dns"),
             Set.of("force-reauth"));
     Map<String, String> fields = new LinkedHashMap<>();
     put(fields, "login_server", f.get("login-server", null));
@@ -79,6 +98,13 @@ final class ClientCommands {
       put(fields, "advertise_tags", tags);
     }
     put(fields, "control_key", f.get("control-key", null));
+    String acceptDns = f.get("accept-dns", null);
+    if (acceptDns != null) {
+      if (!acceptDns.equals("true") && !acceptDns.equals("false")) {
+        throw new UsageError("--accept-dns: expected true or false, got '" + acceptDns + "'");
+      }
+      put(fields, "accept_dns", acceptDns);
+    }
     if (f.has("force-reauth")) {
       fields.put("force_reauth", "true");
     }
@@ -200,11 +226,18 @@ final class ClientCommands {
 
   private static int ip(List<String> args, Path socket, PrintStream out, PrintStream err)
       throws UsageError, IOException {
-    boolean v4 = args.contains("-4");
-    boolean v6 = args.contains("-6");
+    boolean v4 = false;
+    boolean v6 = false;
+    String peer = null;
     for (String a : args) {
-      if (!a.equals("-4") && !a.equals("-6")) {
-        throw new UsageError("trellis ip takes -4 or -6, not '" + a + "'");
+      if (a.equals("-4")) {
+        v4 = true;
+      } else if (a.equals("-6")) {
+        v6 = true;
+      } else if (!a.startsWith("-") && peer == null) {
+        peer = a;
+      } else {
+        throw new UsageError("usage: trellis ip [-4|-6] [PEER], not '" + a + "'");
       }
     }
     if (v4 && v6) {
@@ -215,8 +248,16 @@ final class ClientCommands {
       err.println("trellis ip: no addresses (state " + s.state() + ")");
       return 1;
     }
+    NodeView node = s.self();
+    if (peer != null) {
+      node = find(s, peer);
+      if (node == null) {
+        err.println("trellis ip: no peer named '" + peer + "'");
+        return 1;
+      }
+    }
     int printed = 0;
-    for (String a : s.self().addresses()) {
+    for (String a : node.addresses()) {
       boolean six = a.contains(":");
       if ((v4 && six) || (v6 && !six)) {
         continue;
@@ -225,5 +266,18 @@ final class ClientCommands {
       printed++;
     }
     return printed > 0 ? 0 : 1;
+  }
+
+  /** The node named {@code query} (short or full name, or one of its addresses), or null. */
+  static NodeView find(AgentStatus s, String query) {
+    List<NodeView> all = new java.util.ArrayList<>(s.peers());
+    all.add(s.self());
+    for (NodeView n : all) {
+      if (PeerName.matches(n.name(), query)
+          || n.addresses().stream().anyMatch(a -> StatusText.strip(a).equals(query))) {
+        return n;
+      }
+    }
+    return null;
   }
 }

@@ -6,9 +6,15 @@ import dev.trellis.agent.daemon.Daemon;
 import dev.trellis.agent.daemon.StateFile;
 import dev.trellis.agent.daemon.Tunnel;
 import dev.trellis.agent.device.PeerStatus;
+import dev.trellis.agent.dns.DnsStatusVerb;
+import dev.trellis.agent.dns.InputGuard;
+import dev.trellis.agent.dns.MagicDns;
+import dev.trellis.agent.dns.OsConfigurators;
+import dev.trellis.agent.dns.ResolverAddress;
 import dev.trellis.agent.localapi.ControlServer;
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.agent.localapi.PeerAccess;
+import dev.trellis.agent.netconf.ExternalProgram;
 import dev.trellis.agent.paths.PathStatus;
 import dev.trellis.agent.paths.Paths;
 import java.io.IOException;
@@ -26,8 +32,9 @@ import java.util.Set;
  * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N] [--operator
  * USER|group:NAME]}: the agent daemon. Creates the state directory (0700) and loads or creates the
  * state file (0600; a corrupt one stops the daemon with a message naming it), opens the TUN and the
- * WireGuard device, serves the control socket, and runs until SIGTERM/SIGINT, when it removes the
- * TUN and the socket.
+ * WireGuard device, puts back the resolver configuration a crashed run left, attaches MagicDNS to
+ * the applied netmaps, serves the control socket, and runs until SIGTERM/SIGINT, when it restores
+ * the resolver configuration and removes the TUN and the socket.
  *
  * <p>Thread-safety: set up on the main thread, which then waits for the shutdown hook.
  */
@@ -38,9 +45,11 @@ final class DaemonCommand {
 
   private DaemonCommand() {}
 
-  /** A started daemon: the tunnel, the daemon on it and the local API in front of it. */
-  record Running(Tunnel tunnel, Daemon daemon, ControlServer control) {
-    /** Removes the socket, stops the daemon and deletes the TUN. */
+  /** A started daemon: the tunnel, the daemon on it, its resolver and the local API. */
+  record Running(Tunnel tunnel, Daemon daemon, MagicDns dns, ControlServer control) {
+    /**
+     * Removes the socket, stops the daemon, puts the resolver configuration back, deletes the TUN.
+     */
     void close() {
       try {
         control.close();
@@ -48,6 +57,7 @@ final class DaemonCommand {
         // best effort
       }
       daemon.close();
+      dns.close();
       tunnel.close();
     }
   }
@@ -85,11 +95,25 @@ final class DaemonCommand {
 
     Tunnel tunnel = Tunnel.open(tunName, port, state.nodeKey(), err);
     Daemon daemon = new Daemon(stateFile, state, tunnel, err);
+    MagicDns dns =
+        new MagicDns(
+            tunnel,
+            OsConfigurators.detect(true, tunnel.name(), dir),
+            OsConfigurators.detect(false, tunnel.name(), dir),
+            state.acceptDns(),
+            new InputGuard(new ExternalProgram("nft", "nftables"), tunnel.name()),
+            ResolverAddress.PORT,
+            err);
+    dns.recover();
+    daemon.addNetmapListener(dns);
+    daemon.addStateListener(s -> dns.acceptDns(s.acceptDns()));
+    daemon.verbs().add("dns", new DnsStatusVerb(dns));
     ControlServer control;
     try {
       control = ControlServer.start(socket, () -> wgStatus(tunnel), daemon::handle, access);
     } catch (IOException | RuntimeException e) {
       daemon.close();
+      dns.close();
       tunnel.close();
       throw e;
     }
@@ -108,7 +132,7 @@ final class DaemonCommand {
             + (f.has("operator") ? " (operator " + f.get("operator", "") + ")" : "")
             + ", state "
             + daemon.status().state());
-    return new Running(tunnel, daemon, control);
+    return new Running(tunnel, daemon, dns, control);
   }
 
   private static InterfaceStatus wgStatus(Tunnel t) {

@@ -2,6 +2,7 @@ package dev.trellis.agent.cli;
 
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.agent.localapi.NodeView;
+import dev.trellis.agent.netmap.PeerName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,13 +12,15 @@ import java.util.List;
  * Renders an {@link AgentStatus} for people: the state (and why), a warning when this device's key
  * expires within {@link #WARN_BEFORE}, then one line per node: its 100.x address, name, operating
  * system, how traffic flows ({@code active; direct ip:port}, {@code active; relay "region"}, {@code
- * idle}, {@code offline}, {@code expired}) and the bytes sent and received.
+ * idle}, {@code offline}, {@code expired}) and the bytes sent and received. Nodes in this device's
+ * own MagicDNS domain show their short name (what {@code ping nas} resolves), others their full
+ * name.
  *
  * <pre>
  * state: Running
- * 100.64.0.1  laptop.example.ts.net  linux  self
- * 100.64.0.2  server.example.ts.net  linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
- * 100.64.0.3  phone.example.ts.net   ios    offline
+ * 100.64.0.1  laptop  linux  self
+ * 100.64.0.2  server  linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
+ * 100.64.0.3  phone   ios    offline
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -55,14 +58,14 @@ final class StatusText {
     }
     List<String[]> rows = new ArrayList<>();
     if (self != null) {
-      rows.add(new String[] {ipv4(self), self.name(), dash(self.os()), "self", ""});
+      rows.add(new String[] {ipv4(self), display(self.name(), s), dash(self.os()), "self", ""});
     }
     for (NodeView p : s.peers()) {
       boolean moving = p.txBytes() > 0 || p.rxBytes() > 0;
       rows.add(
           new String[] {
             ipv4(p),
-            p.name(),
+            display(p.name(), s),
             dash(p.os()),
             path(p),
             moving ? "tx " + bytes(p.txBytes()) + "  rx " + bytes(p.rxBytes()) : ""
@@ -119,6 +122,22 @@ final class StatusText {
 
   private static String dash(String s) {
     return s.isEmpty() ? "-" : s;
+  }
+
+  /** The short name of a node in this device's MagicDNS domain, else the full name. */
+  static String display(String name, AgentStatus s) {
+    String full = PeerName.full(name);
+    if (s.self() == null) {
+      return full;
+    }
+    String own = PeerName.full(s.self().name());
+    int dot = own.indexOf('.');
+    String domain = dot > 0 ? own.substring(dot) : "";
+    return !domain.isEmpty()
+            && full.endsWith(domain)
+            && full.indexOf('.') == full.length() - domain.length()
+        ? PeerName.shortName(full)
+        : full;
   }
 
   static String ipv4(NodeView n) {

@@ -17,14 +17,19 @@ final class Usage {
       commands:
         up --login-server URL [--auth-key K|file:PATH] [--hostname H]
            [--advertise-tags tag:a,tag:b] [--force-reauth] [--control-key mkey:HEX]
+           [--accept-dns=true|false]
             Joins the tailnet (auth key also from $TRELLIS_AUTH_KEY; without one, prints a
             login URL and waits) and starts the tunnel. Later 'up' without a key reconnects.
+            --accept-dns=false leaves the system's resolver configuration alone (the
+            resolver at 100.100.100.100 still answers); the choice is kept until changed.
         status [--json]     this device and its peers
-        ip [-4|-6]          this device's tailnet addresses
+        ip [-4|-6] [PEER]   this device's (or PEER's) tailnet addresses
+        dns status          the resolver: OS integration, names, counters
         down                stops the tunnel (keys and registration kept)
         logout              forgets the registration
         netcheck            UDP, public address, NAT kind, relay latency
         ping [-c N] PEER    disco pings (default 4): direct ip:port or relay
+            PEER is a short name (nas), a full MagicDNS name or an address.
         wg show [--tun NAME | --socket PATH] [--counters]
                             the WireGuard interface and peers, as 'wg show' prints them
         version             prints the version

@@ -17,6 +17,8 @@ import dev.trellis.proto.key.NodePrivateKey;
  * @param nodeId the registered node id, or {@code null} when not registered (or logged out)
  * @param lastRegister the last successful RegisterResponse, or {@code null}
  * @param wantRunning whether the user last asked for the tunnel up (so a restart reconnects)
+ * @param acceptDns whether the OS should use the tailnet's DNS ({@code trellis up --accept-dns};
+ *     true unless turned off)
  *     <p>Thread-safety: immutable; {@link #toString} is redacted.
  */
 public record AgentState(
@@ -26,11 +28,24 @@ public record AgentState(
     MachinePublicKey controlKey,
     String nodeId,
     RegisterResponse lastRegister,
-    boolean wantRunning) {
+    boolean wantRunning,
+    boolean acceptDns) {
   public AgentState {
     if (machineKey == null || nodeKey == null) {
       throw new IllegalArgumentException("state needs a machine key and a node key");
     }
+  }
+
+  /** A state that accepts the tailnet's DNS. */
+  public AgentState(
+      MachinePrivateKey machineKey,
+      NodePrivateKey nodeKey,
+      String loginServer,
+      MachinePublicKey controlKey,
+      String nodeId,
+      RegisterResponse lastRegister,
+      boolean wantRunning) {
+    this(machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, wantRunning, true);
   }
 
   /** A new device: fresh machine and node keys, nothing else. */
@@ -41,19 +56,27 @@ public record AgentState(
 
   public AgentState withNodeKey(NodePrivateKey key) {
     return new AgentState(
-        machineKey, key, loginServer, controlKey, nodeId, lastRegister, wantRunning);
+        machineKey, key, loginServer, controlKey, nodeId, lastRegister, wantRunning, acceptDns);
   }
 
   public AgentState withServer(String url, MachinePublicKey key) {
-    return new AgentState(machineKey, nodeKey, url, key, nodeId, lastRegister, wantRunning);
+    return new AgentState(
+        machineKey, nodeKey, url, key, nodeId, lastRegister, wantRunning, acceptDns);
   }
 
   public AgentState withRegistration(String id, RegisterResponse response) {
-    return new AgentState(machineKey, nodeKey, loginServer, controlKey, id, response, wantRunning);
+    return new AgentState(
+        machineKey, nodeKey, loginServer, controlKey, id, response, wantRunning, acceptDns);
   }
 
   public AgentState withWantRunning(boolean want) {
-    return new AgentState(machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, want);
+    return new AgentState(
+        machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, want, acceptDns);
+  }
+
+  public AgentState withAcceptDns(boolean accept) {
+    return new AgentState(
+        machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, wantRunning, accept);
   }
 
   /** Redacted: names the public parts only. */

@@ -112,6 +112,16 @@ public final class Daemon implements AutoCloseable {
     return verbs;
   }
 
+  /** Adds a listener of the persistent state (preferences such as {@code accept_dns}). */
+  public void addStateListener(java.util.function.Consumer<AgentState> listener) {
+    store.addListener(listener);
+  }
+
+  /** The persistent state as it is now. */
+  public AgentState state() {
+    return store.current();
+  }
+
   /** Adds a listener of the netmap applied to the tunnel. */
   public void addNetmapListener(NetmapListener listener) {
     applier.addListener(listener);

@@ -4,6 +4,7 @@ import dev.trellis.agent.localapi.ReplyWriter;
 import dev.trellis.agent.localapi.Request;
 import dev.trellis.agent.localapi.RequestHandler;
 import dev.trellis.agent.netmap.Netmap;
+import dev.trellis.agent.netmap.PeerName;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.agent.paths.PingReply;
 import dev.trellis.proto.control.v1.Node;
@@ -94,15 +95,12 @@ final class PingVerb implements RequestHandler {
   /** The peer named {@code s} (MagicDNS name or its first label, an address, or a node key). */
   static Node find(Netmap m, String s) {
     for (Node n : m.peers().values()) {
-      String bare = bare(n.getName());
-      int dot = bare.indexOf('.');
-      String host = dot > 0 ? bare.substring(0, dot) : bare;
       boolean byAddr =
           n.getAddressesList().stream().anyMatch(a -> a.equals(s) || a.startsWith(s + "/"));
       boolean byKey =
           n.getNodeKey().size() == 32
               && NodePublicKey.fromBytes(n.getNodeKey().toByteArray()).toString().equals(s);
-      if (s.equals(bare) || s.equals(host) || byAddr || byKey) {
+      if (PeerName.matches(n.getName(), s) || byAddr || byKey) {
         return n.getNodeKey().size() == 32 ? n : null;
       }
     }

@@ -33,6 +33,7 @@ import java.util.Set;
  * node_id=n123                      (optional; absent when not registered)
  * register_response=BASE64          (optional; the last RegisterResponse protobuf)
  * want_running=true|false           (optional; default false)
+ * accept_dns=true|false             (optional; default true: trellis up --accept-dns)
  * </pre>
  *
  * A file that cannot be read or parsed is an error naming the file and the line; the daemon never
@@ -52,7 +53,8 @@ public final class StateFile {
           "control_key",
           "node_id",
           "register_response",
-          "want_running");
+          "want_running",
+          "accept_dns");
 
   private StateFile() {}
 
@@ -87,6 +89,9 @@ public final class StateFile {
           .append('\n');
     }
     b.append("want_running=").append(s.wantRunning()).append('\n');
+    if (!s.acceptDns()) {
+      b.append("accept_dns=false\n");
+    }
     return b.toString();
   }
 
@@ -129,8 +134,16 @@ public final class StateFile {
     String nodeId = field(v, "node_id", s -> s, false);
     RegisterResponse last = field(v, "register_response", StateFile::response, false);
     Boolean want = field(v, "want_running", StateFile::bool, false);
+    Boolean dns = field(v, "accept_dns", StateFile::bool, false);
     return new AgentState(
-        machine, node, server, control, nodeId, last, want != null && want.booleanValue());
+        machine,
+        node,
+        server,
+        control,
+        nodeId,
+        last,
+        want != null && want.booleanValue(),
+        dns == null || dns.booleanValue());
   }
 
   /**

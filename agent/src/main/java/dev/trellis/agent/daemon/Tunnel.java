@@ -10,6 +10,8 @@ import dev.trellis.agent.device.DropReason;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.device.TrafficFilter;
+import dev.trellis.agent.dns.ResolverAddress;
+import dev.trellis.agent.dns.ResolverLink;
 import dev.trellis.agent.filter.PacketFilter;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
@@ -38,7 +40,7 @@ import java.util.List;
  *
  * <p>Thread-safety: all methods synchronised on {@code this}.
  */
-public final class Tunnel implements AutoCloseable {
+public final class Tunnel implements AutoCloseable, ResolverLink {
   private static final List<IpPrefix> ROUTES =
       List.of(NetmapConfig.TAILNET_V4, NetmapConfig.TAILNET_V6);
 
@@ -54,6 +56,7 @@ public final class Tunnel implements AutoCloseable {
       new PacketFilter(SystemClock.INSTANCE, PacketFilter.Options.DEFAULT);
   private DeviceConfig applied; // guarded by this
   private List<InterfaceAddress> addresses; // guarded by this; null = kernel side not set up
+  private List<java.net.InetAddress> resolver = List.of(); // guarded by this; service addresses
   private boolean closed; // guarded by this
 
   private Tunnel(
@@ -151,6 +154,9 @@ public final class Tunnel implements AutoCloseable {
         log.println("trellisd: IPv6 is off for " + tun.name() + "; not configuring " + skipped);
       }
       addresses = List.copyOf(addrs);
+      if (!resolver.isEmpty()) {
+        resolver = link.addServiceAddresses(tun.name(), resolver); // the flush took them
+      }
     }
   }
 
@@ -167,6 +173,28 @@ public final class Tunnel implements AutoCloseable {
     configure(new DeviceConfig(key, 0, List.of()), null);
     ip.run("link", "set", "dev", tun.name(), "down");
     addresses = null; // re-applied (and the link brought up) by the next configure
+  }
+
+  /**
+   * Adds the resolver's addresses (100.100.100.100, and fd7a:115c:a1e0::53 where the link has IPv6)
+   * to the TUN, and keeps them there when it is re-addressed; see {@link ResolverLink}.
+   */
+  @Override
+  public synchronized List<java.net.InetAddress> addResolverAddresses() throws IOException {
+    if (closed || addresses == null) {
+      throw new IOException(tun.name() + " is not configured yet");
+    }
+    resolver =
+        link.addServiceAddresses(tun.name(), List.of(ResolverAddress.V4, ResolverAddress.V6));
+    return resolver;
+  }
+
+  @Override
+  public synchronized void removeResolverAddresses() {
+    if (!closed && !resolver.isEmpty()) {
+      link.removeServiceAddresses(tun.name(), resolver);
+    }
+    resolver = List.of();
   }
 
   /** The peers as the device sees them. */
@@ -200,6 +228,7 @@ public final class Tunnel implements AutoCloseable {
     return device.publicKey();
   }
 
+  @Override
   public String name() {
     return tun.name();
   }

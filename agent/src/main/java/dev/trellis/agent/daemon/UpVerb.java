@@ -13,9 +13,10 @@ import java.time.Duration;
 /**
  * {@code up}: pins the coordinator's control key (fetched, or given as {@code control_key}; a key
  * that differs from the one pinned for the same server is refused), registers through {@link Login}
- * when there is an auth key, no registration yet or {@code force_reauth}, then opens the map stream
- * and waits up to {@link #FIRST_NETMAP} for the first netmap. Replies {@code state=Running} or
- * {@code NeedsApproval}, or an error naming why.
+ * when there is an auth key, no registration yet or {@code force_reauth}, keeps {@code accept_dns}
+ * (whether the OS should use the tailnet's DNS) when given, then opens the map stream and waits up
+ * to {@link #FIRST_NETMAP} for the first netmap. Replies {@code state=Running} or {@code
+ * NeedsApproval}, or an error naming why.
  *
  * <p>Thread-safety: stateless itself; runs on a local API thread, never beside another {@code up},
  * {@code down} or {@code logout} ({@link Verbs#addSerialized}).
@@ -81,6 +82,10 @@ final class UpVerb implements RequestHandler {
       s = s.withRegistration(null, null); // another server: another registration
     }
     s = s.withServer(url.toString(), key);
+    String acceptDns = r.get("accept_dns", null);
+    if (acceptDns != null) {
+      s = s.withAcceptDns(!acceptDns.equals("false"));
+    }
     session.stop();
     boolean force = "true".equals(r.get("force_reauth", "false"));
     if (!r.get("auth_key", "").isEmpty() || s.nodeId() == null || force) {

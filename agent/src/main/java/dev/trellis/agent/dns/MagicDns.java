@@ -1,5 +1,7 @@
 package dev.trellis.agent.dns;
 
+import dev.trellis.agent.netmap.Netmap;
+import dev.trellis.agent.netmap.NetmapListener;
 import dev.trellis.proto.control.v1.DnsConfig;
 import dev.trellis.proto.control.v1.Node;
 import java.io.IOException;
@@ -33,7 +35,7 @@ import org.xbill.DNS.Name;
  * <p>Thread-safety: {@link #apply}, {@link #stop}, {@link #recover} and {@link #close} are
  * synchronized; the listeners read the current {@link ResolverState} through a volatile field.
  */
-public final class MagicDns implements AutoCloseable {
+public final class MagicDns implements NetmapListener, AutoCloseable {
   /**
    * What {@code trellis dns status} shows.
    *
@@ -57,7 +59,8 @@ public final class MagicDns implements AutoCloseable {
       Map<String, Long> counters) {}
 
   private final ResolverLink link;
-  private final OsConfigurator os;
+  private final OsConfigurator managed;
+  private final OsConfigurator unmanaged;
   private final InputGuard guard;
   private final int port;
   private final PrintStream log;
@@ -65,6 +68,10 @@ public final class MagicDns implements AutoCloseable {
   private volatile ResolverState state = ResolverState.EMPTY;
 
   // guarded by this
+  private OsConfigurator os;
+  private Node lastSelf;
+  private Collection<Node> lastPeers = List.of();
+  private DnsConfig lastConfig = DnsConfig.getDefaultInstance();
   private Forwarder forwarder;
   private DnsListeners listeners;
   private List<InetAddress> addresses = List.of();
@@ -74,24 +81,61 @@ public final class MagicDns implements AutoCloseable {
 
   /**
    * @param link the tunnel interface
-   * @param os how to point the OS at the resolver
+   * @param managed how to point the OS at the resolver
+   * @param unmanaged what leaves the OS alone (for {@code --accept-dns=false})
+   * @param acceptDns whether to use {@code managed} at first
    * @param guard the input guard, or null to run without one (tests on loopback)
    * @param port the port to listen on ({@link ResolverAddress#PORT}; tests use others)
    * @param log where failures are written
    */
   public MagicDns(
-      ResolverLink link, OsConfigurator os, InputGuard guard, int port, PrintStream log) {
+      ResolverLink link,
+      OsConfigurator managed,
+      OsConfigurator unmanaged,
+      boolean acceptDns,
+      InputGuard guard,
+      int port,
+      PrintStream log) {
     this.link = link;
-    this.os = os;
+    this.managed = managed;
+    this.unmanaged = unmanaged;
+    this.os = acceptDns ? managed : unmanaged;
     this.guard = guard;
     this.port = port;
     this.log = log;
   }
 
+  /** The daemon applied {@code netmap}; {@link Netmap#EMPTY} when the tunnel stopped. */
+  @Override
+  public void applied(Netmap netmap) {
+    if (netmap.hasSelf()) {
+      apply(netmap.self(), netmap.peers().values(), netmap.dns());
+    } else {
+      stop();
+    }
+  }
+
+  /**
+   * Whether the OS should use the resolver ({@code trellis up --accept-dns}); a change puts back
+   * what the previous choice set and applies the last netmap again under the new one.
+   */
+  public synchronized void acceptDns(boolean accept) {
+    OsConfigurator next = accept ? managed : unmanaged;
+    if (next == os) {
+      return;
+    }
+    restoreOs();
+    os = next;
+    if (listeners != null) {
+      original = os.originalResolvers();
+      apply(lastSelf, lastPeers, lastConfig);
+    }
+  }
+
   /** Undoes what a run that did not stop cleanly left: the OS configuration and the guard. */
   public synchronized void recover() {
     try {
-      os.restore();
+      managed.restore();
     } catch (IOException e) {
       note("cannot restore the resolver configuration a previous run left: " + e.getMessage());
     }
@@ -102,6 +146,9 @@ public final class MagicDns implements AutoCloseable {
 
   /** Takes one applied netmap: {@code self}, its visible {@code peers} and the DNS config. */
   public synchronized void apply(Node self, Collection<Node> peers, DnsConfig config) {
+    lastSelf = self;
+    lastPeers = List.copyOf(peers);
+    lastConfig = config;
     if (!wanted(config)) {
       stop();
       return;
@@ -195,14 +242,7 @@ public final class MagicDns implements AutoCloseable {
 
   /** Puts the OS back and stops the resolver; a no-op when it is not running. */
   public synchronized void stop() {
-    if (osApplied != null) {
-      try {
-        os.restore();
-      } catch (IOException | RuntimeException e) {
-        note("cannot restore the resolver configuration: " + e.getMessage());
-      }
-      osApplied = null;
-    }
+    restoreOs();
     if (listeners != null) {
       listeners.close();
       listeners = null;
@@ -219,6 +259,17 @@ public final class MagicDns implements AutoCloseable {
       guard.remove();
     }
     state = ResolverState.EMPTY;
+  }
+
+  private void restoreOs() {
+    if (osApplied != null) {
+      try {
+        os.restore();
+      } catch (IOException | RuntimeException e) {
+        note("cannot restore the resolver configuration: " + e.getMessage());
+      }
+      osApplied = null;
+    }
   }
 
   /** The resolver's state for {@code trellis dns status}. */

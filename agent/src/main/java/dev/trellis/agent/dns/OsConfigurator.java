@@ -29,6 +29,11 @@ public interface OsConfigurator {
 
   /** Leaves the OS alone; the original resolvers are those of {@code /etc/resolv.conf}. */
   static OsConfigurator unmanaged(java.nio.file.Path resolvConf) {
+    return unmanaged(resolvConf, "off (--accept-dns=false)");
+  }
+
+  /** Leaves the OS alone, for the reason {@code mode} gives. */
+  static OsConfigurator unmanaged(java.nio.file.Path resolvConf, String mode) {
     return new OsConfigurator() {
       @Override
       public void apply(OsDnsConfig config) {}
@@ -43,7 +48,7 @@ public interface OsConfigurator {
 
       @Override
       public String mode() {
-        return "off (--accept-dns=false)";
+        return mode;
       }
     };
   }

@@ -10,11 +10,13 @@ import java.util.function.Predicate;
 
 /**
  * Configures the kernel side of a TUN interface through iproute2: MTU, addresses, link up, and a
- * route for each peer prefix that no interface address already covers. Default routes ({@code /0})
- * are not installed — sending all traffic into the tunnel needs policy routing, which the
- * standalone mode does not do — and are reported back as skipped. Where IPv6 is disabled for the
- * device (containers often run with {@code net.ipv6.conf.all.disable_ipv6=1}), IPv6 addresses and
- * routes are skipped and reported too, so an IPv4-only host still joins the tailnet over IPv4.
+ * route for each peer prefix that no interface address already covers, with the first address of
+ * its family as preferred source (so that a service address added later, such as the resolver's, is
+ * never picked as the source of tunnel traffic). Default routes ({@code /0}) are not installed —
+ * sending all traffic into the tunnel needs policy routing, which the standalone mode does not do —
+ * and are reported back as skipped. Where IPv6 is disabled for the device (containers often run
+ * with {@code net.ipv6.conf.all.disable_ipv6=1}), IPv6 addresses and routes are skipped and
+ * reported too, so an IPv4-only host still joins the tailnet over IPv4.
  *
  * <p>Thread-safety: stateless apart from the immutable {@link IpCommand}.
  */
@@ -78,9 +80,85 @@ public final class LinkSetup {
       if (coveredByAddress(r, addresses)) {
         continue;
       }
-      ip.run(isV6 ? "-6" : "-4", "route", "replace", r.toString(), "dev", dev);
+      InterfaceAddress src = firstOfFamily(addresses, isV6);
+      if (src == null) {
+        ip.run(isV6 ? "-6" : "-4", "route", "replace", r.toString(), "dev", dev);
+      } else {
+        ip.run(
+            isV6 ? "-6" : "-4",
+            "route",
+            "replace",
+            r.toString(),
+            "dev",
+            dev,
+            "src",
+            src.address().getHostAddress());
+      }
     }
     return skipped;
+  }
+
+  /**
+   * Adds service addresses (host routes, e.g. the resolver's) to {@code dev}: IPv6 ones only when
+   * the device has IPv6, and marked deprecated ({@code preferred_lft 0}) so that the kernel never
+   * chooses them as a source address; they still receive and can be bound.
+   *
+   * @return the addresses added
+   */
+  public List<java.net.InetAddress> addServiceAddresses(
+      String dev, List<java.net.InetAddress> addresses) throws IOException {
+    List<java.net.InetAddress> added = new ArrayList<>();
+    boolean v6 = ipv6Enabled.test(dev);
+    for (java.net.InetAddress a : addresses) {
+      if (a instanceof java.net.Inet6Address) {
+        if (v6) {
+          ip.run(
+              "-6",
+              "address",
+              "replace",
+              a.getHostAddress() + "/128",
+              "dev",
+              dev,
+              "nodad",
+              "preferred_lft",
+              "0");
+          added.add(a);
+        }
+      } else {
+        ip.run("-4", "address", "replace", a.getHostAddress() + "/32", "dev", dev);
+        added.add(a);
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Removes host addresses added by {@link #addServiceAddresses}; ones already gone are skipped.
+   */
+  public void removeServiceAddresses(String dev, List<java.net.InetAddress> addresses) {
+    for (java.net.InetAddress a : addresses) {
+      boolean six = a instanceof java.net.Inet6Address;
+      try {
+        ip.run(
+            six ? "-6" : "-4",
+            "address",
+            "del",
+            a.getHostAddress() + (six ? "/128" : "/32"),
+            "dev",
+            dev);
+      } catch (IOException e) {
+        // already gone (the link went down or was re-addressed)
+      }
+    }
+  }
+
+  private static InterfaceAddress firstOfFamily(List<InterfaceAddress> addresses, boolean v6) {
+    for (InterfaceAddress a : addresses) {
+      if ((a.address() instanceof java.net.Inet6Address) == v6) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** Deletes the link if it still exists (a TUN device normally vanishes when its fd closes). */

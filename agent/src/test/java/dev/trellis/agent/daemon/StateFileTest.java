@@ -50,7 +50,11 @@ class StateFileTest {
     assertEquals("node-7", back.nodeId());
     assertEquals(FULL.lastRegister(), back.lastRegister());
     assertTrue(back.wantRunning());
+    assertTrue(back.acceptDns(), "the tailnet's DNS is accepted unless turned off");
     assertFalse(Files.exists(dir.resolve("state.conf.tmp")));
+    StateFile.write(f, FULL.withAcceptDns(false));
+    assertTrue(Files.readString(f).contains("accept_dns=false\n"));
+    assertFalse(StateFile.read(f).acceptDns());
   }
 
   @Test

@@ -61,6 +61,8 @@ class MagicDnsTest {
           new MagicDns(
               link,
               new ResolvConfFile(resolvConf, Files.createDirectory(dir.resolve("state"))),
+              OsConfigurator.unmanaged(resolvConf),
+              true,
               null,
               port,
               new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -86,6 +88,17 @@ class MagicDnsTest {
       dns.apply(Netmaps.self(), Netmaps.peers(), config);
       assertTrue(dns.status().running());
       assertEquals("acme.trellis.internal", dns.status().suffix());
+
+      dns.acceptDns(false); // trellis up --accept-dns=false
+      assertArrayEquals(original, Files.readAllBytes(resolvConf));
+      assertEquals(List.of("100.64.0.2"), Dig.shortAnswer(port, "nas", "A"), "still answers");
+      dns.acceptDns(true);
+      assertTrue(Files.readString(resolvConf).contains("search acme.trellis.internal\n"));
+
+      dns.applied(dev.trellis.agent.netmap.Netmap.EMPTY); // trellis down
+      assertFalse(dns.status().running());
+      assertArrayEquals(original, Files.readAllBytes(resolvConf));
+      dns.apply(Netmaps.self(), Netmaps.peers(), config);
       assertTrue(dns.status().counters().get("queries") >= 3);
       dns.stop();
       assertFalse(dns.status().running());
@@ -103,7 +116,9 @@ class MagicDnsTest {
     try (MagicDns dns =
         new MagicDns(
             new LoopbackLink(),
+            new ResolvConfFile(resolvConf, Files.createDirectory(dir.resolve("state"))),
             OsConfigurator.unmanaged(resolvConf),
+            false,
             null,
             port,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
@@ -124,6 +139,8 @@ class MagicDnsTest {
             new MagicDns(
                 new LoopbackLink(),
                 OsConfigurator.unmanaged(dir.resolve("none")),
+                OsConfigurator.unmanaged(dir.resolve("none")),
+                true,
                 null,
                 port,
                 new PrintStream(log, true, StandardCharsets.UTF_8))) {

@@ -197,4 +197,25 @@ class LayeringTest {
         .because("a cycle makes every package in it one unit that cannot be read or changed alone")
         .check(classes);
   }
+
+  @Test
+  void theResolverStaysOutOfThePacketPath() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.trellis.agent.wireguard..",
+            "dev.trellis.agent.device..",
+            "dev.trellis.agent.tun..",
+            "dev.trellis.agent.bind..",
+            "dev.trellis.agent.crypto..",
+            "dev.trellis.agent.paths..",
+            "dev.trellis.agent.filter..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.trellis.agent.dns..", "org.xbill.DNS..")
+        .because(
+            "DNS queries reach the resolver through the kernel (lo), never through the WireGuard"
+                + " pipeline, so a slow or hostile query cannot block the data plane")
+        .check(classes);
+  }
 }
