@@ -7,8 +7,10 @@ import dev.trellis.netlab.Command;
 import dev.trellis.netlab.NetLab;
 import dev.trellis.netlab.Prerequisites;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +38,8 @@ public final class Lab implements AutoCloseable {
   public final String hostIp;
   public final Path dir;
   private final BridgedLan lan;
+  private final List<String> devices = new ArrayList<>();
+  private final List<Path> netnsEtc = new ArrayList<>();
   private int namespaces;
 
   /** Skips the calling test unless it runs as root with a TUN device. */
@@ -59,7 +63,26 @@ public final class Lab implements AutoCloseable {
 
   /** A device namespace on the bridge; returns its name. */
   public String device() throws IOException {
-    return lan.device();
+    String ns = lan.device();
+    devices.add(ns);
+    return ns;
+  }
+
+  /**
+   * Gives {@code ns} its own resolver configuration, {@code /etc/netns/NS/resolv.conf}, which
+   * {@code ip netns exec NS} bind-mounts over /etc/resolv.conf for everything started in it (the
+   * daemon included, which then manages that namespace's file, not the host's). Removed on close.
+   */
+  public Path resolvConf(String ns, String content) throws IOException {
+    if (!devices.contains(ns)) {
+      throw new IllegalArgumentException("not a device namespace of this lab: " + ns);
+    }
+    Path etc = Path.of("/etc/netns", ns);
+    Files.createDirectories(etc);
+    netnsEtc.add(etc);
+    Path file = etc.resolve("resolv.conf");
+    Files.writeString(file, content);
+    return file;
   }
 
   /** The bridge address of a namespace made by {@link #device()}. */
@@ -98,5 +121,13 @@ public final class Lab implements AutoCloseable {
   @Override
   public void close() {
     net.close();
+    for (Path etc : netnsEtc) {
+      try {
+        Files.deleteIfExists(etc.resolve("resolv.conf"));
+        Files.deleteIfExists(etc);
+      } catch (IOException e) {
+        System.err.println("lab: could not remove " + etc + ": " + e);
+      }
+    }
   }
 }

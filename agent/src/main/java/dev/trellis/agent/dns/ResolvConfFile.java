@@ -154,6 +154,10 @@ public final class ResolvConfFile implements OsConfigurator {
 
   /** Replaces the file with {@code bytes}: by rename where possible, else in place. */
   private void write(byte[] bytes, Set<PosixFilePermission> mode) throws IOException {
+    if (NetworkNamespace.isMountPoint(file)) {
+      writeInPlace(bytes);
+      return;
+    }
     Path tmp =
         file.resolveSibling(
             "." + file.getFileName() + ".trellis-" + ThreadLocalRandom.current().nextInt(1 << 30));
@@ -171,6 +175,10 @@ public final class ResolvConfFile implements OsConfigurator {
     if (Files.isSymbolicLink(file)) {
       Files.delete(file); // never write through a link into another service's file
     }
+    writeInPlace(bytes);
+  }
+
+  private void writeInPlace(byte[] bytes) throws IOException {
     try (FileChannel ch =
         FileChannel.open(
             file,

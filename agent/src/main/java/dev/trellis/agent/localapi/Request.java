@@ -15,11 +15,13 @@ import java.util.Set;
  * <pre>
  * up                         start the tunnel; fields: login_server (required), auth_key,
  * login_server=URL           hostname, advertise_tags (comma-separated), force_reauth=true,
- * auth_key=tskey-...         control_key (mkey:HEX to pin instead of fetching)
+ * auth_key=tskey-...         control_key (mkey:HEX to pin instead of fetching),
+ *                            accept_dns=true|false
  *                            (empty line)
  * status | down | logout     no fields
  * netcheck                   no fields: UDP, public address, NAT kind, relay latencies
  * ping                       fields: peer (name, address or node key), count (1..100)
+ * dns                        no fields: the resolver's state and counters
  * get                        the WireGuard interface status (StatusCodec), single line
  * </pre>
  *
@@ -38,6 +40,7 @@ public record Request(String verb, Map<String, String> fields) {
           "down", Set.of(),
           "logout", Set.of(),
           "netcheck", Set.of(),
+          "dns", Set.of(),
           "ping", Set.of("peer", "count"),
           "up",
               Set.of(
@@ -46,7 +49,8 @@ public record Request(String verb, Map<String, String> fields) {
                   "hostname",
                   "advertise_tags",
                   "force_reauth",
-                  "control_key"));
+                  "control_key",
+                  "accept_dns"));
 
   public Request {
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

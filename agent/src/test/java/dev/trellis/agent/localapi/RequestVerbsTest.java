@@ -15,6 +15,8 @@ class RequestVerbsTest {
         List.of(
             new Request("ping", Map.of("peer", "h2", "count", "3")),
             new Request("netcheck", Map.of()),
+            new Request("dns", Map.of()),
+            new Request("up", Map.of("login_server", "http://ctl", "accept_dns", "false")),
             new Request("status", Map.of()),
             new Request("down", Map.of()),
             new Request("logout", Map.of()))) {
