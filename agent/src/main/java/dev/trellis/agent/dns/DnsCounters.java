@@ -41,6 +41,7 @@ public final class DnsCounters {
   private final LongAdder forwarded = new LongAdder();
   private final LongAdder upstreamTimeouts = new LongAdder();
   private final LongAdder loops = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
   private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
   private final Map<Error, LongAdder> errors = new EnumMap<>(Error.class);
 
@@ -71,6 +72,10 @@ public final class DnsCounters {
 
   void loop() {
     loops.increment();
+  }
+
+  void coalesced() {
+    coalesced.increment();
   }
 
   void drop(Drop d) {
@@ -111,6 +116,11 @@ public final class DnsCounters {
     return upstreamTimeouts.sum();
   }
 
+  /** Forwarded queries that waited for an identical one already upstream. */
+  public long coalescedCount() {
+    return coalesced.sum();
+  }
+
   /** Forwarded queries refused as a suspected loop. */
   public long loops() {
     return loops.sum();
@@ -123,6 +133,7 @@ public final class DnsCounters {
     out.put("answered_locally", answeredLocally());
     out.put("forwarded", forwardedCount());
     out.put("upstream_timeouts", upstreamTimeouts());
+    out.put("coalesced", coalescedCount());
     out.put("loops", loops());
     for (Error e : Error.values()) {
       out.put("rcode_" + e.name().toLowerCase(java.util.Locale.ROOT), errors(e));

@@ -68,6 +68,7 @@ public final class Forwarder implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-forward-", 0).factory());
   private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
   private final ConcurrentHashMap<String, AtomicInteger> sameQuestion = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Identical, Pending> inFlight = new ConcurrentHashMap<>();
   private volatile HttpClient https; // created on the first DNS-over-HTTPS query
 
   public Forwarder(DnsCounters counters) {
@@ -100,6 +101,33 @@ public final class Forwarder implements AutoCloseable {
   /** Forwards on the calling thread (a TCP connection's) and returns the answer. */
   public byte[] exchange(Responder.Forward f, boolean tcp) {
     Message query = f.query();
+    byte[] wire = query.toWire();
+    Identical key = new Identical(wire, tcp, f.upstreams());
+    Pending mine = new Pending();
+    Pending ahead = inFlight.putIfAbsent(key, mine);
+    if (ahead != null) {
+      // The same query is already upstream (a burst of clients asking one name, or the query
+      // coming back round a loop): wait for that answer instead of asking again.
+      counters.coalesced();
+      byte[] answer = ahead.await(DEADLINE.toNanos());
+      return answer == null
+          ? Replies.error(query, Rcode.SERVFAIL, f.maxReply(), counters)
+          : forClient(answer.clone(), query, f.maxReply());
+    }
+    byte[] answer = null;
+    try {
+      answer = ask(query, wire, f.upstreams(), tcp);
+    } finally {
+      inFlight.remove(key, mine);
+      mine.complete(answer);
+    }
+    return answer == null
+        ? Replies.error(query, Rcode.SERVFAIL, f.maxReply(), counters)
+        : forClient(answer.clone(), query, f.maxReply());
+  }
+
+  /** The upstream's answer to {@code wire}, or null when none answered by the deadline. */
+  private byte[] ask(Message query, byte[] wire, List<Upstream> ups, boolean tcp) {
     Record q = query.getQuestion();
     String key =
         q.getName().toString().toLowerCase(Locale.ROOT) + "/" + q.getType() + "/" + q.getDClass();
@@ -107,12 +135,10 @@ public final class Forwarder implements AutoCloseable {
     try {
       if (same.incrementAndGet() > MAX_SAME_QUESTION) {
         counters.loop();
-        return Replies.error(query, Rcode.SERVFAIL, f.maxReply(), counters);
+        return null;
       }
       counters.forwarded();
-      byte[] wire = query.toWire();
       long deadline = System.nanoTime() + DEADLINE.toNanos();
-      List<Upstream> ups = f.upstreams();
       for (int i = 0;
           System.nanoTime() < deadline - 1_000_000 && !Thread.currentThread().isInterrupted();
           i++) {
@@ -120,13 +146,55 @@ public final class Forwarder implements AutoCloseable {
         long budget = Math.min(ATTEMPT.toNanos(), deadline - System.nanoTime());
         byte[] answer = attempt(u, wire, q, tcp, budget);
         if (answer != null) {
-          return forClient(answer, query, f.maxReply());
+          return answer;
         }
       }
-      return Replies.error(query, Rcode.SERVFAIL, f.maxReply(), counters);
+      return null;
     } finally {
       if (same.decrementAndGet() == 0) {
         sameQuestion.remove(key, same);
+      }
+    }
+  }
+
+  /** Queries equal but for their id, sent the same way to the same upstreams. */
+  private record Identical(byte[] wire, boolean tcp, List<Upstream> upstreams) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identical other
+          && tcp == other.tcp
+          && upstreams.equals(other.upstreams)
+          && java.util.Arrays.equals(wire, 2, wire.length, other.wire, 2, other.wire.length);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = Boolean.hashCode(tcp);
+      for (int i = 2; i < wire.length; i++) {
+        h = 31 * h + wire[i];
+      }
+      return h;
+    }
+  }
+
+  /** An exchange in flight that identical queries wait for. */
+  private static final class Pending {
+    private final java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(1);
+    private volatile byte[] answer;
+
+    void complete(byte[] a) {
+      answer = a;
+      done.countDown();
+    }
+
+    /** The answer (the caller copies it), or null on failure or after {@code nanos}. */
+    byte[] await(long nanos) {
+      try {
+        return done.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS) ? answer : null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
       }
     }
   }
