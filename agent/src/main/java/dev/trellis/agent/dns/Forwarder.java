@@ -75,6 +75,12 @@ public final class Forwarder implements AutoCloseable {
     this.counters = counters;
   }
 
+  /** With the HTTPS client for DNS-over-HTTPS upstreams given (tests: a private CA). */
+  Forwarder(DnsCounters counters, HttpClient https) {
+    this.counters = counters;
+    this.https = https;
+  }
+
   /**
    * Forwards on a virtual thread and hands the answer to {@code reply} there; nothing (not even
    * SERVFAIL) when over the in-flight limit or closed.
@@ -143,7 +149,9 @@ public final class Forwarder implements AutoCloseable {
           System.nanoTime() < deadline - 1_000_000 && !Thread.currentThread().isInterrupted();
           i++) {
         Upstream u = ups.get(i % ups.size());
-        long budget = Math.min(ATTEMPT.toNanos(), deadline - System.nanoTime());
+        // a DNS-over-HTTPS query may first open a TCP and a TLS connection: two attempts' time
+        long attempt = u.doh() != null ? 2 * ATTEMPT.toNanos() : ATTEMPT.toNanos();
+        long budget = Math.min(attempt, deadline - System.nanoTime());
         byte[] answer = attempt(u, wire, q, tcp, budget);
         if (answer != null) {
           return answer;
