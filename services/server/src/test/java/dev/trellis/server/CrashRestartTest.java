@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The all-in-one server as operators run it, in its own JVM: first start bootstraps a tailnet and
  * an admin token (0600), {@code trellis-admin} creates and lists tailnets and reads the audit log,
- * and after {@code kill -9} and a restart on the same state directory every event is still there,
- * the projections rebuilt from the log equal the live state, and nothing is bootstrapped twice.
+ * and sets a tailnet's DNS, and after {@code kill -9} and a restart on the same state directory
+ * every event is still there (DNS settings included), the projections rebuilt from the log equal
+ * the live state, and nothing is bootstrapped twice.
  */
 @IntegrationTest
 class CrashRestartTest {
@@ -106,6 +107,43 @@ class CrashRestartTest {
           admin(first.url(), token.substring(0, token.length() - 2) + "xx", "tailnet", "list");
       assertEquals(1, badToken.code());
       assertTrue(badToken.err().contains("TOKEN_INVALID"), badToken.err());
+      Result split =
+          admin(
+              first.url(),
+              token,
+              "dns",
+              "split",
+              "set",
+              "corp.test",
+              "10.0.0.53",
+              "--tailnet",
+              "engineering");
+      assertEquals(0, split.code(), split.err());
+      Result record =
+          admin(
+              first.url(),
+              token,
+              "dns",
+              "records",
+              "add",
+              "grafana.internal",
+              "A",
+              "100.64.0.7",
+              "--tailnet",
+              "engineering");
+      assertEquals(0, record.code(), record.err());
+      Result badDns =
+          admin(
+              first.url(),
+              token,
+              "dns",
+              "set",
+              "--nameservers",
+              "dns.google",
+              "--tailnet",
+              "engineering");
+      assertEquals(1, badDns.code());
+      assertTrue(badDns.err().contains("VALIDATION_FAILED"), badDns.err());
 
       first.kill();
     }
@@ -126,6 +164,12 @@ class CrashRestartTest {
       assertEquals(0, eng.code(), eng.err());
       assertTrue(eng.out().contains("\"type\":\"trellis.event.v1.TailnetCreated\""), eng.out());
       assertTrue(eng.out().contains("\"kind\":\"API_TOKEN\""), eng.out());
+      assertTrue(eng.out().contains("trellis.event.v1.DnsSettingsChanged"), eng.out());
+      Result dns = admin(second.url(), token, "dns", "get", "--tailnet", "engineering");
+      assertEquals(0, dns.code(), dns.err());
+      assertTrue(dns.out().contains("corp.test -> 10.0.0.53"), dns.out());
+      assertTrue(dns.out().contains("grafana.internal A 100.64.0.7"), dns.out());
+      assertTrue(dns.out().contains("DNS version 2"), dns.out());
 
       assertFollowStreams(second.url(), token);
 
