@@ -14,6 +14,7 @@ import java.util.Map;
  * @param routes split DNS: domain to its resolvers
  * @param searchDomains search domains
  * @param extraRecords records devices answer themselves
+ *     <p>Thread-safety: immutable once read (Jackson makes it on the request's thread).
  */
 public record DnsRequest(
     Boolean magicDns,

@@ -6,11 +6,7 @@ import dev.trellis.proto.event.v1.DnsResolverList;
 import dev.trellis.proto.event.v1.DnsSettings;
 import dev.trellis.runtime.http.ApiException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,8 +45,6 @@ public final class DnsValidation {
   static final int MAX_SUFFIX = 189;
 
   private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
-  private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:.]+");
 
   private DnsValidation() {}
 
@@ -186,120 +180,13 @@ public final class DnsValidation {
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
-      String r = resolver(field + "[" + i + "]", texts.get(i));
+      String r = ResolverText.resolver(field + "[" + i + "]", texts.get(i));
       if (out.contains(r)) {
         throw fail(field + "[" + i + "]", "'" + r + "' is listed twice.");
       }
       out.add(r);
     }
     return out;
-  }
-
-  /** One resolver in its normal form ({@code 10.0.0.53}, {@code 10.0.0.53:5353}, a URL). */
-  static String resolver(String field, String text) {
-    if (text == null || text.isBlank()) {
-      throw fail(field, "A resolver address is required.");
-    }
-    String t = text.strip();
-    if (t.regionMatches(true, 0, "https://", 0, 8)) {
-      return doh(field, t);
-    }
-    if (t.contains("://")) {
-      throw fail(field, "Resolvers are IP addresses or https:// (DNS over HTTPS) URLs.");
-    }
-    String host = t;
-    Integer port = null;
-    if (t.startsWith("[")) {
-      int close = t.indexOf(']');
-      if (close < 0) {
-        throw fail(field, "'" + clip(t) + "' has '[' without ']'.");
-      }
-      host = t.substring(1, close);
-      String rest = t.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          throw fail(field, "Expected [address]:port, got '" + clip(t) + "'.");
-        }
-        port = port(field, rest.substring(1));
-      }
-    } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
-      host = t.substring(0, t.indexOf(':'));
-      port = port(field, t.substring(t.indexOf(':') + 1));
-    }
-    InetAddress ip = ip(field, host);
-    if (ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
-      throw fail(field, "'" + host + "' cannot be a resolver (unspecified or multicast).");
-    }
-    if (ip.getHostAddress().equals("255.255.255.255")) {
-      throw fail(field, "The broadcast address cannot be a resolver.");
-    }
-    if (ip.getHostAddress().equals("100.100.100.100")
-        || ip.getHostAddress().equals("fd7a:115c:a1e0:0:0:0:0:53")) {
-      throw fail(field, "That is the devices' own resolver; forwarding to it would loop.");
-    }
-    String norm = ip instanceof Inet6Address ? compact(ip) : ip.getHostAddress();
-    if (port == null || port == 53) {
-      return norm;
-    }
-    return (ip instanceof Inet6Address ? "[" + norm + "]" : norm) + ":" + port;
-  }
-
-  private static String doh(String field, String t) {
-    try {
-      URI u = new URI(t);
-      if (u.getHost() == null
-          || u.getUserInfo() != null
-          || u.getFragment() != null
-          || t.length() > 512) {
-        throw fail(
-            field, "A DNS-over-HTTPS URL is https://host[:port]/path, at most 512 characters.");
-      }
-      return "https://"
-          + u.getRawAuthority().toLowerCase(Locale.ROOT)
-          + (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/dns-query" : u.getRawPath())
-          + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-    } catch (URISyntaxException e) {
-      throw fail(field, "'" + clip(t) + "' is not a URL.");
-    }
-  }
-
-  private static int port(String field, String text) {
-    try {
-      int p = Integer.parseInt(text);
-      if (p >= 1 && p <= 65535) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw fail(field, "'" + clip(text) + "' is not a port (1-65535).");
-  }
-
-  /** A numeric IP address; never looks anything up. */
-  static InetAddress ip(String field, String text) {
-    String t = text.strip();
-    boolean v4 = V4.matcher(t).matches();
-    boolean v6 = t.indexOf(':') >= 0 && V6.matcher(t).matches();
-    if (v4) {
-      for (String part : t.split("\\.")) {
-        if (Integer.parseInt(part) > 255) {
-          v4 = false;
-        }
-      }
-    }
-    if (!v4 && !v6) {
-      throw fail(
-          field,
-          "'"
-              + clip(text)
-              + "' is not an IP address (host names are not accepted: finding them would need"
-              + " DNS).");
-    }
-    try {
-      return InetAddress.getByName(t);
-    } catch (UnknownHostException e) {
-      throw fail(field, "'" + clip(text) + "' is not an IP address.");
-    }
   }
 
   private static Map<String, DnsResolverList> routes(Map<String, List<String>> in) {
@@ -355,7 +242,7 @@ public final class DnsValidation {
       if (r.value() == null || r.value().isBlank()) {
         throw fail(f + ".value", "An address is required.");
       }
-      InetAddress ip = ip(f + ".value", r.value());
+      InetAddress ip = ResolverText.ip(f + ".value", r.value());
       if (type.equals("A") != (ip instanceof Inet4Address)) {
         throw fail(
             f + ".value",
@@ -363,7 +250,7 @@ public final class DnsValidation {
                 ? "An A record holds an IPv4 address."
                 : "An AAAA record holds an IPv6 address.");
       }
-      String value = ip instanceof Inet6Address ? compact(ip) : ip.getHostAddress();
+      String value = ResolverText.text(ip);
       if (!seen.add(name + " " + type + " " + value)) {
         throw fail(f, name + " " + type + " " + value + " is listed twice.");
       }
@@ -372,46 +259,7 @@ public final class DnsValidation {
     return out;
   }
 
-  /** The shortest text form of an IPv6 address ({@code fd00::53}). */
-  private static String compact(InetAddress ip) {
-    byte[] b = ip.getAddress();
-    int[] words = new int[8];
-    for (int i = 0; i < 8; i++) {
-      words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 0;
-    for (int i = 0; i < 8; ) {
-      if (words[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && words[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen && j - i > 1) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        s.append(i == 0 ? "::" : ":");
-        i += bestLen - 1;
-        continue;
-      }
-      s.append(Integer.toHexString(words[i]));
-      if (i < 7) {
-        s.append(':');
-      }
-    }
-    return s.toString();
-  }
-
-  private static String clip(String s) {
+  static String clip(String s) {
     String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
     StringBuilder out = new StringBuilder();
     for (char c : t.toCharArray()) {
@@ -420,7 +268,7 @@ public final class DnsValidation {
     return out.toString();
   }
 
-  private static ApiException fail(String field, String message) {
+  static ApiException fail(String field, String message) {
     return ApiException.field(ErrorCode.VALIDATION_FAILED, field, message);
   }
 }

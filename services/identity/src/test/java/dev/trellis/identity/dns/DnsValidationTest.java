@@ -21,12 +21,12 @@ class DnsValidationTest {
 
   @Test
   void resolversAreNormalised() {
-    assertEquals("10.0.0.53", DnsValidation.resolver("f", " 10.0.0.53:53 "));
-    assertEquals("10.0.0.53:5353", DnsValidation.resolver("f", "10.0.0.53:5353"));
-    assertEquals("fd00::53", DnsValidation.resolver("f", "FD00:0:0:0:0:0:0:53"));
-    assertEquals("[fd00::53]:5353", DnsValidation.resolver("f", "[fd00::53]:5353"));
+    assertEquals("10.0.0.53", ResolverText.resolver("f", " 10.0.0.53:53 "));
+    assertEquals("10.0.0.53:5353", ResolverText.resolver("f", "10.0.0.53:5353"));
+    assertEquals("fd00::53", ResolverText.resolver("f", "FD00:0:0:0:0:0:0:53"));
+    assertEquals("[fd00::53]:5353", ResolverText.resolver("f", "[fd00::53]:5353"));
     assertEquals(
-        "https://dns.example/dns-query", DnsValidation.resolver("f", "https://DNS.example"));
+        "https://dns.example/dns-query", ResolverText.resolver("f", "https://DNS.example"));
   }
 
   @Test
@@ -85,7 +85,7 @@ class DnsValidationTest {
     for (var check :
         List.<java.util.function.Function<String, String>>of(
             t -> DnsValidation.domain("f", t),
-            t -> DnsValidation.resolver("f", t),
+            t -> ResolverText.resolver("f", t),
             t -> DnsValidation.suffix(t))) {
       try {
         String v = check.apply(text);
