@@ -278,7 +278,7 @@ public final class MagicDns implements NetmapListener, AutoCloseable {
     List<String> at = new ArrayList<>();
     if (listeners != null) {
       for (InetSocketAddress a : listeners.addresses()) {
-        at.add(a.getAddress().getHostAddress() + ":" + a.getPort());
+        at.add(Upstream.of(a.getAddress(), a.getPort()).toString());
       }
     }
     List<String> split = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.trellis.agent.dns;
 
+import dev.trellis.proto.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ final class ResolvConfText {
             "# The previous file is put back by 'trellis down', 'trellis logout' and when trellisd")
         .append(" stops.\n");
     for (InetAddress a : config.nameservers()) {
-      b.append("nameserver ").append(a.getHostAddress()).append('\n');
+      b.append("nameserver ").append(IpLiteral.format(a)).append('\n');
     }
     if (!config.searchDomains().isEmpty()) {
       b.append("search ").append(String.join(" ", config.searchDomains())).append('\n');

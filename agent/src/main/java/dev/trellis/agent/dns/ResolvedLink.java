@@ -1,6 +1,7 @@
 package dev.trellis.agent.dns;
 
 import dev.trellis.agent.netconf.ExternalProgram;
+import dev.trellis.proto.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class ResolvedLink implements OsConfigurator {
   static List<List<String>> commands(String link, OsDnsConfig config) {
     List<String> dns = new ArrayList<>(List.of("dns", link));
     for (InetAddress a : config.nameservers()) {
-      dns.add(a.getHostAddress());
+      dns.add(IpLiteral.format(a));
     }
     List<String> domains = new ArrayList<>(List.of("domain", link));
     for (String d : config.routingDomains()) {

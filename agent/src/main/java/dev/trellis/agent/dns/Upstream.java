@@ -70,7 +70,7 @@ public record Upstream(InetSocketAddress address, URI doh) {
     if (doh != null) {
       return doh.toString();
     }
-    String host = address.getAddress().getHostAddress();
+    String host = IpLiteral.format(address.getAddress());
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

@@ -38,7 +38,7 @@ class ResolvConfFileTest {
     ResolvConfFile r = new ResolvConfFile(file, state);
 
     assertEquals(
-        List.of("10.0.0.1:53", "[fe80:0:0:0:0:0:0:1]:53"),
+        List.of("10.0.0.1:53", "[fe80::1]:53"),
         r.originalResolvers().stream().map(Upstream::toString).toList());
     r.apply(config("acme.trellis.internal"));
     String written = Files.readString(file);
@@ -141,7 +141,7 @@ class ResolvConfFileTest {
                 true));
     assertTrue(
         text.endsWith(
-            "nameserver 100.100.100.100\nnameserver fd7a:115c:a1e0:0:0:0:0:53\n"
+            "nameserver 100.100.100.100\nnameserver fd7a:115c:a1e0::53\n"
                 + "search a.example b.example\n"),
         text);
     assertEquals(

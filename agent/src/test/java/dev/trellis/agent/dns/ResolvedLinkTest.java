@@ -20,7 +20,7 @@ class ResolvedLinkTest {
             false);
     assertEquals(
         List.of(
-            List.of("dns", "trellis0", "100.100.100.100", "fd7a:115c:a1e0:0:0:0:0:53"),
+            List.of("dns", "trellis0", "100.100.100.100", "fd7a:115c:a1e0::53"),
             List.of(
                 "domain",
                 "trellis0",
