@@ -117,10 +117,18 @@ class DnsEndToEndTest {
           lab.dir.resolve("http-bravo.log"));
       awaitTrue(
           "bravo's web server is up",
+          60,
           () ->
               lab.run(
                           a.ns,
-                          List.of("curl", "-s", "-o", "/dev/null", "http://" + bIp + ":8089/"),
+                          List.of(
+                              "curl",
+                              "-s",
+                              "--max-time",
+                              "5",
+                              "-o",
+                              "/dev/null",
+                              "http://" + bIp + ":8089/"),
                           20)
                       .code()
                   == 0);
@@ -130,7 +138,12 @@ class DnsEndToEndTest {
         Command.Result r = lab.run(a.ns, curl, 60);
         assertEquals("hello from bravo\n", r.requireOk("curl " + name).out());
       }
-      // PTR for a tailnet address, and the CLI's names.
+      // The IPv6 address answers too; PTR for a tailnet address; the CLI's names.
+      assertEquals(
+          bIp,
+          first(
+              lab.run(
+                  a.ns, List.of("dig", "+short", "@fd7a:115c:a1e0::53", "bravo." + SUFFIX), 20)));
       assertEquals(
           "bravo." + SUFFIX + ".",
           first(lab.run(a.ns, List.of("dig", "+short", "-x", bIp, "@100.100.100.100"), 20)));
@@ -308,7 +321,11 @@ class DnsEndToEndTest {
   }
 
   static void awaitTrue(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + 15_000_000_000L;
+    awaitTrue(what, 15, check);
+  }
+
+  static void awaitTrue(String what, int seconds, Check check) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (!check.holds()) {
       assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
       Thread.sleep(50);
