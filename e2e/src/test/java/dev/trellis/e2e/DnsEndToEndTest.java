@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trellis.netlab.Command;
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * original file; {@code --accept-dns=false} leaves the file alone while the resolver still answers;
  * and {@code down} restores the original byte for byte.
  */
+@RootTest
+@IntegrationTest
 class DnsEndToEndTest {
   static final String SUFFIX = "default.trellis.internal";
 

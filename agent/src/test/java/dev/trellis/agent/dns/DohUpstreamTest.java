@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ import org.xbill.DNS.Type;
  * keytool for 127.0.0.1: the forwarder POSTs the query as application/dns-message with id 0 and
  * hands the answer back with the client's id; an upstream that answers HTTP 500 gives SERVFAIL.
  */
+@IntegrationTest
 class DohUpstreamTest {
   @TempDir Path dir;
 

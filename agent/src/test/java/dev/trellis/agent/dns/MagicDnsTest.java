@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.proto.control.v1.DnsConfig;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is loopback on a free port here (the tunnel interface, port 53 and the input guard are exercised
  * in network namespaces by the end-to-end test).
  */
+@IntegrationTest
 class MagicDnsTest {
   @TempDir Path dir;
 

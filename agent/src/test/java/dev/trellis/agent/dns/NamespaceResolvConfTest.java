@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trellis.testkit.tag.IntegrationTest;
+import dev.trellis.testkit.tag.RootTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * In a real named network namespace: without {@code /etc/netns/NS/resolv.conf} the daemon leaves
  * /etc/resolv.conf (the host's) alone; with one, it manages that namespace's own file.
  */
+@RootTest
+@IntegrationTest
 class NamespaceResolvConfTest {
   @TempDir Path dir;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trellis.testkit.tag.RootTest;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +112,7 @@ class ResolvConfFileTest {
   }
 
   @Test
+  @RootTest
   void aBindMountedFileIsWrittenInPlaceAndRestoredByteForByte() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "bind mounts need root");
     Path source = dir.resolve("netns-resolv.conf"); // like /etc/netns/NS/resolv.conf

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.proto.control.v1.DnsConfig;
 import dev.trellis.proto.control.v1.Resolvers;
+import dev.trellis.testkit.tag.IntegrationTest;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * and without EDNS0) and dnsmasq as the upstreams (the device's original resolver, a split-DNS
  * resolver for {@code corp.test}, and one that sends queries back: a loop).
  */
+@IntegrationTest
 class ResolverWithRealClientsTest {
   static Path dir;
   static Dnsmasq original;

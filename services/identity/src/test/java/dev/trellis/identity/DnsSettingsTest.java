@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A tailnet's DNS settings through the admin API on two identity instances (real Kafka and
  * Hazelcast): defaults, changes by owners, admins and network admins only, If-Match, the audit
  * trail, tenant isolation, and refusals that name the field.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class DnsSettingsTest {
   static String path(String t) {
     return "/api/v1/dns?tailnet=" + t;
