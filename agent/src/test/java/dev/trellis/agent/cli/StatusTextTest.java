@@ -83,12 +83,12 @@ class StatusTextTest {
     assertEquals(
         """
         state: Running
-        100.64.0.1  me.ts.net     linux    self
-        100.64.0.2  db.ts.net     linux    active; direct 10.0.0.2:41641  tx 1.5 KiB  rx 880 B
-        100.64.0.3  web.ts.net    windows  active; relay "fra"            tx 3.0 MiB  rx 1 B
-        100.64.0.4  idle.ts.net   -        idle
-        100.64.0.5  phone.ts.net  ios      offline
-        100.64.0.6  old.ts.net    linux    expired
+        100.64.0.1  me     linux    self
+        100.64.0.2  db     linux    active; direct 10.0.0.2:41641  tx 1.5 KiB  rx 880 B
+        100.64.0.3  web    windows  active; relay "fra"            tx 3.0 MiB  rx 1 B
+        100.64.0.4  idle   -        idle
+        100.64.0.5  phone  ios      offline
+        100.64.0.6  old    linux    expired
         """,
         StatusText.render(s, NOW));
     // the OS crosses the local API
