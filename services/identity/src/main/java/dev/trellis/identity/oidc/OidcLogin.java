@@ -19,6 +19,7 @@ import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.proto.state.v1.UserRecord;
 import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.text.TextField;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -315,7 +316,8 @@ public final class OidcLogin {
 
   private static String name(JWTClaimsSet claims) throws ParseException {
     String n = claims.getStringClaim("name");
-    return n == null ? "" : n.substring(0, Math.min(200, n.length()));
+    // The provider's text, not ours to refuse: unsafe characters are dropped, the length capped.
+    return TextField.clean(n, 200);
   }
 
   private static OidcConfig config(TailnetRecord t) {

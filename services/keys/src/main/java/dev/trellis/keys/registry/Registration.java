@@ -19,6 +19,7 @@ import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.text.TextField;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -305,16 +306,6 @@ public final class Registration {
       }
       return "";
     }
-    if (value.length() > max) {
-      throw ApiException.field(
-          ErrorCode.BAD_REQUEST, field, "At most " + max + " characters are allowed.");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw ApiException.field(
-            ErrorCode.BAD_REQUEST, field, "Control characters are not allowed.");
-      }
-    }
-    return value;
+    return TextField.check(value, field, max);
   }
 }

@@ -30,6 +30,33 @@ class RegistrationInputFuzzTest {
           + "\",\"hostname\":\"h\",\"os\":\"linux\",\"userId\":\"u\","
           + "\"tags\":[\"tag:a\"],\"ephemeral\":false,\"authKeyId\":\"k\",\"preapproved\":true}";
 
+  @Test
+  void hostnamesWithControlOrBidiCharactersAreRefusedNamingTheField() {
+    for (String bad :
+        new String[] {
+          "laptop\nforged", "laptop\u001b[31m", "abc\u202Etxt.exe", "a\u2066b", "x".repeat(256)
+        }) {
+      RegisterRequest req =
+          new RegisterRequest(
+              "tn1",
+              "mkey:" + "ab".repeat(32),
+              "nodekey:" + "cd".repeat(32),
+              null,
+              null,
+              bad,
+              "linux",
+              "u",
+              List.of(),
+              false,
+              "",
+              false);
+      ApiException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ApiException.class, () -> Registration.check(req), bad);
+      assertEquals("hostname", e.field(), bad);
+    }
+  }
+
   @Property(tries = 2000)
   void everyHostnameGivesAValidName(@ForAll String hostname) {
     String base = MagicName.base(hostname);

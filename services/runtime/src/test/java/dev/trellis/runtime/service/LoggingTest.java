@@ -11,6 +11,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.rewrite.RewriteAppender;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.layout.template.json.JsonTemplateLayout;
@@ -25,9 +26,18 @@ class LoggingTest {
     Logging.use(LogFormat.TEXT);
   }
 
+  /**
+   * The root logger writes to the "safe" rewrite appender only; it passes events to the appender
+   * the format selects, returned here by name.
+   */
   private static Map<String, Appender> rootAppenders() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-    return ctx.getConfiguration().getRootLogger().getAppenders();
+    var config = ctx.getConfiguration();
+    var root = config.getRootLogger().getAppenders();
+    assertEquals(java.util.Set.of("safe"), root.keySet());
+    assertInstanceOf(RewriteAppender.class, root.get("safe"));
+    String name = config.getStrSubstitutor().replace("${trellis.format}");
+    return Map.of(name, config.getAppender(name));
   }
 
   @Test
