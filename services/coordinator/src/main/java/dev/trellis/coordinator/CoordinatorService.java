@@ -134,8 +134,8 @@ public final class CoordinatorService implements TrellisService {
             Counter.builder("trellis_coordinator_offline_total").register(ctx.meters()));
     Registrar registrar =
         new Registrar(vertx, client, loop, pending, new RegistrationMetrics(ctx.meters()));
-    Reports reports = new Reports(ctx.eventLog(), events, client);
     ChannelMetrics channelMetrics = new ChannelMetrics(ctx.meters());
+    Reports reports = new Reports(ctx.eventLog(), events, client, channelMetrics.badInput());
     DeviceDispatch dispatch =
         new DeviceDispatch(
             loop, registrar, reports, presence, System::nanoTime, channelMetrics::unwritten);

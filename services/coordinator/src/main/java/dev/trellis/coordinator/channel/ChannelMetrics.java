@@ -1,19 +1,23 @@
 package dev.trellis.coordinator.channel;
 
 import dev.trellis.proto.channel.ChannelException;
+import dev.trellis.runtime.logging.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The channel's meters: channels open ({@code trellis_coordinator_channels_open}) and records or
  * handshakes refused by reason ({@code trellis_coordinator_records_refused_total}), channels
  * dropped for not reading ({@code trellis_coordinator_channels_dropped_total{reason="slow"}}), and
  * every channel closed with why ({@code trellis_coordinator_channels_closed_total{reason}}: the
- * device closed it, the coordinator ended it, an I/O error, lost without either, slow, protocol).
+ * device closed it, the coordinator ended it, an I/O error, lost without either, slow, protocol, no
+ * handshake in time). What devices get wrong is logged through one {@link ThrottledLog} ({@code
+ * trellis_bad_input_total{kind}}): a WARN line at most per kind and interval, never a stack trace.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -27,9 +31,11 @@ public final class ChannelMetrics {
   private final Counter droppedSlow;
   private final MeterRegistry meters;
   private final Map<String, Counter> closed = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ThrottledLog badInput;
 
   public ChannelMetrics(MeterRegistry meters) {
     this.meters = meters;
+    this.badInput = new ThrottledLog(LoggerFactory.getLogger(DeviceChannel.class), meters);
     Gauge.builder("trellis_coordinator_channels_open", open, AtomicInteger::get).register(meters);
     Gauge.builder(
             "trellis_coordinator_channels_unwritten_bytes",
@@ -74,6 +80,14 @@ public final class ChannelMetrics {
   void opened() {
     open.incrementAndGet();
   }
+
+  /** Logs (rate-limited) and counts what a device or client got wrong. */
+  public ThrottledLog badInput() {
+    return badInput;
+  }
+
+  /** The device did not complete the Noise handshake in time. */
+  static final String CLOSED_HANDSHAKE_TIMEOUT = "handshake_timeout";
 
   /** The device sent a WebSocket close. */
   static final String CLOSED_BY_DEVICE = "device";

@@ -2,14 +2,20 @@ package dev.trellis.coordinator.channel;
 
 import dev.trellis.proto.channel.HandshakeResponder;
 import dev.trellis.proto.control.CapabilityVersion;
+import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.key.MachinePublicKey;
+import dev.trellis.runtime.http.ApiException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 
 /**
  * The device-facing HTTP routes: {@code GET /control/v1/key} (the control public key and capability
- * version) and {@code GET /control/v1/channel} (the WebSocket of a {@link DeviceChannel}).
+ * version) and {@code GET /control/v1/channel} (the WebSocket of a {@link DeviceChannel}). An
+ * upgrade that is not a valid WebSocket handshake answers 400 (Vert.x answers it) and is a counted,
+ * rate-limited WARN ({@code trellis_bad_input_total{kind="channel_upgrade"}}), never an error with
+ * a stack trace: anyone can send one.
  *
  * <p>Thread-safety: handlers run on event loops; state lives in the channels.
  */
@@ -19,9 +25,13 @@ public final class ChannelRoutes {
   private final DeviceChannel.ChannelHandler handler;
   private final ChannelMetrics metrics;
   private final long maxPendingBytes;
+  private final Duration handshakeTimeout;
 
   /** Unwritten bytes per channel beyond which a device is too slow: a full record and room. */
   public static final long DEFAULT_MAX_PENDING_BYTES = 8L << 20;
+
+  /** How long a device has after the upgrade to complete the Noise handshake. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   public ChannelRoutes(
       MachinePublicKey controlKey,
@@ -38,7 +48,19 @@ public final class ChannelRoutes {
       DeviceChannel.ChannelHandler handler,
       ChannelMetrics metrics,
       long maxPendingBytes) {
+    this(controlKey, responder, handler, metrics, maxPendingBytes, DEFAULT_HANDSHAKE_TIMEOUT);
+  }
+
+  /** With the bound of unwritten bytes and the deadline of the Noise handshake. */
+  public ChannelRoutes(
+      MachinePublicKey controlKey,
+      HandshakeResponder responder,
+      DeviceChannel.ChannelHandler handler,
+      ChannelMetrics metrics,
+      long maxPendingBytes,
+      Duration handshakeTimeout) {
     this.maxPendingBytes = maxPendingBytes;
+    this.handshakeTimeout = handshakeTimeout;
     this.controlKey = controlKey;
     this.responder = responder;
     this.handler = handler;
@@ -72,8 +94,31 @@ public final class ChannelRoutes {
         .toWebSocket()
         .onSuccess(
             ws ->
-                new DeviceChannel(ws, responder, handler, metrics, base, source, maxPendingBytes)
+                new DeviceChannel(
+                        ctx.vertx(),
+                        ws,
+                        responder,
+                        handler,
+                        metrics,
+                        base,
+                        source,
+                        maxPendingBytes,
+                        handshakeTimeout)
                     .start())
-        .onFailure(ctx::fail);
+        .onFailure(
+            e -> {
+              metrics
+                  .badInput()
+                  .warn(
+                      "channel_upgrade",
+                      "Refused a channel upgrade from {}: {}",
+                      source,
+                      e.getMessage());
+              if (!ctx.response().headWritten()) {
+                ctx.fail(
+                    ApiException.of(
+                        ErrorCode.BAD_REQUEST, "Expected a WebSocket upgrade (RFC 6455)."));
+              }
+            });
   }
 }

@@ -9,8 +9,10 @@ import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
 import dev.trellis.proto.key.MachinePublicKey;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * malformed, oversized, undecryptable or out of protocol closes this channel only (counted), never
  * another. Sending seals and writes under one lock, so records leave in counter order whichever
  * thread sends.
+ *
+ * <p>A device must complete the Noise handshake within {@code handshakeTimeout} of the upgrade, or
+ * the channel closes (counted as {@code handshake_timeout}): a WebSocket that never speaks holds
+ * nothing for long.
  *
  * <p>Slow devices: the bytes handed to the WebSocket and not yet written to the socket are counted;
  * a record that would take them past {@code maxPendingBytes} is not queued, and the channel is
@@ -42,7 +48,10 @@ public final class DeviceChannel {
     void closed(DeviceChannel channel);
   }
 
+  private final Vertx vertx;
   private final ServerWebSocket ws;
+  private final Duration handshakeTimeout;
+  private long handshakeTimer = -1;
   private final HandshakeResponder responder;
   private final ChannelHandler handler;
   private final ChannelMetrics metrics;
@@ -59,13 +68,17 @@ public final class DeviceChannel {
       new java.util.concurrent.atomic.AtomicLong();
 
   DeviceChannel(
+      Vertx vertx,
       ServerWebSocket ws,
       HandshakeResponder responder,
       ChannelHandler handler,
       ChannelMetrics metrics,
       String baseUrl,
       String sourceIp,
-      long maxPendingBytes) {
+      long maxPendingBytes,
+      Duration handshakeTimeout) {
+    this.vertx = vertx;
+    this.handshakeTimeout = handshakeTimeout;
     this.ws = ws;
     this.maxPendingBytes = maxPendingBytes;
     this.responder = responder;
@@ -77,6 +90,16 @@ public final class DeviceChannel {
 
   void start() {
     metrics.opened();
+    handshakeTimer =
+        vertx.setTimer(
+            Math.max(1, handshakeTimeout.toMillis()),
+            id -> {
+              if (session == null && !closing) {
+                closedBy = ChannelMetrics.CLOSED_HANDSHAKE_TIMEOUT;
+                closing = true;
+                ws.close((short) 1008, "no handshake in time");
+              }
+            });
     ws.binaryMessageHandler(this::onBinary);
     ws.textMessageHandler(
         t -> {
@@ -96,14 +119,21 @@ public final class DeviceChannel {
         });
     ws.closeHandler(
         v -> {
+          vertx.cancelTimer(handshakeTimer);
           String reason = closeReason();
           metrics.closed(reason);
           // Whatever this channel still had queued no longer counts against new streams.
           released = true;
           metrics.unwritten(-pending.get());
-          if (!reason.equals(ChannelMetrics.CLOSED_BY_DEVICE)
+          if (reason.equals("protocol") || reason.equals(ChannelMetrics.CLOSED_HANDSHAKE_TIMEOUT)) {
+            // What a client did (garbage, silence): counted, and a WARN at most per interval.
+            metrics
+                .badInput()
+                .warn("channel_" + reason, "Channel from {} closed ({})", sourceIp, reason);
+          } else if (!reason.equals(ChannelMetrics.CLOSED_BY_DEVICE)
               && !reason.equals(ChannelMetrics.CLOSED_ENDED)) {
-            LOG.info(
+            // Counted in channels_closed_total; one line each would be noise at scale.
+            LOG.debug(
                 "Channel from {} closed ({}){}",
                 sourceIp,
                 reason,
@@ -125,6 +155,7 @@ public final class DeviceChannel {
       if (session == null) {
         HandshakeResult r = responder.respond(bytes, CapabilityVersion.CURRENT);
         session = r;
+        vertx.cancelTimer(handshakeTimer);
         ws.writeBinaryMessage(Buffer.buffer(r.reply()));
         return;
       }

@@ -15,6 +15,8 @@ import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.internal.InternalClient;
+import dev.trellis.runtime.logging.ThrottledLog;
+import dev.trellis.runtime.text.TextField;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,10 @@ import java.util.List;
 /**
  * Turns a device's report (a MapRequest's endpoints, host info, disco key and home relay) into
  * events, only for what differs from the model: NodeEndpointsReported, NodeHostInfoUpdated and
- * NodeHomeRelayChanged on the coordinator topic; a new disco key goes to the key registry.
+ * NodeHomeRelayChanged on the coordinator topic; a new disco key goes to the key registry. Host
+ * info is text from the device: a report whose fields are too long or carry control or
+ * bidirectional formatting characters ({@link #hostInfoProblem}) changes nothing and is a counted,
+ * rate-limited WARN, so a device cannot write 60 kB hostnames or forged lines into the log.
  *
  * <p>Thread-safety: thread-safe (appends and calls are asynchronous).
  */
@@ -32,11 +37,32 @@ public final class Reports {
   private final EventLog log;
   private final Events events;
   private final InternalClient client;
+  private final ThrottledLog badInput;
 
-  public Reports(EventLog log, Events events, InternalClient client) {
+  public Reports(EventLog log, Events events, InternalClient client, ThrottledLog badInput) {
     this.log = log;
     this.events = events;
     this.client = client;
+    this.badInput = badInput;
+  }
+
+  /** What is wrong with a device's host info (naming the field), or null when nothing is. */
+  public static String hostInfoProblem(dev.trellis.proto.control.v1.HostInfo h) {
+    String[][] fields = {
+      {"hostname", h.getHostname(), "255"},
+      {"os", h.getOs(), "64"},
+      {"os_version", h.getOsVersion(), "128"},
+      {"agent_version", h.getAgentVersion(), "64"},
+      {"arch", h.getArch(), "32"},
+      {"device_model", h.getDeviceModel(), "128"},
+    };
+    for (String[] f : fields) {
+      String problem = TextField.problem(f[1], Integer.parseInt(f[2]));
+      if (problem != null) {
+        return f[0] + ": " + problem;
+      }
+    }
+    return null;
   }
 
   /** Appends the events for what {@code req} changes about {@code node}. */
@@ -61,7 +87,10 @@ public final class Reports {
             NodeEndpointsReported.newBuilder().setNodeId(node.id()).addAllEndpoints(eps).build());
       }
     }
-    if (req.hasHostInfo() && !req.getHostInfo().equals(node.hostInfo())) {
+    String refused = req.hasHostInfo() ? hostInfoProblem(req.getHostInfo()) : null;
+    if (refused != null) {
+      badInput.warn("hostinfo_refused", "Ignored host info of node {}: {}", node.id(), refused);
+    } else if (req.hasHostInfo() && !req.getHostInfo().equals(node.hostInfo())) {
       var h = req.getHostInfo();
       append(
           node,

@@ -21,6 +21,7 @@ import dev.trellis.runtime.metrics.PrometheusMetrics;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionMaps;
 import dev.trellis.runtime.state.EmbeddedMember;
+import dev.trellis.testkit.LogCapture;
 import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.trellis.runtime.service;
+package dev.trellis.testkit;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,8 +11,11 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Collects the events one logger (and its children) emit through the real log4j2 pipeline. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+/**
+ * Collects the events one logger (and its children) emit through the real log4j2 pipeline.
+ * Thread-safe.
+ */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final List<LogEvent> events = new CopyOnWriteArrayList<>();
   private final String loggerName;
 
@@ -21,7 +24,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     this.loggerName = loggerName;
   }
 
-  static LogCapture of(String loggerName) {
+  public static LogCapture of(String loggerName) {
     LogCapture capture = new LogCapture(loggerName);
     capture.start();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
@@ -39,14 +42,14 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     events.add(event.toImmutable());
   }
 
-  List<String> messages(Level atLeast) {
+  public List<String> messages(Level atLeast) {
     return events.stream()
         .filter(e -> e.getLevel().isMoreSpecificThan(atLeast))
         .map(e -> e.getMessage().getFormattedMessage())
         .toList();
   }
 
-  void clear() {
+  public void clear() {
     events.clear();
   }
 
