@@ -117,8 +117,12 @@ class AuthKeysTest {
     assertEquals(401, wrong.status());
     assertEquals("AUTH_KEY_INVALID", wrong.code());
 
-    var garbage = use(c, 0, "not-a-key\u0000\u00ff", null);
+    var garbage = use(c, 0, "not-a-key\u00ff", null);
     assertEquals("AUTH_KEY_INVALID", garbage.code());
+    // Control characters make the request malformed before any key is looked at.
+    var control = use(c, 0, "not-a-key\u0000", null);
+    assertEquals(400, control.status(), control.body());
+    assertEquals("key", control.json().path("error").path("field").asText());
 
     // A's key presented for tailnet B: the same answer as a key that does not exist.
     var foreign = use(c, 0, key, b);

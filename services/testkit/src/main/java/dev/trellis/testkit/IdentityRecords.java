@@ -8,7 +8,6 @@ import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.ApiTokenRecord;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.runtime.access.ApiTokenText;
-import java.util.UUID;
 
 /**
  * Plays identity for the tests of services that read its records (the read-only contract of {@link
@@ -22,7 +21,7 @@ public final class IdentityRecords {
 
   /** A new tailnet {@code net-<id>} with {@code settings}; returns its id. */
   public static String tailnet(HazelcastInstance hz, TailnetSettings settings) {
-    String id = "tn-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = dev.trellis.runtime.access.TailnetLookup.newId();
     TailnetRecord r =
         TailnetRecord.newBuilder()
             .setTailnetId(id)

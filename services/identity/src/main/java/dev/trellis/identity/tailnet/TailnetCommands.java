@@ -9,13 +9,12 @@ import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.TailnetCreated;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.state.v1.TailnetRecord;
+import dev.trellis.runtime.access.TailnetLookup;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +32,6 @@ public final class TailnetCommands {
   /** New tailnets' node keys expire after 180 days, as the key registry's default. */
   public static final Duration DEFAULT_NODE_KEY_EXPIRY =
       Duration.newBuilder().setSeconds(180L * 86400).build();
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
   private final EventLog log;
@@ -67,11 +64,9 @@ public final class TailnetCommands {
         .build();
   }
 
-  /** A fresh tailnet id: {@code tn} and 16 hex digits. */
+  /** A fresh tailnet id: {@code tn} and 16 hex digits ({@link TailnetLookup#newId()}). */
   public static String newTailnetId() {
-    byte[] raw = new byte[8];
-    RANDOM.nextBytes(raw);
-    return "tn" + HexFormat.of().formatHex(raw);
+    return TailnetLookup.newId();
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.runtime.access.Principal;
+import dev.trellis.runtime.access.TailnetLookup;
 import dev.trellis.runtime.http.ApiException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,34 +15,29 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads tailnets from identity's projection: by id, by name, or all.
+ * Reads tailnets from identity's projection: by id, by name, or all. Names and ids are looked up as
+ * {@link TailnetLookup} says (disjoint forms, never ambiguous).
  *
  * <p>Thread-safety: thread-safe. Calls may block briefly on Hazelcast; call them from worker
  * threads or consumer threads, not from an event loop.
  */
 public final class TailnetDirectory {
   private final IMap<String, byte[]> tailnets;
-  private final IMap<String, String> names;
+  private final TailnetLookup lookup;
 
   public TailnetDirectory(HazelcastInstance hazelcast) {
     this.tailnets = hazelcast.getMap(StateMaps.TAILNETS);
-    this.names = hazelcast.getMap(StateMaps.TAILNET_NAMES);
+    this.lookup = new TailnetLookup(hazelcast);
   }
 
   /** The tailnet with this id. */
   public Optional<TailnetRecord> byId(String id) {
-    return Optional.ofNullable(tailnets.get(id)).map(TailnetDirectory::parse);
+    return lookup.byId(id);
   }
 
   /** The tailnet named or identified by {@code nameOrId}; 404 when there is none. */
   public TailnetRecord resolve(String nameOrId) {
-    if (nameOrId == null || nameOrId.isBlank()) {
-      throw ApiException.field(
-          ErrorCode.BAD_REQUEST, "tailnet", "A tailnet name or id is required.");
-    }
-    String id = names.get(nameOrId);
-    return byId(id != null ? id : nameOrId)
-        .orElseThrow(() -> ApiException.of(ErrorCode.TAILNET_NOT_FOUND));
+    return lookup.resolve(nameOrId);
   }
 
   /**
@@ -50,16 +46,7 @@ public final class TailnetDirectory {
    * 403 when {@code administer} is set and the caller may only read it.
    */
   public String scope(Principal caller, String nameOrId, boolean administer) {
-    String id;
-    if (nameOrId == null || nameOrId.isBlank()) {
-      id = caller.tailnetId();
-    } else {
-      String byName = names.get(nameOrId);
-      id = byName != null ? byName : nameOrId;
-    }
-    if (!caller.canRead(id) || byId(id).isEmpty()) {
-      throw ApiException.of(ErrorCode.TAILNET_NOT_FOUND);
-    }
+    String id = lookup.scope(caller, nameOrId);
     if (administer) {
       caller.requireAdminister(id);
     }

@@ -1,13 +1,16 @@
 package dev.trellis.identity.tailnet;
 
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.runtime.access.TailnetLookup;
 import dev.trellis.runtime.http.ApiException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Tailnet names: 1 to 63 characters of lower-case letters, digits, dots and hyphens, starting and
- * ending with a letter or digit, like a DNS label (so a name can become a MagicDNS suffix).
+ * ending with a letter or digit, like a DNS label (so a name can become a MagicDNS suffix). A name
+ * never has the form of a tailnet id ({@code tn} and 16 hex digits, see {@link TailnetLookup}), so
+ * that no name can shadow another tailnet's id and a lookup by name or id is never ambiguous.
  *
  * <p>Thread-safety: stateless.
  */
@@ -28,6 +31,12 @@ public final class TailnetName {
           "name",
           "A tailnet name has 1-63 letters, digits, dots or hyphens and starts and ends with a"
               + " letter or digit.");
+    }
+    if (TailnetLookup.isIdForm(n)) {
+      throw ApiException.field(
+          ErrorCode.VALIDATION_FAILED,
+          "name",
+          "A tailnet name may not look like a tailnet id ('tn' and 16 hex digits).");
     }
     return n;
   }

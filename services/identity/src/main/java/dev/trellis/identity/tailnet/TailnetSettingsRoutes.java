@@ -15,6 +15,7 @@ import dev.trellis.runtime.access.ApiTokenText;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
+import dev.trellis.runtime.http.MaxLength;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -50,9 +51,9 @@ public final class TailnetSettingsRoutes {
 
   /** The OIDC part of a settings change. Its {@code toString} hides the secret. */
   public record OidcRequest(
-      String issuer,
+      @MaxLength(2048) String issuer,
       String clientId,
-      String clientSecret,
+      @MaxLength(1024) String clientSecret,
       List<String> scopes,
       List<String> allowedEmailDomains,
       List<String> allowedGroups) {

@@ -1,11 +1,8 @@
 package dev.trellis.policy.state;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import dev.trellis.proto.error.ErrorCode;
-import dev.trellis.proto.state.StateMaps;
 import dev.trellis.runtime.access.Principal;
-import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.access.TailnetLookup;
 
 /**
  * Scopes admin requests to a tailnet exactly as identity and keys do, reading identity's tailnet
@@ -15,12 +12,10 @@ import dev.trellis.runtime.http.ApiException;
  * <p>Thread-safety: thread-safe; calls block briefly on Hazelcast (not for event loops).
  */
 public final class Tailnets {
-  private final IMap<String, byte[]> tailnets;
-  private final IMap<String, String> names;
+  private final TailnetLookup lookup;
 
   public Tailnets(HazelcastInstance hazelcast) {
-    this.tailnets = hazelcast.getMap(StateMaps.TAILNETS);
-    this.names = hazelcast.getMap(StateMaps.TAILNET_NAMES);
+    this.lookup = new TailnetLookup(hazelcast);
   }
 
   /**
@@ -28,16 +23,6 @@ public final class Tailnets {
    * {@code TAILNET_NOT_FOUND} when the caller may not read it or it does not exist.
    */
   public String scope(Principal caller, String nameOrId) {
-    String id;
-    if (nameOrId == null || nameOrId.isBlank()) {
-      id = caller.tailnetId();
-    } else {
-      String byName = names.get(nameOrId);
-      id = byName != null ? byName : nameOrId;
-    }
-    if (id == null || id.isEmpty() || !caller.canRead(id) || !tailnets.containsKey(id)) {
-      throw ApiException.of(ErrorCode.TAILNET_NOT_FOUND);
-    }
-    return id;
+    return lookup.scope(caller, nameOrId);
   }
 }

@@ -202,7 +202,7 @@ class ApiRouterTest {
                         + "{\"host\":\"h\",\"port\":\"eighty\"}]}")));
     assertEquals("BAD_REQUEST", e.getString("code"));
     assertEquals("endpoints[1].port", e.getString("field"));
-    assertEquals("Expected a number.", e.getString("message"));
+    assertEquals("Expected an integer.", e.getString("message"));
   }
 
   @Test
