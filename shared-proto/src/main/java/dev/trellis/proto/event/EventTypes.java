@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TypeRegistry;
+import dev.trellis.proto.event.v1.AccessRefused;
 import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.AddressReleased;
 import dev.trellis.proto.event.v1.ApiTokenCreated;
@@ -39,6 +40,7 @@ import dev.trellis.proto.event.v1.PolicyRejected;
 import dev.trellis.proto.event.v1.PolicyUpdated;
 import dev.trellis.proto.event.v1.RelayInstanceStarted;
 import dev.trellis.proto.event.v1.RelayInstanceStopped;
+import dev.trellis.proto.event.v1.SessionSignedOut;
 import dev.trellis.proto.event.v1.SigningKeyRotated;
 import dev.trellis.proto.event.v1.TailnetCreated;
 import dev.trellis.proto.event.v1.TailnetDeleted;
@@ -90,7 +92,8 @@ public final class EventTypes {
         ApiTokenRefused.getDefaultInstance(),
         SigningKeyRotated.getDefaultInstance(),
         NodeApproved.getDefaultInstance(),
-        DeviceLoginCompleted.getDefaultInstance());
+        DeviceLoginCompleted.getDefaultInstance(),
+        SessionSignedOut.getDefaultInstance());
     register(
         Topics.KEYS,
         NodeRegistered.getDefaultInstance(),
@@ -118,6 +121,7 @@ public final class EventTypes {
         Topics.RELAY,
         RelayInstanceStarted.getDefaultInstance(),
         RelayInstanceStopped.getDefaultInstance());
+    register(Topics.ACCESS, AccessRefused.getDefaultInstance());
   }
 
   private static final TypeRegistry TYPE_REGISTRY = buildTypeRegistry();

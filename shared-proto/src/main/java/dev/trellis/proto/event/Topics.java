@@ -30,11 +30,15 @@ public final class Topics {
   /** Relay instances starting and stopping. */
   public static final String RELAY = "trellis.relay";
 
-  private static final List<String> ALL = List.of(IDENTITY, KEYS, IPAM, POLICY, COORDINATOR, RELAY);
+  /** Refused requests (any service), rate-limited; read by the audit, by no projection. */
+  public static final String ACCESS = "trellis.access";
+
+  private static final List<String> ALL =
+      List.of(IDENTITY, KEYS, IPAM, POLICY, COORDINATOR, RELAY, ACCESS);
 
   private Topics() {}
 
-  /** Every topic, in a fixed order (identity, keys, ipam, policy, coordinator, relay). */
+  /** Every topic, in a fixed order (identity, keys, ipam, policy, coordinator, relay, access). */
   public static List<String> all() {
     return ALL;
   }

@@ -41,5 +41,24 @@ public final class StateMaps {
   /** {@code <node key hex>} (lower-case, 64 digits) to the id of the node holding it; by keys. */
   public static final String NODE_KEYS = "keys.node-keys";
 
+  /**
+   * User id to {@code trellis.state.v1.SessionRevocationRecord} bytes: which of the user's web
+   * sessions ended early; written by identity, checked wherever a session is accepted.
+   */
+  public static final String SESSION_REVOCATIONS = "identity.session-revocations";
+
+  /**
+   * Tailnet id to {@code trellis.state.v1.DefinedTagsRecord} bytes: the tags its current policy
+   * defines in tagOwners; written by policy.
+   */
+  public static final String DEFINED_TAGS = "policy.defined-tags";
+
+  /**
+   * Login code to a pending interactive registration (JSON text: the machine and node keys, and
+   * once a user approved it, their tailnet and user id), with a 10-minute TTL; written by the
+   * coordinator, read by identity to refuse approvals of codes it never issued. Not a projection.
+   */
+  public static final String PENDING_DEVICE_LOGINS = "coordinator-private.pending-registrations";
+
   private StateMaps() {}
 }

@@ -58,7 +58,7 @@ class EventTypesTest {
     Set<String> registered = new HashSet<>();
     EventTypes.all().forEach(t -> registered.add(t.name()));
     assertEquals(expected, registered, "registered types that are not in a context file");
-    assertEquals(6, contextFiles().size());
+    assertEquals(7, contextFiles().size());
   }
 
   @Test
