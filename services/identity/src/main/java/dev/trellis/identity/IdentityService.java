@@ -141,7 +141,8 @@ public final class IdentityService implements TrellisService {
         new SigningKeys(ctx.vertx(), events, identityLog, clock, SESSION_LIFETIME, ctx.hazelcast());
     var sessions = new SessionTokens(signingKeys, clock, SESSION_LIFETIME);
     new JwksRoutes(ctx.vertx(), authenticator, signingKeys).mount(ctx.router());
-    new DeviceLoginRoutes(ctx.vertx(), signingKeys, users, events, identityLog, clock)
+    new DeviceLoginRoutes(
+            ctx.vertx(), authenticator, users, events, identityLog, clock, ctx.hazelcast())
         .mount(ctx.router());
     var loginEvents = new LoginEvents(events, identityLog);
     var passwordLogin =
@@ -154,7 +155,14 @@ public final class IdentityService implements TrellisService {
             sessions,
             loginEvents);
     new LoginRoutes(
-            ctx.vertx(), authenticator, passwordLogin, users, passwords, events, identityLog)
+            ctx.vertx(),
+            authenticator,
+            passwordLogin,
+            users,
+            passwords,
+            events,
+            identityLog,
+            SESSION_LIFETIME)
         .mount(ctx.router());
     HttpClient http =
         HttpClient.newBuilder()

@@ -143,7 +143,7 @@ class LoginTest {
   }
 
   @Test
-  void aSessionActsWithTheUsersCurrentRoleOnTheAdminApi(IdentityCluster c) {
+  void aSessionActsWithTheUsersRoleOnTheAdminApiAndEndsWhenItChanges(IdentityCluster c) {
     String[] m = memberWithPassword(c, "sam@example.com");
     String session = login(c, 0, m[0], "sam@example.com", PASSWORD).text("token");
     var list = c.api(1, session).get("/api/v1/users");
@@ -153,8 +153,13 @@ class LoginTest {
 
     var promoted = c.api(0, m[2]).post("/api/v1/users/" + m[1] + "/role", Map.of("role", "admin"));
     assertEquals(200, promoted.status(), promoted.body());
+    // A role change ends the user's sessions; the next one acts with the new role.
+    var ended = c.api(1, session).post("/api/v1/authkeys", Map.of("tailnet", m[0]));
+    assertEquals(401, ended.status(), ended.body());
+    assertEquals("TOKEN_REVOKED", ended.code());
+    session = login(c, 1, m[0], "sam@example.com", PASSWORD).text("token");
     var key = c.api(1, session).post("/api/v1/authkeys", Map.of("tailnet", m[0]));
-    assertEquals(201, key.status(), "the same session now acts as admin: " + key.body());
+    assertEquals(201, key.status(), "the new session acts as admin: " + key.body());
     String audit = c.api(0, m[2]).get("/api/v1/audit?tailnet=" + m[0]).body();
     String created = "";
     for (String line : audit.split("\n")) {

@@ -7,6 +7,7 @@ import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.ApiTokenRecord;
 import dev.trellis.proto.state.v1.TailnetRecord;
+import dev.trellis.proto.state.v1.UserRecord;
 import dev.trellis.runtime.access.ApiTokenText;
 
 /**
@@ -36,10 +37,21 @@ public final class IdentityRecords {
 
   /**
    * A new API token of {@code tailnetId} ({@code ""} for none) with {@code role}, a deployment
-   * administrator's if {@code deploymentAdmin}, owned by user {@code u-test}; returns its text.
+   * administrator's if {@code deploymentAdmin}, owned by user {@code u-test} (written as an owner,
+   * since a token dies with its owner and acts at most with its role); returns its text.
    */
   public static String token(
       HazelcastInstance hz, String tailnetId, UserRole role, boolean deploymentAdmin) {
+    // The token's owner exists, as an owner: a token acts with its owner's current role.
+    hz.<String, byte[]>getMap(StateMaps.USERS)
+        .set(
+            "u-test",
+            UserRecord.newBuilder()
+                .setUserId("u-test")
+                .setEmail("owner@example.com")
+                .setRole(UserRole.OWNER)
+                .build()
+                .toByteArray());
     String id = ApiTokenText.newTokenId();
     String text = ApiTokenText.generate(id);
     ApiTokenRecord r =

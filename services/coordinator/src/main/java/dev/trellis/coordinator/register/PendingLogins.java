@@ -2,6 +2,7 @@ package dev.trellis.coordinator.register;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.trellis.proto.state.StateMaps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,8 +24,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety: thread-safe.
  */
 public final class PendingLogins {
-  /** Hazelcast map of the coordinator: code to pending registration JSON. */
-  public static final String MAP = "coordinator-private.pending-registrations";
+  /**
+   * Hazelcast map of the coordinator: code to pending registration JSON (identity reads it to
+   * approve only codes issued here: {@link StateMaps#PENDING_DEVICE_LOGINS}).
+   */
+  public static final String MAP = StateMaps.PENDING_DEVICE_LOGINS;
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long TTL_SECONDS = 600;

@@ -1,26 +1,31 @@
 package dev.trellis.identity.devicelogin;
 
-import com.nimbusds.jwt.JWTClaimsSet;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.trellis.identity.journal.IdentityLog;
-import dev.trellis.identity.signing.SessionTokens;
-import dev.trellis.identity.signing.SigningKeys;
+import dev.trellis.identity.limit.WindowCounter;
 import dev.trellis.identity.user.UserDirectory;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.DeviceLoginCompleted;
+import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.UserRecord;
-import dev.trellis.runtime.auth.JwtVerifier;
+import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.BearerToken;
 import dev.trellis.runtime.http.JsonBodies;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -29,34 +34,55 @@ import java.util.regex.Pattern;
  * in (built-in login, or an SSO session cookie from {@code /login/oidc/start}) and then {@code POST
  * /api/v1/device-logins/<code>} with the session, which appends {@code DeviceLoginCompleted} for
  * the signed-in user and their tailnet. The coordinator holding the device's registration completes
- * it. The code alone grants nothing: only a valid session of an existing user completes it, and the
- * device lands in that user's tailnet.
+ * it.
+ *
+ * <p>The code alone grants nothing: only a valid session of an existing user approves it (checked
+ * like every session, so a signed-out or revoked session approves nothing), and the device lands in
+ * that user's tailnet. Only codes the coordinator issued and that are still pending ({@link
+ * StateMaps#PENDING_DEVICE_LOGINS}) are approved, each once ({@code 404} for an unknown or expired
+ * code, {@code 409} for one already approved: nothing reaches the log); a user approves at most
+ * {@value #APPROVALS_PER_WINDOW} codes per {@link #WINDOW} across every instance ({@code 429}).
  *
  * <p>Thread-safety: handlers run on the event loop; verification and Hazelcast run on workers.
  */
 public final class DeviceLoginRoutes {
+  /** Approvals a user may make per window. */
+  public static final int APPROVALS_PER_WINDOW = 10;
+
+  /** The window of the approval limit. */
+  public static final Duration WINDOW = Duration.ofMinutes(10);
+
+  /** Codes approved (code to user id), so that a code is approved once. */
+  static final String APPROVED = "identity-claims.device-logins";
+
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
   private final Vertx vertx;
-  private final SigningKeys keys;
+  private final ApiTokenAuthenticator authenticator;
   private final UserDirectory users;
   private final Events events;
   private final IdentityLog log;
-  private final Clock clock;
+  private final IMap<String, String> pending;
+  private final IMap<String, String> approved;
+  private final WindowCounter approvals;
 
   public DeviceLoginRoutes(
       Vertx vertx,
-      SigningKeys keys,
+      ApiTokenAuthenticator authenticator,
       UserDirectory users,
       Events events,
       IdentityLog log,
-      Clock clock) {
+      Clock clock,
+      HazelcastInstance hazelcast) {
     this.vertx = vertx;
-    this.keys = keys;
+    this.authenticator = authenticator;
     this.users = users;
     this.events = events;
     this.log = log;
-    this.clock = clock;
+    this.pending = hazelcast.getMap(StateMaps.PENDING_DEVICE_LOGINS);
+    this.approved = hazelcast.getMap(APPROVED);
+    this.approvals =
+        new WindowCounter(hazelcast.getMap("identity-decisions.device-approvals"), clock, WINDOW);
   }
 
   /** Adds the routes to {@code router}. */
@@ -89,46 +115,68 @@ public final class DeviceLoginRoutes {
       ctx.fail(ApiException.of(ErrorCode.UNAUTHENTICATED, "Sign in first."));
       return;
     }
-    vertx
-        .executeBlocking(
-            () -> {
-              JWTClaimsSet claims =
-                  JwtVerifier.builder()
-                      .jwks(keys.jwks())
-                      .issuer(SessionTokens.ISSUER)
-                      .audience(SessionTokens.AUDIENCE)
-                      .clock(clock)
-                      .build()
-                      .verify(session)
-                      .claimsOrThrow();
-              UserRecord user =
-                  users
-                      .byId(claims.getSubject())
-                      .orElseThrow(
-                          () -> ApiException.of(ErrorCode.UNAUTHENTICATED, "Sign in again."));
-              Actor actor =
-                  Actor.newBuilder()
-                      .setKind(Actor.Kind.USER)
-                      .setId(user.getUserId())
-                      .setDisplay(user.getEmail())
-                      .build();
-              return events
-                  .draft(
-                      user.getTailnetId(),
-                      code,
-                      actor,
-                      DeviceLoginCompleted.newBuilder()
-                          .setCode(code)
-                          .setUserId(user.getUserId())
-                          .setLoginName(user.getEmail())
-                          .build())
-                  .subject("device login approved by " + user.getEmail())
-                  .build();
-            },
-            false)
+    authenticator
+        .authenticate(session)
+        .onSuccess(p -> ctx.put(ApiTokenAuthenticator.PRINCIPAL, p))
+        .compose(p -> vertx.executeBlocking(() -> approve(p, code), false))
         .compose(e -> log.append(List.of(e)))
         .onSuccess(v -> JsonBodies.reply(ctx, 200, Map.of("status", "approved")))
         .onFailure(ctx::fail);
+  }
+
+  /** Decides the approval of {@code code} by {@code p}; the event to append. Blocks. */
+  private dev.trellis.proto.event.v1.EventEnvelope approve(Principal p, String code) {
+    if (!p.isSession()) {
+      throw ApiException.of(
+          ErrorCode.UNAUTHENTICATED, "A device login is approved by a signed-in user.");
+    }
+    UserRecord user =
+        users
+            .byId(p.ownerUserId())
+            .orElseThrow(() -> ApiException.of(ErrorCode.UNAUTHENTICATED, "Sign in again."));
+    String entry = pending.get(code);
+    if (entry == null) {
+      throw ApiException.of(
+          ErrorCode.NOT_FOUND, "This login link is unknown or expired; run the login again.");
+    }
+    if (pendingApproved(entry) || approved.containsKey(code)) {
+      throw ApiException.of(ErrorCode.CONFLICT, "This device login was already approved.");
+    }
+    if (approvals.add("user:" + user.getUserId()) > APPROVALS_PER_WINDOW) {
+      throw ApiException.of(
+          ErrorCode.RATE_LIMITED, "Too many device approvals; try again in a few minutes.");
+    }
+    if (approved.putIfAbsent(code, user.getUserId(), WINDOW.toSeconds(), TimeUnit.SECONDS)
+        != null) {
+      throw ApiException.of(ErrorCode.CONFLICT, "This device login was already approved.");
+    }
+    Actor actor =
+        Actor.newBuilder()
+            .setKind(Actor.Kind.USER)
+            .setId(user.getUserId())
+            .setDisplay(user.getEmail())
+            .build();
+    return events
+        .draft(
+            user.getTailnetId(),
+            code,
+            actor,
+            DeviceLoginCompleted.newBuilder()
+                .setCode(code)
+                .setUserId(user.getUserId())
+                .setLoginName(user.getEmail())
+                .build())
+        .subject("device login approved by " + user.getEmail())
+        .build();
+  }
+
+  /** Whether the coordinator's entry already carries a user (approved and completed). */
+  private static boolean pendingApproved(String entry) {
+    try {
+      return new JsonObject(entry).getString("userId") != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The session from the bearer header, or from the SSO cookie. */

@@ -4,10 +4,14 @@ import dev.trellis.identity.journal.IdentityLog;
 import dev.trellis.identity.user.UserDirectory;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.PasswordSet;
+import dev.trellis.proto.event.v1.SessionSignedOut;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
+import dev.trellis.runtime.http.MaxLength;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/login} (email + password to a session JWT) and {@code POST
- * /api/v1/users/:id/password} (a user sets their own, {@code :id} being their id or {@code me}; an
- * owner or admin sets anyone's in their tailnet; only {@code PasswordSet} reaches the log, never
- * the password or its hash).
+ * {@code POST /api/v1/login} (email + password to a session JWT), {@code POST /api/v1/logout} (ends
+ * the caller's session everywhere: {@code SessionSignedOut}; the bearer session or the SSO cookie,
+ * which is cleared) and {@code POST /api/v1/users/:id/password} (a user sets their own, {@code :id}
+ * being their id or {@code me}; an owner or admin sets anyone's in their tailnet; only {@code
+ * PasswordSet} reaches the log, never the password or its hash, and every session of the user
+ * issued before it ends).
  *
  * <p>Thread-safety: handlers run on the event loop; hashing and Hazelcast run on workers.
  */
@@ -39,9 +45,11 @@ public final class LoginRoutes {
   private final PasswordStore passwords;
   private final Events events;
   private final IdentityLog log;
+  private final java.time.Duration sessionLifetime;
 
   /** Body of {@code POST /api/v1/login}. Its {@code toString} hides the password. */
-  public record LoginRequest(String tailnet, String email, String password) {
+  public record LoginRequest(
+      String tailnet, String email, @MaxLength(MAX_PASSWORD) String password) {
     @Override
     public String toString() {
       return "LoginRequest[tailnet=" + tailnet + ", email=" + email + ", password=redacted]";
@@ -49,7 +57,7 @@ public final class LoginRoutes {
   }
 
   /** Body of {@code POST /api/v1/users/:id/password}. */
-  public record PasswordRequest(String password) {
+  public record PasswordRequest(@MaxLength(MAX_PASSWORD) String password) {
     @Override
     public String toString() {
       return "PasswordRequest[redacted]";
@@ -63,7 +71,9 @@ public final class LoginRoutes {
       UserDirectory users,
       PasswordStore passwords,
       Events events,
-      IdentityLog log) {
+      IdentityLog log,
+      java.time.Duration sessionLifetime) {
+    this.sessionLifetime = sessionLifetime;
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.login = login;
@@ -76,6 +86,7 @@ public final class LoginRoutes {
   /** Adds the routes to {@code router}. */
   public void mount(Router router) {
     router.post("/api/v1/login").handler(this::login);
+    router.post("/api/v1/logout").handler(this::logout);
     router.post("/api/v1/users/:id/password").handler(this::setPassword);
   }
 
@@ -109,6 +120,64 @@ public final class LoginRoutes {
               body.put("tailnetId", s.user().getTailnetId());
               ctx.response().putHeader("Cache-Control", "no-store");
               JsonBodies.reply(ctx, 200, body);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    String text =
+        ctx.request().getHeader("Authorization") != null
+            ? null
+            : java.util.Optional.ofNullable(ctx.request().getCookie("trellis_session"))
+                .map(io.vertx.core.http.Cookie::getValue)
+                .orElse(null);
+    Future<Principal> caller =
+        text == null ? authenticator.authenticate(ctx) : authenticator.authenticate(text);
+    caller
+        .compose(
+            p -> {
+              if (!p.isSession()) {
+                throw ApiException.of(
+                    ErrorCode.BAD_REQUEST,
+                    "Sign-out ends a session; revoke an API token with POST"
+                        + " /api/v1/tokens/{id}/revoke.");
+              }
+              return vertx
+                  .executeBlocking(
+                      () -> {
+                        var u =
+                            users
+                                .byId(p.ownerUserId())
+                                .orElseThrow(() -> ApiException.of(ErrorCode.TOKEN_REVOKED));
+                        java.time.Instant expires = events.now().plus(sessionLifetime);
+                        return events
+                            .draft(
+                                u.getTailnetId(),
+                                u.getUserId(),
+                                p.actor(),
+                                SessionSignedOut.newBuilder()
+                                    .setUserId(u.getUserId())
+                                    .setSessionId(p.sessionId())
+                                    .setExpiresAt(
+                                        com.google.protobuf.Timestamp.newBuilder()
+                                            .setSeconds(expires.getEpochSecond())
+                                            .setNanos(expires.getNano()))
+                                    .build())
+                            .subject("sign-out of " + u.getEmail())
+                            .build();
+                      },
+                      false)
+                  .compose(e -> log.appendAndApply(List.of(e)));
+            })
+        .onSuccess(
+            v -> {
+              if (text != null) {
+                ctx.response()
+                    .putHeader(
+                        "Set-Cookie",
+                        "trellis_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+              }
+              ctx.response().putHeader("Cache-Control", "no-store").setStatusCode(204).end();
             })
         .onFailure(ctx::fail);
   }

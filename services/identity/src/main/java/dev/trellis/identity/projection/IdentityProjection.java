@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * Projects the identity topic into the maps other services read (see {@link
  * dev.trellis.proto.state.StateMaps}): tailnets (with their settings and DNS settings) by id and by
- * name, API tokens by id, users (by id and by tailnet and email), auth keys by id and the public
- * signing keys by kid. Values are protobuf records, so the state is the same whoever rebuilds it.
+ * name, API tokens by id, users (by id and by tailnet and email), which users' web sessions ended
+ * early ({@link SessionFacts}), auth keys by id and the public signing keys by kid. Values are
+ * protobuf records, so the state is the same whoever rebuilds it.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
  */
@@ -50,6 +51,7 @@ public final class IdentityProjection implements Projection {
   public void apply(LoggedEvent event, ProjectionMaps maps) {
     EventEnvelope e = event.envelope();
     String type = e.getType();
+    SessionFacts.apply(e, type, maps);
     if (UserFacts.apply(e, type, maps) || KeyFacts.apply(e, type, maps)) {
       return;
     }

@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * Issues web-session JWTs: ES256 with identity's current {@link SigningKey}, issuer {@link
  * #ISSUER}, audience {@link #AUDIENCE}, subject the user id, and claims {@code tailnet}, {@code
- * role}, {@code email}, {@code amr} ({@code pwd} or {@code oidc}) and {@code sid}. Other services
+ * role}, {@code email}, {@code amr} ({@code pwd} or {@code oidc}), {@code sid} and {@code iat_ms}
+ * (the issue time to the millisecond, against which revocations are compared). Other services
  * verify them with runtime's {@code JwtVerifier} against {@code /.well-known/jwks.json}.
  *
  * <p>Thread-safety: thread-safe; {@link #issue} blocks on Hazelcast to read the key.
@@ -63,6 +64,7 @@ public final class SessionTokens {
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(exp))
             .jwtID(sessionId)
+            .claim(dev.trellis.runtime.access.SessionAuthenticator.ISSUED_AT_MS, now.toEpochMilli())
             .claim("sid", sessionId)
             .claim("tailnet", user.getTailnetId())
             .claim("role", Roles.name(user.getRole()))

@@ -3,6 +3,7 @@ package dev.trellis.identity.user;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.access.Principal;
+import dev.trellis.runtime.access.RoleRank;
 import dev.trellis.runtime.http.ApiException;
 import java.util.Locale;
 
@@ -18,14 +19,7 @@ public final class Roles {
 
   /** The rank of {@code role}; 0 for unknown roles (grants nothing). */
   public static int rank(UserRole role) {
-    return switch (role) {
-      case OWNER -> 5;
-      case ADMIN -> 4;
-      case NETWORK_ADMIN -> 3;
-      case AUDITOR -> 2;
-      case MEMBER -> 1;
-      default -> 0;
-    };
+    return RoleRank.of(role);
   }
 
   /** The role named {@code text} in field {@code field}; 400 naming the field otherwise. */

@@ -4,8 +4,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.ApiTokenRecord;
+import dev.trellis.proto.state.v1.UserRecord;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.BearerToken;
 import io.vertx.core.Future;
@@ -18,14 +20,25 @@ import java.time.Instant;
  * Checks bearer credentials: service credentials (HS256, see {@link ServiceCredentials}), signed-in
  * users' web sessions (ES256, see {@link SessionAuthenticator}) and API tokens against identity's
  * {@link StateMaps#API_TOKENS} projection: the token must have the token form, name a known token,
- * match its SHA-256 digest (compared in constant time), be unrevoked and unexpired. Every failure
- * is a 401 with a specific code; nothing about the token is logged.
+ * match its SHA-256 digest (compared in constant time), be unrevoked and unexpired, and its owner
+ * must still exist ({@link StateMaps#USERS}): a token dies with its owner. A token acts with its
+ * owner's <em>current</em> role, never above the role it was created with, so demoting a user
+ * demotes their tokens at once; the deployment-administrator right holds only while the owner is
+ * still an owner. Every failure is a 401 with a specific code; nothing about the token is logged.
+ *
+ * <p>{@link #authenticate(RoutingContext)} remembers the principal in the request ({@link
+ * #principalOf}), so that a later refusal can be recorded with who was refused.
  *
  * <p>Thread-safety: thread-safe; lookups are asynchronous and never block an event loop.
  */
 public final class ApiTokenAuthenticator {
   private final Vertx vertx;
+
+  /** The request attribute holding the authenticated {@link Principal}. */
+  public static final String PRINCIPAL = "trellis.principal";
+
   private final IMap<String, byte[]> tokens;
+  private final IMap<String, byte[]> users;
   private final Clock clock;
   private final ServiceCredentials services;
   private final SessionAuthenticator sessions;
@@ -40,6 +53,7 @@ public final class ApiTokenAuthenticator {
       Vertx vertx, HazelcastInstance hazelcast, Clock clock, ServiceCredentials services) {
     this.vertx = vertx;
     this.tokens = hazelcast.getMap(StateMaps.API_TOKENS);
+    this.users = hazelcast.getMap(StateMaps.USERS);
     this.clock = clock;
     this.services = services;
     this.sessions = new SessionAuthenticator(hazelcast, clock);
@@ -53,7 +67,12 @@ public final class ApiTokenAuthenticator {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    return authenticate(token.value());
+    return authenticate(token.value()).onSuccess(p -> ctx.put(PRINCIPAL, p));
+  }
+
+  /** The principal {@link #authenticate(RoutingContext)} found for {@code ctx}, or null. */
+  public static Principal principalOf(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
   }
 
   /**
@@ -87,8 +106,13 @@ public final class ApiTokenAuthenticator {
           ApiException.of(ErrorCode.TOKEN_INVALID, "The API token is not a Trellis API token."));
     }
     String digest = ApiTokenText.sha256(text);
-    return Future.fromCompletionStage(tokens.getAsync(id.get()), vertx.getOrCreateContext())
-        .map(raw -> check(raw, digest));
+    var context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(tokens.getAsync(id.get()), context)
+        .map(raw -> check(raw, digest))
+        .compose(
+            record ->
+                Future.fromCompletionStage(users.getAsync(record.getOwnerUserId()), context)
+                    .map(owner -> principal(record, owner)));
   }
 
   private static boolean isHs256(String jwt) {
@@ -102,7 +126,7 @@ public final class ApiTokenAuthenticator {
     }
   }
 
-  private Principal check(byte[] raw, String digest) {
+  private ApiTokenRecord check(byte[] raw, String digest) {
     if (raw == null) {
       throw ApiException.of(ErrorCode.TOKEN_INVALID, "The API token is not valid.");
     }
@@ -126,11 +150,29 @@ public final class ApiTokenAuthenticator {
         throw ApiException.of(ErrorCode.TOKEN_EXPIRED);
       }
     }
+    if (record.getOwnerUserId().isEmpty()) {
+      throw ApiException.of(ErrorCode.TOKEN_REVOKED, "The API token has no owner.");
+    }
+    return record;
+  }
+
+  /** The principal of a valid token: its owner's current role, capped by the token's. */
+  private static Principal principal(ApiTokenRecord record, byte[] ownerRaw) {
+    if (ownerRaw == null) {
+      throw ApiException.of(ErrorCode.TOKEN_REVOKED, "The API token's owner no longer exists.");
+    }
+    UserRecord owner;
+    try {
+      owner = UserRecord.parseFrom(ownerRaw);
+    } catch (InvalidProtocolBufferException e) {
+      throw ApiException.of(ErrorCode.INTERNAL, "A stored user record is unreadable.", e);
+    }
+    UserRole role = RoleRank.lower(record.getRole(), owner.getRole());
     return new Principal(
         record.getTokenId(),
         record.getTailnetId(),
-        record.getRole(),
+        role,
         record.getOwnerUserId(),
-        record.getDeploymentAdmin());
+        record.getDeploymentAdmin() && owner.getRole() == UserRole.OWNER);
   }
 }

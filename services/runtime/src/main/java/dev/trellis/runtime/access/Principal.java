@@ -48,6 +48,11 @@ public record Principal(
     return tokenId.startsWith(SESSION_PREFIX);
   }
 
+  /** The session id ({@code sid}) of a session caller; empty for any other caller. */
+  public String sessionId() {
+    return isSession() ? tokenId.substring(SESSION_PREFIX.length()) : "";
+  }
+
   /** Whether the caller is a Trellis service (not an administrator's token). */
   public boolean isService() {
     return tokenId.startsWith(SERVICE_PREFIX);

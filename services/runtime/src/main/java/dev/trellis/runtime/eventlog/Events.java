@@ -25,6 +25,11 @@ public final class Events {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** Now, by the clock drafts are stamped with. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   /** Starts an envelope for {@code payload} in {@code tailnetId} about {@code aggregateId}. */
   public Draft draft(String tailnetId, String aggregateId, Actor actor, Message payload) {
     return new Draft(tailnetId, aggregateId, actor, payload);
