@@ -34,6 +34,7 @@ import dev.trellis.identity.user.UserCommands;
 import dev.trellis.identity.user.UserDirectory;
 import dev.trellis.identity.user.UserRoutes;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.TagDefinitions;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.service.ServiceContext;
@@ -135,7 +136,8 @@ public final class IdentityService implements TrellisService {
             directory,
             authKeys,
             new AuthKeyCommands(ctx.vertx(), events, identityLog, clock, authKeys),
-            new AuthKeyUse(ctx.vertx(), events, identityLog, clock, authKeys, ctx.hazelcast()))
+            new AuthKeyUse(ctx.vertx(), events, identityLog, clock, authKeys, ctx.hazelcast()),
+            new TagDefinitions(ctx.hazelcast()))
         .mount(ctx.router());
     var signingKeys =
         new SigningKeys(ctx.vertx(), events, identityLog, clock, SESSION_LIFETIME, ctx.hazelcast());

@@ -72,6 +72,7 @@ class AuthKeysTest {
       throws Exception {
     String tailnet = Tailnets.create(c, "keys-once");
     String admin = Tailnets.token(c, tailnet, "admin");
+    Tailnets.defineTags(c, tailnet, "tag:server");
     for (int round = 0; round < 3; round++) {
       String key = create(c, admin, Map.of("tags", List.of("tag:server"))).text("key");
       assertTrue(key.startsWith("trellis-auth-"));

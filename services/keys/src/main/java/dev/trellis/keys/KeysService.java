@@ -11,6 +11,7 @@ import dev.trellis.keys.registry.Registration;
 import dev.trellis.keys.state.NodeStore;
 import dev.trellis.keys.state.Tailnets;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.runtime.access.TagDefinitions;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.service.CommandThreads;
@@ -75,7 +76,8 @@ public final class KeysService implements TrellisService {
     var commands = new NodeCommands(store, claims, log, events, clock);
     var registration = new Registration(tailnets, store, claims, log, events, clock);
     new InternalNodeRoutes(auth, threads, registration, commands, store).mount(ctx.router());
-    new NodeRoutes(auth, threads, commands, store, tailnets).mount(ctx.router());
+    new NodeRoutes(auth, threads, commands, store, tailnets, new TagDefinitions(ctx.hazelcast()))
+        .mount(ctx.router());
     sweep =
         new Sweep(
             store,

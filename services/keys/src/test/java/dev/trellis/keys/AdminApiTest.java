@@ -71,6 +71,24 @@ class AdminApiTest {
     var alphaFree = c.api(1, admin).post("/api/v1/nodes/" + b + "/rename", Map.of("name", "alpha"));
     assertEquals("alpha", alphaFree.text("name"), "the old name is free again");
 
+    // Only tags the tailnet's policy defines in tagOwners, as registration requires.
+    var undefined =
+        c.api(0, admin)
+            .post("/api/v1/nodes/" + a + "/tags", Map.of("tags", List.of("tag:web", "tag:db")));
+    assertEquals(403, undefined.status(), undefined.body());
+    assertEquals("tags[0]", undefined.json().path("error").path("field").asText());
+    assertEquals(
+        "tag:web is not defined in tagOwners",
+        undefined.json().path("error").path("message").asText());
+    c.defineTags(tn, "tag:web");
+    var unowned =
+        c.api(1, admin)
+            .post("/api/v1/nodes/" + a + "/tags", Map.of("tags", List.of("tag:web", "tag:db")));
+    assertEquals(403, unowned.status(), unowned.body());
+    assertEquals("tags[1]", unowned.json().path("error").path("field").asText());
+    assertEquals(
+        "", c.api(0, admin).get("/api/v1/nodes/" + a).json().path("tags").path(0).asText());
+    c.defineTags(tn, "tag:web", "tag:db");
     var tagged =
         c.api(0, admin)
             .post("/api/v1/nodes/" + a + "/tags", Map.of("tags", List.of("tag:web", "tag:db")));

@@ -45,6 +45,20 @@ final class KeysCluster implements ClusterFixture {
     return IdentityRecords.tailnet(cluster.hazelcast(), settings);
   }
 
+  /** Makes the tailnet's policy define {@code tags}, as the policy service's projection would. */
+  void defineTags(String tailnetId, String... tags) {
+    nodes
+        .getFirst()
+        .hazelcast()
+        .<String, byte[]>getMap(StateMaps.DEFINED_TAGS)
+        .set(
+            tailnetId,
+            dev.trellis.proto.state.v1.DefinedTagsRecord.newBuilder()
+                .addAllTags(List.of(tags))
+                .build()
+                .toByteArray());
+  }
+
   /** A tailnet with 180-day keys and no device approval. */
   String tailnet() {
     return tailnet(

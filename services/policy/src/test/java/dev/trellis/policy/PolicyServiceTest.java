@@ -189,6 +189,29 @@ class PolicyServiceTest {
   }
 
   @Test
+  void theTagsAPolicyDefinesAreReadableByOtherServices() throws Exception {
+    String tn = tailnet();
+    String admin = token(tn, UserRole.ADMIN);
+    var defined = hz.<String, byte[]>getMap(StateMaps.DEFINED_TAGS);
+    assertEquals(null, defined.get(tn), "no policy, no tags");
+    String tagged =
+        """
+        {
+          "tagOwners": {"tag:web": ["autogroup:admin"], "tag:db": ["alice@example.com"]},
+          "acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}],
+        }
+        """;
+    assertEquals(200, post(admin, "/api/v1/policy", tn, tagged, "0").status());
+    var record = dev.trellis.proto.state.v1.DefinedTagsRecord.parseFrom(defined.get(tn));
+    assertEquals(java.util.List.of("tag:db", "tag:web"), record.getTagsList());
+    assertEquals(1, record.getPolicyVersion());
+    assertEquals(200, post(admin, "/api/v1/policy", tn, GOOD, "1").status());
+    assertEquals(
+        java.util.List.of(),
+        dev.trellis.proto.state.v1.DefinedTagsRecord.parseFrom(defined.get(tn)).getTagsList());
+  }
+
+  @Test
   void validateChangesNothing() throws Exception {
     String tn = tailnet();
     String owner = token(tn, UserRole.OWNER);

@@ -28,6 +28,9 @@ public final class AuthKeyCommands {
   /** Longest lifetime of an auth key. */
   public static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
+  /** Most tags one key may give its nodes (as many as a node may carry). */
+  public static final int MAX_TAGS = 32;
+
   private static final Pattern TAG = Pattern.compile("tag:[a-z0-9][a-z0-9-]{0,62}");
 
   private final Vertx vertx;
@@ -49,6 +52,10 @@ public final class AuthKeyCommands {
     /** Checks the options; 400/422 naming the field. */
     public Options {
       tags = tags == null ? List.of() : List.copyOf(tags);
+      if (tags.size() > MAX_TAGS) {
+        throw ApiException.field(
+            ErrorCode.VALIDATION_FAILED, "tags", "At most " + MAX_TAGS + " tags are allowed.");
+      }
       for (int i = 0; i < tags.size(); i++) {
         if (tags.get(i) == null || !TAG.matcher(tags.get(i)).matches()) {
           throw ApiException.field(

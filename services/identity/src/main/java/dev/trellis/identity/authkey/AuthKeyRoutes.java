@@ -5,6 +5,7 @@ import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.access.TagDefinitions;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
 import io.vertx.core.Vertx;
@@ -17,10 +18,11 @@ import java.util.Map;
 
 /**
  * The API for auth keys: {@code POST /api/v1/authkeys} (owners and admins; the answer carries the
- * key once), {@code GET /api/v1/authkeys?tailnet=T}, {@code POST /api/v1/authkeys/:id/revoke}, and
- * the internal {@code POST /api/v1/internal/authkeys/use} for the coordinator, which authenticates
- * with a service credential: an API token with the deployment-administrator right (see {@link
- * AuthKeyUse} for how the use is decided).
+ * key once; its tags must be defined in the tailnet's tagOwners, as registration requires), {@code
+ * GET /api/v1/authkeys?tailnet=T}, {@code POST /api/v1/authkeys/:id/revoke}, and the internal
+ * {@code POST /api/v1/internal/authkeys/use} for the coordinator, which authenticates with a
+ * service credential: an API token with the deployment-administrator right (see {@link AuthKeyUse}
+ * for how the use is decided).
  *
  * <p>Thread-safety: handlers run on the event loop and move Hazelcast reads to workers.
  */
@@ -31,6 +33,7 @@ public final class AuthKeyRoutes {
   private final AuthKeyDirectory keys;
   private final AuthKeyCommands commands;
   private final AuthKeyUse use;
+  private final TagDefinitions tags;
 
   /** Body of {@code POST /api/v1/authkeys}; expiry defaults to 90d. */
   public record CreateRequest(
@@ -56,7 +59,9 @@ public final class AuthKeyRoutes {
       TailnetDirectory tailnets,
       AuthKeyDirectory keys,
       AuthKeyCommands commands,
-      AuthKeyUse use) {
+      AuthKeyUse use,
+      TagDefinitions tags) {
+    this.tags = tags;
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.tailnets = tailnets;
@@ -93,7 +98,13 @@ public final class AuthKeyRoutes {
                       req.uses() == null ? 0 : req.uses(),
                       req.description());
               return vertx
-                  .executeBlocking(() -> tailnets.scope(p, req.tailnet(), true))
+                  .executeBlocking(
+                      () -> {
+                        String id = tailnets.scope(p, req.tailnet(), true);
+                        // As registration requires of the tags a key gives its nodes.
+                        tags.require(id, options.tags(), "tags", ErrorCode.AUTH_KEY_TAGS_FORBIDDEN);
+                        return id;
+                      })
                   .compose(id -> commands.create(p, id, options));
             })
         .onSuccess(

@@ -9,6 +9,7 @@ import dev.trellis.proto.event.v1.NodeRemovalReason;
 import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
+import dev.trellis.runtime.access.TagDefinitions;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
 import dev.trellis.runtime.service.CommandThreads;
@@ -35,6 +36,8 @@ public final class NodeRoutes {
   private final NodeStore store;
   private final Tailnets tailnets;
 
+  private final TagDefinitions definitions;
+
   record RenameRequest(String name) {}
 
   record KeyExpiryRequest(Boolean disabled) {}
@@ -48,7 +51,9 @@ public final class NodeRoutes {
       CommandThreads threads,
       NodeCommands commands,
       NodeStore store,
-      Tailnets tailnets) {
+      Tailnets tailnets,
+      TagDefinitions definitions) {
+    this.definitions = definitions;
     this.auth = auth;
     this.threads = threads;
     this.commands = commands;
@@ -148,7 +153,10 @@ public final class NodeRoutes {
           if (req.tags() == null) {
             throw ApiException.field(ErrorCode.BAD_REQUEST, "tags", "A list of tags is required.");
           }
-          return new TagsRequest(Tags.check(req.tags(), "tags"));
+          List<String> checked = Tags.check(req.tags(), "tags");
+          // As registration: only tags the tailnet's policy defines in tagOwners.
+          definitions.require(node.getTailnetId(), req.tags(), "tags", ErrorCode.FORBIDDEN);
+          return new TagsRequest(checked);
         },
         (node, req, caller) -> commands.tag(node, req.tags(), caller.actor()));
   }

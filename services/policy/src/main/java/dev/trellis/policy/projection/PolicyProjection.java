@@ -1,9 +1,12 @@
 package dev.trellis.policy.projection;
 
 import com.hazelcast.map.IMap;
+import dev.trellis.policyengine.load.PolicyLoader;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.PolicyUpdated;
+import dev.trellis.proto.state.StateMaps;
+import dev.trellis.proto.state.v1.DefinedTagsRecord;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.LoggedEvent;
 import dev.trellis.runtime.projection.Projection;
@@ -16,7 +19,8 @@ import java.util.List;
  * (which carries the full text, version and sha256, and in its envelope the time and the actor). A
  * {@code PolicyRejected} changes nothing. An update applies only if its version is above the stored
  * one, so a redelivered older event cannot roll the policy back, and a replay rebuilds the same
- * map.
+ * map. With it, map {@code policy.defined-tags} ({@link StateMaps#DEFINED_TAGS}): the tags the
+ * policy defines in tagOwners, for services that refuse undefined tags without parsing policies.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
  */
@@ -26,6 +30,9 @@ public final class PolicyProjection implements Projection {
 
   /** Tailnet id to the envelope bytes of its current PolicyUpdated. */
   public static final String CURRENT = "current";
+
+  /** Tailnet id to the {@code DefinedTagsRecord} of its current policy. */
+  public static final String DEFINED_TAGS = "defined-tags";
 
   @Override
   public String name() {
@@ -50,5 +57,18 @@ public final class PolicyProjection implements Projection {
       return;
     }
     current.set(e.getTailnetId(), e.toByteArray());
+    List<String> tags =
+        PolicyLoader.load(p.getHujson())
+            .policy()
+            .map(policy -> policy.tagOwners().keySet().stream().sorted().toList())
+            .orElse(List.of());
+    maps.<String, byte[]>map(DEFINED_TAGS)
+        .set(
+            e.getTailnetId(),
+            DefinedTagsRecord.newBuilder()
+                .addAllTags(tags)
+                .setPolicyVersion(p.getVersion())
+                .build()
+                .toByteArray());
   }
 }
