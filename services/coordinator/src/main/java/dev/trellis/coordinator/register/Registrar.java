@@ -135,6 +135,14 @@ public final class Registrar {
             });
   }
 
+  /**
+   * A registration with an auth key. Everything that can refuse it is checked before the key is
+   * used, so a refused registration never burns a one-off key: identity checks the key without
+   * taking a use, the tags are decided against the key and the tailnet's policy, the key registry
+   * checks the request (hostname, keys, node key held elsewhere) without registering; only then is
+   * the key used and the node registered. What can still fail after the use is a race (another use
+   * of the key, another machine claiming the node key) or an outage.
+   */
   private Future<RegisterResponse> withAuthKey(
       MachinePublicKey machine, RegisterRequest req, String sourceIp) {
     JsonObject use =
@@ -143,61 +151,121 @@ public final class Registrar {
             .put("hostname", req.getHostInfo().getHostname())
             .put("sourceIp", sourceIp);
     return client
-        .post("identity", "/api/v1/internal/authkeys/use", use)
+        .post("identity", "/api/v1/internal/authkeys/check", use)
+        .compose(checked -> plan(req, checked.getJsonObject("keyInfo", new JsonObject())))
         .compose(
-            used -> {
-              JsonObject key = used.getJsonObject("keyInfo", new JsonObject());
-              List<String> keyTags = strings(key.getJsonArray("tags"));
-              String tailnetId = key.getString("tailnetId");
-              String creator = key.getString("creatorUserId", "");
-              boolean ephemeral = req.getEphemeral() || key.getBoolean("ephemeral", false);
-              String keyId = key.getString("id", "");
-              boolean preapproved = key.getBoolean("preapproved", false);
-              if (!keyTags.isEmpty()) {
-                if (!keyTags.containsAll(req.getRequestedTagsList())) {
-                  return Future.failedFuture(
-                      ApiException.of(
-                          ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
-                          "The requested tags are not all carried by the auth key."));
-                }
-                List<String> tags =
-                    req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
-                return asTagged(
-                    machine, req, tailnetId, tags, keyTags, creator, ephemeral, keyId, preapproved);
-              }
-              // An untagged key: the creator's node, or tagged if the creator owns what it asks.
-              return asUser(machine, req, tailnetId, creator, ephemeral, keyId, preapproved);
-            });
+            plan ->
+                client
+                    .post(
+                        "keys",
+                        "/api/v1/internal/nodes/register",
+                        body(machine, req, plan).put("checkOnly", true))
+                    .compose(
+                        accepted -> client.post("identity", "/api/v1/internal/authkeys/use", use))
+                    .compose(used -> complete(machine, req, plan)));
   }
 
-  /** Keys registers the node, ipam gives addresses; answers the final response. */
-  Future<RegisterResponse> complete(
-      MachinePublicKey machine,
-      RegisterRequest req,
+  /** Who a registration makes the node belong to, and how. */
+  record Plan(
       String tailnetId,
       String userId,
       List<String> tags,
       boolean ephemeral,
       String authKeyId,
+      boolean preapproved) {}
+
+  /** The plan for an auth key ({@code keyInfo} as identity answers it); fails when refused. */
+  private Future<Plan> plan(RegisterRequest req, JsonObject key) {
+    List<String> keyTags = strings(key.getJsonArray("tags"));
+    String tailnetId = key.getString("tailnetId");
+    String creator = key.getString("creatorUserId", "");
+    boolean ephemeral = req.getEphemeral() || key.getBoolean("ephemeral", false);
+    String keyId = key.getString("id", "");
+    boolean preapproved = key.getBoolean("preapproved", false);
+    if (!keyTags.isEmpty()) {
+      if (!keyTags.containsAll(req.getRequestedTagsList())) {
+        return Future.failedFuture(
+            ApiException.of(
+                ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                "The requested tags are not all carried by the auth key."));
+      }
+      List<String> tags = req.getRequestedTagsCount() > 0 ? req.getRequestedTagsList() : keyTags;
+      return tagged(new Plan(tailnetId, "", tags, ephemeral, keyId, preapproved), keyTags, creator);
+    }
+    // An untagged key: the creator's node, or tagged if the creator owns what it asks.
+    return forUser(req, tailnetId, creator, ephemeral, keyId, preapproved);
+  }
+
+  /** A plan for {@code userId}: untagged, or tagged if the policy lets the user own the tags. */
+  private Future<Plan> forUser(
+      RegisterRequest req,
+      String tailnetId,
+      String userId,
+      boolean ephemeral,
+      String authKeyId,
       boolean preapproved) {
+    if (req.getRequestedTagsCount() == 0) {
+      return Future.succeededFuture(
+          new Plan(tailnetId, userId, List.of(), ephemeral, authKeyId, preapproved));
+    }
+    return tagged(
+        new Plan(
+            tailnetId,
+            "",
+            List.copyOf(req.getRequestedTagsList()),
+            ephemeral,
+            authKeyId,
+            preapproved),
+        List.of(),
+        userId);
+  }
+
+  /**
+   * {@code plan} (a node owned by its tags) if the tailnet's policy lets {@code userId} or an auth
+   * key carrying {@code keyTags} own them; refused with the reason otherwise.
+   */
+  private Future<Plan> tagged(Plan plan, List<String> keyTags, String userId) {
+    return loop.call(
+            (m, h) -> m.visibility().tagsRefused(plan.tailnetId(), plan.tags(), keyTags, userId))
+        .compose(
+            refused ->
+                refused.isPresent()
+                    ? Future.failedFuture(
+                        ApiException.of(
+                            ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
+                            "Tags refused by the tailnet's policy: " + refused.get()))
+                    : Future.succeededFuture(plan));
+  }
+
+  /** The key registry's register body for {@code plan}. */
+  private static JsonObject body(MachinePublicKey machine, RegisterRequest req, Plan plan) {
     JsonObject body =
         new JsonObject()
-            .put("tailnetId", tailnetId)
+            .put("tailnetId", plan.tailnetId())
             .put("machineKey", machine.toString())
             .put("nodeKey", NodePublicKey.fromBytes(req.getNodeKey().toByteArray()).toString())
             .put("hostname", req.getHostInfo().getHostname())
             .put("os", req.getHostInfo().getOs())
-            .put("userId", userId)
-            .put("tags", new JsonArray(new ArrayList<>(tags)))
-            .put("ephemeral", ephemeral)
-            .put("authKeyId", authKeyId)
-            .put("preapproved", preapproved);
+            .put("userId", plan.userId())
+            .put("tags", new JsonArray(new ArrayList<>(plan.tags())))
+            .put("ephemeral", plan.ephemeral())
+            .put("authKeyId", plan.authKeyId())
+            .put("preapproved", plan.preapproved());
     if (req.getDiscoKey().size() == 32) {
       body.put("discoKey", DiscoPublicKey.fromBytes(req.getDiscoKey().toByteArray()).toString());
     }
     if (req.getOldNodeKey().size() == 32) {
       body.put("oldNodeKey", NodePublicKey.fromBytes(req.getOldNodeKey().toByteArray()).toString());
     }
+    return body;
+  }
+
+  /** Keys registers the node, ipam gives addresses; answers the final response. */
+  Future<RegisterResponse> complete(MachinePublicKey machine, RegisterRequest req, Plan plan) {
+    String tailnetId = plan.tailnetId();
+    String userId = plan.userId();
+    List<String> tags = plan.tags();
+    JsonObject body = body(machine, req, plan);
     return client
         .post("keys", "/api/v1/internal/nodes/register", body)
         .compose(
@@ -351,47 +419,8 @@ public final class Registrar {
       boolean ephemeral,
       String authKeyId,
       boolean preapproved) {
-    if (req.getRequestedTagsCount() == 0) {
-      return complete(
-          machine, req, tailnetId, userId, List.of(), ephemeral, authKeyId, preapproved);
-    }
-    return asTagged(
-        machine,
-        req,
-        tailnetId,
-        List.copyOf(req.getRequestedTagsList()),
-        List.of(),
-        userId,
-        ephemeral,
-        authKeyId,
-        preapproved);
-  }
-
-  /**
-   * Completes a registration of a node owned by {@code tags} (no user) if the tailnet's policy lets
-   * {@code userId} or an auth key carrying {@code keyTags} own them; refused with the reason
-   * otherwise.
-   */
-  private Future<RegisterResponse> asTagged(
-      MachinePublicKey machine,
-      RegisterRequest req,
-      String tailnetId,
-      List<String> tags,
-      List<String> keyTags,
-      String userId,
-      boolean ephemeral,
-      String authKeyId,
-      boolean preapproved) {
-    return loop.call((m, h) -> m.visibility().tagsRefused(tailnetId, tags, keyTags, userId))
-        .compose(
-            refused ->
-                refused.isPresent()
-                    ? Future.failedFuture(
-                        ApiException.of(
-                            ErrorCode.AUTH_KEY_TAGS_FORBIDDEN,
-                            "Tags refused by the tailnet's policy: " + refused.get()))
-                    : complete(
-                        machine, req, tailnetId, "", tags, ephemeral, authKeyId, preapproved));
+    return forUser(req, tailnetId, userId, ephemeral, authKeyId, preapproved)
+        .compose(plan -> complete(machine, req, plan));
   }
 
   private Future<NodeView> node(MachinePublicKey machine, ByteString nodeKey) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * The API for auth keys: {@code POST /api/v1/authkeys} (owners and admins; the answer carries the
  * key once; its tags must be defined in the tailnet's tagOwners, as registration requires), {@code
  * GET /api/v1/authkeys?tailnet=T}, {@code POST /api/v1/authkeys/:id/revoke}, and the internal
+ * {@code POST /api/v1/internal/authkeys/check} (could the key be used now; nothing changes) and
  * {@code POST /api/v1/internal/authkeys/use} for the coordinator, which authenticates with a
  * service credential: an API token with the deployment-administrator right (see {@link AuthKeyUse}
  * for how the use is decided).
@@ -75,7 +76,8 @@ public final class AuthKeyRoutes {
     router.post("/api/v1/authkeys").handler(this::create);
     router.get("/api/v1/authkeys").handler(this::list);
     router.post("/api/v1/authkeys/:id/revoke").handler(this::revoke);
-    router.post("/api/v1/internal/authkeys/use").handler(this::use);
+    router.post("/api/v1/internal/authkeys/use").handler(ctx -> use(ctx, true));
+    router.post("/api/v1/internal/authkeys/check").handler(ctx -> use(ctx, false));
   }
 
   private void create(RoutingContext ctx) {
@@ -143,7 +145,8 @@ public final class AuthKeyRoutes {
         });
   }
 
-  private void use(RoutingContext ctx) {
+  /** {@code take}: use the key; else only check that it could be used now. */
+  private void use(RoutingContext ctx, boolean take) {
     authenticator
         .authenticate(ctx)
         .compose(
@@ -156,15 +159,12 @@ public final class AuthKeyRoutes {
               return vertx
                   .executeBlocking(() -> tailnetId(req.tailnet()))
                   .compose(
-                      tailnetId ->
-                          use.use(
-                              new AuthKeyUse.Request(
-                                  req.key(),
-                                  tailnetId,
-                                  req.nodeId(),
-                                  req.hostname(),
-                                  req.sourceIp()),
-                              p.actor()));
+                      tailnetId -> {
+                        var request =
+                            new AuthKeyUse.Request(
+                                req.key(), tailnetId, req.nodeId(), req.hostname(), req.sourceIp());
+                        return take ? use.use(request, p.actor()) : use.check(request, p.actor());
+                      });
             })
         .onSuccess(
             g -> {

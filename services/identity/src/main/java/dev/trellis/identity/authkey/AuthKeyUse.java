@@ -31,6 +31,10 @@ import java.util.Optional;
  * record check and the processor lets that one in-flight use through, as with any check-then-act
  * across a network.
  *
+ * <p>{@link #check} answers the same without taking a use, so the coordinator can check a key and
+ * everything else about a registration before the key is used: a refused registration never burns a
+ * one-off key.
+ *
  * <p>Refusals answer a specific code (AUTH_KEY_INVALID, _EXPIRED, _REVOKED, _USED, _EXHAUSTED) and
  * append {@code AuthKeyRefused}. A key of another tailnet than the one asked for is refused exactly
  * like an unknown key (AUTH_KEY_INVALID, no key id in the event), so no answer reveals whether
@@ -71,10 +75,24 @@ public final class AuthKeyUse {
     this.uses = new UseCount(hazelcast.<String, Long>getMap(UseCount.MAP));
   }
 
+  /**
+   * Whether the key of {@code r} could be used now (nothing changes; a refusal is recorded like a
+   * refused use): the key as it stands, with its current use count.
+   */
+  public Future<Granted> check(Request r, Actor actor) {
+    return vertx
+        .executeBlocking(() -> decide(r, false))
+        .compose(
+            d ->
+                d.refusal != null
+                    ? refuse(r, d, actor)
+                    : Future.succeededFuture(new Granted(d.key, d.key.getUseCount())));
+  }
+
   /** Uses the key of {@code r} for {@code actor} (the calling service). */
   public Future<Granted> use(Request r, Actor actor) {
     return vertx
-        .executeBlocking(() -> decide(r))
+        .executeBlocking(() -> decide(r, true))
         .compose(
             d -> {
               if (d.refusal != null) {
@@ -105,7 +123,7 @@ public final class AuthKeyUse {
 
   private record Decision(AuthKeyRecord key, ErrorCode refusal, String loggedTailnet, long count) {}
 
-  private Decision decide(Request r) {
+  private Decision decide(Request r, boolean take) {
     String asked = r.tailnetId();
     Optional<String> id = AuthKeyText.keyId(r.key());
     Optional<AuthKeyRecord> found = id.flatMap(keys::byId);
@@ -128,7 +146,10 @@ public final class AuthKeyUse {
       return new Decision(k, ErrorCode.AUTH_KEY_EXPIRED, k.getTailnetId(), 0);
     }
     long limit = k.getReusable() ? k.getUsageLimit() : 1;
-    long count = uses.take(k.getKeyId(), k.getUseCount(), limit);
+    long count =
+        take
+            ? uses.take(k.getKeyId(), k.getUseCount(), limit)
+            : (uses.available(k.getKeyId(), k.getUseCount(), limit) ? k.getUseCount() : -1);
     if (count < 0) {
       ErrorCode code = k.getReusable() ? ErrorCode.AUTH_KEY_EXHAUSTED : ErrorCode.AUTH_KEY_USED;
       return new Decision(k, code, k.getTailnetId(), 0);

@@ -24,6 +24,19 @@ public final class UseCount {
   }
 
   /**
+   * Whether {@code keyId} has a use left (nothing changes): for checking a registration before the
+   * use is taken.
+   *
+   * @param projected uses the projection shows (a floor)
+   * @param limit the key's limit; 0 for unlimited
+   */
+  public boolean available(String keyId, long projected, long limit) {
+    Long current = uses.get(keyId);
+    long base = current == null ? projected : Math.max(current, projected);
+    return limit <= 0 || base < limit;
+  }
+
+  /**
    * Takes one use of {@code keyId}.
    *
    * @param projected uses the projection shows (a floor)

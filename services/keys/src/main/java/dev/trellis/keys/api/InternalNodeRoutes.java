@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The key registry's internal endpoints, for Trellis services only ({@link
- * Principal#requireInternal()}): {@code POST /api/v1/internal/nodes/register}, {@code POST
+ * Principal#requireInternal()}): {@code POST /api/v1/internal/nodes/register} (with {@code
+ * "checkOnly": true} it registers nothing and answers whether it would accept), {@code POST
  * /api/v1/internal/nodes/{id}/logout} and {@code POST /api/v1/internal/nodes/{id}/disco}.
  *
  * <p>Thread-safety: handlers run on event loops and hand blocking work to {@link CommandThreads}.
@@ -60,6 +61,13 @@ public final class InternalNodeRoutes {
         caller -> {
           caller.requireInternal();
           RegisterRequest req = JsonBodies.read(ctx, RegisterRequest.class);
+          if (Boolean.TRUE.equals(req.checkOnly())) {
+            return threads.run(
+                () -> {
+                  registration.verify(req);
+                  return Map.of("accepted", true);
+                });
+          }
           return threads.run(() -> registration.register(req, caller.actor()));
         });
   }

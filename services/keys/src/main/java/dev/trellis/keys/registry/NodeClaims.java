@@ -80,6 +80,19 @@ public final class NodeClaims {
     return claimed == null || claimed.equals(nodeId);
   }
 
+  /**
+   * Whether a node other than {@code nodeId} ({@code null}: any node) holds or is taking {@code
+   * nodeKey}; changes nothing.
+   */
+  public boolean nodeKeyTaken(byte[] nodeKey, String nodeId) {
+    var holder = store.idByNodeKey(nodeKey);
+    if (holder.isPresent() && !holder.get().equals(nodeId)) {
+      return true;
+    }
+    String claimed = nodeKeys.get(NodeProjection.hex(nodeKey));
+    return claimed != null && !claimed.equals(nodeId);
+  }
+
   /** Gives up a claim on {@code nodeKey} if {@code nodeId} holds it. */
   public void releaseNodeKey(byte[] nodeKey, String nodeId) {
     nodeKeys.remove(NodeProjection.hex(nodeKey), nodeId);

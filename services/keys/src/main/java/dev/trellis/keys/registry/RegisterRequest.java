@@ -19,6 +19,9 @@ import java.util.List;
  * @param ephemeral whether the node is ephemeral
  * @param authKeyId the auth key used; empty for an interactive login
  * @param preapproved whether the auth key was pre-approved
+ * @param checkOnly check that the registration would be accepted, and register nothing (the
+ *     coordinator asks before it uses a one-off auth key, so a refused registration never burns
+ *     one)
  */
 public record RegisterRequest(
     String tailnetId,
@@ -32,4 +35,5 @@ public record RegisterRequest(
     List<String> tags,
     Boolean ephemeral,
     String authKeyId,
-    Boolean preapproved) {}
+    Boolean preapproved,
+    Boolean checkOnly) {}

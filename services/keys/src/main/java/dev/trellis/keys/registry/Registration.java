@@ -81,6 +81,20 @@ public final class Registration {
       String authKeyId,
       boolean preapproved) {}
 
+  /**
+   * Checks what {@link #register} would check first, changing nothing: the request's fields, the
+   * tailnet, and that no other machine holds the node key.
+   */
+  public void verify(RegisterRequest req) {
+    Checked c = check(req);
+    tailnets.byId(c.tailnetId()).orElseThrow(() -> ApiException.of(ErrorCode.TAILNET_NOT_FOUND));
+    String self = store.idByMachine(c.tailnetId(), c.machineKey()).orElse(null);
+    if (claims.nodeKeyTaken(c.nodeKey(), self)) {
+      throw ApiException.of(
+          ErrorCode.NODE_KEY_IN_USE, "This node key is registered to another machine.");
+    }
+  }
+
   /** Registers or re-authenticates; see the class doc. */
   public RegisterResult register(RegisterRequest req, Actor actor) {
     Checked c = check(req);

@@ -49,7 +49,8 @@ class RegistrationInputFuzzTest {
               List.of(),
               false,
               "",
-              false);
+              false,
+              null);
       ApiException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               ApiException.class, () -> Registration.check(req), bad);

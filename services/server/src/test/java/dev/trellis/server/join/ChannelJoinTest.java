@@ -227,6 +227,61 @@ class ChannelJoinTest {
     assertTrue(metrics.contains("trellis_coordinator_registration_seconds"), metrics);
   }
 
+  /** A one-off auth key of the default tailnet, created with the first administrator's token. */
+  static String oneOffKey() throws Exception {
+    String admin = Files.readString(dir.resolve("admin-token")).strip();
+    var resp =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/authkeys"))
+                    .header("Authorization", "Bearer " + admin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tailnet\":\"default\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, resp.statusCode(), resp.body());
+    return new JsonObject(resp.body()).getString("key");
+  }
+
+  @Test
+  void aRefusedRegistrationLeavesAOneOffKeyUnused() throws Exception {
+    String key = oneOffKey();
+    MachinePrivateKey machine = MachinePrivateKey.generate();
+    Device d = connect(machine);
+    String[] refusedHostnames = {"bad\nhost", "x".repeat(300), "evil\u202Etxt"};
+    for (String hostname : refusedHostnames) {
+      d.send(
+          ClientMessage.newBuilder()
+              .setRegister(
+                  register(machine)
+                      .setAuthKey(key)
+                      .setHostInfo(HostInfo.newBuilder().setHostname(hostname).setOs("linux")))
+              .build());
+      var refused = d.next().getRegister();
+      assertEquals("BAD_REQUEST", refused.getErrorCode(), refused.toString());
+      assertTrue(refused.getNodeId().isEmpty());
+    }
+    // Tags the key does not carry: refused too, and the key is still unused.
+    d.send(
+        ClientMessage.newBuilder()
+            .setRegister(register(machine).setAuthKey(key).addRequestedTags("tag:server"))
+            .build());
+    var tags = d.next().getRegister();
+    assertEquals("AUTH_KEY_TAGS_FORBIDDEN", tags.getErrorCode(), tags.toString());
+
+    d.send(ClientMessage.newBuilder().setRegister(register(machine).setAuthKey(key)).build());
+    var accepted = d.next().getRegister();
+    assertEquals("", accepted.getErrorCode(), accepted.toString());
+    assertTrue(!accepted.getNodeId().isEmpty(), accepted.toString());
+
+    // Used once, by the accepted registration.
+    MachinePrivateKey other = MachinePrivateKey.generate();
+    Device second = connect(other);
+    second.send(ClientMessage.newBuilder().setRegister(register(other).setAuthKey(key)).build());
+    assertEquals("AUTH_KEY_USED", second.next().getRegister().getErrorCode());
+  }
+
   @Test
   void machineKeyMustMatchTheChannel() throws Exception {
     MachinePrivateKey machine = MachinePrivateKey.generate();
