@@ -205,6 +205,12 @@ class OidcTest {
     var unconfigured = c.nodes.get(0).anonymous().get("/login/oidc/start?tailnet=default");
     assertEquals(404, unconfigured.status());
     assertEquals("OIDC_NOT_CONFIGURED", unconfigured.code());
+    // Tailnet names cannot be enumerated here: an unknown tailnet answers exactly the same.
+    for (String unknown : new String[] {"no-such-tailnet", "tn0123456789abcdef"}) {
+      var r = c.nodes.get(1).anonymous().get("/login/oidc/start?tailnet=" + unknown);
+      assertEquals(unconfigured.status(), r.status(), r.body());
+      assertEquals(unconfigured.body(), r.body());
+    }
   }
 
   @Test

@@ -114,7 +114,13 @@ public final class OidcLogin {
   public Future<URI> start(String tailnet, String redirectUri) {
     return vertx.executeBlocking(
         () -> {
-          TailnetRecord t = tailnets.resolve(tailnet);
+          TailnetRecord t;
+          try {
+            t = tailnets.resolve(tailnet);
+          } catch (ApiException e) {
+            // An unknown tailnet answers like one without single sign-on: names do not leak.
+            throw ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED);
+          }
           OidcConfig oidc = config(t);
           var endpoints = providers.of(oidc.getIssuerUrl());
           String state = PendingLogins.random();
