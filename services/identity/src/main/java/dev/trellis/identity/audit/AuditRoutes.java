@@ -1,13 +1,17 @@
 package dev.trellis.identity.audit;
 
 import dev.trellis.identity.tailnet.TailnetDirectory;
+import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.Topics;
+import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
+import dev.trellis.runtime.access.RoleRank;
 import dev.trellis.runtime.eventlog.EventHandler;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.LoggedEvent;
 import dev.trellis.runtime.eventlog.ReplayStart;
 import dev.trellis.runtime.eventlog.Subscription;
+import dev.trellis.runtime.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,8 +28,12 @@ import java.util.List;
  * sends the matching events in time order; with {@code follow=true} it keeps the response open and
  * streams events as they are appended, until the client goes away.
  *
- * <p>Authorization: any role of the tailnet (auditors included) or a deployment administrator; a
- * tailnet the caller may not read answers 404 exactly like one that does not exist.
+ * <p>Authorization: the tailnet's auditors, network admins, admins and owners, and deployment
+ * administrators. Members do not read the audit: it shows every user's sign-ins, every refused
+ * request and who changed what, which is more than a member sees anywhere else (403). A tailnet the
+ * caller may not read answers 404 exactly like one that does not exist. The pseudo-tailnet {@code
+ * -} holds what names no tailnet (refused requests without a known credential, failed sign-ins to
+ * unknown tailnets); only deployment administrators read it.
  *
  * <p>Thread-safety: replay handlers run on the log's consumer threads and only add to a
  * synchronized list or write to the response, which Vert.x makes thread-safe.
@@ -35,6 +43,9 @@ public final class AuditRoutes {
   private final EventLog log;
   private final ApiTokenAuthenticator authenticator;
   private final TailnetDirectory directory;
+
+  /** The pseudo-tailnet of events that name none. */
+  public static final String NO_TAILNET = "-";
 
   public AuditRoutes(
       Vertx vertx, EventLog log, ApiTokenAuthenticator authenticator, TailnetDirectory directory) {
@@ -61,7 +72,24 @@ public final class AuditRoutes {
         .authenticate(ctx)
         .compose(
             principal ->
-                vertx.executeBlocking(() -> directory.scope(principal, query.tailnet(), false)))
+                vertx.executeBlocking(
+                    () -> {
+                      if (NO_TAILNET.equals(query.tailnet())) {
+                        if (!principal.deploymentAdmin()) {
+                          throw ApiException.of(ErrorCode.TAILNET_NOT_FOUND);
+                        }
+                        return NO_TAILNET;
+                      }
+                      String id = directory.scope(principal, query.tailnet(), false);
+                      if (!principal.deploymentAdmin()
+                          && RoleRank.of(principal.role()) < RoleRank.of(UserRole.AUDITOR)) {
+                        throw ApiException.of(
+                            ErrorCode.FORBIDDEN,
+                            "Reading the audit needs the auditor, network-admin, admin or owner"
+                                + " role.");
+                      }
+                      return id;
+                    }))
         .onSuccess(tailnetId -> stream(ctx, query, tailnetId))
         .onFailure(ctx::fail);
   }

@@ -1,6 +1,7 @@
 package dev.trellis.runtime.http;
 
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.runtime.audit.RefusalAudit;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,7 @@ public final class ApiRouter {
   private long maxBodyBytes = 1024 * 1024;
   private Readiness readiness;
   private Handler<RoutingContext> metrics;
+  private RefusalAudit refusals;
 
   private ApiRouter(Vertx vertx) {
     this.vertx = vertx;
@@ -54,10 +56,16 @@ public final class ApiRouter {
     return this;
   }
 
+  /** Where security-relevant refusals are recorded (default: nowhere). */
+  public ApiRouter refusals(RefusalAudit audit) {
+    this.refusals = audit;
+    return this;
+  }
+
   /** The router. */
   public Router build() {
     Router router = Router.router(vertx);
-    ErrorResponder errors = new ErrorResponder();
+    ErrorResponder errors = new ErrorResponder(refusals);
     router.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, errors);

@@ -1,6 +1,7 @@
 package dev.trellis.runtime.http;
 
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.runtime.audit.RefusalAudit;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -16,12 +17,25 @@ import org.slf4j.LoggerFactory;
  * ApiException} keeps its code, message and field; a bare status (404 unmatched, 405, 413 from the
  * body limit, 400 from vertx-web) maps to its registry code; anything else is a bug and becomes
  * {@code 500 INTERNAL} with an error id that is logged with the stack trace, so an operator can
- * find it while the client learns nothing about the internals.
+ * find it while the client learns nothing about the internals. Security-relevant refusals are
+ * handed to the process's {@link RefusalAudit}, if any, to be recorded.
  *
  * <p>Thread-safety: stateless; one instance serves all event loops.
  */
 public final class ErrorResponder implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+  private final RefusalAudit refusals;
+
+  /** A responder that records nothing. */
+  public ErrorResponder() {
+    this(null);
+  }
+
+  /** A responder that hands refusals to {@code refusals} (may be null). */
+  public ErrorResponder(RefusalAudit refusals) {
+    this.refusals = refusals;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -31,6 +45,9 @@ public final class ErrorResponder implements Handler<RoutingContext> {
     String field = null;
     String errorId = null;
     if (failure instanceof ApiException api) {
+      if (refusals != null) {
+        refusals.refused(ctx, api);
+      }
       code = api.code();
       message = api.getMessage();
       field = api.field();

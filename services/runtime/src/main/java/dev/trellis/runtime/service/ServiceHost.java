@@ -1,6 +1,8 @@
 package dev.trellis.runtime.service;
 
+import dev.trellis.proto.event.Topics;
 import dev.trellis.runtime.access.ServiceCredentials;
+import dev.trellis.runtime.audit.RefusalAudit;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.http.ApiRouter;
 import dev.trellis.runtime.http.Readiness;
@@ -29,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * configured port with {@code /healthz}, {@code /readyz} and {@code /metrics} (listening at once,
  * so health is visible while services start), then each service's topics are created and the
  * service is deployed as a verticle ({@link ServiceVerticle}, which also does the preamble every
- * service shares: its up gauge, its projections, its command threads), in list order. {@code
- * /readyz} answers 503 until every service has started, while the Hazelcast member lacks members,
- * while the services' Kafka topics cannot be read, when a service's own checks fail and once
- * shutdown begins. {@link #stop}: readiness goes down, the HTTP server drains in-flight requests,
- * services are undeployed in reverse order; the whole stop is bounded by {@code
+ * service shares: its up gauge, its projections, its command threads), in list order. Refused
+ * requests are recorded ({@link RefusalAudit}). {@code /readyz} answers 503 until every service has
+ * started, while the Hazelcast member lacks members, while the services' Kafka topics cannot be
+ * read, when a service's own checks fail and once shutdown begins. {@link #stop}: readiness goes
+ * down, the HTTP server drains in-flight requests, services are undeployed in reverse order; the
+ * whole stop is bounded by {@code
  * --shutdown-timeout}, after which the remaining steps are abandoned with a log line.
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread; state is
@@ -51,6 +54,10 @@ public final class ServiceHost {
   private volatile HttpServer server;
   private final ServiceCredentials credentials;
   private final ServiceDirectory directory;
+  private final RefusalAudit refusals;
+
+  /** Like refusals within this long are recorded as one event with their count. */
+  public static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
 
   private ServiceHost(Infrastructure infra, List<TrellisService> services) {
     this.infra = infra;
@@ -63,11 +70,21 @@ public final class ServiceHost {
     }
     this.credentials = ServiceCredentials.open(infra.hazelcast(), java.time.Clock.systemUTC());
     this.directory = new ServiceDirectory(infra.hazelcast());
+    this.refusals =
+        new RefusalAudit(
+            infra.vertx(),
+            infra.eventLog(),
+            infra.hazelcast(),
+            services.size() == 1 ? services.getFirst().name() : infra.settings().service(),
+            infra.metrics().registry(),
+            java.time.Clock.systemUTC(),
+            REFUSAL_WINDOW);
     this.router =
         ApiRouter.builder(infra.vertx())
             .maxBodyBytes(infra.settings().httpMaxBodyBytes())
             .readiness(readiness)
             .metrics(infra.metrics().scrapeHandler())
+            .refusals(refusals)
             .build();
   }
 
@@ -101,21 +118,13 @@ public final class ServiceHost {
             () -> EmbeddedMember.joined(infra.hazelcast(), settings.hazelcastMinMembers()),
             "fewer than " + settings.hazelcastMinMembers() + " member(s) or not running"));
     Future<Void> chain =
-        infra
-            .vertx()
-            // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
-            // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setCompressionSupported(true)
-                    .setHttp2ClearTextEnabled(false))
-            .requestHandler(router)
-            .listen(settings.httpPort(), settings.httpHost())
+        listen(settings)
+            // Every process records refused requests on the access topic (RefusalAudit).
+            .compose(v -> infra.eventLog().ensureTopics(List.of(Topics.ACCESS)))
             .map(
-                s -> {
-                  server = s;
-                  LOG.info("HTTP on {}:{}", settings.httpHost(), s.actualPort());
-                  return null;
+                v -> {
+                  refusals.start();
+                  return (Void) null;
                 });
     for (TrellisService service : services) {
       chain = chain.compose(ignored -> deploy(service));
@@ -127,6 +136,23 @@ public final class ServiceHost {
           LOG.info("{} service(s) running", services.size());
           return null;
         });
+  }
+
+  private Future<Void> listen(Settings settings) {
+    return infra
+        .vertx()
+        // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
+        // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
+        .createHttpServer(
+            new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false))
+        .requestHandler(router)
+        .listen(settings.httpPort(), settings.httpHost())
+        .map(
+            s -> {
+              server = s;
+              LOG.info("HTTP on {}:{}", settings.httpHost(), s.actualPort());
+              return null;
+            });
   }
 
   /**
@@ -222,6 +248,7 @@ public final class ServiceHost {
       long drainMs = Math.max(1, timeout.toMillis() / 3);
       chain = chain.compose(ignored -> s.shutdown(drainMs, TimeUnit.MILLISECONDS));
     }
+    refusals.stop();
     for (TrellisService service : services) {
       try {
         directory.unregister(service.name());
