@@ -34,6 +34,10 @@ public final class ServerUnderTest {
   final Path log;
   final int httpPort;
   final int hazelcastPort;
+
+  /** The port of this server's /metrics listener. */
+  int metricsPort;
+
   final String loginServer;
   private String token;
 
@@ -54,6 +58,7 @@ public final class ServerUnderTest {
     Path log = lab.dir.resolve(name + ".log");
     int http = FreePorts.tcp();
     int hz = FreePorts.tcp();
+    int metrics = FreePorts.tcp();
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -74,9 +79,13 @@ public final class ServerUnderTest {
     if (!extra.contains("--stun-port")) {
       cmd.addAll(List.of("--stun-port", "0"));
     }
+    if (!extra.contains("--metrics-listen")) {
+      cmd.addAll(List.of("--metrics-listen", "127.0.0.1:" + metrics));
+    }
     cmd.addAll(extra);
     Process p = lab.start(cmd, log);
     ServerUnderTest s = new ServerUnderTest(p, state, log, http, hz, lab.hostIp);
+    s.metricsPort = metrics;
     s.awaitLog("listening on http://", 180);
     s.awaitReady(120);
     return s;
@@ -161,7 +170,7 @@ public final class ServerUnderTest {
   public String metrics() throws IOException {
     try {
       return HTTP.send(
-              HttpRequest.newBuilder(URI.create(local() + "/metrics"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
                   .header("Authorization", "Bearer " + token())
                   .timeout(Duration.ofSeconds(10))
                   .build(),

@@ -75,6 +75,25 @@ final class LocalTopology implements AutoCloseable {
     return u;
   }
 
+  /** An instance's /metrics URL (its own loopback listener, not the HTTP port). */
+  String metricsUrl(String instance) {
+    String u = env.get("TRELLIS_METRICS_" + instance.replace('-', '_'));
+    if (u == null) {
+      throw new IllegalArgumentException("no metrics of " + instance + " in " + env);
+    }
+    return u;
+  }
+
+  /** An instance's Prometheus text. */
+  String metrics(String instance) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(metricsUrl(instance)))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   int port(String instance) {
     return URI.create(url(instance)).getPort();
   }

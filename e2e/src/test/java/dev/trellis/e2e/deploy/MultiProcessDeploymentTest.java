@@ -167,9 +167,8 @@ class MultiProcessDeploymentTest {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     double seen = -1;
     while (System.nanoTime() < deadline) {
-      var r = topo.send(relay, "GET", "/metrics", null);
       seen =
-          r.body()
+          topo.metrics(relay)
               .lines()
               .filter(l -> l.startsWith("trellis_relay_connections"))
               .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

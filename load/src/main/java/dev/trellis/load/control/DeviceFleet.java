@@ -29,7 +29,13 @@ import java.util.function.ToIntFunction;
  */
 final class DeviceFleet implements AutoCloseable {
   /** One coordinator instance devices connect to. */
-  record Coordinator(String url, String host, int port, MachinePublicKey controlKey, long pid) {}
+  record Coordinator(
+      String url,
+      String metricsUrl,
+      String host,
+      int port,
+      MachinePublicKey controlKey,
+      long pid) {}
 
   final List<Coordinator> coordinators;
   private final LoadOptions o;
@@ -74,17 +80,18 @@ final class DeviceFleet implements AutoCloseable {
   }
 
   /** The coordinators at {@code urls} (with their process ids where known) and their keys. */
-  static List<Coordinator> coordinators(List<String> urls, List<Long> pids, String token)
-      throws Exception {
+  static List<Coordinator> coordinators(
+      List<String> urls, List<String> metricsUrls, List<Long> pids, String token) throws Exception {
     List<Coordinator> cs = new ArrayList<>();
     for (int i = 0; i < urls.size(); i++) {
       URI u = URI.create(urls.get(i));
       cs.add(
           new Coordinator(
               urls.get(i),
+              metricsUrls.get(i),
               u.getHost(),
               u.getPort() > 0 ? u.getPort() : 80,
-              new ServerApi(urls.get(i), token).controlKey(),
+              new ServerApi(urls.get(i), metricsUrls.get(i), token).controlKey(),
               i < pids.size() ? pids.get(i) : -1));
     }
     return cs;

@@ -23,10 +23,12 @@ final class Harness implements AutoCloseable {
   final NetmapChecks checks;
   final ServerResources servers;
 
-  Harness(LoadOptions o, List<String> urls, List<Long> pids, String token) throws Exception {
+  Harness(LoadOptions o, List<String> urls, List<String> metricsUrls, List<Long> pids, String token)
+      throws Exception {
     this.o = o;
-    this.api = new ServerApi(urls.getFirst(), token);
-    List<DeviceFleet.Coordinator> coordinators = DeviceFleet.coordinators(urls, pids, token);
+    this.api = new ServerApi(urls.getFirst(), metricsUrls.getFirst(), token);
+    List<DeviceFleet.Coordinator> coordinators =
+        DeviceFleet.coordinators(urls, metricsUrls, pids, token);
     this.table =
         new Table(
             String.format(

@@ -50,19 +50,23 @@ public final class LoadRun {
     ServerLauncher launcher = null;
     try {
       List<String> urls = new ArrayList<>(o.servers());
+      List<String> metricsUrls = new ArrayList<>();
+      // A given server serves /metrics on its default address (loopback: the same host).
+      urls.forEach(u -> metricsUrls.add(ServerApi.defaultMetrics(u)));
       List<Long> pids = new ArrayList<>(o.serverPids());
       String token = o.token();
       if (urls.isEmpty()) {
         launcher = new ServerLauncher(o.serverCommand());
         for (ServerLauncher.Started s : launcher.start(o.coordinators())) {
           urls.add(s.url());
+          metricsUrls.add(s.metricsUrl());
           pids.add(s.pid());
         }
         token = launcher.adminToken();
       }
       List<String> failures;
       Table table;
-      try (Harness h = new Harness(o, urls, pids, token)) {
+      try (Harness h = new Harness(o, urls, metricsUrls, pids, token)) {
         table = h.table;
         System.out.printf(
             "load %s: %d devices in %d segment(s) on %d coordinator(s), tailnet %s%n",

@@ -24,11 +24,23 @@ final class ServerApi {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final String base;
+  private final String metricsBase;
   private final String token;
 
-  ServerApi(String base, String token) {
+  /** The API at {@code base}; its /metrics at {@code metricsBase} (the metrics listener). */
+  ServerApi(String base, String metricsBase, String token) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.metricsBase =
+        metricsBase.endsWith("/")
+            ? metricsBase.substring(0, metricsBase.length() - 1)
+            : metricsBase;
     this.token = token;
+  }
+
+  /** Where a server at {@code base} serves /metrics by default: port 9464 of the same host. */
+  static String defaultMetrics(String base) {
+    URI u = URI.create(base);
+    return "http://" + u.getHost() + ":9464";
   }
 
   MachinePublicKey controlKey() throws IOException, InterruptedException {
@@ -93,7 +105,7 @@ final class ServerApi {
     try {
       String text =
           http.send(
-                  HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                  HttpRequest.newBuilder(URI.create(metricsBase + "/metrics"))
                       .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString())

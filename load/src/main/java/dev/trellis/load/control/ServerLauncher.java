@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class ServerLauncher implements AutoCloseable {
   /** One started process. */
-  record Started(String url, long pid, Process process, Path log) {}
+  record Started(String url, String metricsUrl, long pid, Process process, Path log) {}
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -89,6 +89,7 @@ final class ServerLauncher implements AutoCloseable {
     Path state = Files.createDirectories(dir.resolve(name));
     Path log = dir.resolve(name + ".log");
     int http = freePort();
+    int metrics = freePort();
     List<String> cmd = new ArrayList<>(command);
     cmd.addAll(
         List.of(
@@ -105,6 +106,11 @@ final class ServerLauncher implements AutoCloseable {
             "--relay-port",
             "0",
             "--stun-port",
+            "0",
+            "--metrics-listen",
+            "127.0.0.1:" + metrics,
+            // Every simulated device dials from this host.
+            "--max-connections-per-source",
             "0"));
     cmd.addAll(extra);
     Process p =
@@ -113,7 +119,8 @@ final class ServerLauncher implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
             .start();
     LIVE.add(p);
-    Started s = new Started("http://127.0.0.1:" + http, p.pid(), p, log);
+    Started s =
+        new Started("http://127.0.0.1:" + http, "http://127.0.0.1:" + metrics, p.pid(), p, log);
     started.add(s);
     awaitReady(s, 240);
     System.out.printf("load: %s pid %d on %s%n", name, p.pid(), s.url());

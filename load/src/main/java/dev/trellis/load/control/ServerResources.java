@@ -69,7 +69,7 @@ final class ServerResources {
   double openChannels() {
     double sum = 0;
     for (DeviceFleet.Coordinator c : coordinators) {
-      sum += new ServerApi(c.url(), "").metric("trellis_coordinator_channels_open");
+      sum += new ServerApi(c.url(), c.metricsUrl(), "").metric("trellis_coordinator_channels_open");
     }
     return sum;
   }
@@ -80,7 +80,7 @@ final class ServerResources {
     double dropped = 0;
     double refused = 0;
     for (DeviceFleet.Coordinator c : coordinators) {
-      ServerApi a = new ServerApi(c.url(), "");
+      ServerApi a = new ServerApi(c.url(), c.metricsUrl(), "");
       frames += a.metric("trellis_coordinator_frames_sent_total");
       dropped += a.metric("trellis_coordinator_channels_dropped_total");
       refused += a.metric("trellis_coordinator_records_refused_total");

@@ -14,6 +14,8 @@ import dev.trellis.relay.server.Sessions;
 import dev.trellis.relay.tls.RelayCertificate;
 import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.config.Settings;
+import dev.trellis.runtime.http.ConnectionGuard;
+import dev.trellis.runtime.http.ListenerLimits;
 import dev.trellis.runtime.state.EmbeddedMember;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,7 +74,18 @@ public final class RelayBenchServer {
             forwarder,
             metrics,
             ServiceCredentials.open(hz, clock),
-            clock);
+            clock,
+            // Every simulated client dials from this host: no per-source limit here.
+            new ConnectionGuard(
+                vertx,
+                "relay",
+                new ListenerLimits(
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(75),
+                    Duration.ofSeconds(10),
+                    0),
+                new SimpleMeterRegistry()));
     var cert = RelayCertificate.generate("localhost", List.of("127.0.0.1"));
     int port = freePort();
     int listeners = Runtime.getRuntime().availableProcessors();

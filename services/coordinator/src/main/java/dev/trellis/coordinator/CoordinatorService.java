@@ -19,6 +19,7 @@ import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.proto.key.MachinePrivateKey;
 import dev.trellis.runtime.eventlog.Events;
+import dev.trellis.runtime.http.ListenerLimits;
 import dev.trellis.runtime.http.ReadinessCheck;
 import dev.trellis.runtime.internal.InternalClient;
 import dev.trellis.runtime.service.ServiceContext;
@@ -139,7 +140,15 @@ public final class CoordinatorService implements TrellisService {
     DeviceDispatch dispatch =
         new DeviceDispatch(
             loop, registrar, reports, presence, System::nanoTime, channelMetrics::unwritten);
-    new ChannelRoutes(key.publicKey(), new HandshakeResponder(key), dispatch, channelMetrics)
+    ListenerLimits limits = ListenerLimits.from(ctx.settings());
+    new ChannelRoutes(
+            key.publicKey(),
+            new HandshakeResponder(key),
+            dispatch,
+            channelMetrics,
+            ChannelRoutes.DEFAULT_MAX_PENDING_BYTES,
+            limits.handshakeTimeout(),
+            limits.idleTimeout())
         .mount(ctx.router());
     feed =
         new ModelFeed(

@@ -18,9 +18,12 @@ import dev.trellis.relay.mesh.Presence;
 import dev.trellis.relay.revalidation.Revalidation;
 import dev.trellis.relay.server.RelayListener;
 import dev.trellis.relay.server.Sessions;
+import dev.trellis.relay.stun.SourceRate;
 import dev.trellis.relay.stun.StunServer;
 import dev.trellis.relay.tls.RelayCertificate;
 import dev.trellis.runtime.config.Flag;
+import dev.trellis.runtime.http.ConnectionGuard;
+import dev.trellis.runtime.http.ListenerLimits;
 import dev.trellis.runtime.service.ServiceContext;
 import dev.trellis.runtime.service.TrellisService;
 import io.vertx.core.Future;
@@ -115,6 +118,7 @@ public final class RelayService implements TrellisService {
     forwarder.mesh(mesh);
     events = new FleetEvents(ctx.eventLog(), clock);
     revalidation = new Revalidation(vertx, authorizer, forwarder, metrics, clock);
+    ListenerLimits limits = ListenerLimits.from(ctx.settings());
     var sessions =
         new Sessions(
             options,
@@ -123,7 +127,8 @@ public final class RelayService implements TrellisService {
             forwarder,
             metrics,
             ctx.credentials(),
-            clock);
+            clock,
+            new ConnectionGuard(vertx, "relay", limits, ctx.meters()));
     return vertx
         .executeBlocking(
             () -> {
@@ -132,7 +137,12 @@ public final class RelayService implements TrellisService {
               revalidation.start(options.revalidateInterval());
               arrivalsTimer = vertx.setPeriodic(500, id -> forwarder.announceRemoteArrivals());
               if (options.stunPort() >= 0) {
-                stun = StunServer.start(options.bindHost(), options.stunPort(), metrics);
+                stun =
+                    StunServer.start(
+                        options.bindHost(),
+                        options.stunPort(),
+                        metrics,
+                        new SourceRate(StunServer.PER_SOURCE_PER_SECOND, System::nanoTime));
               }
               return cert;
             })
@@ -281,6 +291,11 @@ public final class RelayService implements TrellisService {
   /** The TCP port of the relay protocol (after start). */
   public int relayPort() {
     return relayPort;
+  }
+
+  /** The address the relay's TLS port and STUN are bound to (after start). */
+  public String bindHost() {
+    return options == null ? "" : options.bindHost();
   }
 
   /** The UDP port of STUN, or -1 when off (after start). */

@@ -29,10 +29,16 @@ final class RelayCluster implements AutoCloseable {
   final ServiceCluster cluster;
 
   RelayCluster(int n) throws Exception {
+    this(n, new String[0]);
+  }
+
+  /** {@code n} instances started with {@code extraFlags} (e.g. shorter connection deadlines). */
+  RelayCluster(int n, String... extraFlags) throws Exception {
     cluster =
         ServiceCluster.builder("relay")
             .instances(n)
             .spareMembers(SPARE)
+            .flags(extraFlags)
             .services(
                 i -> List.of(new RelayService(RelayOptions.forTests(1, "tst"), Clock.systemUTC())))
             .start();

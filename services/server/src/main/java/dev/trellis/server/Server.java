@@ -50,6 +50,7 @@ public final class Server implements AutoCloseable {
   private HazelcastInstance hazelcast;
   private EventLog eventLog;
   private ServiceHost host;
+  private List<TrellisService> services = List.of();
   private boolean closed;
 
   private Server(Settings settings) {
@@ -70,7 +71,7 @@ public final class Server implements AutoCloseable {
 
   private void run() throws Exception {
     Path stateDir = StateDirectory.check(settings.stateDir());
-    List<TrellisService> services = ServiceCatalog.select(settings);
+    services = ServiceCatalog.select(settings);
     String bootstrap = settings.kafkaBootstrapServers();
     if (bootstrap.isEmpty()) {
       if (!ServiceCatalog.ALL.equals(settings.service())) {
@@ -172,6 +173,28 @@ public final class Server implements AutoCloseable {
   /** The process's Vert.x (tests watch its event loops for blocking). */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The port {@code /metrics} is served on; -1 when off. */
+  public int metricsPort() {
+    return host == null ? -1 : host.metricsPort();
+  }
+
+  /**
+   * What this process listens on besides the HTTP port, as {@code kind -> address} lines for the
+   * startup summary: the relay's TLS port and STUN, with the address they are bound to.
+   */
+  public java.util.Map<String, String> otherListeners() {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (TrellisService s : services) {
+      if (s instanceof dev.trellis.relay.RelayService relay && relay.relayPort() > 0) {
+        out.put("relay", "tls " + relay.bindHost() + ":" + relay.relayPort());
+        if (relay.stunPort() > 0) {
+          out.put("stun", "udp " + relay.bindHost() + ":" + relay.stunPort());
+        }
+      }
+    }
+    return out;
   }
 
   /** The Kafka bootstrap address in use (the embedded broker's, or the external one). */

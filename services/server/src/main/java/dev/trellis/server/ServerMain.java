@@ -58,18 +58,7 @@ public final class ServerMain {
                   System.out.flush();
                 },
                 "trellis-shutdown"));
-    System.out.println(
-        "Trellis server ("
-            + settings.service()
-            + ") listening on http://"
-            + displayHost(settings.httpHost())
-            + ":"
-            + server.httpPort()
-            + "  (Kafka "
-            + server.kafkaBootstrap()
-            + ", state in "
-            + settings.stateDir().toAbsolutePath()
-            + ")");
+    System.out.print(summary(settings, server));
     System.out.flush();
     try {
       Thread.currentThread().join();
@@ -101,8 +90,49 @@ public final class ServerMain {
     }
   }
 
-  private static String displayHost(String host) {
-    return host.equals("0.0.0.0") ? "127.0.0.1" : host;
+  /**
+   * What the process listens on, as bound (not as a client would dial it): an address of all
+   * interfaces says so, so an operator sees at once what is exposed.
+   */
+  static String summary(Settings settings, Server server) {
+    StringBuilder out = new StringBuilder();
+    out.append("Trellis server (")
+        .append(settings.service())
+        .append(") listening on http://")
+        .append(bound(settings.httpHost(), server.httpPort()))
+        .append('\n');
+    int metrics = server.metricsPort();
+    String metricsHost = settings.metricsListen().map(a -> a.host()).orElse("");
+    out.append("  metrics  ")
+        .append(metrics > 0 ? "http://" + bound(metricsHost, metrics) + "/metrics" : "not served")
+        .append('\n');
+    server
+        .otherListeners()
+        .forEach(
+            (kind, address) -> {
+              int colon = address.lastIndexOf(':');
+              String[] parts = address.substring(0, colon).split(" ", 2);
+              out.append("  ")
+                  .append(String.format("%-8s ", kind))
+                  .append(parts[0])
+                  .append(' ')
+                  .append(bound(parts[1], Integer.parseInt(address.substring(colon + 1))))
+                  .append('\n');
+            });
+    out.append("  kafka    ")
+        .append(server.kafkaBootstrap())
+        .append(settings.kafkaBootstrapServers().isEmpty() ? " (embedded)" : "")
+        .append(", state in ")
+        .append(settings.stateDir().toAbsolutePath())
+        .append('\n');
+    return out.toString();
+  }
+
+  /** {@code host:port}, marked when the host is every interface. */
+  private static String bound(String host, int port) {
+    boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return h + ":" + port + (any ? " (all interfaces)" : "");
   }
 
   private static String describe(Throwable e) {

@@ -84,6 +84,7 @@ public final class ServiceCluster implements AutoCloseable {
   private final String bootstrap;
   private final String hazelcastCluster;
   private final List<Integer> memberPorts;
+  private final List<String> flags;
   private final ServiceFactory factory;
   private final BlockedEventLoops loops = new BlockedEventLoops();
   private final List<Instance> instances = new CopyOnWriteArrayList<>();
@@ -98,6 +99,7 @@ public final class ServiceCluster implements AutoCloseable {
       ports.add(FreePorts.tcp());
     }
     this.memberPorts = List.copyOf(ports);
+    this.flags = b.flags;
     this.kafka =
         new EmbeddedKafka(EmbeddedKafkaOptions.of(Files.createDirectories(dir.resolve("kafka"))));
     try {
@@ -122,6 +124,7 @@ public final class ServiceCluster implements AutoCloseable {
     private final String name;
     private int instances = 2;
     private int spareMembers;
+    private List<String> flags = List.of();
     private ServiceFactory factory;
 
     private Builder(String name) {
@@ -143,6 +146,12 @@ public final class ServiceCluster implements AutoCloseable {
         throw new IllegalArgumentException("spareMembers must not be negative, got " + n);
       }
       this.spareMembers = n;
+      return this;
+    }
+
+    /** Settings flags every instance starts with besides the harness's (e.g. short deadlines). */
+    public Builder flags(String... flags) {
+      this.flags = List.of(flags);
       return this;
     }
 
@@ -172,13 +181,15 @@ public final class ServiceCluster implements AutoCloseable {
     for (int p : memberPorts) {
       members.add("127.0.0.1:" + p);
     }
-    Settings settings =
-        Settings.parse(
-            new String[] {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
               "--http-host",
               "127.0.0.1",
               "--http-port",
               "0",
+              "--metrics-listen",
+              "127.0.0.1:0",
               "--state-dir",
               state.toString(),
               "--hazelcast-port",
@@ -188,9 +199,9 @@ public final class ServiceCluster implements AutoCloseable {
               "--hazelcast-members",
               String.join(",", members),
               "--hazelcast-cluster",
-              hazelcastCluster
-            },
-            Map.of());
+              hazelcastCluster));
+    args.addAll(flags);
+    Settings settings = Settings.parse(args.toArray(String[]::new), Map.of());
     String id = name + "-" + instance;
     List<AutoCloseable> parts = new ArrayList<>(); // closed in reverse if the start fails
     try {

@@ -86,6 +86,9 @@ public final class ChannelMetrics {
     return badInput;
   }
 
+  /** A channel without a map stream received nothing for the idle timeout. */
+  static final String CLOSED_IDLE = "idle";
+
   /** The device did not complete the Noise handshake in time. */
   static final String CLOSED_HANDSHAKE_TIMEOUT = "handshake_timeout";
 

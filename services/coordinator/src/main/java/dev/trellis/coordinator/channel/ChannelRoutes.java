@@ -26,12 +26,16 @@ public final class ChannelRoutes {
   private final ChannelMetrics metrics;
   private final long maxPendingBytes;
   private final Duration handshakeTimeout;
+  private final Duration idleTimeout;
 
   /** Unwritten bytes per channel beyond which a device is too slow: a full record and room. */
   public static final long DEFAULT_MAX_PENDING_BYTES = 8L << 20;
 
   /** How long a device has after the upgrade to complete the Noise handshake. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a channel without a map stream may receive nothing. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
 
   public ChannelRoutes(
       MachinePublicKey controlKey,
@@ -48,19 +52,31 @@ public final class ChannelRoutes {
       DeviceChannel.ChannelHandler handler,
       ChannelMetrics metrics,
       long maxPendingBytes) {
-    this(controlKey, responder, handler, metrics, maxPendingBytes, DEFAULT_HANDSHAKE_TIMEOUT);
+    this(
+        controlKey,
+        responder,
+        handler,
+        metrics,
+        maxPendingBytes,
+        DEFAULT_HANDSHAKE_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT);
   }
 
-  /** With the bound of unwritten bytes and the deadline of the Noise handshake. */
+  /**
+   * With the bound of unwritten bytes, the deadline of the Noise handshake and how long a channel
+   * without a map stream may stay silent.
+   */
   public ChannelRoutes(
       MachinePublicKey controlKey,
       HandshakeResponder responder,
       DeviceChannel.ChannelHandler handler,
       ChannelMetrics metrics,
       long maxPendingBytes,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout,
+      Duration idleTimeout) {
     this.maxPendingBytes = maxPendingBytes;
     this.handshakeTimeout = handshakeTimeout;
+    this.idleTimeout = idleTimeout;
     this.controlKey = controlKey;
     this.responder = responder;
     this.handler = handler;
@@ -103,7 +119,8 @@ public final class ChannelRoutes {
                         base,
                         source,
                         maxPendingBytes,
-                        handshakeTimeout)
+                        handshakeTimeout,
+                        idleTimeout)
                     .start())
         .onFailure(
             e -> {

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A device must complete the Noise handshake within {@code handshakeTimeout} of the upgrade, or
  * the channel closes (counted as {@code handshake_timeout}): a WebSocket that never speaks holds
- * nothing for long.
+ * nothing for long. A channel without a map stream that receives nothing for {@code idleTimeout}
+ * closes too ({@code idle}); a channel with a stream may stay silent (the coordinator's keepalives
+ * and TCP find dead ones).
  *
  * <p>Slow devices: the bytes handed to the WebSocket and not yet written to the socket are counted;
  * a record that would take them past {@code maxPendingBytes} is not queued, and the channel is
@@ -51,7 +53,9 @@ public final class DeviceChannel {
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final Duration handshakeTimeout;
+  private final Duration idleTimeout;
   private long handshakeTimer = -1;
+  private volatile long idleTimer = -1;
   private final HandshakeResponder responder;
   private final ChannelHandler handler;
   private final ChannelMetrics metrics;
@@ -76,8 +80,10 @@ public final class DeviceChannel {
       String baseUrl,
       String sourceIp,
       long maxPendingBytes,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout,
+      Duration idleTimeout) {
     this.vertx = vertx;
+    this.idleTimeout = idleTimeout;
     this.handshakeTimeout = handshakeTimeout;
     this.ws = ws;
     this.maxPendingBytes = maxPendingBytes;
@@ -120,6 +126,7 @@ public final class DeviceChannel {
     ws.closeHandler(
         v -> {
           vertx.cancelTimer(handshakeTimer);
+          vertx.cancelTimer(idleTimer);
           String reason = closeReason();
           metrics.closed(reason);
           // Whatever this channel still had queued no longer counts against new streams.
@@ -156,6 +163,7 @@ public final class DeviceChannel {
         HandshakeResult r = responder.respond(bytes, CapabilityVersion.CURRENT);
         session = r;
         vertx.cancelTimer(handshakeTimer);
+        armIdle();
         ws.writeBinaryMessage(Buffer.buffer(r.reply()));
         return;
       }
@@ -165,12 +173,31 @@ public final class DeviceChannel {
         close((short) 1008, "empty message");
         return;
       }
+      armIdle();
       handler.message(this, m);
     } catch (ChannelException e) {
       metrics.refused(e.reason());
       LOG.debug("Channel from {} refused: {}", sourceIp, e.getMessage());
       close((short) 1008, e.reason().name());
     }
+  }
+
+  /** (Re)starts the deadline of a silent channel without a map stream. */
+  private void armIdle() {
+    vertx.cancelTimer(idleTimer);
+    if (streamToken != null || closing) {
+      return;
+    }
+    idleTimer =
+        vertx.setTimer(
+            Math.max(1, idleTimeout.toMillis()),
+            id -> {
+              if (streamToken == null && !closing) {
+                closedBy = ChannelMetrics.CLOSED_IDLE;
+                closing = true;
+                ws.close((short) 1000, "idle");
+              }
+            });
   }
 
   /** Seals and sends {@code m}; closes the channel if it cannot. */
@@ -292,5 +319,8 @@ public final class DeviceChannel {
 
   public void streamToken(String token) {
     streamToken = token;
+    if (token != null) {
+      vertx.cancelTimer(idleTimer); // a stream may be silent
+    }
   }
 }

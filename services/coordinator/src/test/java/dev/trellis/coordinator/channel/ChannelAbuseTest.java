@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Noise handshake is closed within the configured bound. Real Vert.x server, real sockets.
  */
 class ChannelAbuseTest {
-  private static final Duration HANDSHAKE = Duration.ofMillis(400);
+  private static final Duration HANDSHAKE = Duration.ofMillis(1_000);
+  private static final Duration IDLE = Duration.ofMillis(1_000);
 
   private Vertx vertx;
   private HttpServer server;
@@ -41,13 +42,14 @@ class ChannelAbuseTest {
   private final ChannelMetrics metrics = new ChannelMetrics(meters);
   private LogCapture trellisLog;
   private LogCapture vertxLog;
+  private MachinePrivateKey control;
 
   @BeforeEach
   void start() throws Exception {
     trellisLog = LogCapture.of("dev.trellis");
     vertxLog = LogCapture.of("io.vertx");
     vertx = Vertx.vertx();
-    MachinePrivateKey control = MachinePrivateKey.generate();
+    control = MachinePrivateKey.generate();
     DeviceChannel.ChannelHandler ignore =
         new DeviceChannel.ChannelHandler() {
           @Override
@@ -63,7 +65,8 @@ class ChannelAbuseTest {
             ignore,
             metrics,
             ChannelRoutes.DEFAULT_MAX_PENDING_BYTES,
-            HANDSHAKE)
+            HANDSHAKE,
+            IDLE)
         .mount(router);
     server =
         vertx
@@ -143,5 +146,38 @@ class ChannelAbuseTest {
         "closed after " + tookMs + " ms");
     assertEquals(1.0, metrics.closedByReason().get("handshake_timeout"), 0.0);
     assertEquals(0, metrics.open());
+  }
+
+  @Test
+  void aHandshakenChannelWithoutAStreamThatStaysSilentIsClosedAtTheIdleTimeout() throws Exception {
+    WebSocket ws =
+        vertx
+            .createWebSocketClient()
+            .connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(server.actualPort())
+                    .setURI("/control/v1/channel"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    var init =
+        new dev.trellis.proto.channel.HandshakeInitiator(
+            MachinePrivateKey.generate(), control.publicKey());
+    CompletableFuture<byte[]> reply = new CompletableFuture<>();
+    ws.binaryMessageHandler(b -> reply.complete(b.getBytes()));
+    CompletableFuture<Short> closed = new CompletableFuture<>();
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.writeBinaryMessage(
+        io.vertx.core.buffer.Buffer.buffer(
+            init.start(dev.trellis.proto.control.CapabilityVersion.CURRENT)));
+    init.finish(reply.get(5, TimeUnit.SECONDS));
+    long handshaken = System.nanoTime();
+    assertEquals((short) 1000, closed.get(10, TimeUnit.SECONDS));
+    long tookMs = (System.nanoTime() - handshaken) / 1_000_000;
+    assertTrue(
+        tookMs >= IDLE.toMillis() - 50 && tookMs < IDLE.toMillis() + 2_000,
+        "closed after " + tookMs + " ms");
+    assertEquals(1.0, metrics.closedByReason().get("idle"), 0.0);
   }
 }

@@ -26,7 +26,8 @@ import java.util.List;
  * {@code GET /api/v1/audit}: a tailnet's history read from the log, as NDJSON (one {@link
  * AuditLine} per event). Without {@code follow} it replays every topic up to its current end and
  * sends the matching events in time order; with {@code follow=true} it keeps the response open and
- * streams events as they are appended, until the client goes away.
+ * streams events as they are appended, until the client goes away, with an empty line every {@link
+ * #HEARTBEAT} while nothing happens (so the connection is not idle and proxies keep it).
  *
  * <p>Authorization: the tailnet's auditors, network admins, admins and owners, and deployment
  * administrators. Members do not read the audit: it shows every user's sign-ins, every refused
@@ -43,6 +44,9 @@ public final class AuditRoutes {
   private final EventLog log;
   private final ApiTokenAuthenticator authenticator;
   private final TailnetDirectory directory;
+
+  /** How often a followed stream without events gets an empty line. */
+  public static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(20);
 
   /** The pseudo-tailnet of events that name none. */
   public static final String NO_TAILNET = "-";
@@ -156,7 +160,19 @@ public final class AuditRoutes {
       subscriptions.add(log.follow(topic, start, write));
     }
     response.write(""); // send the headers now, so the client sees the stream open
-    response.closeHandler(v -> subscriptions.forEach(Subscription::stop));
+    long heartbeat =
+        vertx.setPeriodic(
+            HEARTBEAT.toMillis(),
+            id -> {
+              if (!response.closed()) {
+                response.write("\n");
+              }
+            });
+    response.closeHandler(
+        v -> {
+          vertx.cancelTimer(heartbeat);
+          subscriptions.forEach(Subscription::stop);
+        });
   }
 
   private static boolean belongs(LoggedEvent e, AuditQuery query, String tailnetId) {

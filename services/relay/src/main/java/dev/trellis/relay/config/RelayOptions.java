@@ -82,7 +82,7 @@ public record RelayOptions(
         v.get(RelayFlags.INSECURE_PLAINTEXT),
         bindHost,
         Duration.ofSeconds(60),
-        Duration.ofSeconds(10),
+        v.get(dev.trellis.runtime.config.Settings.HANDSHAKE_TIMEOUT),
         256,
         Duration.ofSeconds(30));
   }

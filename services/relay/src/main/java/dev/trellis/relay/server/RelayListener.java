@@ -17,9 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One listener of the relay port on one event loop (the service deploys one per core, all sharing
  * the port): answers {@code GET /relay/v1} and {@code GET /relay/v1/mesh} upgrades ({@code Upgrade:
- * trellis-relay}, 101, then raw frames) and refuses anything else with a plain HTTP error. A
- * periodic sweep sends keepalives and closes devices whose key expired; dead connections are found
- * by the keepalives' writes and TCP keepalive (devices need not send anything while idle).
+ * trellis-relay}, 101, then raw frames) and refuses anything else with a plain HTTP error. The
+ * instance's {@link dev.trellis.runtime.http.ConnectionGuard} bounds the TLS handshake, the request
+ * headers and the connections per source (a connection that never speaks is closed); after the
+ * upgrade the session's own proof deadline and keepalives take over. A periodic sweep sends
+ * keepalives and closes devices whose key expired; dead connections are found by the keepalives'
+ * writes and TCP keepalive (devices need not send anything while idle).
  *
  * <p>Thread-safety: a verticle; its state is confined to its event loop.
  */
@@ -46,14 +49,16 @@ public final class RelayListener extends VerticleBase {
   @Override
   public Future<?> start() {
     var options =
-        new HttpServerOptions()
-            .setHost(s.options().bindHost())
-            .setPort(port)
-            .setTcpNoDelay(true)
-            .setTcpKeepAlive(true)
-            .setIdleTimeout(0)
-            .setMaxInitialLineLength(1024)
-            .setMaxHeaderSize(8192);
+        s.guard()
+            .options(
+                new HttpServerOptions()
+                    .setHost(s.options().bindHost())
+                    .setPort(port)
+                    .setTcpNoDelay(true)
+                    .setTcpKeepAlive(true)
+                    .setIdleTimeout(0)
+                    .setMaxInitialLineLength(1024)
+                    .setMaxHeaderSize(8192));
     if (certificate != null) {
       options.setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(certificate.keyManagers()));
       if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
@@ -62,7 +67,7 @@ public final class RelayListener extends VerticleBase {
         options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
       }
     }
-    server = vertx.createHttpServer(options).requestHandler(this::onRequest);
+    server = s.guard().attach(vertx.createHttpServer(options), this::onRequest);
     long every = Math.max(250, s.options().keepalive().toMillis() / 4);
     sweep = vertx.setPeriodic(every, id -> sweep());
     return server.listen();

@@ -6,6 +6,7 @@ import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.RelayMetrics;
 import dev.trellis.runtime.access.ServiceCredentials;
+import dev.trellis.runtime.http.ConnectionGuard;
 import java.time.Clock;
 
 /**
@@ -20,6 +21,7 @@ import java.time.Clock;
  * @param metrics counters
  * @param credentials verifies mesh links' service credentials
  * @param clock the time source
+ * @param guard bounds the connections of every listener of the instance (one per-source count)
  */
 public record Sessions(
     RelayOptions options,
@@ -28,4 +30,5 @@ public record Sessions(
     Forwarder forwarder,
     RelayMetrics metrics,
     ServiceCredentials credentials,
-    Clock clock) {}
+    Clock clock,
+    ConnectionGuard guard) {}

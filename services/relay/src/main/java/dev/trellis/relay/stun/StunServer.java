@@ -20,31 +20,44 @@ import org.slf4j.LoggerFactory;
  * The STUN binding server on UDP: one thread ({@code relay-stun}) reads datagrams and answers each
  * valid binding request with the address it came from (the codec is shared-proto's {@code
  * dev.trellis.proto.stun}); anything else is dropped and counted as {@code stun_<refusal>}, where
- * any STUN message but a binding request counts as {@code stun_not_binding_request}. Binding to a
- * wildcard address serves IPv4 and IPv6 on one socket.
+ * any STUN message but a binding request counts as {@code stun_not_binding_request}. A source is
+ * answered at most {@value #PER_SOURCE_PER_SECOND} times a second ({@link SourceRate}); the rest is
+ * dropped and counted as {@code stun_rate_limited}. Binding to a wildcard address serves IPv4 and
+ * IPv6 on one socket.
  *
  * <p>Thread-safety: the read loop is its own thread; {@link #close} may be called from any thread.
  */
 public final class StunServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StunServer.class);
 
+  /** Requests answered per source address per second. */
+  public static final int PER_SOURCE_PER_SECOND = 20;
+
   private final DatagramChannel channel;
   private final RelayMetrics metrics;
+  private final SourceRate rate;
   private final Thread loop;
 
-  private StunServer(DatagramChannel channel, RelayMetrics metrics) {
+  private StunServer(DatagramChannel channel, RelayMetrics metrics, SourceRate rate) {
     this.channel = channel;
     this.metrics = metrics;
+    this.rate = rate;
     this.loop = Thread.ofPlatform().name("relay-stun").daemon().unstarted(this::run);
   }
 
   /** Binds {@code host:port} (a wildcard host binds every address family) and starts serving. */
   public static StunServer start(String host, int port, RelayMetrics metrics) throws IOException {
+    return start(host, port, metrics, new SourceRate(PER_SOURCE_PER_SECOND, System::nanoTime));
+  }
+
+  /** Like {@link #start(String, int, RelayMetrics)} with a given per-source limit. */
+  public static StunServer start(String host, int port, RelayMetrics metrics, SourceRate rate)
+      throws IOException {
     DatagramChannel ch = DatagramChannel.open();
     InetAddress addr = InetAddress.getByName(host);
     ch.bind(
         addr.isAnyLocalAddress() ? new InetSocketAddress(port) : new InetSocketAddress(addr, port));
-    StunServer s = new StunServer(ch, metrics);
+    StunServer s = new StunServer(ch, metrics, rate);
     s.loop.start();
     return s;
   }
@@ -65,6 +78,10 @@ public final class StunServer implements AutoCloseable {
         buf.clear();
         SocketAddress from = channel.receive(buf);
         if (!(from instanceof InetSocketAddress seen)) {
+          continue;
+        }
+        if (!rate.allow(seen.getAddress())) {
+          metrics.dropped("stun_rate_limited");
           continue;
         }
         StunResult r = StunDecoder.decode(buf.array(), 0, buf.position());

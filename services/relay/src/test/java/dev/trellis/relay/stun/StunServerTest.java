@@ -71,6 +71,55 @@ class StunServerTest {
     assertEquals(1, metrics.drops("stun_bad_fingerprint"));
   }
 
+  @Test
+  void aFloodFromOneSourceIsAnsweredAtTheRateAndCountedAndOthersStillAreAnswered()
+      throws Exception {
+    InetAddress local = InetAddress.getByName("127.0.0.1");
+    int answered = 0;
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(local, 0))) {
+      s.setSoTimeout(500);
+      for (int i = 0; i < 200; i++) {
+        byte[] req = StunEncoder.bindingRequest(TransactionId.of(new byte[12]), false);
+        s.send(new DatagramPacket(req, req.length, local, server.port()));
+      }
+      byte[] in = new byte[512];
+      try {
+        while (true) {
+          s.receive(new DatagramPacket(in, in.length));
+          answered++;
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // no more answers
+      }
+    }
+    assertTrue(
+        answered >= StunServer.PER_SOURCE_PER_SECOND
+            && answered <= 2 * StunServer.PER_SOURCE_PER_SECOND,
+        answered + " answers to a flood of 200");
+    assertTrue(metrics.drops("stun_rate_limited") >= 200 - answered - 1);
+    assertAnswered("::1", false); // another source is not affected
+  }
+
+  @Test
+  void theRateRefillsPerSecondPerSource() throws Exception {
+    long[] now = {0};
+    SourceRate rate = new SourceRate(10, () -> now[0]);
+    InetAddress a = InetAddress.getByName("192.0.2.1");
+    InetAddress b = InetAddress.getByName("192.0.2.2");
+    int allowed = 0;
+    for (int i = 0; i < 50; i++) {
+      allowed += rate.allow(a) ? 1 : 0;
+    }
+    assertEquals(10, allowed);
+    assertTrue(rate.allow(b));
+    now[0] += 500_000_000L; // half a second: half the tokens back
+    allowed = 0;
+    for (int i = 0; i < 50; i++) {
+      allowed += rate.allow(a) ? 1 : 0;
+    }
+    assertEquals(5, allowed);
+  }
+
   private void assertAnswered(String host, boolean fingerprint) throws Exception {
     InetAddress local = InetAddress.getByName(host);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(local, 0))) {

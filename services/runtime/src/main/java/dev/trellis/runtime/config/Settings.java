@@ -83,7 +83,7 @@ public record Settings(
           "TRELLIS_HTTP_PORT",
           ValueType.port(),
           "8080",
-          "HTTP port for the API, /healthz, /readyz and /metrics (0 = any free port).");
+          "HTTP port for the API, the device channel, /healthz and /readyz (0 = any free port).");
 
   /** {@code --http-max-body}. */
   public static final Flag<Long> HTTP_MAX_BODY =
@@ -93,6 +93,66 @@ public record Settings(
           ValueType.bytes(1, 64L * 1024 * 1024),
           "1m",
           "Largest request body accepted; larger ones get 413.");
+
+  /** {@code --metrics-listen}. */
+  public static final Flag<String> METRICS_LISTEN =
+      Flag.of(
+          "--metrics-listen",
+          "TRELLIS_METRICS_LISTEN",
+          raw -> {
+            ListenAddress.parse(raw);
+            return raw.strip();
+          },
+          "127.0.0.1:9464",
+          "Where Prometheus /metrics is served, host:port (0 = any free port) or off; never on the"
+              + " API port.");
+
+  /** {@code --http-header-timeout}. */
+  public static final Flag<Duration> HTTP_HEADER_TIMEOUT =
+      Flag.of(
+          "--http-header-timeout",
+          "TRELLIS_HTTP_HEADER_TIMEOUT",
+          ValueType.duration(),
+          "10s",
+          "A new connection must send a request's headers within this, or it is closed.");
+
+  /** {@code --http-body-timeout}. */
+  public static final Flag<Duration> HTTP_BODY_TIMEOUT =
+      Flag.of(
+          "--http-body-timeout",
+          "TRELLIS_HTTP_BODY_TIMEOUT",
+          ValueType.duration(),
+          "30s",
+          "A request's body must arrive within this of its headers, or the connection is closed.");
+
+  /** {@code --http-idle-timeout}. */
+  public static final Flag<Duration> HTTP_IDLE_TIMEOUT =
+      Flag.of(
+          "--http-idle-timeout",
+          "TRELLIS_HTTP_IDLE_TIMEOUT",
+          ValueType.duration(),
+          "75s",
+          "A connection waiting for its next request, or a silent device channel, closes after"
+              + " this.");
+
+  /** {@code --handshake-timeout}. */
+  public static final Flag<Duration> HANDSHAKE_TIMEOUT =
+      Flag.of(
+          "--handshake-timeout",
+          "TRELLIS_HANDSHAKE_TIMEOUT",
+          ValueType.duration(),
+          "10s",
+          "TLS, device-channel (Noise) and relay handshakes must complete within this.");
+
+  /** {@code --max-connections-per-source}. */
+  public static final Flag<Integer> MAX_CONNECTIONS_PER_SOURCE =
+      Flag.of(
+          "--max-connections-per-source",
+          "TRELLIS_MAX_CONNECTIONS_PER_SOURCE",
+          ValueType.integer(0, 1_000_000),
+          "512",
+          "Most open connections one address may hold on a listener (0 = no limit; devices behind"
+              + " one NAT share an address).");
 
   /** {@code --kafka-bootstrap}. */
   public static final Flag<List<HostPort>> KAFKA_BOOTSTRAP =
@@ -201,6 +261,12 @@ public record Settings(
           HTTP_HOST,
           HTTP_PORT,
           HTTP_MAX_BODY,
+          METRICS_LISTEN,
+          HTTP_HEADER_TIMEOUT,
+          HTTP_BODY_TIMEOUT,
+          HTTP_IDLE_TIMEOUT,
+          HANDSHAKE_TIMEOUT,
+          MAX_CONNECTIONS_PER_SOURCE,
           KAFKA_BOOTSTRAP,
           KAFKA_CONNECT_TIMEOUT,
           HAZELCAST_MEMBERS,
@@ -257,6 +323,11 @@ public record Settings(
         v.get(LOG_FORMAT),
         v.get(SHUTDOWN_TIMEOUT),
         v);
+  }
+
+  /** Where {@code /metrics} is served ({@code --metrics-listen}); empty when off. */
+  public java.util.Optional<ListenAddress> metricsListen() {
+    return ListenAddress.parse(values.get(METRICS_LISTEN));
   }
 
   /** The Kafka bootstrap list in the form Kafka clients take ({@code h1:p1,h2:p2}). */

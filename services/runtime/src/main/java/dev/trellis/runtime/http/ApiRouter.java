@@ -14,20 +14,25 @@ import java.util.Objects;
 /**
  * Builds the one router of a process with the Trellis HTTP conventions: a body handler that rejects
  * bodies over the limit from {@code Content-Length} or while streaming (413 {@code BODY_TOO_LARGE},
- * before the whole body is read), the {@link ErrorResponder} for every failure and unmatched route,
- * {@code GET /healthz} (the process is alive), {@code GET /readyz} (200 only when every {@link
- * Readiness} check passes, else 503 naming the failing checks) and, when a handler is given, {@code
- * GET /metrics}. Services mount their routes on the built router or on sub-routers under {@code
+ * before the whole body is read) and, when set, must arrive within a deadline (else the connection
+ * is closed), the {@link ErrorResponder} for every failure and unmatched route, {@code GET
+ * /healthz} (the process is alive), {@code GET /readyz} (200 only when every {@link Readiness}
+ * check passes, else 503 naming the failing checks) and, when a handler is given, {@code GET
+ * /metrics}. Services mount their routes on the built router or on sub-routers under {@code
  * /api/v1/...}.
  *
  * <p>Thread-safety: a builder for one thread; the built router is safe for all event loops.
  */
 public final class ApiRouter {
+  private static final String BODY_TIMER = "trellis.body-timer";
+
   private final Vertx vertx;
   private long maxBodyBytes = 1024 * 1024;
   private Readiness readiness;
   private Handler<RoutingContext> metrics;
   private RefusalAudit refusals;
+  private java.time.Duration bodyTimeout;
+  private Handler<io.vertx.core.http.HttpServerRequest> onBodyTimeout;
 
   private ApiRouter(Vertx vertx) {
     this.vertx = vertx;
@@ -62,6 +67,17 @@ public final class ApiRouter {
     return this;
   }
 
+  /**
+   * A request's body must arrive within {@code timeout} of its headers; when it does not, {@code
+   * onTimeout} gets the request (and closes its connection). Default: no deadline.
+   */
+  public ApiRouter bodyTimeout(
+      java.time.Duration timeout, Handler<io.vertx.core.http.HttpServerRequest> onTimeout) {
+    this.bodyTimeout = timeout;
+    this.onBodyTimeout = onTimeout;
+    return this;
+  }
+
   /** The router. */
   public Router build() {
     Router router = Router.router(vertx);
@@ -70,6 +86,19 @@ public final class ApiRouter {
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, errors);
     }
+    if (bodyTimeout != null) {
+      long ms = Math.max(1, bodyTimeout.toMillis());
+      Handler<io.vertx.core.http.HttpServerRequest> late = onBodyTimeout;
+      router
+          .route()
+          .handler(
+              ctx -> {
+                long timer = vertx.setTimer(ms, id -> late.handle(ctx.request()));
+                ctx.put(BODY_TIMER, timer);
+                ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+                ctx.next();
+              });
+    }
     router
         .route()
         .handler(
@@ -77,6 +106,18 @@ public final class ApiRouter {
                 .setBodyLimit(maxBodyBytes)
                 .setDeleteUploadedFilesOnEnd(true)
                 .setHandleFileUploads(false));
+    if (bodyTimeout != null) {
+      router
+          .route()
+          .handler(
+              ctx -> {
+                Long timer = ctx.get(BODY_TIMER);
+                if (timer != null) {
+                  vertx.cancelTimer(timer); // the body is in
+                }
+                ctx.next();
+              });
+    }
     router
         .get("/healthz")
         .handler(

@@ -3,8 +3,11 @@ package dev.trellis.runtime.service;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.audit.RefusalAudit;
+import dev.trellis.runtime.config.ConfigException;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.http.ApiRouter;
+import dev.trellis.runtime.http.ConnectionGuard;
+import dev.trellis.runtime.http.ListenerLimits;
 import dev.trellis.runtime.http.Readiness;
 import dev.trellis.runtime.http.ReadinessCheck;
 import dev.trellis.runtime.internal.ServiceDirectory;
@@ -28,16 +31,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a list of {@link TrellisService}s in one process. {@link #start}: one HTTP server on the
- * configured port with {@code /healthz}, {@code /readyz} and {@code /metrics} (listening at once,
- * so health is visible while services start), then each service's topics are created and the
- * service is deployed as a verticle ({@link ServiceVerticle}, which also does the preamble every
- * service shares: its up gauge, its projections, its command threads), in list order. Refused
- * requests are recorded ({@link RefusalAudit}). {@code /readyz} answers 503 until every service has
- * started, while the Hazelcast member lacks members, while the services' Kafka topics cannot be
- * read, when a service's own checks fail and once shutdown begins. {@link #stop}: readiness goes
- * down, the HTTP server drains in-flight requests, services are undeployed in reverse order; the
- * whole stop is bounded by {@code
- * --shutdown-timeout}, after which the remaining steps are abandoned with a log line.
+ * configured port with {@code /healthz} and {@code /readyz} (listening at once, so health is
+ * visible while services start), and Prometheus {@code /metrics} on its own listener ({@code
+ * --metrics-listen}, loopback by default: never on the API port, which faces devices and the
+ * internet); then each service's topics are created and the service is deployed as a verticle
+ * ({@link ServiceVerticle}, which also does the preamble every service shares: its up gauge, its
+ * projections, its command threads), in list order. Both listeners bound what clients may hold
+ * ({@link ConnectionGuard}: header, body, keep-alive and TLS deadlines, connections per source),
+ * and refused requests are recorded ({@link RefusalAudit}). {@code /readyz} answers 503 until every
+ * service has started, while the Hazelcast member lacks members, while the services' Kafka topics
+ * cannot be read, when a service's own checks fail and once shutdown begins. {@link #stop}:
+ * readiness goes down, the HTTP server drains in-flight requests, services are undeployed in
+ * reverse order; the whole stop is bounded by {@code --shutdown-timeout}, after which the remaining
+ * steps are abandoned with a log line.
  *
  * <p>Thread-safety: {@link #start} and {@link #stop} may be called from any thread; state is
  * guarded by atomics and Vert.x futures.
@@ -52,6 +58,9 @@ public final class ServiceHost {
   private final AtomicReference<String> phase = new AtomicReference<>("starting");
   private final Router router;
   private volatile HttpServer server;
+  private volatile HttpServer metricsServer;
+  private final ConnectionGuard apiGuard;
+  private final ConnectionGuard metricsGuard;
   private final ServiceCredentials credentials;
   private final ServiceDirectory directory;
   private final RefusalAudit refusals;
@@ -79,12 +88,16 @@ public final class ServiceHost {
             infra.metrics().registry(),
             java.time.Clock.systemUTC(),
             REFUSAL_WINDOW);
+    ListenerLimits limits = ListenerLimits.from(infra.settings());
+    this.apiGuard = new ConnectionGuard(infra.vertx(), "http", limits, infra.metrics().registry());
+    this.metricsGuard =
+        new ConnectionGuard(infra.vertx(), "metrics", limits, infra.metrics().registry());
     this.router =
         ApiRouter.builder(infra.vertx())
             .maxBodyBytes(infra.settings().httpMaxBodyBytes())
             .readiness(readiness)
-            .metrics(infra.metrics().scrapeHandler())
             .refusals(refusals)
+            .bodyTimeout(limits.bodyTimeout(), apiGuard::bodyTimedOut)
             .build();
   }
 
@@ -119,6 +132,7 @@ public final class ServiceHost {
             "fewer than " + settings.hazelcastMinMembers() + " member(s) or not running"));
     Future<Void> chain =
         listen(settings)
+            .compose(v -> listenMetrics(settings))
             // Every process records refused requests on the access topic (RefusalAudit).
             .compose(v -> infra.eventLog().ensureTopics(List.of(Topics.ACCESS)))
             .map(
@@ -139,19 +153,85 @@ public final class ServiceHost {
   }
 
   private Future<Void> listen(Settings settings) {
-    return infra
-        .vertx()
-        // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
-        // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
-        .createHttpServer(
-            new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false))
-        .requestHandler(router)
+    // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
+    // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
+    HttpServer http =
+        infra
+            .vertx()
+            .createHttpServer(
+                apiGuard.options(
+                    new HttpServerOptions()
+                        .setCompressionSupported(true)
+                        .setHttp2ClearTextEnabled(false)));
+    return apiGuard
+        .attach(http, router)
         .listen(settings.httpPort(), settings.httpHost())
         .map(
             s -> {
               server = s;
               LOG.info("HTTP on {}:{}", settings.httpHost(), s.actualPort());
               return null;
+            });
+  }
+
+  /** The {@code /metrics} listener, unless {@code --metrics-listen off}. */
+  private Future<Void> listenMetrics(Settings settings) {
+    var address = settings.metricsListen();
+    if (address.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Router metrics = Router.router(infra.vertx());
+    // Scraped on a worker: collecting JVM and process figures can take longer than an event-loop
+    // task may on a loaded machine.
+    metrics
+        .get("/metrics")
+        .handler(
+            ctx ->
+                infra
+                    .vertx()
+                    .executeBlocking(() -> infra.metrics().scrape(), false)
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader(
+                                    "Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .putHeader("Cache-Control", "no-store")
+                                .end(text))
+                    .onFailure(ctx::fail));
+    metrics.route().handler(ctx -> ctx.response().setStatusCode(404).end());
+    HttpServer http =
+        infra
+            .vertx()
+            .createHttpServer(
+                metricsGuard.options(
+                    new HttpServerOptions()
+                        .setCompressionSupported(true)
+                        .setHttp2ClearTextEnabled(false)));
+    return metricsGuard
+        .attach(http, metrics)
+        .listen(address.get().port(), address.get().host())
+        .map(
+            s -> {
+              metricsServer = s;
+              LOG.info("Metrics on {}:{}", address.get().host(), s.actualPort());
+              return (Void) null;
+            })
+        .recover(
+            e -> {
+              if (settings.values().source(Settings.METRICS_LISTEN)
+                  == dev.trellis.runtime.config.FlagValues.Source.DEFAULT) {
+                // The default address taken (another Trellis process on this host): serve no
+                // metrics rather than not start; the operator sees why.
+                LOG.warn(
+                    "Metrics not served: cannot listen on {} ({}); set --metrics-listen",
+                    address.get(),
+                    e.getMessage());
+                return Future.succeededFuture();
+              }
+              return Future.failedFuture(
+                  new ConfigException(
+                      "--metrics-listen: cannot listen on " + address.get() + ": " + e.getMessage(),
+                      e));
             });
   }
 
@@ -225,6 +305,11 @@ public final class ServiceHost {
     return readiness;
   }
 
+  /** The port {@code /metrics} is served on; -1 when off or not listening yet. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
+  }
+
   /** The port the HTTP server listens on (useful with {@code --http-port 0}). */
   public int httpPort() {
     return server == null ? -1 : server.actualPort();
@@ -247,6 +332,10 @@ public final class ServiceHost {
       HttpServer s = server;
       long drainMs = Math.max(1, timeout.toMillis() / 3);
       chain = chain.compose(ignored -> s.shutdown(drainMs, TimeUnit.MILLISECONDS));
+    }
+    if (metricsServer != null) {
+      HttpServer m = metricsServer;
+      chain = chain.compose(ignored -> m.close(), e -> m.close());
     }
     refusals.stop();
     for (TrellisService service : services) {

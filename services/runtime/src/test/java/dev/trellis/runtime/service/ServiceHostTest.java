@@ -130,7 +130,10 @@ class ServiceHostTest {
   }
 
   static Infrastructure infra(String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--http-host", "127.0.0.1", "--http-port", "0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--http-host", "127.0.0.1", "--http-port", "0", "--metrics-listen", "127.0.0.1:0"));
     args.addAll(List.of(extraArgs));
     return new Infrastructure(
         vertx, Settings.parse(args.toArray(String[]::new), Map.of()), hazelcast, eventLog, metrics);
@@ -251,17 +254,21 @@ class ServiceHostTest {
     ServiceHost host = ServiceHost.start(infra(), List.of(echo)).await();
     try {
       int port = host.httpPort();
+      int metricsPort = host.metricsPort();
       for (int i = 0; i < 20; i++) { // warm-up: first-use class loading is not a blocked loop
         assertEquals(200, echo(port, i).statusCode());
-        assertEquals(200, get(port, "/metrics").statusCode());
+        assertEquals(200, get(metricsPort, "/metrics").statusCode());
       }
+      assertEquals(404, get(port, "/metrics").statusCode(), "metrics are not on the API port");
       blocked.clear();
       Semaphore inFlight = new Semaphore(32);
       List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
       for (int i = 0; i < 800; i++) {
         String path = i % 4 == 0 ? "/readyz" : i % 4 == 1 ? "/metrics" : "/api/v1/gamma";
         HttpRequest.Builder request =
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+            HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + (path.equals("/metrics") ? metricsPort : port) + path));
         if (path.startsWith("/api")) {
           request
               .header("Content-Type", "application/json")
@@ -278,7 +285,7 @@ class ServiceHostTest {
       }
       Thread.sleep(300); // let the checker run a few more times
       assertEquals(List.of(), blocked.messages(Level.WARN), "no event loop was blocked");
-      String text = get(port, "/metrics").body();
+      String text = get(metricsPort, "/metrics").body();
       assertTrue(
           text.contains("trellis_echo_requests_total{service=\"host-test\",svc=\"gamma\"} 420.0"),
           text.lines().filter(l -> l.contains("echo")).toList().toString());
@@ -397,7 +404,7 @@ class ServiceHostTest {
       assertEquals(
           1L,
           ProjectionMaps.live(hazelcast, counts.name()).<String, Long>map("counts").get("tn-pre"));
-      String text = get(host.httpPort(), "/metrics").body();
+      String text = get(host.metricsPort(), "/metrics").body();
       assertTrue(text.contains("trellis_service_up{service=\"zeta\"} 1.0"), "the up gauge");
     } finally {
       host.stop().await();

@@ -76,7 +76,9 @@ class ChannelJoinTest {
                   "--relay-port",
                   "0",
                   "--stun-port",
-                  "0"
+                  "0",
+                  "--metrics-listen",
+                  "127.0.0.1:0"
                 },
                 Map.of(),
                 ServiceFlags.ALL));
@@ -214,7 +216,7 @@ class ChannelJoinTest {
             .build()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
                     .timeout(java.time.Duration.ofSeconds(30))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())

@@ -84,6 +84,8 @@ class NetmapJoinTest {
                   "0",
                   "--stun-port",
                   "0",
+                  "--metrics-listen",
+                  "127.0.0.1:0",
                   "--hazelcast-cluster",
                   "netmap-join-" + ProcessHandle.current().pid()
                 },
@@ -147,7 +149,7 @@ class NetmapJoinTest {
         METRICS
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
                     .timeout(java.time.Duration.ofSeconds(10))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
