@@ -71,6 +71,9 @@ public final class Server implements AutoCloseable {
 
   private void run() throws Exception {
     Path stateDir = StateDirectory.check(settings.stateDir());
+    // Everything in the state directory is private to the service user: the event log of the
+    // embedded broker, keys, the admin token (existing files are fixed, new ones made private).
+    StateDirectory.makePrivate(stateDir);
     services = ServiceCatalog.select(settings);
     String bootstrap = settings.kafkaBootstrapServers();
     if (bootstrap.isEmpty()) {

@@ -6,12 +6,23 @@ import java.nio.file.Path;
 
 /**
  * Checks that the state directory exists, is a directory and can be written (by creating and
- * deleting a probe file, which also catches read-only mounts that permission bits do not show).
+ * deleting a probe file, which also catches read-only mounts that permission bits do not show), and
+ * makes it private ({@link #makePrivate}).
  *
  * <p>Thread-safety: stateless.
  */
 public final class StateDirectory {
   private StateDirectory() {}
+
+  /**
+   * Makes {@code dir} and everything in it private to the user the process runs as, and everything
+   * the process creates later too ({@link PrivateFiles}): mode {@code 0700} for directories, no
+   * group or other bits on files.
+   */
+  public static void makePrivate(Path dir) {
+    PrivateFiles.restrictUmask();
+    PrivateFiles.restrict(dir);
+  }
 
   /**
    * Returns the absolute path of {@code dir} if it is a writable directory.
