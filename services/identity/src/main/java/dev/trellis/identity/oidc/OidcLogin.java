@@ -19,7 +19,7 @@ import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.proto.state.v1.UserRecord;
 import dev.trellis.runtime.http.ApiException;
-import dev.trellis.runtime.text.TextField;
+import dev.trellis.runtime.http.TextField;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;

@@ -19,7 +19,7 @@ import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
-import dev.trellis.runtime.text.TextField;
+import dev.trellis.runtime.http.TextField;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.BearerToken;
+import dev.trellis.runtime.http.RefusalListener;
 import dev.trellis.runtime.logging.LogText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: thread-safe; {@link #refused} is cheap and runs on event loops.
  */
-public final class RefusalAudit {
+public final class RefusalAudit implements RefusalListener {
   private static final Logger LOG = LoggerFactory.getLogger(RefusalAudit.class);
 
   /** Codes recorded whoever asked. */
@@ -126,6 +127,7 @@ public final class RefusalAudit {
   }
 
   /** Records {@code refusal} of {@code ctx} if it is security-relevant. */
+  @Override
   public void refused(RoutingContext ctx, ApiException refusal) {
     Principal caller = ApiTokenAuthenticator.principalOf(ctx);
     ErrorCode code = refusal.code();

@@ -1,7 +1,6 @@
 package dev.trellis.runtime.http;
 
 import dev.trellis.proto.error.ErrorCode;
-import dev.trellis.runtime.audit.RefusalAudit;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +29,7 @@ public final class ApiRouter {
   private long maxBodyBytes = 1024 * 1024;
   private Readiness readiness;
   private Handler<RoutingContext> metrics;
-  private RefusalAudit refusals;
+  private RefusalListener refusals;
   private java.time.Duration bodyTimeout;
   private Handler<io.vertx.core.http.HttpServerRequest> onBodyTimeout;
 
@@ -62,7 +61,7 @@ public final class ApiRouter {
   }
 
   /** Where security-relevant refusals are recorded (default: nowhere). */
-  public ApiRouter refusals(RefusalAudit audit) {
+  public ApiRouter refusals(RefusalListener audit) {
     this.refusals = audit;
     return this;
   }

@@ -1,7 +1,6 @@
 package dev.trellis.runtime.http;
 
 import dev.trellis.proto.error.ErrorCode;
-import dev.trellis.runtime.audit.RefusalAudit;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * body limit, 400 from vertx-web) maps to its registry code; anything else is a bug and becomes
  * {@code 500 INTERNAL} with an error id that is logged with the stack trace, so an operator can
  * find it while the client learns nothing about the internals. Security-relevant refusals are
- * handed to the process's {@link RefusalAudit}, if any, to be recorded.
+ * handed to the process's {@link RefusalListener}, if any, to be recorded.
  *
  * <p>Thread-safety: stateless; one instance serves all event loops.
  */
 public final class ErrorResponder implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
-  private final RefusalAudit refusals;
+  private final RefusalListener refusals;
 
   /** A responder that records nothing. */
   public ErrorResponder() {
@@ -33,7 +32,7 @@ public final class ErrorResponder implements Handler<RoutingContext> {
   }
 
   /** A responder that hands refusals to {@code refusals} (may be null). */
-  public ErrorResponder(RefusalAudit refusals) {
+  public ErrorResponder(RefusalListener refusals) {
     this.refusals = refusals;
   }
 

@@ -32,12 +32,12 @@ import java.util.Map;
  * strict Jackson mapper: unknown fields, duplicate fields, nulls for primitives, trailing tokens
  * and values of the wrong JSON type are errors ({@code "uses": 1.5} and {@code "uses": "3"} for a
  * number, {@code "name": 5} for a string, {@code "reusable": "true"} for a boolean); every string
- * is bounded ({@link MaxLength}, by default {@link dev.trellis.runtime.text.TextField#DEFAULT_MAX}
- * characters) and may not carry control or bidirectional formatting characters; a list has at most
- * 256 items and nesting is at most {@value #MAX_DEPTH} deep. A body that does not fit becomes
- * {@code 400 BAD_REQUEST} whose {@code field} names the place at fault ({@code endpoints[1].port})
- * and whose message says what was expected, without Java class names or the offending text.
- * Requires the {@link ApiRouter}'s body handler to have run.
+ * is bounded ({@link MaxLength}, by default {@link TextField#DEFAULT_MAX} characters) and may not
+ * carry control or bidirectional formatting characters; a list has at most 256 items and nesting is
+ * at most {@value #MAX_DEPTH} deep. A body that does not fit becomes {@code 400 BAD_REQUEST} whose
+ * {@code field} names the place at fault ({@code endpoints[1].port}) and whose message says what
+ * was expected, without Java class names or the offending text. Requires the {@link ApiRouter}'s
+ * body handler to have run.
  *
  * <p>Thread-safety: stateless; the mapper is thread-safe.
  */

@@ -7,9 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * The most characters a string field of a request body (or each string of a list field) may have,
- * when it is not {@link dev.trellis.runtime.text.TextField#DEFAULT_MAX}. Put it on the record
- * component: {@code record CreateRequest(@MaxLength(1024) String password)}. {@link JsonBodies}
- * enforces it.
+ * when it is not {@link TextField#DEFAULT_MAX}. Put it on the record component: {@code record
+ * CreateRequest(@MaxLength(1024) String password)}. {@link JsonBodies} enforces it.
  *
  * <p>Thread-safety: an annotation.
  */

@@ -1,6 +1,6 @@
 /**
- * Untrusted text: the one definition of unsafe characters ({@link
- * dev.trellis.runtime.text.UnsafeChars}) and the validation of text fields ({@link
- * dev.trellis.runtime.text.TextField}) that request bodies, names and hostnames go through.
+ * Untrusted text: the one definition of the characters it must not carry into names, logs or
+ * terminals ({@link dev.trellis.runtime.text.UnsafeChars}), used by request validation ({@code
+ * runtime.http.TextField}) and by the logs ({@code runtime.logging.LogText}).
  */
 package dev.trellis.runtime.text;

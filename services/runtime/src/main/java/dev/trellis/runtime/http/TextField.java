@@ -1,7 +1,7 @@
-package dev.trellis.runtime.text;
+package dev.trellis.runtime.http;
 
 import dev.trellis.proto.error.ErrorCode;
-import dev.trellis.runtime.http.ApiException;
+import dev.trellis.runtime.text.UnsafeChars;
 
 /**
  * Validates one untrusted text field (a name, a hostname, a description): at most a given number of
