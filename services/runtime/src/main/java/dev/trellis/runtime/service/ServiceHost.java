@@ -3,11 +3,9 @@ package dev.trellis.runtime.service;
 import dev.trellis.proto.event.Topics;
 import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.audit.RefusalAudit;
-import dev.trellis.runtime.config.ConfigException;
 import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.http.ApiRouter;
 import dev.trellis.runtime.http.ConnectionGuard;
-import dev.trellis.runtime.http.ListenerLimits;
 import dev.trellis.runtime.http.Readiness;
 import dev.trellis.runtime.http.ReadinessCheck;
 import dev.trellis.runtime.internal.ServiceDirectory;
@@ -16,15 +14,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +52,7 @@ public final class ServiceHost {
   private final List<String> deployments = new ArrayList<>();
   private final AtomicReference<String> phase = new AtomicReference<>("starting");
   private final Router router;
-  private volatile HttpServer server;
-  private volatile HttpServer metricsServer;
-  private final ConnectionGuard apiGuard;
-  private final ConnectionGuard metricsGuard;
+  private final HttpListeners listeners;
   private final ServiceCredentials credentials;
   private final ServiceDirectory directory;
   private final RefusalAudit refusals;
@@ -88,16 +80,13 @@ public final class ServiceHost {
             infra.metrics().registry(),
             java.time.Clock.systemUTC(),
             REFUSAL_WINDOW);
-    ListenerLimits limits = ListenerLimits.from(infra.settings());
-    this.apiGuard = new ConnectionGuard(infra.vertx(), "http", limits, infra.metrics().registry());
-    this.metricsGuard =
-        new ConnectionGuard(infra.vertx(), "metrics", limits, infra.metrics().registry());
+    this.listeners = new HttpListeners(infra);
     this.router =
         ApiRouter.builder(infra.vertx())
             .maxBodyBytes(infra.settings().httpMaxBodyBytes())
             .readiness(readiness)
             .refusals(refusals)
-            .bodyTimeout(limits.bodyTimeout(), apiGuard::bodyTimedOut)
+            .bodyTimeout(listeners.limits().bodyTimeout(), listeners.api()::bodyTimedOut)
             .build();
   }
 
@@ -131,8 +120,8 @@ public final class ServiceHost {
             () -> EmbeddedMember.joined(infra.hazelcast(), settings.hazelcastMinMembers()),
             "fewer than " + settings.hazelcastMinMembers() + " member(s) or not running"));
     Future<Void> chain =
-        listen(settings)
-            .compose(v -> listenMetrics(settings))
+        listeners
+            .start(router)
             // Every process records refused requests on the access topic (RefusalAudit).
             .compose(v -> infra.eventLog().ensureTopics(List.of(Topics.ACCESS)))
             .map(
@@ -150,89 +139,6 @@ public final class ServiceHost {
           LOG.info("{} service(s) running", services.size());
           return null;
         });
-  }
-
-  private Future<Void> listen(Settings settings) {
-    // No h2c: a client's "Upgrade: h2c" on a large compressed answer (/metrics) hung with
-    // Vert.x 5; every Trellis API and the device channel are HTTP/1.1.
-    HttpServer http =
-        infra
-            .vertx()
-            .createHttpServer(
-                apiGuard.options(
-                    new HttpServerOptions()
-                        .setCompressionSupported(true)
-                        .setHttp2ClearTextEnabled(false)));
-    return apiGuard
-        .attach(http, router)
-        .listen(settings.httpPort(), settings.httpHost())
-        .map(
-            s -> {
-              server = s;
-              LOG.info("HTTP on {}:{}", settings.httpHost(), s.actualPort());
-              return null;
-            });
-  }
-
-  /** The {@code /metrics} listener, unless {@code --metrics-listen off}. */
-  private Future<Void> listenMetrics(Settings settings) {
-    var address = settings.metricsListen();
-    if (address.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Router metrics = Router.router(infra.vertx());
-    // Scraped on a worker: collecting JVM and process figures can take longer than an event-loop
-    // task may on a loaded machine.
-    metrics
-        .get("/metrics")
-        .handler(
-            ctx ->
-                infra
-                    .vertx()
-                    .executeBlocking(() -> infra.metrics().scrape(), false)
-                    .onSuccess(
-                        text ->
-                            ctx.response()
-                                .putHeader(
-                                    "Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                                .putHeader("Cache-Control", "no-store")
-                                .end(text))
-                    .onFailure(ctx::fail));
-    metrics.route().handler(ctx -> ctx.response().setStatusCode(404).end());
-    HttpServer http =
-        infra
-            .vertx()
-            .createHttpServer(
-                metricsGuard.options(
-                    new HttpServerOptions()
-                        .setCompressionSupported(true)
-                        .setHttp2ClearTextEnabled(false)));
-    return metricsGuard
-        .attach(http, metrics)
-        .listen(address.get().port(), address.get().host())
-        .map(
-            s -> {
-              metricsServer = s;
-              LOG.info("Metrics on {}:{}", address.get().host(), s.actualPort());
-              return (Void) null;
-            })
-        .recover(
-            e -> {
-              if (settings.values().source(Settings.METRICS_LISTEN)
-                  == dev.trellis.runtime.config.FlagValues.Source.DEFAULT) {
-                // The default address taken (another Trellis process on this host): serve no
-                // metrics rather than not start; the operator sees why.
-                LOG.warn(
-                    "Metrics not served: cannot listen on {} ({}); set --metrics-listen",
-                    address.get(),
-                    e.getMessage());
-                return Future.succeededFuture();
-              }
-              return Future.failedFuture(
-                  new ConfigException(
-                      "--metrics-listen: cannot listen on " + address.get() + ": " + e.getMessage(),
-                      e));
-            });
   }
 
   /**
@@ -281,7 +187,7 @@ public final class ServiceHost {
                       ServiceDirectory.baseUrl(
                           infra.hazelcast().getCluster().getLocalMember(),
                           infra.settings().httpHost(),
-                          server.actualPort())));
+                          listeners.httpPort())));
             })
         .map(
             ignored -> {
@@ -307,12 +213,12 @@ public final class ServiceHost {
 
   /** The port {@code /metrics} is served on; -1 when off or not listening yet. */
   public int metricsPort() {
-    return metricsServer == null ? -1 : metricsServer.actualPort();
+    return listeners.metricsPort();
   }
 
   /** The port the HTTP server listens on (useful with {@code --http-port 0}). */
   public int httpPort() {
-    return server == null ? -1 : server.actualPort();
+    return listeners.httpPort();
   }
 
   /**
@@ -327,16 +233,7 @@ public final class ServiceHost {
     Vertx vertx = infra.vertx();
     Duration timeout = infra.settings().shutdownTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
-    Future<Void> chain = Future.succeededFuture();
-    if (server != null) {
-      HttpServer s = server;
-      long drainMs = Math.max(1, timeout.toMillis() / 3);
-      chain = chain.compose(ignored -> s.shutdown(drainMs, TimeUnit.MILLISECONDS));
-    }
-    if (metricsServer != null) {
-      HttpServer m = metricsServer;
-      chain = chain.compose(ignored -> m.close(), e -> m.close());
-    }
+    Future<Void> chain = listeners.shutdown(Math.max(1, timeout.toMillis() / 3));
     refusals.stop();
     for (TrellisService service : services) {
       try {
