@@ -100,7 +100,12 @@ public final class ServerMain {
         .append(settings.service())
         .append(") listening on http://")
         .append(bound(settings.httpHost(), server.httpPort()))
-        .append('\n');
+        .append("  (Kafka ")
+        .append(server.kafkaBootstrap())
+        .append(settings.kafkaBootstrapServers().isEmpty() ? " embedded" : "")
+        .append(", state in ")
+        .append(settings.stateDir().toAbsolutePath())
+        .append(")\n");
     int metrics = server.metricsPort();
     String metricsHost = settings.metricsListen().map(a -> a.host()).orElse("");
     out.append("  metrics  ")
@@ -119,12 +124,6 @@ public final class ServerMain {
                   .append(bound(parts[1], Integer.parseInt(address.substring(colon + 1))))
                   .append('\n');
             });
-    out.append("  kafka    ")
-        .append(server.kafkaBootstrap())
-        .append(settings.kafkaBootstrapServers().isEmpty() ? " (embedded)" : "")
-        .append(", state in ")
-        .append(settings.stateDir().toAbsolutePath())
-        .append('\n');
     return out.toString();
   }
 

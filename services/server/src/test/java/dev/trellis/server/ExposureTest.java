@@ -57,7 +57,7 @@ class ExposureTest {
                 "0",
                 "--stun-port",
                 "0"))) {
-      assertTrue(server.awaitOutput("kafka ", 60), server.output());
+      assertTrue(server.awaitOutput("  stun ", 60), server.output());
       String out = server.output();
       assertTrue(out.contains("listening on http://0.0.0.0:" + http + " (all interfaces)"), out);
       assertTrue(out.contains("metrics  http://127.0.0.1:" + metrics + "/metrics"), out);

@@ -105,12 +105,13 @@ final class ServerProcess implements AutoCloseable {
             stateDir.toString(),
             "--http-port",
             String.valueOf(httpPort),
-            "--http-host",
-            "127.0.0.1",
             "--hazelcast-port",
             String.valueOf(hazelcastPort),
             "--hazelcast-cluster",
             cluster));
+    if (!extra.contains("--http-host")) {
+      cmd.addAll(List.of("--http-host", "127.0.0.1"));
+    }
     cmd.addAll(extra);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     return new ServerProcess(p, httpPort);
