@@ -189,6 +189,31 @@ class AuditCommandTest {
   }
 
   @Test
+  void aRefusalShowsWhoWasRefusedAndWhyAndTheKeepAliveLinesAreSkipped() {
+    String refused =
+        "{\"time\":\"2026-11-24T10:20:00Z\",\"tailnet\":\"-\","
+            + "\"type\":\"trellis.event.v1.AccessRefused\","
+            + "\"subject\":\"access refused: TOKEN_INVALID GET /api/v1/tailnets (3 times)\","
+            + "\"actor\":{\"kind\":\"ANONYMOUS\",\"id\":\"source:127.0.0.1\"},"
+            + "\"payload\":{\"reason_code\":\"TOKEN_INVALID\",\"count\":3}}";
+    answerLines("", refused, "");
+
+    Run run = Run.of(env, "audit", "--tailnet", "-", "--type", "AccessRefused");
+
+    assertEquals(0, run.code(), run.err());
+    assertEquals(
+        "tailnet=-&type=trellis.event.v1.AccessRefused&follow=false", server.last().query());
+    assertEquals(
+        """
+        TIME                  ACTOR             TYPE           SUBJECT
+        2026-11-24T10:20:00Z  source:127.0.0.1  AccessRefused  access refused: TOKEN_INVALID \
+        GET /api/v1/tailnets (3 times)
+        """,
+        run.out());
+    assertEquals("", run.err());
+  }
+
+  @Test
   void noEventsSaysSo() {
     server.answer("/api/v1/audit", 200, "");
 

@@ -45,7 +45,10 @@ public final class Audit implements Command {
   @Override
   public List<Option> options() {
     return List.of(
-        Option.valued("tailnet", "T", "the tailnet name or id (default: the token's)"),
+        Option.valued(
+            "tailnet",
+            "T",
+            "the tailnet name or id (default: the token's); - for refusals naming no tailnet"),
         Option.valued("since", "TIME", "from an instant, a date (2026-11-24) or ago (30m, 1h, 7d)"),
         Option.valued("type", "TYPE", "only events of this type (NodeRegistered or full name)"),
         Option.valued("actor", "WHO", "only events caused by this actor id"),
