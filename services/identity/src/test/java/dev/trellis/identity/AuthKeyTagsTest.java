@@ -3,16 +3,16 @@ package dev.trellis.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An auth key carries only tags its tailnet's policy defines in tagOwners, as registration
  * requires: a key with any other tag would be refused at every use, or launder a tag no one owns.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class AuthKeyTagsTest {
 
   @Test

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Credentials never outlive what they stand for: an API token acts with its owner's current role
  * (never above the role it was created with) and dies with its owner; a web session ends on a
  * password change, a role change, the user's removal and sign-out, on every instance at once.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class CredentialLifetimeTest {
   private static final String PASSWORD = LoginTest.PASSWORD;
 

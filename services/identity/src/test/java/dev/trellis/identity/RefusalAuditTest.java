@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Refused API calls are audit events: revoked and forged tokens, missing credentials, roles that do
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * address and the reason. Members do not read the audit; refusals that name no tailnet are for
  * deployment administrators.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class RefusalAuditTest {
 
   private static List<JsonNode> refusals(Api api, String tailnet) {

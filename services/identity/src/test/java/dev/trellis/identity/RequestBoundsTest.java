@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.trellis.testkit.Api;
+import dev.trellis.testkit.ClusterTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Admin API bodies: every string is bounded, wrong JSON types and duplicate keys are refused, the
  * field named; nothing refused reaches the log.
  */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class RequestBoundsTest {
 
   private static void refused(Api.Reply r, String field) {

@@ -3,13 +3,13 @@ package dev.trellis.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.trellis.proto.state.StateMaps;
+import dev.trellis.testkit.ClusterTest;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Tailnet names and ids live in disjoint forms, so no name shadows another tailnet's id. */
-@ExtendWith(ClusterExtension.class)
+@ClusterTest
 class TailnetNamesTest {
 
   private static String idOf(IdentityCluster c, String name) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.proto.state.StateMaps;
 import dev.trellis.testkit.Api;
 import dev.trellis.testkit.ClusterFixture;
 import dev.trellis.testkit.IdentityRecords;

@@ -14,6 +14,7 @@ import dev.trellis.proto.event.v1.PolicyRejected;
 import dev.trellis.proto.event.v1.PolicyUpdated;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.proto.state.StateMaps;
 import dev.trellis.testkit.IdentityRecords;
 import dev.trellis.testkit.ServiceCluster;
 import dev.trellis.testkit.tag.IntegrationTest;

@@ -3,6 +3,7 @@ package dev.trellis.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.testkit.port.FreePorts;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -40,13 +41,13 @@ class ExposureTest {
   @Test
   void theSummaryNamesWhatIsBoundMetricsAreApartAndTheStateIsPrivate() throws Exception {
     Path state = Files.createTempDirectory("trellis-exposure");
-    int http = ServerProcess.freePort();
-    int metrics = ServerProcess.freePort();
+    int http = FreePorts.tcp();
+    int metrics = FreePorts.tcp();
     try (ServerProcess server =
         ServerProcess.start(
             state,
             http,
-            ServerProcess.freePort(),
+            FreePorts.tcp(),
             "exposure-" + UUID.randomUUID(),
             List.of(
                 "--http-host",

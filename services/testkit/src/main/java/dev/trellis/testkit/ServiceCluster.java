@@ -184,22 +184,22 @@ public final class ServiceCluster implements AutoCloseable {
     List<String> args =
         new ArrayList<>(
             List.of(
-              "--http-host",
-              "127.0.0.1",
-              "--http-port",
-              "0",
-              "--metrics-listen",
-              "127.0.0.1:0",
-              "--state-dir",
-              state.toString(),
-              "--hazelcast-port",
-              String.valueOf(memberPorts.get(memberSlot)),
-              "--hazelcast-interface",
-              "127.0.0.1",
-              "--hazelcast-members",
-              String.join(",", members),
-              "--hazelcast-cluster",
-              hazelcastCluster));
+                "--http-host",
+                "127.0.0.1",
+                "--http-port",
+                "0",
+                "--metrics-listen",
+                "127.0.0.1:0",
+                "--state-dir",
+                state.toString(),
+                "--hazelcast-port",
+                String.valueOf(memberPorts.get(memberSlot)),
+                "--hazelcast-interface",
+                "127.0.0.1",
+                "--hazelcast-members",
+                String.join(",", members),
+                "--hazelcast-cluster",
+                hazelcastCluster));
     args.addAll(flags);
     Settings settings = Settings.parse(args.toArray(String[]::new), Map.of());
     String id = name + "-" + instance;
