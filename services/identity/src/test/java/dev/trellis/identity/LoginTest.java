@@ -188,14 +188,22 @@ class LoginTest {
     String next = "a new and longer passphrase";
     var own = c.api(1, session).post("/api/v1/users/me/password", Map.of("password", next));
     assertEquals(204, own.status(), own.body());
-    assertEquals(200, login(c, 1, m[0], "kim@example.com", next).status());
+    var renewed = login(c, 1, m[0], "kim@example.com", next);
+    assertEquals(200, renewed.status());
     assertEquals(401, login(c, 0, m[0], "kim@example.com", PASSWORD).status());
-    var byId =
+    // the change ended every session issued before it, the one that made it included
+    var ended =
         c.api(0, session).post("/api/v1/users/" + m[1] + "/password", Map.of("password", PASSWORD));
+    assertEquals(401, ended.status(), ended.body());
+    assertEquals("TOKEN_REVOKED", ended.code());
+    String again = renewed.text("token");
+    var byId =
+        c.api(0, again).post("/api/v1/users/" + m[1] + "/password", Map.of("password", PASSWORD));
     assertEquals(204, byId.status(), "their own id works as well as me: " + byId.body());
 
+    String third = login(c, 0, m[0], "kim@example.com", PASSWORD).text("token");
     var others =
-        c.api(0, session)
+        c.api(0, third)
             .post("/api/v1/users/" + other.text("id") + "/password", Map.of("password", next));
     assertEquals(403, others.status(), "a member sets no one else's: " + others.body());
     var byAdmin =

@@ -7,6 +7,7 @@ import com.hazelcast.map.IMap;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.trellis.identity.login.LoginEvents;
 import dev.trellis.identity.signing.SessionTokens;
+import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetSettingsRoutes;
 import dev.trellis.identity.user.UserCommands;
@@ -15,6 +16,7 @@ import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.LoginMethod;
 import dev.trellis.proto.event.v1.OidcConfig;
+import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.v1.TailnetRecord;
 import dev.trellis.proto.state.v1.UserRecord;
@@ -97,15 +99,23 @@ public final class OidcLogin {
   /**
    * How members of {@code tailnet} (name or id) may sign in on the login page: {@code password}
    * (built-in login enabled) and {@code sso} (single sign-on configured). What the page shows; an
-   * unknown tailnet is TAILNET_NOT_FOUND, as {@link #start} answers it.
+   * unknown tailnet answers like a new tailnet (password, no single sign-on), as {@link #start}
+   * answers an unknown tailnet like one without single sign-on, so names cannot be enumerated.
    */
   public Future<Map<String, Boolean>> methods(String tailnet) {
     return vertx.executeBlocking(
         () -> {
-          TailnetRecord t = tailnets.resolve(tailnet);
+          TailnetSettings s;
+          try {
+            s = tailnets.resolve(tailnet).getSettings();
+          } catch (ApiException e) {
+            // An unknown tailnet answers like a new one (password, no single sign-on): names do
+            // not leak through the login page.
+            s = TailnetCommands.defaultSettings();
+          }
           Map<String, Boolean> m = new LinkedHashMap<>();
-          m.put("password", t.getSettings().getPasswordLoginEnabled());
-          m.put("sso", t.getSettings().hasOidc());
+          m.put("password", s.getPasswordLoginEnabled());
+          m.put("sso", s.hasOidc());
           return m;
         },
         false);
