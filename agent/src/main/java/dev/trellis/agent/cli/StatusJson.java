@@ -12,7 +12,7 @@ import java.util.List;
  * {"state":"Running","message":"","authUrl":"","loginServer":"http://...","tun":"trellis0",
  *  "listenPort":41641,
  *  "self":{"id","name","addresses":[...],"nodeKey","online","lastHandshake","endpoint",
- *          "connection","rxBytes","txBytes","keyExpiry","expired"} | null,
+ *          "connection","rxBytes","txBytes","keyExpiry","expired","os","owner"} | null,
  *  "peers":[ same shape as self ]}
  * </pre>
  *
@@ -63,7 +63,9 @@ final class StatusJson {
     b.append("\"rxBytes\":").append(n.rxBytes()).append(',');
     b.append("\"txBytes\":").append(n.txBytes()).append(',');
     time(b, "keyExpiry", n.keyExpiry()).append(',');
-    b.append("\"expired\":").append(n.expired());
+    b.append("\"expired\":").append(n.expired()).append(',');
+    field(b, "os", n.os()).append(',');
+    field(b, "owner", n.owner());
     b.append('}');
   }
 

@@ -10,17 +10,17 @@ import java.util.List;
 
 /**
  * Renders an {@link AgentStatus} for people: the state (and why), a warning when this device's key
- * expires within {@link #WARN_BEFORE}, then one line per node: its 100.x address, name, operating
- * system, how traffic flows ({@code active; direct ip:port}, {@code active; relay "region"}, {@code
- * idle}, {@code offline}, {@code expired}) and the bytes sent and received. Nodes in this device's
- * own MagicDNS domain show their short name (what {@code ping nas} resolves), others their full
- * name.
+ * expires within {@link #WARN_BEFORE}, then one line per node: its 100.x address, name, owner (the
+ * user's login name, or the node's tags), operating system, how traffic flows ({@code active;
+ * direct ip:port}, {@code active; relay "region"}, {@code idle}, {@code offline}, {@code expired})
+ * and the bytes sent and received. Nodes in this device's own MagicDNS domain show their short name
+ * (what {@code ping nas} resolves), others their full name.
  *
  * <pre>
  * state: Running
- * 100.64.0.1  laptop  linux  self
- * 100.64.0.2  server  linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
- * 100.64.0.3  phone   ios    offline
+ * 100.64.0.1  laptop  alice@example.com  linux  self
+ * 100.64.0.2  server  tag:server         linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
+ * 100.64.0.3  phone   bob@example.com    ios    offline
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -58,7 +58,10 @@ final class StatusText {
     }
     List<String[]> rows = new ArrayList<>();
     if (self != null) {
-      rows.add(new String[] {ipv4(self), display(self.name(), s), dash(self.os()), "self", ""});
+      rows.add(
+          new String[] {
+            ipv4(self), display(self.name(), s), dash(self.owner()), dash(self.os()), "self", ""
+          });
     }
     for (NodeView p : s.peers()) {
       boolean moving = p.txBytes() > 0 || p.rxBytes() > 0;
@@ -66,12 +69,13 @@ final class StatusText {
           new String[] {
             ipv4(p),
             display(p.name(), s),
+            dash(p.owner()),
             dash(p.os()),
             path(p),
             moving ? "tx " + bytes(p.txBytes()) + "  rx " + bytes(p.rxBytes()) : ""
           });
     }
-    int[] w = new int[5];
+    int[] w = new int[6];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
         w[i] = Math.max(w[i], r[i].length());

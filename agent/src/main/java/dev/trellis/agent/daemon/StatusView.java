@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds what {@code trellis status} shows from the netmap (names, addresses, online, expiry) and
- * the device (last handshake, bytes) and the path layer (connection: "direct", "relay:<region>" or
- * "idle", and the direct endpoint in use); an expired peer is "expired" and gets no traffic.
+ * Builds what {@code trellis status} shows from the netmap (names, addresses, owners, online,
+ * expiry) and the device (last handshake, bytes) and the path layer (connection: "direct",
+ * "relay:<region>" or "idle", and the direct endpoint in use); an expired peer is "expired" and
+ * gets no traffic.
  *
  * <p>Thread-safety: stateless.
  */
@@ -57,7 +58,8 @@ final class StatusView {
               0,
               expiry(s),
               NetmapConfig.isExpired(s, now),
-              s.getHostInfo().getOs());
+              s.getHostInfo().getOs(),
+              map.owner(s));
     }
     List<NodeView> peers = new ArrayList<>();
     for (Node n : map.peers().values()) {
@@ -95,7 +97,8 @@ final class StatusView {
               ps == null ? 0 : ps.txBytes(),
               expiry(n),
               expired,
-              n.getHostInfo().getOs()));
+              n.getHostInfo().getOs(),
+              map.owner(n)));
     }
     return new AgentStatus(
         phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers, filterDrops);

@@ -23,6 +23,7 @@ import java.util.List;
  * key_expiry_ms=N            (absent: never)
  * rx_bytes=N tx_bytes=N expired=true|false
  * os=linux                   (optional)
+ * owner=alice@example.com    (optional; tags as "tag:a,tag:b" for a tagged node)
  * </pre>
  *
  * <p>Thread-safety: stateless.
@@ -72,6 +73,7 @@ public final class AgentStatusCodec {
     }
     line(b, "expired", Boolean.toString(n.expired()));
     line(b, "os", n.os());
+    line(b, "owner", n.owner());
   }
 
   private static void line(StringBuilder b, String k, String v) {
@@ -172,6 +174,7 @@ public final class AgentStatusCodec {
     Instant expiry;
     boolean expired;
     String os;
+    String owner;
 
     void set(String k, String v) {
       switch (k) {
@@ -188,6 +191,7 @@ public final class AgentStatusCodec {
         case "key_expiry_ms" -> expiry = Instant.ofEpochMilli(Long.parseLong(v));
         case "expired" -> expired = bool(v);
         case "os" -> os = v;
+        case "owner" -> owner = v;
         default -> throw new IllegalArgumentException("unknown key '" + k + "'");
       }
     }
@@ -206,7 +210,8 @@ public final class AgentStatusCodec {
           tx,
           expiry,
           expired,
-          os);
+          os,
+          owner);
     }
   }
 

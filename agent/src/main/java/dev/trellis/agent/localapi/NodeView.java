@@ -19,6 +19,7 @@ import java.util.List;
  * @param keyExpiry when its key expires, or {@code null} for never
  * @param expired whether its key has expired (then it gets no traffic)
  * @param os the operating system it reported ("linux", ...), or empty
+ * @param owner who owns it: its tags ("tag:a,tag:b") or its user's login name, or empty
  *     <p>Thread-safety: immutable.
  */
 public record NodeView(
@@ -34,9 +35,11 @@ public record NodeView(
     long txBytes,
     Instant keyExpiry,
     boolean expired,
-    String os) {
+    String os,
+    String owner) {
   public NodeView {
     os = os == null ? "" : os;
+    owner = owner == null ? "" : owner;
     id = id == null ? "" : id;
     name = name == null ? "" : name;
     addresses = List.copyOf(addresses);
@@ -45,7 +48,39 @@ public record NodeView(
     connection = connection == null ? "" : connection;
   }
 
-  /** A node whose operating system is not known. */
+  /** A node whose owner is not known. */
+  public NodeView(
+      String id,
+      String name,
+      List<String> addresses,
+      String nodeKey,
+      Boolean online,
+      Instant lastHandshake,
+      String endpoint,
+      String connection,
+      long rxBytes,
+      long txBytes,
+      Instant keyExpiry,
+      boolean expired,
+      String os) {
+    this(
+        id,
+        name,
+        addresses,
+        nodeKey,
+        online,
+        lastHandshake,
+        endpoint,
+        connection,
+        rxBytes,
+        txBytes,
+        keyExpiry,
+        expired,
+        os,
+        "");
+  }
+
+  /** A node whose operating system and owner are not known. */
   public NodeView(
       String id,
       String name,

@@ -6,6 +6,7 @@ import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.control.v1.PacketFilter;
 import dev.trellis.proto.control.v1.PeerPatch;
 import dev.trellis.proto.control.v1.RelayMap;
+import dev.trellis.proto.control.v1.UserProfile;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,10 +14,11 @@ import java.util.Objects;
 
 /**
  * What the node currently knows of its tailnet: itself and its peers by id, the relay map, its
- * inbound packet filter and the DNS configuration, as built from the netmap stream. {@link #apply}
- * folds one frame into a new snapshot (full replaces everything; peers added/removed/patched, self,
- * filter, relay map and DNS changed are deltas; keepalives change nothing). Frames the daemon
- * handles itself (reauth required, logged out) leave the map unchanged.
+ * inbound packet filter, the DNS configuration and the profiles of the users owning self and the
+ * peers, as built from the netmap stream. {@link #apply} folds one frame into a new snapshot (full
+ * replaces everything; peers added/removed/patched, self, filter, relay map and DNS changed are
+ * deltas, and peers added bring their owners' profiles; keepalives change nothing). Frames the
+ * daemon handles itself (reauth required, logged out) leave the map unchanged.
  *
  * @param self this node, or {@code null} before the first full frame
  * @param peers the visible peers by {@link Node#getId()}, in arrival order
@@ -25,6 +27,8 @@ import java.util.Objects;
  * @param relayMap the relay regions (empty before the first full frame)
  * @param packetFilter this node's inbound packet filter (empty before the first full frame)
  * @param dns the DNS configuration (empty before the first full frame)
+ * @param users the profiles of the owning users by {@link UserProfile#getUserId()} (a full frame
+ *     replaces them, peers added add theirs; kept while a peer that names them may come back)
  *     <p>Thread-safety: immutable (the protobuf messages are immutable too).
  */
 public record Netmap(
@@ -34,7 +38,8 @@ public record Netmap(
     String resumeToken,
     RelayMap relayMap,
     PacketFilter packetFilter,
-    DnsConfig dns) {
+    DnsConfig dns,
+    Map<String, UserProfile> users) {
   /** Before the first frame. */
   public static final Netmap EMPTY = new Netmap(null, Map.of(), 0, "");
 
@@ -44,11 +49,24 @@ public record Netmap(
     relayMap = relayMap == null ? RelayMap.getDefaultInstance() : relayMap;
     packetFilter = packetFilter == null ? PacketFilter.getDefaultInstance() : packetFilter;
     dns = dns == null ? DnsConfig.getDefaultInstance() : dns;
+    users = users == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(users));
+  }
+
+  /** Without user profiles. */
+  public Netmap(
+      Node self,
+      Map<String, Node> peers,
+      long version,
+      String resumeToken,
+      RelayMap relayMap,
+      PacketFilter packetFilter,
+      DnsConfig dns) {
+    this(self, peers, version, resumeToken, relayMap, packetFilter, dns, null);
   }
 
   /** Self and peers only; the relay map, filter and DNS are empty. */
   public Netmap(Node self, Map<String, Node> peers, long version, String resumeToken) {
-    this(self, peers, version, resumeToken, null, null, null);
+    this(self, peers, version, resumeToken, null, null, null, null);
   }
 
   /** Whether a full frame has been applied. */
@@ -57,15 +75,37 @@ public record Netmap(
   }
 
   /**
-   * Whether {@code other} holds the same tailnet: self, peers, relay map, filter and DNS (the
-   * version and resume token may differ, as they do after a keepalive).
+   * Whether {@code other} holds the same tailnet: self, peers, relay map, filter, DNS and user
+   * profiles (the version and resume token may differ, as they do after a keepalive).
    */
   public boolean sameContent(Netmap other) {
     return Objects.equals(self, other.self)
         && peers.equals(other.peers)
         && relayMap.equals(other.relayMap)
         && packetFilter.equals(other.packetFilter)
-        && dns.equals(other.dns);
+        && dns.equals(other.dns)
+        && users.equals(other.users);
+  }
+
+  /**
+   * Who owns {@code node}, as a person reads it: its tags when it has any ("tag:server,tag:db"),
+   * else its user's login name, else the user's display name, else the user id; empty if none.
+   */
+  public String owner(Node node) {
+    if (node.getTagsCount() > 0) {
+      return String.join(",", node.getTagsList());
+    }
+    if (node.getUserId().isEmpty()) {
+      return "";
+    }
+    UserProfile p = users.get(node.getUserId());
+    if (p != null && !p.getLoginName().isEmpty()) {
+      return p.getLoginName();
+    }
+    if (p != null && !p.getDisplayName().isEmpty()) {
+      return p.getDisplayName();
+    }
+    return node.getUserId();
   }
 
   /** The snapshot after {@code frame}. */
@@ -75,6 +115,7 @@ public record Netmap(
     RelayMap nextRelays = relayMap;
     PacketFilter nextFilter = packetFilter;
     DnsConfig nextDns = dns;
+    Map<String, UserProfile> nextUsers = new LinkedHashMap<>(users);
     switch (frame.getFrameCase()) {
       case FULL -> {
         nextSelf = frame.getFull().getSelf();
@@ -85,10 +126,17 @@ public record Netmap(
         nextRelays = frame.getFull().getRelayMap();
         nextFilter = frame.getFull().getPacketFilter();
         nextDns = frame.getFull().getDns();
+        nextUsers.clear();
+        for (UserProfile u : frame.getFull().getUserProfilesList()) {
+          nextUsers.put(u.getUserId(), u);
+        }
       }
       case PEERS_ADDED -> {
         for (Node p : frame.getPeersAdded().getPeersList()) {
           next.put(p.getId(), p);
+        }
+        for (UserProfile u : frame.getPeersAdded().getUserProfilesList()) {
+          nextUsers.put(u.getUserId(), u);
         }
       }
       case PEERS_REMOVED -> {
@@ -114,7 +162,7 @@ public record Netmap(
     }
     long v = frame.getNetmapVersion() != 0 ? frame.getNetmapVersion() : version;
     String token = frame.getResumeToken().isEmpty() ? resumeToken : frame.getResumeToken();
-    return new Netmap(nextSelf, next, v, token, nextRelays, nextFilter, nextDns);
+    return new Netmap(nextSelf, next, v, token, nextRelays, nextFilter, nextDns, nextUsers);
   }
 
   /** {@code node} with every field {@code patch} sets replaced. */

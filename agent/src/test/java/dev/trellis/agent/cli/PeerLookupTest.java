@@ -45,8 +45,9 @@ class PeerLookupTest {
   @Test
   void statusShowsShortNamesForTheTailnetsOwnDomain() {
     String text = StatusText.render(STATUS, Instant.now());
-    assertTrue(text.matches("(?s).*\n100\\.64\\.0\\.1  laptop +- +self\n.*"), text);
-    assertTrue(text.matches("(?s).*\n100\\.64\\.0\\.3  nas-1 +- +idle.*"), text);
+    // columns: address, name, owner, OS, path (no owner or OS known here)
+    assertTrue(text.matches("(?s).*\n100\\.64\\.0\\.1  laptop +- +- +self\n.*"), text);
+    assertTrue(text.matches("(?s).*\n100\\.64\\.0\\.3  nas-1 +- +- +idle.*"), text);
     assertTrue(text.contains("db.other.trellis.internal"), text);
   }
 }

@@ -27,6 +27,21 @@ class StatusTextTest {
       long rx,
       Instant expiry,
       boolean expired) {
+    return owned(name, host, os, "", online, endpoint, connection, tx, rx, expiry, expired);
+  }
+
+  private static NodeView owned(
+      String name,
+      int host,
+      String os,
+      String owner,
+      Boolean online,
+      String endpoint,
+      String connection,
+      long tx,
+      long rx,
+      Instant expiry,
+      boolean expired) {
     return new NodeView(
         "n" + host,
         name,
@@ -40,11 +55,12 @@ class StatusTextTest {
         tx,
         expiry,
         expired,
-        os);
+        os,
+        owner);
   }
 
   @Test
-  void eachPeerShowsNameAddressOsPathAndBytes() {
+  void eachPeerShowsNameAddressOwnerOsPathAndBytes() {
     AgentStatus s =
         new AgentStatus(
             "Running",
@@ -53,10 +69,11 @@ class StatusTextTest {
             "http://ctl",
             "trellis0",
             41641,
-            node(
+            owned(
                 "me.ts.net",
                 1,
                 "linux",
+                "alice@example.com",
                 true,
                 "",
                 "self",
@@ -65,10 +82,11 @@ class StatusTextTest {
                 NOW.plus(Duration.ofDays(90)),
                 false),
             List.of(
-                node(
+                owned(
                     "db.ts.net",
                     2,
                     "linux",
+                    "tag:db,tag:prod",
                     true,
                     "10.0.0.2:41641",
                     "direct",
@@ -76,25 +94,53 @@ class StatusTextTest {
                     880,
                     null,
                     false),
-                node("web.ts.net", 3, "windows", true, "", "relay:fra", 3L << 20, 1, null, false),
+                owned(
+                    "web.ts.net",
+                    3,
+                    "windows",
+                    "bob@example.com",
+                    true,
+                    "",
+                    "relay:fra",
+                    3L << 20,
+                    1,
+                    null,
+                    false),
                 node("idle.ts.net", 4, "", true, "", "idle", 0, 0, null, false),
                 node("phone.ts.net", 5, "ios", false, "", "idle", 0, 0, null, false),
-                node("old.ts.net", 6, "linux", true, "", "expired", 0, 0, NOW, true)));
+                owned(
+                    "old.ts.net",
+                    6,
+                    "linux",
+                    "bob@example.com",
+                    true,
+                    "",
+                    "expired",
+                    0,
+                    0,
+                    NOW,
+                    true)));
     assertEquals(
         """
         state: Running
-        100.64.0.1  me     linux    self
-        100.64.0.2  db     linux    active; direct 10.0.0.2:41641  tx 1.5 KiB  rx 880 B
-        100.64.0.3  web    windows  active; relay "fra"            tx 3.0 MiB  rx 1 B
-        100.64.0.4  idle   -        idle
-        100.64.0.5  phone  ios      offline
-        100.64.0.6  old    linux    expired
+        100.64.0.1  me     alice@example.com  linux    self
+        100.64.0.2  db     tag:db,tag:prod    linux    active; direct 10.0.0.2:41641  tx 1.5 KiB  rx 880 B
+        100.64.0.3  web    bob@example.com    windows  active; relay "fra"            tx 3.0 MiB  rx 1 B
+        100.64.0.4  idle   -                  -        idle
+        100.64.0.5  phone  -                  ios      offline
+        100.64.0.6  old    bob@example.com    linux    expired
         """,
         StatusText.render(s, NOW));
-    // the OS crosses the local API
+    // the OS and the owner cross the local API
     String wire = AgentStatusCodec.encode(s);
+    assertTrue(wire.contains("owner=tag:db,tag:prod\n"), wire);
     AgentStatus back = AgentStatusCodec.decode(Arrays.asList(wire.strip().split("\n")));
     assertEquals(s, back);
+    assertEquals("bob@example.com", back.peers().get(1).owner());
+    // and the JSON
+    String json = StatusJson.render(s);
+    assertTrue(json.contains("\"owner\":\"alice@example.com\""), json);
+    assertTrue(json.contains("\"owner\":\"tag:db,tag:prod\""), json);
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.trellis.proto.control.v1.PeersRemoved;
 import dev.trellis.proto.control.v1.RegisterRequest;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
+import dev.trellis.proto.control.v1.UserProfile;
 import dev.trellis.testkit.tag.IntegrationTest;
 import dev.trellis.testkit.tag.RootTest;
 import java.io.IOException;
@@ -213,13 +214,21 @@ class DaemonNetnsTest {
       MapRequest mb = mapB.next().getMap();
       assertTrue(cli(lab.nsA, sockA, "status", "--json").out().contains("\"state\":\"Starting\""));
 
-      Node a = node("a", ra, 1, ma.getEndpointsList());
-      Node b = node("b", rb, 2, mb.getEndpointsList());
+      // A is owned by its tag, B by a user whose profile comes with A's netmap
+      Node a = node("a", ra, 1, ma.getEndpointsList()).toBuilder().addTags("tag:lab").build();
+      Node b = node("b", rb, 2, mb.getEndpointsList()).toBuilder().setUserId("u-bob").build();
       mapA.send(
           map(
               MapResponse.newBuilder()
                   .setFull(
-                      FullNetmap.newBuilder().setSelf(a).addPeers(b).setPacketFilter(ALLOW_ALL))
+                      FullNetmap.newBuilder()
+                          .setSelf(a)
+                          .addPeers(b)
+                          .setPacketFilter(ALLOW_ALL)
+                          .addUserProfiles(
+                              UserProfile.newBuilder()
+                                  .setUserId("u-bob")
+                                  .setLoginName("bob@example.com")))
                   .setNetmapVersion(1)
                   .build()));
       mapB.send(
@@ -254,6 +263,16 @@ class DaemonNetnsTest {
           text.out().contains("100.64.0.2")
               && text.out().contains("active; direct " + lab.underlayB + ":41641"),
           text.out());
+      // each line names the owner: the user's login for B, the tag for A itself
+      assertTrue(
+          text.out()
+              .lines()
+              .anyMatch(l -> l.startsWith("100.64.0.2 ") && l.contains(" bob@example.com ")),
+          text.out());
+      assertTrue(
+          text.out().lines().anyMatch(l -> l.startsWith("100.64.0.1 ") && l.contains(" tag:lab ")),
+          text.out());
+      assertTrue(json.out().contains("\"owner\":\"bob@example.com\""), json.out());
 
       // a delta removes B from A's netmap: its traffic stops
       mapA.send(
