@@ -68,6 +68,15 @@ public record NodeView(
     return approved && !ipv4.isEmpty() && !expired && !revoked;
   }
 
+  /**
+   * Approved, addressed and not revoked, though its key may have expired: others keep it in their
+   * netmaps (marked key_expired while it is, so their agents leave it out of WireGuard), as
+   * Tailscale does, so that an expired device shows as expired rather than vanishing.
+   */
+  public boolean listed() {
+    return approved && !ipv4.isEmpty() && !revoked;
+  }
+
   /** A builder starting from this value. */
   public Builder toBuilder() {
     return new Builder(this);

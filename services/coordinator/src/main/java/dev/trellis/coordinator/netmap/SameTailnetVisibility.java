@@ -6,8 +6,9 @@ import dev.trellis.proto.control.v1.PacketFilter;
 
 /**
  * The visibility before policy exists: every authorized node (approved, addressed, key neither
- * expired nor revoked) of a tailnet sees every other authorized node of the same tailnet, and its
- * filter accepts everything from the tailnet. Nothing crosses tailnets.
+ * expired nor revoked) of a tailnet sees every other listed node of the same tailnet (authorized,
+ * or authorized but for an expired key: shown as expired), and its filter accepts everything from
+ * the tailnet. Nothing crosses tailnets.
  *
  * <p>Thread-safety: stateless.
  */
@@ -25,7 +26,7 @@ public final class SameTailnetVisibility implements PeerVisibility {
     return viewer.tailnetId().equals(peer.tailnetId())
         && !viewer.id().equals(peer.id())
         && viewer.authorized()
-        && peer.authorized();
+        && peer.listed();
   }
 
   @Override

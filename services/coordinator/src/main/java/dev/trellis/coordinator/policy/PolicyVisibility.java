@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Who sees whom and what may reach a node, from each tailnet's ACL policy: one {@link
  * TailnetPolicy} (an incremental compilation) per tailnet, the default policy until a {@code
- * PolicyUpdated} arrives. Only authorized nodes (approved, addressed, key valid) are compiled; two
- * of them see each other if either may reach the other. The model tells it every node change
- * ({@link #nodeChanged}), each new policy and each user's login and role; it answers {@link #sees}
- * for the node as it was before the last change through a snapshot of that node's old peers, so the
- * stream hub's deltas compare before and after correctly.
+ * PolicyUpdated} arrives. Only listed nodes (approved, addressed, not revoked; see {@link
+ * NodeView#listed}) are compiled; two of them see each other if either may reach the other, and a
+ * node whose key expired still appears, marked expired, to an authorized viewer (it sees nobody
+ * itself: it must log in again). The model tells it every node change ({@link #nodeChanged}), each
+ * new policy and each user's login and role; it answers {@link #sees} for the node as it was before
+ * the last change through a snapshot of that node's old peers, so the stream hub's deltas compare
+ * before and after correctly.
  *
  * <p>Thread-safety: not thread-safe; owned by the model's thread.
  */
@@ -82,10 +84,14 @@ public final class PolicyVisibility implements PeerVisibility {
     }
     Pending p = pending;
     if (p != null && (viewer == p.before() || peer == p.before())) {
+      if (!viewer.authorized()) {
+        // compiled (listed) but expired: it is seen, it sees nobody
+        return false;
+      }
       NodeView other = viewer == p.before() ? peer : viewer;
       return p.sawBefore(other.id(), tailnet(viewer.tailnetId()).sees(other.id(), p.before().id()));
     }
-    if (!viewer.authorized() || !peer.authorized()) {
+    if (!viewer.authorized() || !peer.listed()) {
       return false;
     }
     return tailnet(viewer.tailnetId()).sees(viewer.id(), peer.id());
@@ -105,7 +111,7 @@ public final class PolicyVisibility implements PeerVisibility {
     String self = viewer.id();
     return peer ->
         peer != (p == null ? null : p.before())
-            ? peer.authorized()
+            ? peer.listed()
                 && visible.contains(peer.id())
                 && !peer.id().equals(self)
                 && peer.tailnetId().equals(tailnet)
@@ -127,7 +133,7 @@ public final class PolicyVisibility implements PeerVisibility {
     TailnetPolicy tp = tailnet(c.tailnetId());
     String id = c.nodeId();
     Change change =
-        c.after() != null && c.after().authorized() ? tp.upsert(node(c.after())) : tp.remove(id);
+        c.after() != null && c.after().listed() ? tp.upsert(node(c.after())) : tp.remove(id);
     pending = c.before() == null ? null : new Pending(c.before(), change);
     pendingFilters = change.filtersChanged();
     pendingFor = c.before();
@@ -147,7 +153,7 @@ public final class PolicyVisibility implements PeerVisibility {
     // Visibility is symmetric: who sees the node now is whom it sees now; whoever saw it before
     // and no longer does (or sees it newly) has a peer delta in the compiled change.
     Set<String> out = new java.util.HashSet<>(lastCompiled.peers().keySet());
-    if (c.after() != null && c.after().authorized()) {
+    if (c.after() != null && c.after().listed()) {
       out.addAll(tailnet(c.tailnetId()).visibleFrom(c.nodeId()));
     }
     out.add(c.nodeId());
@@ -184,7 +190,7 @@ public final class PolicyVisibility implements PeerVisibility {
     TailnetPolicy tp = tailnet(t.id());
     List<Change> changes = new ArrayList<>();
     for (NodeView n : t.nodes().values()) {
-      if (n.userId().equals(userId) && n.authorized()) {
+      if (n.userId().equals(userId) && n.listed()) {
         changes.add(tp.upsert(node(n)));
       }
     }

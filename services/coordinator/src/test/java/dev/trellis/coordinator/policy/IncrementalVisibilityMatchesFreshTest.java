@@ -12,6 +12,8 @@ import dev.trellis.coordinator.netmap.NodeView;
 import dev.trellis.coordinator.netmap.TailnetView;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.AddressAllocated;
+import dev.trellis.proto.event.v1.NodeKeyExpired;
+import dev.trellis.proto.event.v1.NodeKeyRevoked;
 import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
@@ -26,10 +28,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The visibility kept up to date change by change (joins, retags, removals, a policy edit half-way,
- * with its cached peer sets following each change) answers "does V see P" and "V's filter" exactly
- * as a visibility built fresh from the final nodes does, for every pair, over seeded random runs;
- * and the viewers it names for a node change cover every node the change gives a frame.
+ * The visibility kept up to date change by change (joins, retags, key expiries and revocations,
+ * removals, a policy edit half-way, with its cached peer sets following each change) answers "does
+ * V see P" and "V's filter" exactly as a visibility built fresh from the final nodes does, for
+ * every pair, over seeded random runs; and the viewers it names for a node change cover every node
+ * the change gives a frame.
  */
 class IncrementalVisibilityMatchesFreshTest {
   private final Events events = new Events(Clock.systemUTC());
@@ -210,7 +213,7 @@ class IncrementalVisibilityMatchesFreshTest {
               PolicyUpdated.newBuilder().setHujson(POLICY).setVersion(1).build());
         }
         List<String> ids = new ArrayList<>(model.tailnet("t1").nodes().keySet());
-        int op = r.nextInt(10);
+        int op = r.nextInt(12);
         if (op < 6 || ids.isEmpty()) {
           String tag = tagChoices.get(r.nextInt(3));
           join(model, next++, "u" + r.nextInt(4), tag.isEmpty() ? List.of() : List.of(tag));
@@ -223,6 +226,13 @@ class IncrementalVisibilityMatchesFreshTest {
               actor,
               id,
               NodeTagsChanged.newBuilder().setNodeId(id).addNewTags(tag).setUserId("").build());
+        } else if (op == 8) {
+          // an expired node stays listed for others (marked expired) and sees nobody
+          String id = ids.get(r.nextInt(ids.size()));
+          apply(model, events, actor, id, NodeKeyExpired.newBuilder().setNodeId(id).build());
+        } else if (op == 9) {
+          String id = ids.get(r.nextInt(ids.size()));
+          apply(model, events, actor, id, NodeKeyRevoked.newBuilder().setNodeId(id).build());
         } else {
           String id = ids.get(r.nextInt(ids.size()));
           apply(model, events, actor, id, NodeRemoved.newBuilder().setNodeId(id).build());
@@ -254,6 +264,22 @@ class IncrementalVisibilityMatchesFreshTest {
       for (NodeView n : t.nodes().values()) {
         int num = Integer.parseInt(n.id().substring(1));
         join(freshModel, num, n.userId(), n.tags());
+        if (n.expired()) {
+          apply(
+              freshModel,
+              events,
+              actor,
+              n.id(),
+              NodeKeyExpired.newBuilder().setNodeId(n.id()).build());
+        }
+        if (n.revoked()) {
+          apply(
+              freshModel,
+              events,
+              actor,
+              n.id(),
+              NodeKeyRevoked.newBuilder().setNodeId(n.id()).build());
+        }
       }
       TailnetView ft = freshModel.tailnet("t1");
       for (NodeView v : t.nodes().values()) {

@@ -144,15 +144,54 @@ class StreamHubTest {
   }
 
   @Test
-  void expiredNodeIsToldToReauthAndVanishesFromPeers() {
+  void expiredNodeIsToldToReauthAndStaysWithPeersMarkedExpired() {
     join("t1", "a", 1);
     join("t1", "b", 2);
+    join("t2", "x", 3);
     Sink a = open("a");
     Sink b = open("b");
+    Sink x = open("x");
     apply("t1", "b", NodeKeyExpired.newBuilder().setNodeId("b").build());
     assertTrue(b.last().hasReauthRequired());
     assertEquals("NODE_KEY_EXPIRED", b.last().getReauthRequired().getReasonCode());
+    // as in Tailscale, peers keep it, marked expired (their agents leave it out of WireGuard)
+    var patch = a.last().getPeerPatches().getPatches(0);
+    assertEquals("b", patch.getNodeId());
+    assertTrue(patch.hasKeyExpired() && patch.getKeyExpired(), patch.toString());
+    // a netmap built now lists it expired; the other tailnet never hears of it
+    Sink a2 = open("a");
+    var full = a2.frames.get(0).getFull();
+    assertEquals(1, full.getPeersCount());
+    assertTrue(full.getPeers(0).getKeyExpired());
+    assertEquals(1, x.frames.size(), "t2 sees nothing of t1");
+    assertEquals(0, x.frames.get(0).getFull().getPeersCount());
+
+    // a renewed key clears the mark
+    apply(
+        "t1",
+        "b",
+        dev.trellis.proto.event.v1.NodeKeyRotated.newBuilder()
+            .setNodeId("b")
+            .setNewNodeKey(key(77))
+            .build());
+    var renewed = a.last().getPeerPatches().getPatches(0);
+    assertTrue(renewed.hasKeyExpired() && !renewed.getKeyExpired(), renewed.toString());
+    assertEquals(key(77), renewed.getNodeKey());
+  }
+
+  @Test
+  void revokedOrRemovedExpiredNodeVanishesFromPeers() {
+    join("t1", "a", 1);
+    join("t1", "b", 2);
+    join("t1", "c", 3);
+    Sink a = open("a");
+    apply("t1", "b", NodeKeyExpired.newBuilder().setNodeId("b").build());
+    apply("t1", "b", dev.trellis.proto.event.v1.NodeKeyRevoked.newBuilder().setNodeId("b").build());
     assertEquals(List.of("b"), a.last().getPeersRemoved().getNodeIdsList());
+    apply("t1", "c", NodeKeyExpired.newBuilder().setNodeId("c").build());
+    apply("t1", "c", NodeRemoved.newBuilder().setNodeId("c").build());
+    assertEquals(List.of("c"), a.last().getPeersRemoved().getNodeIdsList());
+    assertEquals(0, open("a").frames.get(0).getFull().getPeersCount());
   }
 
   @Test

@@ -218,7 +218,8 @@ class NetmapJoinTest {
     assertTrue(out.hasLoggedOut(), out.toString());
     b.closed.get(10, TimeUnit.SECONDS);
 
-    // C's key expires: C is told to re-authenticate, A no longer sees it.
+    // C's key expires: C is told to re-authenticate; A keeps it, marked expired (as Tailscale
+    // does: A's agent leaves it out of WireGuard and shows it as expired), until it is deleted.
     DeviceClient c = device("charlie");
     joinAndStream(c, key);
     a.next(m -> m.getMap().hasPeersAdded() && mentions(m, c.nodeId), 5);
@@ -226,6 +227,28 @@ class NetmapJoinTest {
     MapResponse reauth = c.frame(f -> f.hasReauthRequired() || f.hasLoggedOut(), 5);
     assertTrue(reauth.hasReauthRequired(), reauth.toString());
     assertEquals("NODE_KEY_EXPIRED", reauth.getReauthRequired().getReasonCode());
+    DeviceClient.Received expired =
+        a.next(
+            m ->
+                m.getMap().getPeerPatches().getPatchesList().stream()
+                    .anyMatch(x -> x.getNodeId().equals(c.nodeId) && x.hasKeyExpired()),
+            5);
+    PeerPatch cp =
+        expired.message().getMap().getPeerPatches().getPatchesList().stream()
+            .filter(x -> x.getNodeId().equals(c.nodeId))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(cp.getKeyExpired(), cp.toString());
+    // a node joining now gets C in its full netmap, marked expired
+    DeviceClient d = device("delta");
+    MapResponse dFull = joinAndStream(d, key);
+    Node cInD =
+        dFull.getFull().getPeersList().stream()
+            .filter(n -> n.getId().equals(c.nodeId))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no expired C in " + dFull));
+    assertTrue(cInD.getKeyExpired(), cInD.toString());
+    admin.deleteNode(c.nodeId);
     a.next(m -> m.getMap().getPeersRemoved().getNodeIdsList().contains(c.nodeId), 5);
   }
 
