@@ -71,6 +71,11 @@ class JoinEndToEndTest {
         }
       }
       assertTcp(lab, a, b);
+      // each peer's owner comes from the coordinator's user profiles: the key's creator
+      String aStatus = a.trellis("status").requireOk("status").out();
+      assertTrue(
+          aStatus.lines().anyMatch(l -> l.contains(" bravo") && l.contains(" admin@localhost ")),
+          aStatus);
 
       // An ephemeral node that goes away is removed once it has been offline past the grace.
       c.kill();
@@ -82,7 +87,15 @@ class JoinEndToEndTest {
       String bId = b.status().self().id();
       server.call("POST", "/api/v1/nodes/" + bId + "/expire", null, 200);
       b.await("needs login", s -> "NeedsLogin".equals(s.state()), 5_000);
-      a.await("bravo gone or expired", s -> peerGoneOrExpired(s, "bravo"), 5_000);
+      // a keeps bravo, shown as expired (as Tailscale does), not silently dropped
+      a.await("bravo listed as expired", s -> peerListedExpired(s, "bravo"), 5_000);
+      assertTrue(
+          a.trellis("status")
+              .requireOk("status")
+              .out()
+              .lines()
+              .anyMatch(l -> l.contains(" bravo") && l.contains("  expired")),
+          "status shows bravo as expired");
       assertFalse(a.ping(bIp), "traffic to an expired node stops");
       b.up(server.loginServer, key, "--force-reauth").requireOk("bravo re-auth");
       b.await("Running again", s -> "Running".equals(s.state()) && s.peers().size() == 1, 10_000);
@@ -104,6 +117,10 @@ class JoinEndToEndTest {
       assertNull(a.peer(b));
       assertNotEquals("", a.ipv4());
     }
+  }
+
+  static boolean peerListedExpired(dev.trellis.agent.localapi.AgentStatus s, String name) {
+    return s.peers().stream().anyMatch(p -> p.name().startsWith(name) && p.expired());
   }
 
   static boolean peerGoneOrExpired(dev.trellis.agent.localapi.AgentStatus s, String name) {
