@@ -30,6 +30,8 @@ import java.util.List;
  * @param concurrency registrations in flight
  * @param eventLoops Vert.x event loops for the devices
  * @param timeLimitSeconds hard limit for the whole run
+ * @param serverMetrics each given server's metrics listener ({@code --server-metrics URL}, in the
+ *     order of {@code --server}); a server without one is read at port 9464 of its host
  */
 record LoadOptions(
     String scenario,
@@ -47,7 +49,8 @@ record LoadOptions(
     int sample,
     int concurrency,
     int eventLoops,
-    int timeLimitSeconds) {
+    int timeLimitSeconds,
+    List<String> serverMetrics) {
 
   static final List<String> SCENARIOS =
       List.of("join", "churn", "policy", "ephemeral", "reconnect");
@@ -57,7 +60,7 @@ record LoadOptions(
           + " [--rate CHANGES_PER_S (default 50)] [--burst B (default 1000)] [--policy-changes K"
           + " (default 5)] [--segments S (default 1: all see all)] [--coordinators 1|2] [--sample S (default 20)] [--concurrency C]"
           + " [--event-loops L] [--time-limit SECONDS] [--server URL ... --token T|--token-file F"
-          + " [--server-pid P ...]]";
+          + " [--server-pid P ...] [--server-metrics URL ...]]";
 
   @Override
   public String toString() {
@@ -78,6 +81,7 @@ record LoadOptions(
     String scenario = args[0];
     List<String> servers = new ArrayList<>();
     List<Long> pids = new ArrayList<>();
+    List<String> metrics = new ArrayList<>();
     String token = env("TRELLIS_TOKEN", "");
     List<String> command = List.of();
     int coordinators = 1;
@@ -100,6 +104,7 @@ record LoadOptions(
       switch (flag) {
         case "--server" -> servers.add(v);
         case "--server-pid" -> pids.add((long) number(flag, v, 1, Integer.MAX_VALUE));
+        case "--server-metrics" -> metrics.add(v);
         case "--token" -> token = v;
         case "--token-file" -> token = read(v);
         case "--server-command" -> command = List.of(v.trim().split("\\s+"));
@@ -149,7 +154,8 @@ record LoadOptions(
         sample,
         concurrency,
         loops,
-        limit);
+        limit,
+        List.copyOf(metrics));
   }
 
   private static String read(String file) {

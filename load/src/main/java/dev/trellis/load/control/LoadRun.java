@@ -51,8 +51,13 @@ public final class LoadRun {
     try {
       List<String> urls = new ArrayList<>(o.servers());
       List<String> metricsUrls = new ArrayList<>();
-      // A given server serves /metrics on its default address (loopback: the same host).
-      urls.forEach(u -> metricsUrls.add(ServerApi.defaultMetrics(u)));
+      // A given server's /metrics: as given, else its default address (port 9464 of its host).
+      for (int i = 0; i < urls.size(); i++) {
+        metricsUrls.add(
+            i < o.serverMetrics().size()
+                ? o.serverMetrics().get(i)
+                : ServerApi.defaultMetrics(urls.get(i)));
+      }
       List<Long> pids = new ArrayList<>(o.serverPids());
       String token = o.token();
       if (urls.isEmpty()) {

@@ -45,6 +45,7 @@ class LoadScenariosTest {
   private static ServerLauncher launcher;
   private static List<String> servers = new ArrayList<>();
   private static List<String> pids = new ArrayList<>();
+  private static List<String> metrics = new ArrayList<>();
   private static String token;
 
   @BeforeAll
@@ -57,6 +58,7 @@ class LoadScenariosTest {
     for (ServerLauncher.Started s : launcher.start(2)) {
       servers.add(s.url());
       pids.add(Long.toString(s.pid()));
+      metrics.add(s.metricsUrl());
     }
     token = launcher.adminToken();
   }
@@ -72,7 +74,14 @@ class LoadScenariosTest {
       throws Exception {
     List<String> args = new ArrayList<>(List.of(scenario, "--devices", "200", "--sample", "5"));
     for (int i = 0; i < (bothCoordinators ? 2 : 1); i++) {
-      args.addAll(List.of("--server", servers.get(i), "--server-pid", pids.get(i)));
+      args.addAll(
+          List.of(
+              "--server",
+              servers.get(i),
+              "--server-pid",
+              pids.get(i),
+              "--server-metrics",
+              metrics.get(i)));
     }
     args.addAll(List.of("--token", token, "--concurrency", "16"));
     args.addAll(List.of(extra));
