@@ -26,6 +26,9 @@ import java.util.List;
  * owner=alice@example.com    (optional; tags as "tag:a,tag:b" for a tagged node)
  * </pre>
  *
+ * <p>A key this version does not know (a newer daemon's field) is skipped, as long as it is a
+ * well-formed key ({@code [a-z][a-z0-9_]*}); a known key with a malformed value is an error.
+ *
  * <p>Thread-safety: stateless.
  */
 public final class AgentStatusCodec {
@@ -131,10 +134,11 @@ public final class AgentStatusCodec {
             }
           }
           default -> {
-            if (cur == null) {
-              throw new IllegalArgumentException("'" + k + "' before any node");
+            if (cur != null) {
+              cur.set(k, v);
+            } else {
+              newerKey(k);
             }
-            cur.set(k, v);
           }
         }
       } catch (RuntimeException e) {
@@ -158,6 +162,13 @@ public final class AgentStatusCodec {
         self == null ? null : self.build(),
         views,
         filterDrops);
+  }
+
+  /** A key this version does not know: skipped if well-formed (a newer daemon's), else refused. */
+  private static void newerKey(String k) {
+    if (!k.matches("[a-z][a-z0-9_]{0,63}")) {
+      throw new IllegalArgumentException("malformed key");
+    }
   }
 
   private static final class NodeFields {
@@ -192,7 +203,7 @@ public final class AgentStatusCodec {
         case "expired" -> expired = bool(v);
         case "os" -> os = v;
         case "owner" -> owner = v;
-        default -> throw new IllegalArgumentException("unknown key '" + k + "'");
+        default -> newerKey(k);
       }
     }
 

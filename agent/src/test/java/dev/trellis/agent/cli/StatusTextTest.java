@@ -2,6 +2,7 @@ package dev.trellis.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.localapi.AgentStatus;
@@ -137,6 +138,14 @@ class StatusTextTest {
     AgentStatus back = AgentStatusCodec.decode(Arrays.asList(wire.strip().split("\n")));
     assertEquals(s, back);
     assertEquals("bob@example.com", back.peers().get(1).owner());
+    // a newer daemon's keys, at the top and in a node, are skipped; a malformed key is not
+    String newer =
+        wire.replace("state=", "exit_node=\nstate=").replace("os=", "routes=10.0.0.0/8\nos=");
+    assertEquals(s, AgentStatusCodec.decode(Arrays.asList(newer.strip().split("\n"))));
+    String bad = wire.replace("os=", "Os Name=x\nos=");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> AgentStatusCodec.decode(Arrays.asList(bad.strip().split("\n"))));
     // and the JSON
     String json = StatusJson.render(s);
     assertTrue(json.contains("\"owner\":\"alice@example.com\""), json);
