@@ -166,8 +166,8 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
   private static FrameSink sink(DeviceChannel ch) {
     return new FrameSink() {
       @Override
-      public void send(MapResponse frame) {
-        ch.send(frame);
+      public void send(MapResponse frame, byte[] encoded) {
+        ch.send(frame, encoded);
       }
 
       @Override

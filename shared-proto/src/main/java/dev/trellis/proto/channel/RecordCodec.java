@@ -1,8 +1,11 @@
 package dev.trellis.proto.channel;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.ServerMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Encodes and decodes the channel's records: one protobuf {@link ClientMessage} (device to
@@ -24,6 +27,23 @@ public final class RecordCodec {
   /** The coordinator's next record carrying {@code message}. */
   public static byte[] seal(TransportCipher cipher, ServerMessage message) throws ChannelException {
     return cipher.seal(message.toByteArray());
+  }
+
+  /**
+   * The coordinator's next record carrying a ServerMessage whose {@code map} is the MapResponse
+   * serialized as {@code encodedMap}, without parsing or serializing it again.
+   */
+  public static byte[] sealMap(TransportCipher cipher, byte[] encodedMap) throws ChannelException {
+    int field = ServerMessage.MAP_FIELD_NUMBER;
+    byte[] plain = new byte[CodedOutputStream.computeByteArraySize(field, encodedMap)];
+    CodedOutputStream out = CodedOutputStream.newInstance(plain);
+    try {
+      out.writeByteArray(field, encodedMap);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the array is exactly large enough
+    }
+    out.checkNoSpaceLeft();
+    return cipher.seal(plain);
   }
 
   /** Opens a record from a device (the coordinator's side). */

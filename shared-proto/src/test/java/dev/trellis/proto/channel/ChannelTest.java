@@ -52,6 +52,22 @@ class ChannelTest {
   }
 
   @Test
+  void aMapFrameSealedFromItsBytesOpensAsTheMessage() throws ChannelException {
+    Pair p = connect();
+    for (int size : new int[] {0, 1, 127, 128, 5_000, 300_000}) {
+      MapResponse frame =
+          MapResponse.newBuilder()
+              .setNetmapVersion(size + 1)
+              .setResumeToken("t".repeat(size))
+              .build();
+      ServerMessage opened =
+          RecordCodec.openServerMessage(
+              p.device().cipher(), RecordCodec.sealMap(p.server().cipher(), frame.toByteArray()));
+      assertEquals(ServerMessage.newBuilder().setMap(frame).build(), opened, "size " + size);
+    }
+  }
+
+  @Test
   void aDeviceThatPinnedAnotherKeyIsRefused() throws ChannelException {
     var initiator = new HandshakeInitiator(machine, MachinePrivateKey.generate().publicKey());
     byte[] msg1 = initiator.start(1);

@@ -202,13 +202,15 @@ public final class DeviceChannel {
 
   /** Seals and sends {@code m}; closes the channel if it cannot. */
   public void send(ServerMessage m) {
-    send(m, true);
+    send(m, null, true);
   }
 
   /**
-   * {@code bounded}: drop the channel instead if the backlog would pass {@code maxPendingBytes}.
+   * Seals and sends {@code m}, or, when {@code m} is null, a ServerMessage carrying the map frame
+   * serialized as {@code encodedMap}. {@code bounded}: drop the channel instead if the backlog
+   * would pass {@code maxPendingBytes}.
    */
-  private void send(ServerMessage m, boolean bounded) {
+  private void send(ServerMessage m, byte[] encodedMap, boolean bounded) {
     if (closing) {
       return;
     }
@@ -217,7 +219,10 @@ public final class DeviceChannel {
         return;
       }
       try {
-        byte[] record = RecordCodec.seal(session.cipher(), m);
+        byte[] record =
+            m != null
+                ? RecordCodec.seal(session.cipher(), m)
+                : RecordCodec.sealMap(session.cipher(), encodedMap);
         long size = record.length;
         // A record larger than the bound (a full netmap of thousands of peers) still goes out
         // when nothing is waiting; the bound is on a backlog, not on one record.
@@ -251,15 +256,20 @@ public final class DeviceChannel {
    * ({@link NetmapParts}) that nothing else sent on this channel can come between.
    */
   public void send(MapResponse frame) {
-    List<MapResponse> parts = NetmapParts.split(frame, NetmapParts.PART_BYTES);
-    if (parts.size() == 1) {
-      send(ServerMessage.newBuilder().setMap(frame).build());
+    send(frame, frame.toByteArray());
+  }
+
+  /** As {@link #send(MapResponse)}, with the frame already serialized as {@code encoded}. */
+  public void send(MapResponse frame, byte[] encoded) {
+    if (!frame.hasFull() || encoded.length <= NetmapParts.PART_BYTES) {
+      send(null, encoded, true);
       return;
     }
+    List<MapResponse> parts = NetmapParts.split(frame, NetmapParts.PART_BYTES);
     synchronized (this) {
       for (int i = 0; i < parts.size(); i++) {
         // Only the first part is held to the backlog bound: the rest belong to the same netmap.
-        send(ServerMessage.newBuilder().setMap(parts.get(i)).build(), i == 0);
+        send(ServerMessage.newBuilder().setMap(parts.get(i)).build(), null, i == 0);
       }
     }
   }

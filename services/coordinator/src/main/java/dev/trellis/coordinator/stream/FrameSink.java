@@ -9,8 +9,11 @@ import dev.trellis.proto.control.v1.MapResponse;
  * <p>Thread-safety: called from the model's thread only.
  */
 public interface FrameSink {
-  /** Sends one stamped frame to the device. */
-  void send(MapResponse frame);
+  /**
+   * Sends one stamped frame to the device; {@code encoded} is its serialized form (the channel
+   * sends these bytes rather than serializing the frame again).
+   */
+  void send(MapResponse frame, byte[] encoded);
 
   /** The stream ended for good (LoggedOut or ReauthRequired was sent). */
   void ended();

@@ -150,29 +150,50 @@ final class MapSession {
 
   /** Stamps {@code frame} with the next version and sends (or buffers) it, held patches first. */
   void emit(MapResponse frame, Instant now, long nowNanos) {
+    emit(frame, null, now, nowNanos);
+  }
+
+  /** As {@link #emit(MapResponse, Instant, long)} for a frame many sessions get alike. */
+  void emit(SharedFrame shared, Instant now, long nowNanos) {
+    emit(shared.frame(), shared.body(), now, nowNanos);
+  }
+
+  private void emit(MapResponse frame, byte[] body, Instant now, long nowNanos) {
     if (!held.isEmpty()) {
       flushPatches(now, nowNanos);
       if (frame.hasKeepalive()) {
         return; // the patches just sent keep the stream alive
       }
     }
-    send(frame, now, nowNanos);
+    send(frame, body, now, nowNanos);
   }
 
   private void send(MapResponse frame, Instant now, long nowNanos) {
+    send(frame, null, now, nowNanos);
+  }
+
+  /**
+   * {@code body}: {@code frame} serialized, when the caller shares it between sessions. The stamp
+   * (version, token, time) is serialized on its own and appended: protobuf's encoding of a message
+   * is the concatenation of its fields' encodings, so the bytes parse as the stamped frame, and a
+   * frame sent to many sessions (a segment's packet filter) is serialized once, not per session.
+   */
+  private void send(MapResponse frame, byte[] body, Instant now, long nowNanos) {
     boolean keepalive = frame.hasKeepalive();
     if (!keepalive) {
       version++;
     }
-    MapResponse stamped =
-        frame.toBuilder()
+    MapResponse stamp =
+        MapResponse.newBuilder()
             .setNetmapVersion(version)
             .setResumeToken(token)
             .setSentAt(
                 Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
             .build();
+    MapResponse stamped = frame.toBuilder().mergeFrom(stamp).build();
+    byte[] encoded = SharedFrame.concat(body != null ? body : frame.toByteArray(), stamp);
     if (!keepalive && !frame.hasFull()) {
-      byte[] bytes = stamped.toByteArray();
+      byte[] bytes = encoded;
       buffer.addLast(new Buffered(version, bytes));
       bufferedBytes += bytes.length;
       while (!buffer.isEmpty() && (buffer.size() > bufferFrames || bufferedBytes > BUFFER_BYTES)) {
@@ -187,7 +208,7 @@ final class MapSession {
       ended = true;
     }
     if (sink != null) {
-      sink.send(stamped);
+      sink.send(stamped, encoded);
       lastSentNanos = nowNanos;
       if (ended) {
         sink.ended();
@@ -197,11 +218,14 @@ final class MapSession {
     }
   }
 
+  /** A buffered frame: the stamped frame and its bytes. */
+  record Sent(MapResponse frame, byte[] encoded) {}
+
   /**
    * The buffered frames after {@code appliedVersion}, or null if they are not all here (the device
    * must get a new full netmap).
    */
-  List<MapResponse> since(long appliedVersion) {
+  List<Sent> since(long appliedVersion) {
     if (!resumable || ended || appliedVersion > version) {
       return null;
     }
@@ -212,11 +236,11 @@ final class MapSession {
     if (appliedVersion + 1 < oldest) {
       return null;
     }
-    List<MapResponse> out = new ArrayList<>();
+    List<Sent> out = new ArrayList<>();
     for (Buffered f : buffer) {
       if (f.version() > appliedVersion) {
         try {
-          out.add(MapResponse.parseFrom(f.frame()));
+          out.add(new Sent(MapResponse.parseFrom(f.frame()), f.frame()));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
           return null; // cannot happen: we wrote these bytes
         }
@@ -226,9 +250,9 @@ final class MapSession {
   }
 
   /** Sends already-stamped frames (a resume) to the newly attached sink. */
-  void replay(List<MapResponse> frames, long nowNanos) {
-    for (MapResponse f : frames) {
-      sink.send(f);
+  void replay(List<Sent> frames, long nowNanos) {
+    for (Sent f : frames) {
+      sink.send(f.frame(), f.encoded());
     }
     lastSentNanos = nowNanos;
   }

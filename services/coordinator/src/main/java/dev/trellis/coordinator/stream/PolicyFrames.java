@@ -4,6 +4,7 @@ import dev.trellis.coordinator.netmap.ModelChange;
 import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NodeView;
 import dev.trellis.coordinator.netmap.TailnetView;
+import dev.trellis.proto.control.v1.MapResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,6 +29,8 @@ final class PolicyFrames {
       NetmapFrames frames,
       Instant instant,
       long now) {
+    // Devices with the same filter (a segment's) share one serialization of the frame.
+    SharedFrame.Cache filters = new SharedFrame.Cache();
     for (MapSession s : sessions) {
       if (s.ended()) {
         continue;
@@ -51,7 +54,8 @@ final class PolicyFrames {
         s.emit(frames.peersAdded(added, t), instant, now);
       }
       if (pc.filtersChanged().contains(s.nodeId())) {
-        s.emit(frames.filterChanged(viewer, t), instant, now);
+        MapResponse f = frames.filterChanged(viewer, t);
+        s.emit(filters.get(f, () -> f), instant, now);
       }
     }
   }

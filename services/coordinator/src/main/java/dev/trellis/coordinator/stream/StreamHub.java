@@ -110,7 +110,7 @@ public final class StreamHub {
     }
     MapSession old = resumeToken.isEmpty() ? null : byToken.get(resumeToken);
     if (old != null && old.nodeId().equals(node.id()) && !old.attached()) {
-      List<MapResponse> missed = old.since(appliedVersion);
+      List<MapSession.Sent> missed = old.since(appliedVersion);
       if (missed != null) {
         old.attach(counting(sink), now);
         old.replay(missed, now);
@@ -164,7 +164,7 @@ public final class StreamHub {
    */
   public void onChange(ModelChange change) {
     if (change instanceof ModelChange.RelayMapChanged) {
-      MapResponse f = NetmapFrames.relayMapChanged(model.relayMap());
+      SharedFrame f = SharedFrame.of(NetmapFrames.relayMapChanged(model.relayMap()));
       long now = nanos.getAsLong();
       var instant = clock.instant();
       for (MapSession s : byToken.values()) {
@@ -207,17 +207,19 @@ public final class StreamHub {
       }
       Set<String> filters = frames.filtersChangedBy(nc);
       if (!filters.isEmpty()) {
+        SharedFrame.Cache shared = new SharedFrame.Cache();
         for (MapSession s : sessionsOf(filters)) {
           NodeView viewer = t.nodes().get(s.nodeId());
           if (viewer != null && !s.ended()) {
-            s.emit(frames.filterChanged(viewer, t), instant, now);
+            MapResponse f = frames.filterChanged(viewer, t);
+            s.emit(shared.get(f, () -> f), instant, now);
           }
         }
       }
     } else if (change instanceof ModelChange.PolicyChanged pc) {
       PolicyFrames.emit(pc, sessions.values(), t, frames, instant, now);
     } else if (change instanceof ModelChange.TailnetChanged tc) {
-      MapResponse f = frames.dnsChanged(t);
+      SharedFrame f = SharedFrame.of(frames.dnsChanged(t));
       for (MapSession s : sessions.values()) {
         NodeView viewer = t.nodes().get(s.nodeId());
         if (tc.namesChanged() && viewer != null) {
@@ -280,10 +282,10 @@ public final class StreamHub {
   private FrameSink counting(FrameSink sink) {
     return new FrameSink() {
       @Override
-      public void send(MapResponse frame) {
+      public void send(MapResponse frame, byte[] encoded) {
         framesSent.merge(
             frame.getFrameCase().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
-        sink.send(frame);
+        sink.send(frame, encoded);
       }
 
       @Override

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.netmap.NetmapModel;
+import dev.trellis.coordinator.stream.Encoded;
 import dev.trellis.coordinator.stream.FrameSink;
 import dev.trellis.coordinator.stream.StreamHub;
 import dev.trellis.proto.control.v1.FilterRule;
@@ -63,8 +64,8 @@ class PolicyStreamTest {
     final List<MapResponse> frames = new ArrayList<>();
 
     @Override
-    public void send(MapResponse frame) {
-      frames.add(frame);
+    public void send(MapResponse frame, byte[] encoded) {
+      frames.add(Encoded.checked(frame, encoded));
     }
 
     @Override

@@ -48,8 +48,8 @@ class DnsFramesTest {
     final List<MapResponse> frames = new ArrayList<>();
 
     @Override
-    public void send(MapResponse frame) {
-      frames.add(frame);
+    public void send(MapResponse frame, byte[] encoded) {
+      frames.add(Encoded.checked(frame, encoded));
     }
 
     @Override

@@ -85,8 +85,8 @@ class PatchCoalescingTest {
         model.node("a").orElseThrow(),
         new FrameSink() {
           @Override
-          public void send(MapResponse f) {
-            frames.add(f);
+          public void send(MapResponse f, byte[] encoded) {
+            frames.add(Encoded.checked(f, encoded));
           }
 
           @Override
@@ -137,8 +137,8 @@ class PatchCoalescingTest {
     FrameSink sink =
         new FrameSink() {
           @Override
-          public void send(MapResponse f) {
-            got.add(f);
+          public void send(MapResponse f, byte[] encoded) {
+            got.add(Encoded.checked(f, encoded));
           }
 
           @Override

@@ -46,8 +46,8 @@ class RelayMapAndIndexTest {
     final List<MapResponse> frames = new ArrayList<>();
 
     @Override
-    public void send(MapResponse frame) {
-      frames.add(frame);
+    public void send(MapResponse frame, byte[] encoded) {
+      frames.add(Encoded.checked(frame, encoded));
     }
 
     @Override

@@ -49,8 +49,8 @@ class StreamHubTest {
     boolean ended;
 
     @Override
-    public void send(MapResponse frame) {
-      frames.add(frame);
+    public void send(MapResponse frame, byte[] encoded) {
+      frames.add(Encoded.checked(frame, encoded));
     }
 
     @Override
