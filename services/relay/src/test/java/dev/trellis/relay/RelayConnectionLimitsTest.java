@@ -94,9 +94,17 @@ class RelayConnectionLimitsTest {
   }
 
   private static void assertWithin(long took, long bound, String what) {
+    assertWithin(took, bound, 0, what);
+  }
+
+  /**
+   * {@code took} is timed from before the client connected, which the server's deadline cannot
+   * precede; {@code setupMs}, how long the client's TLS handshake took, is allowed on top.
+   */
+  private static void assertWithin(long took, long bound, long setupMs, String what) {
     assertTrue(
-        took >= bound - 100 && took < bound + SLACK_MS,
-        what + ": closed after " + took + " ms, bound " + bound + " ms");
+        took >= bound - 100 && took < bound + setupMs + SLACK_MS,
+        what + ": closed after " + took + " ms, bound " + bound + " ms, set-up " + setupMs + " ms");
   }
 
   @Test
@@ -109,15 +117,18 @@ class RelayConnectionLimitsTest {
 
   @Test
   void aTlsConnectionThatNeverSpeaksIsClosedAtTheHeaderTimeout() throws Exception {
+    long since = System.nanoTime();
     try (SSLSocket s = tls()) {
-      assertWithin(closedAfter(s, System.nanoTime()), HEADER_MS, "silent TLS");
+      long setup = (System.nanoTime() - since) / 1_000_000;
+      assertWithin(closedAfter(s, since), HEADER_MS, setup, "silent TLS");
     }
   }
 
   @Test
   void aTrickledUpgradeRequestIsClosedAtTheHeaderTimeout() throws Exception {
+    long since = System.nanoTime();
     try (SSLSocket s = tls()) {
-      long since = System.nanoTime();
+      long setup = (System.nanoTime() - since) / 1_000_000;
       var out = s.getOutputStream();
       Thread trickle =
           Thread.ofVirtual()
@@ -136,27 +147,43 @@ class RelayConnectionLimitsTest {
                       // closed
                     }
                   });
-      assertWithin(closedAfter(s, since), HEADER_MS, "trickled upgrade");
+      assertWithin(closedAfter(s, since), HEADER_MS, setup, "trickled upgrade");
       trickle.interrupt();
     }
   }
 
-  @Test
-  void connectionsBeyondTheLimitPerSourceAreClosedAtOnce() throws Exception {
+  /** Holds three TLS connections and times a fourth from the same address. */
+  private static long extraConnectionLifetime() throws Exception {
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         held.add(tls());
       }
       try (SSLSocket extra = tls()) {
-        long took = closedAfter(extra, System.nanoTime());
-        assertTrue(took < HEADER_MS, "the extra connection lived " + took + " ms");
+        return closedAfter(extra, System.nanoTime());
       }
     } finally {
       for (Socket s : held) {
         s.close();
       }
     }
+  }
+
+  @Test
+  void connectionsBeyondTheLimitPerSourceAreClosedAtOnce() throws Exception {
+    // The three held connections are themselves closed at the header timeout; on a loaded machine
+    // that may come before the fourth is accepted, which is then rightly let in. A missing limit
+    // fails every attempt; a stall does not fail them all.
+    List<Long> lived = new ArrayList<>();
+    for (int attempt = 0; attempt < 4; attempt++) {
+      long took = extraConnectionLifetime();
+      if (took < HEADER_MS / 2) {
+        break;
+      }
+      lived.add(took);
+      Thread.sleep(HEADER_MS + 200);
+    }
+    assertTrue(lived.size() < 4, "the extra connection was never refused; it lived " + lived);
     String metrics = cluster.cluster.instance(0).metrics().scrape();
     assertTrue(
         metrics.contains(
