@@ -1,7 +1,9 @@
 package dev.trellis.policyengine.compile;
 
+import dev.trellis.proto.control.v1.FilterRule;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +30,9 @@ public final class PolicyChange {
     Set<String> filters = new TreeSet<>();
     Map<String, Change.PeerDelta> peers = new HashMap<>();
     Map<List<Object>, Set<String>[]> diffs = new HashMap<>();
+    RuleComparisons rules = new RuleComparisons();
     for (String id : nodeIds) {
-      List<?> was = before.filterFor(id);
-      if (!was.equals(after.filterFor(id))) {
+      if (!rules.same(before.filterFor(id), after.filterFor(id))) {
         filters.add(id);
       }
       // Nodes of one class before and one class after gain and lose the same peers: diff once.
@@ -52,6 +54,41 @@ public final class PolicyChange {
       }
     }
     return new Change(filters, peers);
+  }
+
+  /**
+   * Filter lists compared rule by rule, each pair of rule objects once: a compilation shares one
+   * rule object between the nodes it applies to (a segment's hundred devices), so comparing every
+   * node's list deeply repeated the same string-by-string comparison for each of them.
+   */
+  private static final class RuleComparisons {
+    private final Map<FilterRule, Map<FilterRule, Boolean>> memo = new IdentityHashMap<>();
+
+    boolean same(List<FilterRule> a, List<FilterRule> b) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        FilterRule x = a.get(i);
+        FilterRule y = b.get(i);
+        if (x == y) {
+          continue;
+        }
+        if (x.hashCode() != y.hashCode()) {
+          return false; // protobuf memoizes hash codes: cheap after the first
+        }
+        Map<FilterRule, Boolean> seen = memo.computeIfAbsent(x, k -> new IdentityHashMap<>());
+        Boolean equal = seen.get(y);
+        if (equal == null) {
+          equal = x.equals(y);
+          seen.put(y, equal);
+        }
+        if (!equal) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   @SuppressWarnings("unchecked")
