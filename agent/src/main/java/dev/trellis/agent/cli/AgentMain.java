@@ -1,5 +1,6 @@
 package dev.trellis.agent.cli;
 
+import dev.trellis.proto.build.BuildVersion;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class AgentMain {
       return 0;
     }
     if (args.size() == 1 && args.get(0).equals("version")) {
-      out.println("trellisd " + Version.get());
+      out.println("trellisd " + BuildVersion.get());
       return 0;
     }
     if (!args.isEmpty() && args.get(0).equals("wg")) {
@@ -110,7 +111,7 @@ public final class AgentMain {
       if (!rest.isEmpty()) {
         throw new UsageError("trellis version takes no arguments");
       }
-      out.println("trellis " + Version.get());
+      out.println("trellis " + BuildVersion.get());
       return 0;
     }
     if (command.equals("wg")) {

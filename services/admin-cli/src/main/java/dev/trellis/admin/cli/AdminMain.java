@@ -9,6 +9,7 @@ import dev.trellis.admin.cli.command.Invocation;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.failure.UsageException;
 import dev.trellis.admin.cli.output.Cells;
+import dev.trellis.proto.build.BuildVersion;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class AdminMain {
                 () -> new ArgParser(GlobalOptions.OPTIONS).parse(args.subList(0, first)),
                 Help.USAGE));
     if (global.version()) {
-      out.println("trellis-admin " + Version.get());
+      out.println("trellis-admin " + BuildVersion.get());
       return 0;
     }
     List<String> rest = args.subList(first, args.size());
@@ -115,11 +116,12 @@ public final class AdminMain {
       return 0;
     }
     if (global.version()) {
-      out.println("trellis-admin " + Version.get());
+      out.println("trellis-admin " + BuildVersion.get());
       return 0;
     }
     try (Invocation inv =
-        new Invocation(parsed, global, env, out, err, clock, "trellis-admin/" + Version.get())) {
+        new Invocation(
+            parsed, global, env, out, err, clock, "trellis-admin/" + BuildVersion.get())) {
       try {
         return command.run(inv);
       } catch (UsageException e) {

@@ -1,27 +1,28 @@
-package dev.trellis.admin.cli;
+package dev.trellis.proto.build;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The version of trellis-admin, read from the {@code version.properties} resource that the build
- * fills in.
+ * The version of this build of Trellis (every module shares it), read from the {@code
+ * version.properties} resource the build fills in: what {@code trellis version}, {@code trellisd
+ * --version} and {@code trellis-admin version} print and what clients name in their User-Agent.
  *
  * <p>Immutable once loaded, so safe to share between threads.
  */
-final class Version {
+public final class BuildVersion {
   private static final String VERSION = load();
 
-  private Version() {}
+  private BuildVersion() {}
 
   /** The version, e.g. {@code 0.1.0-SNAPSHOT}, or {@code unknown} outside a build. */
-  static String get() {
+  public static String get() {
     return VERSION;
   }
 
   private static String load() {
-    try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+    try (InputStream in = BuildVersion.class.getResourceAsStream("version.properties")) {
       if (in == null) {
         return "unknown";
       }
