@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
         new NetmapApplier(tunnel, store, phase, () -> reports.execute(this::refreshEndpoints), log);
     this.changes = new ChangeLog(log, Instant::now, applier::current);
     applier.addListener(changes);
-    tunnel.paths().onPathChange(changes);
+    tunnel.onPathChange(changes);
     this.session =
         new MapSession(
             http,

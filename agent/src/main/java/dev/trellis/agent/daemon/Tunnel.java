@@ -16,6 +16,7 @@ import dev.trellis.agent.filter.PacketFilter;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netconf.IpCommand;
 import dev.trellis.agent.netconf.LinkSetup;
+import dev.trellis.agent.paths.PathListener;
 import dev.trellis.agent.paths.PathTimings;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.agent.paths.relay.RelayClients;
@@ -120,6 +121,19 @@ public final class Tunnel implements AutoCloseable, ResolverLink {
       new LinkSetup(new IpCommand()).deleteIfPresent(name);
       throw e;
     }
+  }
+
+  /**
+   * Tells {@code listener} of every peer's path change, after the device has resent any initiation
+   * still unanswered down the new path (a handshake begun towards an unreachable relay completes as
+   * soon as a direct path is found, not at the 5 s retransmission).
+   */
+  public void onPathChange(PathListener listener) {
+    paths.onPathChange(
+        (peer, direct, was, why) -> {
+          device.pathChanged(peer);
+          listener.changed(peer, direct, was, why);
+        });
   }
 
   private static Bind batchOrPlain(int port, PrintStream log) throws IOException {

@@ -78,13 +78,47 @@ final class Core {
   /** Queues an initiation for the handshake thread (never blocks; deduplicated per peer). */
   void requestInitiation(Peer p) {
     if (p.initiationQueued.compareAndSet(false, true)
-        && !handshakes.offer(new HandshakeJob(null, null, p))) {
+        && !handshakes.offer(new HandshakeJob(null, null, p, false))) {
       p.initiationQueued.set(false);
     }
   }
 
+  /**
+   * Queues a resend of {@code p}'s outstanding initiation, if it has one (never blocks;
+   * deduplicated per peer): its path just changed, so the initiation most likely went down the old
+   * one (a relay that cannot be reached) and its retransmission would wait for REKEY_TIMEOUT.
+   */
+  void requestResend(Peer p) {
+    if (p.resendQueued.compareAndSet(false, true)
+        && !handshakes.offer(new HandshakeJob(null, null, p, true))) {
+      p.resendQueued.set(false);
+    }
+  }
+
+  /** Resends {@code p}'s outstanding initiation now, unless none is outstanding. */
+  void resendInitiation(Peer p) {
+    sendInitiation(p, Send.RESEND);
+  }
+
+  /** Why an initiation is sent. */
+  private enum Send {
+    /** A new handshake. */
+    NEW,
+    /** The timer's retransmission of an unanswered one. */
+    RETRY,
+    /** The unanswered one again at once: the peer's path changed. */
+    RESEND
+  }
+
+  /** Least time between a path change's resend and the initiation before it. */
+  private static final long RESEND_GAP = 100_000_000L;
+
   /** Sends an initiation unless one went out less than REKEY_TIMEOUT ago. */
   void sendInitiation(Peer p, boolean retry) {
+    sendInitiation(p, retry ? Send.RETRY : Send.NEW);
+  }
+
+  private void sendInitiation(Peer p, Send why) {
     LocalIdentity me = local;
     if (me == null) {
       return;
@@ -92,17 +126,26 @@ final class Core {
     byte[] wire;
     long now = clock.nanoTime();
     synchronized (p.timers) {
-      if (retry && p.handshakeAttempts == 0) {
+      if (why == Send.RETRY && p.handshakeAttempts == 0) {
         // the handshake completed after the timer decided to retransmit: a new initiation now
         // would make the peer replace the session we just started using
         return;
       }
-      if (!retry) {
-        p.handshakeAttempts = 0;
-      }
-      if (p.lastInitiationSentNanos != Peer.OFF
-          && now - p.lastInitiationSentNanos < REKEY_TIMEOUT) {
-        return;
+      if (why == Send.RESEND) {
+        // only an initiation still unanswered, and not one that has only just gone out
+        if (p.retransmitAt == Peer.OFF
+            || p.lastInitiationSentNanos == Peer.OFF
+            || now - p.lastInitiationSentNanos < RESEND_GAP) {
+          return;
+        }
+      } else {
+        if (why == Send.NEW) {
+          p.handshakeAttempts = 0;
+        }
+        if (p.lastInitiationSentNanos != Peer.OFF
+            && now - p.lastInitiationSentNanos < REKEY_TIMEOUT) {
+          return;
+        }
       }
       p.lastInitiationSentNanos = now;
       if (p.hasHandshakeIndex) {

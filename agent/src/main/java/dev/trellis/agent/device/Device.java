@@ -211,6 +211,19 @@ public final class Device implements AutoCloseable {
     }
   }
 
+  /**
+   * The path to {@code peer} changed (a direct path was found): an initiation still unanswered is
+   * sent again at once instead of after the 5 s retransmission timeout, since it most likely went
+   * down the old path. Returns at once (the handshake thread sends); does nothing for an unknown
+   * peer or when no initiation is outstanding.
+   */
+  public void pathChanged(NodePublicKey peer) {
+    Peer p = core.peers.get(peer);
+    if (p != null) {
+      core.requestResend(p);
+    }
+  }
+
   /** Internal access for tests in this package. */
   Core core() {
     return core;

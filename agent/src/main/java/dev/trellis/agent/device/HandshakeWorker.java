@@ -33,7 +33,10 @@ final class HandshakeWorker {
       while (!Thread.currentThread().isInterrupted()) {
         HandshakeJob job = core.handshakes.take();
         try {
-          if (job.message() == null) {
+          if (job.message() == null && job.resend()) {
+            job.peer().resendQueued.set(false);
+            core.resendInitiation(job.peer());
+          } else if (job.message() == null) {
             job.peer().initiationQueued.set(false);
             core.sendInitiation(job.peer(), false);
           } else {

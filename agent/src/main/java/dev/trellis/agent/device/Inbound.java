@@ -71,8 +71,7 @@ final class Inbound {
           if (type == 0) {
             core.drops.drop(DropReason.BAD_PACKET);
           } else if (type != Spec.TYPE_TRANSPORT) {
-            if (!core.handshakes.offer(
-                new HandshakeJob(Arrays.copyOf(buf, len), b.from[i], null))) {
+            if (!core.handshakes.offer(HandshakeJob.received(Arrays.copyOf(buf, len), b.from[i]))) {
               core.drops.drop(DropReason.HANDSHAKE_QUEUE_FULL);
             }
           } else {

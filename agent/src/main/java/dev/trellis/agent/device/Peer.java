@@ -33,6 +33,7 @@ final class Peer {
   final AtomicLong rxBytes = new AtomicLong();
   final AtomicLong txBytes = new AtomicLong();
   final AtomicBoolean initiationQueued = new AtomicBoolean();
+  final AtomicBoolean resendQueued = new AtomicBoolean();
 
   // guarded by this
   final ArrayDeque<byte[]> staged = new ArrayDeque<>();

@@ -117,6 +117,35 @@ class DeviceTimersTest {
     return x.data().length > 0 && x.data()[0] == 1;
   }
 
+  @Test
+  void aPathChangeResendsAnUnansweredInitiationAtOnce() throws Exception {
+    try (TwoDevices d = new TwoDevices()) {
+      d.configure(null, null, true, false);
+      // The first initiation is lost (it went to a relay that cannot be reached).
+      List<MemoryNetwork.Datagram> seen = partitionAndTap(d);
+      byte[] packet = Packets.icmp4Echo("10.0.0.1", "10.0.0.2", 1, 64);
+      d.tunA.inject(packet);
+      for (int i = 0; i < 5000 && seen.stream().noneMatch(DeviceTimersTest::isInitiation); i++) {
+        Thread.sleep(1);
+      }
+      assertEquals(1, d.a.counters().handshakesInitiated());
+      // A direct path is found a second later: the network works again.
+      d.clock.advance(Duration.ofSeconds(1));
+      d.net.setTap(x -> {});
+      d.net.setFilter(x -> true);
+      assertNull(d.tunB.poll(300), "without a path change the retransmission waits for 5 s");
+      d.a.pathChanged(d.peerBOnA().remote.key());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(packet, d.tunB.poll(5000));
+      assertEquals(2, d.a.counters().handshakesInitiated(), "resent once, before REKEY_TIMEOUT");
+      // With the handshake done, another path change sends nothing.
+      d.clock.advance(Duration.ofSeconds(1));
+      d.a.pathChanged(d.peerBOnA().remote.key());
+      Thread.sleep(200);
+      assertEquals(2, d.a.counters().handshakesInitiated());
+      assertEquals(1, d.a.counters().handshakesCompleted());
+    }
+  }
+
   /** The indices a peer should hold: one per live session, one for a pending initiation. */
   private static int liveIndices(Peer p) {
     int n = 0;
