@@ -47,9 +47,11 @@ import java.util.function.UnaryOperator;
  * The coordinator's in-memory model of every tailnet, folded from the keys, ipam, coordinator and
  * identity topics: {@link #apply} takes one event and says what changed. Pure (no I/O): every
  * instance folds the same events into the same model. Events may arrive across topics in any order
- * (addresses before the registration); what cannot be applied yet is kept until it can. Nodes are
- * indexed by machine key (registration and map requests look them up per channel message), and the
- * relay fleet from {@code trellis.relay} gives every tailnet the same relay map.
+ * (addresses, or what the coordinator topic says of a node — endpoints, host info, home relay,
+ * online — before its registration, as an instance that starts later and replays the log sees
+ * them); what cannot be applied yet is kept until it can ({@link #early}). Nodes are indexed by
+ * machine key (registration and map requests look them up per channel message), and the relay fleet
+ * from {@code trellis.relay} gives every tailnet the same relay map.
  *
  * <p>Thread-safety: not thread-safe; one thread (the coordinator's model context) owns it.
  */
@@ -57,6 +59,16 @@ public final class NetmapModel {
   private final Map<String, TailnetView> tailnets = new HashMap<>();
   private final Map<String, String> tailnetOfNode = new HashMap<>();
   private final Map<String, String[]> earlyAddresses = new HashMap<>();
+
+  /**
+   * What the coordinator topic said of nodes whose registration has not been folded yet, in order,
+   * applied to the node when it is: without it an instance replaying the log, whose consumer reads
+   * the coordinator topic ahead of the keys topic, dropped a node's NodeOnline and showed a
+   * connected device offline until its next presence event. Dropped on removal; an offline with
+   * nothing kept is not kept either (a node starts offline).
+   */
+  private final Map<String, UnaryOperator<NodeView>> early = new HashMap<>();
+
   private final Map<ByteString, List<String>> byMachine = new HashMap<>();
   private final RelayFleet relays = new RelayFleet();
   private final PeerVisibility visibility;
@@ -186,30 +198,37 @@ public final class NetmapModel {
                                     ? EndpointType.ENDPOINT_TYPE_UNSPECIFIED
                                     : EndpointType.forNumber(x.getTypeValue()))
                             .build()));
-        yield update(p.getNodeId(), b -> b.endpoints(eps));
+        yield reported(p.getNodeId(), v -> v.toBuilder().endpoints(eps).build());
       }
       case "trellis.event.v1.NodeHostInfoUpdated" -> {
         var p = pay(e, NodeHostInfoUpdated.getDefaultInstance());
-        yield update(p.getNodeId(), b -> b.hostInfo(hostInfo(p.getHostInfo())));
+        yield reported(
+            p.getNodeId(), v -> v.toBuilder().hostInfo(hostInfo(p.getHostInfo())).build());
       }
       case "trellis.event.v1.NodeHomeRelayChanged" -> {
         var p = pay(e, NodeHomeRelayChanged.getDefaultInstance());
-        yield update(p.getNodeId(), b -> b.homeRelay(p.getNewRegionId()));
+        yield reported(p.getNodeId(), v -> v.toBuilder().homeRelay(p.getNewRegionId()).build());
       }
       case "trellis.event.v1.NodeOnline" -> {
         var p = pay(e, NodeOnline.getDefaultInstance());
         Instant at = Events.time(e);
-        yield update(
-            p.getNodeId(), b -> b.online(true).lastSeen(at).holder(p.getCoordinatorInstance()));
+        yield reported(
+            p.getNodeId(),
+            v ->
+                v.toBuilder().online(true).lastSeen(at).holder(p.getCoordinatorInstance()).build());
       }
       case "trellis.event.v1.NodeOffline" -> {
         var p = pay(e, NodeOffline.getDefaultInstance());
         Instant seen = p.hasLastSeen() ? time(true, p.getLastSeen()) : Events.time(e);
-        Optional<NodeView> n = node(p.getNodeId());
-        if (n.isPresent() && !NodePresence.offlineApplies(n.get().holder(), p)) {
-          yield Optional.empty();
+        if (node(p.getNodeId()).isEmpty() && !early.containsKey(p.getNodeId())) {
+          yield Optional.empty(); // a node starts offline: nothing to keep
         }
-        yield update(p.getNodeId(), b -> b.online(false).lastSeen(seen).holder(""));
+        yield reported(
+            p.getNodeId(),
+            v ->
+                NodePresence.offlineApplies(v.holder(), p)
+                    ? v.toBuilder().online(false).lastSeen(seen).holder("").build()
+                    : v);
       }
       case "trellis.event.v1.TailnetCreated" -> {
         var p = pay(e, TailnetCreated.getDefaultInstance());
@@ -287,8 +306,9 @@ public final class NetmapModel {
 
   private Optional<ModelChange> registered(String tailnetId, NodeRegistered p) {
     String[] addr = earlyAddresses.remove(p.getNodeId());
+    UnaryOperator<NodeView> reports = early.remove(p.getNodeId());
     NodeView before = node(p.getNodeId()).orElse(null);
-    NodeView after =
+    NodeView fresh =
         new NodeView(
             p.getNodeId(),
             tailnetId,
@@ -311,6 +331,7 @@ public final class NetmapModel {
             false,
             null,
             "");
+    NodeView after = reports == null ? fresh : reports.apply(fresh);
     if (before != null && !before.machineKey().equals(after.machineKey())) {
       unindex(before);
     }
@@ -320,6 +341,18 @@ public final class NetmapModel {
     tailnetOfNode.put(p.getNodeId(), tailnetId);
     tailnet(tailnetId).nodes().put(p.getNodeId(), after);
     return Optional.of(new ModelChange.NodeChanged(tailnetId, before, after));
+  }
+
+  /**
+   * Applies what the coordinator topic says of node {@code nodeId}; kept for its registration if
+   * the node is not known yet.
+   */
+  private Optional<ModelChange> reported(String nodeId, UnaryOperator<NodeView> change) {
+    if (node(nodeId).isEmpty()) {
+      early.merge(nodeId, change, (first, then) -> v -> then.apply(first.apply(v)));
+      return Optional.empty();
+    }
+    return update(nodeId, b -> change.apply(b.build()).toBuilder());
   }
 
   private Optional<ModelChange> update(String nodeId, UnaryOperator<NodeView.Builder> change) {
@@ -338,6 +371,7 @@ public final class NetmapModel {
 
   private Optional<ModelChange> removed(String nodeId) {
     earlyAddresses.remove(nodeId);
+    early.remove(nodeId);
     Optional<NodeView> current = node(nodeId);
     if (current.isEmpty()) {
       return Optional.empty();
