@@ -163,6 +163,7 @@ public final class RelayService implements TrellisService {
                               options.regionId()));
                       reaper = new DeadInstanceReaper(vertx, hz, presence, events);
                       reaper.start();
+                      reaper.reapOrphans();
                       return null;
                     }))
         .compose(v -> events.started(startedEvent()))

@@ -405,6 +405,39 @@ class RelayClusterTest {
   }
 
   @Test
+  void anInstanceThatDiedWithNoRelayToSeeItIsReapedByTheNextToStart() throws Exception {
+    // The record an instance leaves when it is killed while it is the only relay: its member is
+    // gone, and no relay ran to see it leave.
+    String orphan = "relay-orphan-" + UUID.randomUUID().toString().substring(0, 8);
+    var instances = cluster.hazelcast().<String, String>getMap("relay.instances");
+    instances.set(
+        orphan,
+        new dev.trellis.relay.mesh.InstanceRecord(
+                orphan, UUID.randomUUID().toString(), "127.0.0.1", 1, "00", 1)
+            .encode());
+    var late = cluster.start("late", 4, dev.trellis.relay.config.RelayOptions.forTests(1, "tst"));
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      boolean reported = false;
+      while (!reported && System.nanoTime() < deadline) {
+        reported =
+            cluster.events(Topics.RELAY).stream()
+                .filter(e -> e.getType().equals("trellis.event.v1.RelayInstanceStopped"))
+                .anyMatch(e -> e.getAggregateId().equals(orphan));
+        Thread.sleep(reported ? 0 : 250);
+      }
+      assertTrue(reported, "the starting instance appended RelayInstanceStopped for " + orphan);
+      assertNull(instances.get(orphan), "the orphan's record is gone");
+      for (int i = 0; i < 2; i++) {
+        String live = cluster.relay(i).instanceId();
+        assertTrue(instances.containsKey(live), "a live instance's record stays: " + live);
+      }
+    } finally {
+      cluster.stop(late);
+    }
+  }
+
+  @Test
   void aStoppedInstanceSaysSoAndTheMeshRefusesStrangers() throws Exception {
     var extra =
         cluster.start("graceful", 3, dev.trellis.relay.config.RelayOptions.forTests(8, "bye"));

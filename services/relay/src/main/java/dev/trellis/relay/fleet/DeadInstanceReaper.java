@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * When a Hazelcast member leaves the cluster, forgets the relay instances it ran (their record and
  * every node key they held) and appends RelayInstanceStopped for each. Every surviving relay
  * instance races for it; the one whose map removal succeeds appends, so each dead instance is
- * reported once.
+ * reported once. An instance that died while no other relay ran (the only relay of a deployment,
+ * killed and relaunched) had no survivor to see its member leave: a starting instance reaps such
+ * orphans ({@link #reapOrphans}), or the relay map would list the dead instance for ever.
  *
  * <p>Thread-safety: thread-safe; Hazelcast calls run on Vert.x worker threads.
  */
@@ -45,6 +47,27 @@ public final class DeadInstanceReaper implements MembershipListener {
     if (registration != null) {
       hazelcast.getCluster().removeMembershipListener(registration);
     }
+  }
+
+  /**
+   * Forgets every instance whose member is no longer in the cluster and appends its
+   * RelayInstanceStopped; returns how many this call reaped. Blocking: call it on a worker.
+   */
+  public int reapOrphans() {
+    // The records first: a member that wrote one had joined before, so it is in the list read next.
+    java.util.List<InstanceRecord> records = presence.instances();
+    java.util.Set<String> live = new java.util.HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
+    int n = 0;
+    for (InstanceRecord r : records) {
+      if (!live.contains(r.memberUuid()) && presence.forgetInstance(r.instanceId())) {
+        events.stopped(r.instanceId(), r.regionId(), "member-left");
+        LOG.info(
+            "reaped relay instance {}: its member left before this one started", r.instanceId());
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
