@@ -1,5 +1,7 @@
 package dev.trellis.coordinator;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import dev.trellis.coordinator.channel.ChannelMetrics;
 import dev.trellis.coordinator.channel.ChannelRoutes;
 import dev.trellis.coordinator.controlkey.ControlKeyStore;
@@ -61,6 +63,7 @@ public final class CoordinatorService implements TrellisService {
   private final Duration offlineGrace;
   private ModelFeed feed;
   private long timer = -1;
+  private UUID membership;
   private long flushTimer = -1;
   private ServiceContext ctx;
 
@@ -97,7 +100,8 @@ public final class CoordinatorService implements TrellisService {
 
   private Future<Void> wire(ServiceContext ctx, Context context, MachinePrivateKey key) {
     var vertx = ctx.vertx();
-    String instanceId = UUID.randomUUID().toString();
+    // The Hazelcast member's id, so that survivors know whose claims to take over when it leaves.
+    String instanceId = ctx.hazelcast().getCluster().getLocalMember().getUuid().toString();
     PolicyVisibility policy = new PolicyVisibility();
     NetmapModel model = new NetmapModel(policy);
     StreamHub hub =
@@ -163,6 +167,24 @@ public final class CoordinatorService implements TrellisService {
                 Topics.RELAY,
                 Topics.POLICY));
     ctx.ready(name(), "netmap", ReadinessCheck.reason(feed::behind));
+    membership =
+        ctx.hazelcast()
+            .getCluster()
+            .addMembershipListener(
+                new MembershipListener() {
+                  @Override
+                  public void memberAdded(MembershipEvent e) {}
+
+                  @Override
+                  public void memberRemoved(MembershipEvent e) {
+                    String dead = e.getMember().getUuid().toString();
+                    loop.call(
+                        (m, h) -> {
+                          presence.memberLeft(dead, System.nanoTime());
+                          return null;
+                        });
+                  }
+                });
     timer =
         vertx.setPeriodic(
             1_000,
@@ -171,6 +193,12 @@ public final class CoordinatorService implements TrellisService {
                     (m, h) -> {
                       h.tick();
                       presence.sweep(System.nanoTime(), h::attached);
+                      presence.reapLeft(
+                          System.nanoTime(),
+                          dead ->
+                              m.heldBy(dead).stream()
+                                  .map(n -> new Presence.NodeRef(n.id(), n.tailnetId()))
+                                  .toList());
                       return null;
                     }));
     if (COALESCE_MS > 0) {
@@ -210,6 +238,9 @@ public final class CoordinatorService implements TrellisService {
 
   @Override
   public Future<Void> stop() {
+    if (ctx != null && membership != null) {
+      ctx.hazelcast().getCluster().removeMembershipListener(membership);
+    }
     if (ctx != null && timer >= 0) {
       ctx.vertx().cancelTimer(timer);
     }

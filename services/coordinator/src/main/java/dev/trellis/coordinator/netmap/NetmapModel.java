@@ -99,6 +99,19 @@ public final class NetmapModel {
     return t == null ? Optional.empty() : Optional.ofNullable(tailnet(t).nodes().get(nodeId));
   }
 
+  /** The nodes online whose last NodeOnline named coordinator instance {@code instance}. */
+  public List<NodeView> heldBy(String instance) {
+    List<NodeView> out = new ArrayList<>();
+    for (TailnetView t : tailnets.values()) {
+      for (NodeView n : t.nodes().values()) {
+        if (n.online() && instance.equals(n.holder())) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The nodes registered with {@code machineKey}, in any tailnet. */
   public List<NodeView> byMachineKey(ByteString machineKey) {
     List<String> ids = byMachine.get(machineKey);

@@ -34,8 +34,16 @@ import java.util.function.Predicate;
  * said offline but not yet applied by the model is said online again when it comes back (seen in a
  * 10,000-device reconnect storm, where nodes ended connected but marked offline).
  *
- * <p>Thread-safety: {@link #online}, {@link #closed} and {@link #sweep} are called from the model's
- * thread; Hazelcast calls run on a worker.
+ * <p>An instance that dies (kill -9, a lost machine) sweeps nothing: the nodes it held would stay
+ * online in every netmap until they connect again, which a device that went away meanwhile never
+ * does. Instance ids are Hazelcast member ids, so when a member leaves ({@link #memberLeft}) the
+ * survivors take over its claims after the grace ({@link #reapLeft}): a node the model still says
+ * the dead instance holds, whose claim still names it, is said offline in that instance's name by
+ * the survivor whose compare-and-delete wins; a device that reconnected elsewhere meanwhile moved
+ * its claim, so nothing is said for it.
+ *
+ * <p>Thread-safety: {@link #online}, {@link #closed}, {@link #sweep}, {@link #memberLeft} and
+ * {@link #reapLeft} are called from the model's thread; Hazelcast calls run on a worker.
  */
 public final class Presence {
   /** Hazelcast map of the coordinator: node id to the instance id holding its stream. */
@@ -53,6 +61,9 @@ public final class Presence {
   private final long graceNanos;
   private final Counter offlines;
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+
+  /** Instances whose member left the cluster, with when this instance heard of it. */
+  private final Map<String, Long> left = new LinkedHashMap<>();
 
   /**
    * Nodes this instance said offline (NodeOffline appended), with when: until the model has applied
@@ -152,21 +163,60 @@ public final class Presence {
                 }
                 saidOffline.put(c.ref().nodeId(), nowNanos);
                 offlines.increment();
-                var seen = c.lastSeen();
-                log.append(
-                    Topics.COORDINATOR,
-                    envelope(
-                        c.ref(),
-                        NodeOffline.newBuilder()
-                            .setNodeId(c.ref().nodeId())
-                            .setCoordinatorInstance(instanceId)
-                            .setLastSeen(
-                                com.google.protobuf.Timestamp.newBuilder()
-                                    .setSeconds(seen.getEpochSecond())
-                                    .setNanos(seen.getNano()))
-                            .build()));
+                log.append(Topics.COORDINATOR, offline(c.ref(), instanceId, c.lastSeen()));
               }
             });
+  }
+
+  /** The member running instance {@code instance} left the cluster at {@code nowNanos}. */
+  public void memberLeft(String instance, long nowNanos) {
+    if (!instance.equals(instanceId)) {
+      left.putIfAbsent(instance, nowNanos);
+    }
+  }
+
+  /**
+   * For each instance that left more than the grace ago: says offline, in its name, for the nodes
+   * {@code heldBy} gives (those the model says it holds) whose claim this call removes.
+   */
+  public void reapLeft(long nowNanos, java.util.function.Function<String, List<NodeRef>> heldBy) {
+    var it = left.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (nowNanos - e.getValue() < graceNanos) {
+        continue;
+      }
+      it.remove();
+      String dead = e.getKey();
+      List<NodeRef> held = heldBy.apply(dead);
+      if (held.isEmpty()) {
+        continue;
+      }
+      Instant seen = clock.instant();
+      vertx
+          .<List<NodeRef>>executeBlocking(
+              () -> held.stream().filter(r -> map.remove(r.nodeId(), dead)).toList(), false)
+          .onSuccess(
+              mine -> {
+                for (NodeRef r : mine) {
+                  offlines.increment();
+                  log.append(Topics.COORDINATOR, offline(r, dead, seen));
+                }
+              });
+    }
+  }
+
+  private EventEnvelope offline(NodeRef ref, String instance, Instant seen) {
+    return envelope(
+        ref,
+        NodeOffline.newBuilder()
+            .setNodeId(ref.nodeId())
+            .setCoordinatorInstance(instance)
+            .setLastSeen(
+                com.google.protobuf.Timestamp.newBuilder()
+                    .setSeconds(seen.getEpochSecond())
+                    .setNanos(seen.getNano()))
+            .build());
   }
 
   private EventEnvelope envelope(NodeRef ref, com.google.protobuf.Message payload) {
