@@ -63,6 +63,8 @@ final class ChangeTracker implements SimDevice.FrameObserver {
   private final Harness h;
   private final java.util.concurrent.atomic.AtomicLong affected =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger cancelled =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   ChangeTracker(Harness h) {
     this.h = h;
@@ -95,6 +97,14 @@ final class ChangeTracker implements SimDevice.FrameObserver {
     return affected.get();
   }
 
+  /** The active change of node {@code subject}, described as {@link #incomplete} does, or "". */
+  String describe(int subject) {
+    Change c = active.get(subject);
+    return c == null
+        ? ""
+        : c.kind + " of node " + c.subject + ": " + c.remaining + " devices missing";
+  }
+
   /** Changes still active, e.g. "ENDPOINTS of node 12: 3 devices missing". */
   List<String> incomplete() {
     return active.values().stream()
@@ -112,6 +122,25 @@ final class ChangeTracker implements SimDevice.FrameObserver {
         }
       }
     }
+  }
+
+  /**
+   * Stops tracking the active change of node {@code subject}, if any, without a time: its device's
+   * channel was dropped by a dying coordinator, which may have taken the change with it (an
+   * endpoint report it never appended, an offline it never decided). Returns whether one was.
+   */
+  boolean cancel(int subject) {
+    Change c = active.remove(subject);
+    if (c != null) {
+      cancelled.incrementAndGet();
+      h.checks.touched(subject);
+    }
+    return c != null;
+  }
+
+  /** Changes {@link #cancel}led so far. */
+  int cancelled() {
+    return cancelled.get();
   }
 
   @Override

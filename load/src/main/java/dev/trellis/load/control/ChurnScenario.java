@@ -19,7 +19,15 @@ import java.util.concurrent.TimeUnit;
  * device, and the mean patch frame. Devices of the check sample are never changed and are compared
  * with a fresh full netmap during the churn.
  *
- * <p>Thread-safety: run on one thread; offline/online moves run on virtual threads.
+ * <p>A device whose channel the server side drops (its coordinator instance died) is brought back
+ * by the harness: it is left out of the changes in flight (a change of its own node is no longer
+ * tracked, the dying instance may have taken it along) and reconnects to a live coordinator,
+ * resuming its stream. A scenario made with {@link #untilStopped()} churns until {@link #stop()}
+ * (its duration option is then only a limit) and checks a sample device every few seconds, so that
+ * a test can inject faults meanwhile.
+ *
+ * <p>Thread-safety: run on one thread; offline/online moves and reconnects run on virtual threads;
+ * {@link #stop()}, {@link #reconnecting()} and {@link #redials()} may be called from any thread.
  */
 final class ChurnScenario implements Scenario {
   /** The coordinator's default grace before a closed stream's node is offline (5 s). */
@@ -27,6 +35,52 @@ final class ChurnScenario implements Scenario {
 
   /** One change in ten takes a device offline (and brings a rested one back). */
   private static final int ONOFF_EVERY = 10;
+
+  /** How often an open-ended run checks the next sample device against a fresh full netmap. */
+  private static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  private final boolean open;
+  private volatile boolean stopped;
+  private volatile boolean finished; // the final waits are over: no more reconnects
+
+  /** Devices with a connect in flight (coming online, or reconnecting after a drop). */
+  private final java.util.Set<SimDevice> moving =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final java.util.concurrent.atomic.AtomicInteger redials =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Churn for the run's duration. */
+  ChurnScenario() {
+    this(false);
+  }
+
+  private ChurnScenario(boolean open) {
+    this.open = open;
+  }
+
+  /** Churn until {@link #stop()} (at most the run's duration). */
+  static ChurnScenario untilStopped() {
+    return new ChurnScenario(true);
+  }
+
+  /** Ends the churn window; {@link #run} then brings resting devices back and checks. */
+  void stop() {
+    stopped = true;
+  }
+
+  /** Devices dropped by the server side and not streaming again yet. */
+  int reconnecting() {
+    return redialing.get();
+  }
+
+  /** Devices reconnected after a drop so far. */
+  int redials() {
+    return redials.get();
+  }
+
+  private final java.util.concurrent.atomic.AtomicInteger redialing =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public void run(Harness h, List<SimDevice> live) throws Exception {
@@ -52,11 +106,12 @@ final class ChurnScenario implements Scenario {
     int made = 0;
     int skipped = 0;
     Thread sampler = Thread.ofVirtual().start(() -> sampleLoop(h, sample, duration));
+    Thread redialer = Thread.ofVirtual().start(() -> redialLoop(h, tracker, live, nodeIndex));
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(duration);
     for (long k = 0; ; k++) {
       long at = start + k * period;
-      if (at >= end) {
+      if (at >= end || stopped) {
         break;
       }
       long wait = at - System.nanoTime();
@@ -101,13 +156,26 @@ final class ChurnScenario implements Scenario {
       while (tracker.active(nodeIndex[d.index]) && System.nanoTime() < limit) {
         Thread.sleep(20);
       }
+      if (tracker.active(nodeIndex[d.index])) {
+        // Coming online would replace the change and hide that its offline never arrived.
+        h.fail(
+            String.format(
+                "sim-%d went offline %.1f s ago and is still not offline everywhere: %s",
+                d.index,
+                (System.nanoTime() - d.closedAtNanos) / 1e9,
+                tracker.describe(nodeIndex[d.index])));
+      }
       online(h, tracker, live, d, nodeIndex[d.index]);
       made++;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (tracker.activeCount() > 0 && System.nanoTime() < deadline) {
+    while ((tracker.activeCount() > 0 || !moving.isEmpty() || redialing.get() > 0)
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    finished = true;
+    redialer.interrupt();
+    redialer.join();
     long cpu1 = h.servers.cpuMs();
     double[] backend1 = backendLoad(h);
     long[] bytes1 = Traffic.of(live);
@@ -122,6 +190,11 @@ final class ChurnScenario implements Scenario {
         String.format(
             "%d changes in %.1f s (%.1f/s; %d skipped: no idle device)",
             made, window, made / window, skipped));
+    if (redials.get() > 0) {
+      h.table.value(
+          "devices dropped by the server side, reconnected",
+          redials.get() + " (" + tracker.cancelled() + " changes of theirs no longer tracked)");
+    }
     if (late > 0) {
       h.table.value(
           "changes shown by their last devices before being tracked",
@@ -191,11 +264,10 @@ final class ChurnScenario implements Scenario {
     };
   }
 
-  private static SimDevice pick(
-      List<SimDevice> pool, Random random, ChangeTracker t, int[] nodeIndex) {
+  private SimDevice pick(List<SimDevice> pool, Random random, ChangeTracker t, int[] nodeIndex) {
     for (int tries = 0; tries < 20 && !pool.isEmpty(); tries++) {
       SimDevice d = pool.get(random.nextInt(pool.size()));
-      if (!d.closed && !t.active(nodeIndex[d.index])) {
+      if (!d.closed && !moving.contains(d) && !t.active(nodeIndex[d.index])) {
         return d;
       }
     }
@@ -249,8 +321,7 @@ final class ChurnScenario implements Scenario {
     d.close();
   }
 
-  private static void online(
-      Harness h, ChangeTracker t, List<SimDevice> live, SimDevice d, int node) {
+  private void online(Harness h, ChangeTracker t, List<SimDevice> live, SimDevice d, int node) {
     // Tracked from before the connect (the server may announce the node online as soon as its
     // channel is up), and on the caller's thread: registered from the reconnect's own thread, the
     // last change of a run could be registered after the final wait had already found nothing
@@ -259,6 +330,7 @@ final class ChurnScenario implements Scenario {
     t.add(
         new ChangeTracker.Change(
             ChangeTracker.Kind.ONLINE, node, List.of(), System.nanoTime(), streaming(h, live, d)));
+    moving.add(d);
     Thread.ofVirtual()
         .start(
             () -> {
@@ -267,28 +339,99 @@ final class ChurnScenario implements Scenario {
                 d.resume();
               } catch (Exception e) {
                 h.fail("sim-" + d.index + " could not come back online: " + e);
+              } finally {
+                moving.remove(d);
               }
             });
   }
 
-  /** Checks the sample devices one after another, spread over the churn window. */
-  private static void sampleLoop(Harness h, List<SimDevice> sample, int duration) {
+  /**
+   * Until the churn ends: brings back every device whose channel the server side dropped (a
+   * coordinator instance died), as an agent does: to a live coordinator, resuming its stream.
+   */
+  private void redialLoop(Harness h, ChangeTracker t, List<SimDevice> live, int[] nodeIndex) {
+    while (!finished) {
+      for (SimDevice d : live) {
+        if (d.dropped && d.closed && moving.add(d)) {
+          t.excuse(d.index);
+          t.cancel(nodeIndex[d.index]);
+          h.checks.touched(nodeIndex[d.index]);
+          redialing.incrementAndGet();
+          Thread.ofVirtual().start(() -> redial(h, d, nodeIndex[d.index]));
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Reconnects {@code d} (node {@code node}) until its resumed stream answers. Its node's presence
+   * changes (it comes online on another instance), untracked: it counts as touched for the sample
+   * checks.
+   */
+  private void redial(Harness h, SimDevice d, int node) {
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (true) {
+        try {
+          long frames = d.frames.get();
+          h.devices.connect(d, 30);
+          d.resume();
+          // Streaming again once the answer to the resume arrived (a fresh full elsewhere).
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+          while (d.frames.get() == frames && !d.closed && System.nanoTime() < until) {
+            Thread.sleep(10);
+          }
+          h.checks.touched(node);
+          if (!d.closed) {
+            redials.incrementAndGet();
+            return;
+          }
+        } catch (Exception e) {
+          if (System.nanoTime() > deadline) {
+            h.fail("sim-" + d.index + " could not reconnect after a drop: " + e);
+            return;
+          }
+          Thread.sleep(500);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      redialing.decrementAndGet();
+      moving.remove(d);
+    }
+  }
+
+  /**
+   * Checks the sample devices one after another, spread over the churn window (an open-ended run:
+   * the next one every few seconds, round and round, until the churn stops).
+   */
+  private void sampleLoop(Harness h, List<SimDevice> sample, int duration) {
     if (sample.isEmpty()) {
       return;
     }
-    long gap = TimeUnit.SECONDS.toNanos(duration) / sample.size();
+    long gap = open ? SAMPLE_EVERY_NANOS : TimeUnit.SECONDS.toNanos(duration) / sample.size();
     long start = System.nanoTime();
-    for (int i = 0; i < sample.size(); i++) {
-      long wait = start + i * gap + gap / 2 - System.nanoTime();
+    for (int i = 0; open || i < sample.size(); i++) {
+      long at = start + i * gap + gap / 2;
       try {
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
+        while (System.nanoTime() < at && !(open && stopped)) {
+          TimeUnit.MILLISECONDS.sleep(
+              Math.min(100, Math.max(1, (at - System.nanoTime()) / 1_000_000)));
         }
       } catch (InterruptedException e) {
         return;
       }
-      SimDevice d = sample.get(i);
-      if (d.closed) {
+      if (open && stopped) {
+        return;
+      }
+      SimDevice d = sample.get(i % sample.size());
+      if (d.closed || moving.contains(d)) {
         // Resting (offline) now: a fresh fetch would open a stream for it and so bring its node
         // online behind the scenario's back.
         continue;

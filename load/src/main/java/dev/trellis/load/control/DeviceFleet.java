@@ -108,10 +108,27 @@ final class DeviceFleet implements AutoCloseable {
     return row[s];
   }
 
-  /** Connects {@code d} to its coordinator. */
+  /**
+   * Connects {@code d} to its coordinator ({@link SimDevice#preferred}, else the one its index
+   * picks); if that one cannot be reached (its instance died), to the next of the list that can, as
+   * an agent's reconnect lands on a live instance behind the balancer.
+   */
   SimDevice connect(SimDevice d, int seconds) throws Exception {
-    Coordinator c = coordinators.get(d.index % coordinators.size());
-    return DeviceWaits.await(d.connect(client, c.host(), c.port(), c.controlKey()), seconds);
+    int n = coordinators.size();
+    int first = d.preferred >= 0 ? d.preferred : d.index % n;
+    Exception last = null;
+    for (int k = 0; k < n; k++) {
+      int i = (first + k) % n;
+      Coordinator c = coordinators.get(i);
+      try {
+        DeviceWaits.await(d.connect(client, c.host(), c.port(), c.controlKey()), seconds);
+        d.via = i;
+        return d;
+      } catch (Exception e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /**

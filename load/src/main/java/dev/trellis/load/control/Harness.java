@@ -25,8 +25,26 @@ final class Harness implements AutoCloseable {
 
   Harness(LoadOptions o, List<String> urls, List<String> metricsUrls, List<Long> pids, String token)
       throws Exception {
+    this(o, urls.getFirst(), metricsUrls.getFirst(), urls, metricsUrls, pids, token);
+  }
+
+  /**
+   * Like the other, with the admin API at {@code adminUrl} rather than the first coordinator's
+   * address: a deployment split into one process per service serves tailnets and auth keys from
+   * identity, not from the coordinators (with segments the policy is set there too, so give an
+   * address that serves both, or one segment).
+   */
+  Harness(
+      LoadOptions o,
+      String adminUrl,
+      String adminMetricsUrl,
+      List<String> urls,
+      List<String> metricsUrls,
+      List<Long> pids,
+      String token)
+      throws Exception {
     this.o = o;
-    this.api = new ServerApi(urls.getFirst(), metricsUrls.getFirst(), token);
+    this.api = new ServerApi(adminUrl, adminMetricsUrl, token);
     List<DeviceFleet.Coordinator> coordinators =
         DeviceFleet.coordinators(urls, metricsUrls, pids, token);
     this.table =

@@ -148,6 +148,11 @@ final class NetmapCopy {
     dns = intern(d);
   }
 
+  /** The relay map (empty before the first full). */
+  RelayMap relayMap() {
+    return relays == null ? RelayMap.getDefaultInstance() : (RelayMap) relays.message();
+  }
+
   /** The peer at {@code index}, or null. */
   Node peer(int index) {
     return index < peers.length && peers[index] != null ? (Node) peers[index].message() : null;

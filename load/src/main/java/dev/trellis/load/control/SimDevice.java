@@ -69,6 +69,19 @@ final class SimDevice {
   volatile int peerCount;
   volatile long fullAtNanos;
   volatile boolean closed;
+
+  /**
+   * The channel was closed by the other side (the coordinator died or dropped it), not by {@link
+   * #close()}: the harness's reconnect logic brings such a device back. Cleared by a new channel.
+   */
+  volatile boolean dropped;
+
+  /** The coordinator (index in the fleet's list) the current channel went to, or -1. */
+  volatile int via = -1;
+
+  /** The coordinator to try first (index in the fleet's list), or -1 for this device's own. */
+  volatile int preferred = -1;
+
   volatile long closedAtNanos;
   volatile long streamSentAtNanos;
   volatile long registerSentAtNanos;
@@ -102,6 +115,7 @@ final class SimDevice {
   SimDevice twin() {
     SimDevice t = new SimDevice(index, ids, machine, node);
     t.nodeId = nodeId;
+    t.preferred = via; // the instance holding this device's stream, so presence stays there
     return t;
   }
 
@@ -117,9 +131,13 @@ final class SimDevice {
               ws = w;
               session = null;
               closed = false;
+              dropped = false;
               w.closeHandler(
                   v -> {
                     if (ws == w) {
+                      if (!closed) {
+                        dropped = true; // not closed by close(): the server side went away
+                      }
                       closed = true;
                       closedAtNanos = System.nanoTime();
                     }
@@ -365,6 +383,30 @@ final class SimDevice {
   String diff(FullNetmap full, java.util.function.IntPredicate excused) {
     synchronized (lock) {
       return netmap.diff(full, excused);
+    }
+  }
+
+  /** The names of the relay servers this device's relay map lists, region by region. */
+  List<String> relayNodes() {
+    synchronized (lock) {
+      return netmap.relayMap().getRegionsMap().values().stream()
+          .flatMap(r -> r.getNodesList().stream())
+          .map(n -> n.getName())
+          .toList();
+    }
+  }
+
+  /** Node ids of the peers this device's netmap shows offline (empty when all are online). */
+  List<String> offlinePeers() {
+    synchronized (lock) {
+      List<String> out = new java.util.ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Node p = netmap.peer(i);
+        if (p != null && !p.getOnline()) {
+          out.add(p.getId());
+        }
+      }
+      return out;
     }
   }
 
