@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -96,24 +97,27 @@ class FaultInjectionTest {
       topo.kill9("relay-1");
       topo.relaunch("relay-1");
       topo.awaitReady("relay-1", 120);
+      // A device coming back online holds its old map until its resume is answered: the one
+      // moment every streaming device agrees is the figure.
+      AtomicReference<Set<List<String>>> relaysAfter = new AtomicReference<>();
       assertTrue(
           ChurningFleet.await(
               () -> {
-                Set<List<String>> now = fleet.relayMaps();
-                return now.size() == 1 && !now.equals(relaysBefore);
+                relaysAfter.set(fleet.relayMaps());
+                return relaysAfter.get().size() == 1 && !relaysAfter.get().equals(relaysBefore);
               },
               60),
           "every device's relay map names the relaunched relay: "
               + relaysBefore
               + " -> "
-              + fleet.relayMaps());
+              + relaysAfter.get());
       System.out.println(
           "FIGURE fault-relay-kill9-to-new-relay-map-everywhere-ms "
               + ms(killed)
               + " "
               + relaysBefore
               + " -> "
-              + fleet.relayMaps());
+              + relaysAfter.get());
       recovered(fleet, "relay-kill9", killed);
       Thread.sleep(BETWEEN_FAULTS_MS);
 
