@@ -163,7 +163,7 @@ public final class RelayService implements TrellisService {
                               options.regionId()));
                       reaper = new DeadInstanceReaper(vertx, hz, presence, events);
                       reaper.start();
-                      reaper.reapOrphans();
+                      reaper.reapOrphansLater();
                       return null;
                     }))
         .compose(v -> events.started(startedEvent()))

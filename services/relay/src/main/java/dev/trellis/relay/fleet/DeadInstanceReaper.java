@@ -6,6 +6,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.trellis.relay.mesh.InstanceRecord;
 import dev.trellis.relay.mesh.Presence;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * instance races for it; the one whose map removal succeeds appends, so each dead instance is
  * reported once. An instance that died while no other relay ran (the only relay of a deployment,
  * killed and relaunched) had no survivor to see its member leave: a starting instance reaps such
- * orphans ({@link #reapOrphans}), or the relay map would list the dead instance for ever.
+ * orphans ({@link #reapOrphansLater}), or the relay map would list the dead instance for ever.
  *
  * <p>Thread-safety: thread-safe; Hazelcast calls run on Vert.x worker threads.
  */
@@ -50,24 +53,66 @@ public final class DeadInstanceReaper implements MembershipListener {
   }
 
   /**
-   * Forgets every instance whose member is no longer in the cluster and appends its
-   * RelayInstanceStopped; returns how many this call reaped. Blocking: call it on a worker.
+   * How long a record's member must stay out of the cluster before a starting instance reaps it: a
+   * relay starting beside this one (a scale-up) may have written its record before its member
+   * reached this member's list, and reaping it would drop a live relay from every relay map.
    */
-  public int reapOrphans() {
-    // The records first: a member that wrote one had joined before, so it is in the list read next.
-    java.util.List<InstanceRecord> records = presence.instances();
-    java.util.Set<String> live = new java.util.HashSet<>();
-    hazelcast.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
+  static final Duration ORPHAN_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * Forgets, after {@link #ORPHAN_GRACE}, every instance whose member is not in the cluster now and
+   * still is not then, and appends its RelayInstanceStopped. Returns at once.
+   */
+  public void reapOrphansLater() {
+    vertx
+        .executeBlocking(this::absent)
+        .onSuccess(
+            candidates -> {
+              if (!candidates.isEmpty()) {
+                vertx.setTimer(
+                    ORPHAN_GRACE.toMillis(),
+                    id ->
+                        vertx
+                            .executeBlocking(() -> reap(candidates))
+                            .onFailure(
+                                t -> LOG.warn("could not reap relay instances: {}", t.toString())));
+              }
+            })
+        .onFailure(t -> LOG.warn("could not read relay instances: {}", t.toString()));
+  }
+
+  /** The instances whose member is not in the cluster as this member sees it now. Blocking. */
+  private Set<String> absent() {
+    Set<String> live = liveMembers();
+    Set<String> out = new HashSet<>();
+    for (InstanceRecord r : presence.instances()) {
+      if (!live.contains(r.memberUuid())) {
+        out.add(r.instanceId());
+      }
+    }
+    return out;
+  }
+
+  /** Reaps those of {@code candidates} whose member is still not in the cluster. Blocking. */
+  private int reap(Set<String> candidates) {
+    Set<String> live = liveMembers();
     int n = 0;
-    for (InstanceRecord r : records) {
-      if (!live.contains(r.memberUuid()) && presence.forgetInstance(r.instanceId())) {
+    for (InstanceRecord r : presence.instances()) {
+      if (candidates.contains(r.instanceId())
+          && !live.contains(r.memberUuid())
+          && presence.forgetInstance(r.instanceId())) {
         events.stopped(r.instanceId(), r.regionId(), "member-left");
-        LOG.info(
-            "reaped relay instance {}: its member left before this one started", r.instanceId());
+        LOG.info("reaped relay instance {}: its member left while no relay ran", r.instanceId());
         n++;
       }
     }
     return n;
+  }
+
+  private Set<String> liveMembers() {
+    Set<String> live = new HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> live.add(m.getUuid().toString()));
+    return live;
   }
 
   @Override
