@@ -144,6 +144,16 @@ final class DeviceFleet implements AutoCloseable {
     ConcurrentLinkedQueue<String> reasons = new ConcurrentLinkedQueue<>();
     Semaphore inFlight = new Semaphore(o.concurrency());
     long start = System.nanoTime();
+    // A joined device waits silent for the others before its stream is asked for; the coordinator
+    // closes a channel silent for 75 s without a stream (an agent streams at once). While the
+    // phase lasts, each joined device says it is there every 30 s, as a report with nothing new.
+    java.util.concurrent.ScheduledExecutorService warm =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+    warm.scheduleAtFixedRate(
+        () -> joined.forEach(SimDevice::touchIfIdle),
+        30,
+        30,
+        java.util.concurrent.TimeUnit.SECONDS);
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = first; i < first + count; i++) {
         SimDevice d = new SimDevice(i, ids);
@@ -173,6 +183,7 @@ final class DeviceFleet implements AutoCloseable {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    warm.shutdownNow();
     table.latency(label + ": connect + Noise handshake", DeviceWaits.toArray(connectNs));
     table.latency(label + ": register (request -> answer)", DeviceWaits.toArray(registerNs));
     if (count > 1) {
@@ -194,9 +205,7 @@ final class DeviceFleet implements AutoCloseable {
    */
   boolean stream(List<SimDevice> ds, ToIntFunction<SimDevice> expectedPeers, String label)
       throws Exception {
-    // A channel that sat silent past the coordinator's idle limit (75 s) before its stream was
-    // asked for, as the first devices of a slow join phase do, was rightly closed by the server;
-    // an agent never sits silent like that (it streams at once), so such a device reconnects.
+    // A channel the server closed anyway (it sat silent past the idle limit) is reopened.
     int reopened = 0;
     for (SimDevice d : ds) {
       if (d.closed) {

@@ -227,6 +227,20 @@ final class SimDevice {
     send(mapRequest(true, token, version));
   }
 
+  /**
+   * While registered and not yet streaming: a report with nothing new ({@code stream=false},
+   * endpoints unchanged), which appends no event but shows the coordinator the channel is alive.
+   */
+  void touchIfIdle() {
+    if (streamSentAtNanos == 0 && !closed && session != null && !nodeId.isEmpty()) {
+      try {
+        send(mapRequest(false, "", 0));
+      } catch (IllegalStateException e) {
+        // the channel closed meanwhile: the stream phase reconnects it
+      }
+    }
+  }
+
   /** Reports new endpoints on the open stream, as the agent does ({@code stream=false}). */
   void reportEndpoints(List<Endpoint> endpoints) {
     send(
