@@ -46,6 +46,15 @@ final class LocalTopology implements AutoCloseable {
   }
 
   /**
+   * A random {@code --base-port} whose 300 ports lie below the kernel's ephemeral range (32768 and
+   * up by default): a port in that range may already be the local end of one of the topology's own
+   * connections (a service's Kafka client) when the next service binds it.
+   */
+  static int randomBasePort() {
+    return 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(60) * 200;
+  }
+
+  /**
    * Runs {@code infra/local/start} with {@code args} into {@code runDir}; fails with its output.
    */
   static LocalTopology start(Path runDir, List<String> args) throws IOException {

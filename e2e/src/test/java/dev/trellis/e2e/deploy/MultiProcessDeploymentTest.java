@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class MultiProcessDeploymentTest {
 
   @Test
   void survivesCoordinatorCrashKafkaOutageAndMemberLoss() throws Exception {
-    int base = 20_000 + ThreadLocalRandom.current().nextInt(200) * 200;
+    int base = LocalTopology.randomBasePort();
     try (Lab lab = new Lab();
         LocalTopology topo =
             LocalTopology.start(
