@@ -49,21 +49,9 @@ class FaultInjectionTest {
 
   @Test
   void netmapsStayRightWhileRelayCoordinatorAndKeyRegistryDie() throws Exception {
-    int base = LocalTopology.randomBasePort();
     long t0 = System.nanoTime();
     try (Lab lab = new Lab();
-        LocalTopology topo =
-            LocalTopology.start(
-                lab.dir.resolve("run"),
-                List.of(
-                    "--base-port",
-                    String.valueOf(base),
-                    "--coordinators",
-                    "2",
-                    "--relays",
-                    "1",
-                    "--cluster",
-                    "fault-" + lab.tag));
+        LocalTopology topo = LocalTopology.startTwoCoordinators(lab, "fault");
         ChurningFleet fleet =
             ChurningFleet.join(
                 topo.url("identity"),

@@ -55,6 +55,24 @@ final class LocalTopology implements AutoCloseable {
   }
 
   /**
+   * The topology both multi-process tests run: two coordinators and one relay on a random base
+   * port, in {@code lab}'s directory, as Hazelcast cluster {@code clusterPrefix-<lab tag>}.
+   */
+  static LocalTopology startTwoCoordinators(Lab lab, String clusterPrefix) throws IOException {
+    return start(
+        lab.dir.resolve("run"),
+        List.of(
+            "--base-port",
+            String.valueOf(randomBasePort()),
+            "--coordinators",
+            "2",
+            "--relays",
+            "1",
+            "--cluster",
+            clusterPrefix + "-" + lab.tag));
+  }
+
+  /**
    * Runs {@code infra/local/start} with {@code args} into {@code runDir}; fails with its output.
    */
   static LocalTopology start(Path runDir, List<String> args) throws IOException {

@@ -47,20 +47,8 @@ class MultiProcessDeploymentTest {
 
   @Test
   void survivesCoordinatorCrashKafkaOutageAndMemberLoss() throws Exception {
-    int base = LocalTopology.randomBasePort();
     try (Lab lab = new Lab();
-        LocalTopology topo =
-            LocalTopology.start(
-                lab.dir.resolve("run"),
-                List.of(
-                    "--base-port",
-                    String.valueOf(base),
-                    "--coordinators",
-                    "2",
-                    "--relays",
-                    "1",
-                    "--cluster",
-                    "deploy-" + lab.tag));
+        LocalTopology topo = LocalTopology.startTwoCoordinators(lab, "deploy");
         Forwarder lb =
             new Forwarder(
                 lab.hostIp,
