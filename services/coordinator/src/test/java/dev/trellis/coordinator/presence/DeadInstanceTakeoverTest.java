@@ -17,25 +17,18 @@ import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.NodeOffline;
 import dev.trellis.proto.event.v1.NodeRegistered;
-import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
 import dev.trellis.runtime.eventlog.Events;
-import dev.trellis.runtime.eventlog.ReplayStart;
-import dev.trellis.runtime.state.EmbeddedMember;
 import dev.trellis.testkit.port.FreePorts;
 import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -64,8 +57,7 @@ class DeadInstanceTakeoverTest {
   static int portA;
   static String cluster;
 
-  /** How many of the topic's events the test's model has folded. */
-  private int folded;
+  private final CoordinatorTopic topic = new CoordinatorTopic(() -> log);
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,8 +66,8 @@ class DeadInstanceTakeoverTest {
     portA = FreePorts.tcp();
     int portB = FreePorts.tcp();
     cluster = "takeover-" + UUID.randomUUID();
-    hzA = member(portA, portB, cluster);
-    hzB = member(portB, portA, cluster);
+    hzA = CoordinatorTopic.member(dir, portA, portB, cluster);
+    hzB = CoordinatorTopic.member(dir, portB, portA, cluster);
     vertx = Vertx.vertx();
     log =
         EventLog.connect(
@@ -112,21 +104,21 @@ class DeadInstanceTakeoverTest {
     registeredNode(model, events, STAYED);
     registeredNode(model, events, MOVED);
     // Instance C (its own Hazelcast member; ids are member ids) holds both nodes' streams.
-    HazelcastInstance hzC = member(FreePorts.tcp(), portA, cluster);
+    HazelcastInstance hzC = CoordinatorTopic.member(dir, FreePorts.tcp(), portA, cluster);
     String c = hzC.getCluster().getLocalMember().getUuid().toString();
     Presence onC = presence(hzC, events, c);
     Presence a = presence(hzA, events, id(hzA));
     Presence b = presence(hzB, events, id(hzB));
     onC.online(ref(STAYED), "");
     onC.online(ref(MOVED), "");
-    fold(model, 2);
+    topic.fold(model, 2);
     awaitClaim(STAYED, c);
     awaitClaim(MOVED, c);
 
     // C is killed. MOVED's device reconnects to B at once; STAYED's device is gone.
     hzC.getLifecycleService().terminate();
     b.online(ref(MOVED), holder(model, MOVED));
-    fold(model, 3);
+    topic.fold(model, 3);
     awaitClaim(MOVED, id(hzB));
     a.memberLeft(c, 0);
     b.memberLeft(c, 0);
@@ -134,7 +126,7 @@ class DeadInstanceTakeoverTest {
     a.reapLeft(1, dead -> heldBy(model, dead));
     b.reapLeft(1, dead -> heldBy(model, dead));
 
-    List<EventEnvelope> all = fold(model, 4);
+    List<EventEnvelope> all = topic.fold(model, 4);
     NodeOffline offline = Events.payload(all.get(3), NodeOffline.getDefaultInstance());
     assertEquals(STAYED, offline.getNodeId(), "said offline once, for the node that stayed");
     assertEquals(c, offline.getCoordinatorInstance(), "in the dead instance's name");
@@ -142,7 +134,8 @@ class DeadInstanceTakeoverTest {
     assertTrue(model.node(MOVED).orElseThrow().online(), "the device that moved stays online");
     assertNull(hzA.<String, String>getMap(Presence.MAP).get(STAYED), "its claim is gone");
     Thread.sleep(500);
-    assertEquals(4, readAll().size(), "nothing else said: " + types(readAll()));
+    assertEquals(
+        4, topic.readAll().size(), "nothing else said: " + CoordinatorTopic.types(topic.readAll()));
   }
 
   private static String id(HazelcastInstance hz) {
@@ -211,62 +204,5 @@ class DeadInstanceTakeoverTest {
                     .setIpv6(node.equals(MOVED) ? "fd7a:115c:a1e0::8" : "fd7a:115c:a1e0::7")
                     .build())
             .build());
-  }
-
-  /**
-   * Waits until the coordinator topic holds {@code count} events, then folds the ones the model has
-   * not seen into it, in log order.
-   */
-  private List<EventEnvelope> fold(NetmapModel model, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<EventEnvelope> all;
-    do {
-      all = readAll();
-      if (all.size() >= count) {
-        break;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    assertEquals(count, all.size(), "events on the coordinator topic: " + types(all));
-    for (EventEnvelope e : all.subList(folded, all.size())) {
-      model.apply(e);
-    }
-    folded = all.size();
-    return all;
-  }
-
-  private static List<EventEnvelope> readAll() {
-    List<EventEnvelope> out = Collections.synchronizedList(new ArrayList<>());
-    log.replay(
-            Topics.COORDINATOR,
-            ReplayStart.beginning(),
-            e -> {
-              out.add(e.envelope());
-              return Future.succeededFuture();
-            })
-        .await();
-    return new ArrayList<>(out);
-  }
-
-  private static List<String> types(List<EventEnvelope> all) {
-    return all.stream().map(EventEnvelope::getType).toList();
-  }
-
-  private static HazelcastInstance member(int port, int other, String cluster) {
-    return EmbeddedMember.start(
-        Settings.parse(
-            new String[] {
-              "--state-dir",
-              dir.resolve("hz-" + port).toString(),
-              "--hazelcast-port",
-              "" + port,
-              "--hazelcast-interface",
-              "127.0.0.1",
-              "--hazelcast-members",
-              "127.0.0.1:" + other,
-              "--hazelcast-cluster",
-              cluster
-            },
-            Map.of()));
   }
 }

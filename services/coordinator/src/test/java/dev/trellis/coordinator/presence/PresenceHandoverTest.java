@@ -16,25 +16,18 @@ import dev.trellis.proto.event.v1.AddressAllocated;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.NodeOffline;
 import dev.trellis.proto.event.v1.NodeRegistered;
-import dev.trellis.runtime.config.Settings;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.EventLogOptions;
 import dev.trellis.runtime.eventlog.Events;
-import dev.trellis.runtime.eventlog.ReplayStart;
-import dev.trellis.runtime.state.EmbeddedMember;
 import dev.trellis.testkit.port.FreePorts;
 import dev.trellis.testkit.tag.IntegrationTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +56,7 @@ class PresenceHandoverTest {
   static Vertx vertx;
   static EventLog log;
 
-  /** How many of the topic's events the test's model has folded. */
-  private int folded;
+  private final CoordinatorTopic topic = new CoordinatorTopic(() -> log);
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,8 +65,8 @@ class PresenceHandoverTest {
     int portA = FreePorts.tcp();
     int portB = FreePorts.tcp();
     String cluster = "presence-" + UUID.randomUUID();
-    hzA = member(portA, portB, cluster);
-    hzB = member(portB, portA, cluster);
+    hzA = CoordinatorTopic.member(dir, portA, portB, cluster);
+    hzB = CoordinatorTopic.member(dir, portB, portA, cluster);
     vertx = Vertx.vertx();
     log =
         EventLog.connect(
@@ -114,7 +106,7 @@ class PresenceHandoverTest {
 
     // The device's stream opens on A.
     a.online(ref, holder(model));
-    fold(model, 1);
+    topic.fold(model, 1);
     assertTrue(model.node(NODE).orElseThrow().online());
     assertEquals("coord-a", model.node(NODE).orElseThrow().holder());
 
@@ -136,7 +128,7 @@ class PresenceHandoverTest {
         });
     assertTrue(movedToB.await(30, TimeUnit.SECONDS), "A's sweep removed its claim");
 
-    List<EventEnvelope> all = fold(model, 3);
+    List<EventEnvelope> all = topic.fold(model, 3);
     NodeOffline offline = Events.payload(all.get(2), NodeOffline.getDefaultInstance());
     assertEquals("coord-a", offline.getCoordinatorInstance(), "A's offline lands last");
     NodeView node = model.node(NODE).orElseThrow();
@@ -147,7 +139,7 @@ class PresenceHandoverTest {
     // B's own offline, later, counts.
     b.closed(ref, 10);
     b.sweep(20, nodeId -> false);
-    fold(model, 4);
+    topic.fold(model, 4);
     assertFalse(model.node(NODE).orElseThrow().online(), "B said offline");
   }
 
@@ -196,62 +188,5 @@ class PresenceHandoverTest {
                     .build())
             .build());
     return model;
-  }
-
-  /**
-   * Waits until the coordinator topic holds {@code count} events, then folds the ones the model has
-   * not seen into it, in log order.
-   */
-  private List<EventEnvelope> fold(NetmapModel model, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<EventEnvelope> all;
-    do {
-      all = readAll();
-      if (all.size() >= count) {
-        break;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    assertEquals(count, all.size(), "events on the coordinator topic: " + types(all));
-    for (EventEnvelope e : all.subList(folded, all.size())) {
-      model.apply(e);
-    }
-    folded = all.size();
-    return all;
-  }
-
-  private static List<EventEnvelope> readAll() {
-    List<EventEnvelope> out = Collections.synchronizedList(new ArrayList<>());
-    log.replay(
-            Topics.COORDINATOR,
-            ReplayStart.beginning(),
-            e -> {
-              out.add(e.envelope());
-              return Future.succeededFuture();
-            })
-        .await();
-    return new ArrayList<>(out);
-  }
-
-  private static List<String> types(List<EventEnvelope> all) {
-    return all.stream().map(EventEnvelope::getType).toList();
-  }
-
-  private static HazelcastInstance member(int port, int other, String cluster) {
-    return EmbeddedMember.start(
-        Settings.parse(
-            new String[] {
-              "--state-dir",
-              dir.resolve("hz-" + port).toString(),
-              "--hazelcast-port",
-              "" + port,
-              "--hazelcast-interface",
-              "127.0.0.1",
-              "--hazelcast-members",
-              "127.0.0.1:" + other,
-              "--hazelcast-cluster",
-              cluster
-            },
-            Map.of()));
   }
 }
