@@ -161,8 +161,15 @@ class ConnectionLimitsTest {
         what + ": closed after " + tookMs + " ms, bound " + boundMs + " ms");
   }
 
+  /**
+   * One client for every scrape: a new client per call left its idle keep-alive connections open
+   * until collected, and the test's own scrapes then used up the per-source limit of the metrics
+   * listener.
+   */
+  private static final HttpClient SCRAPER = HttpClient.newHttpClient();
+
   private static String metricsText() throws Exception {
-    return HttpClient.newHttpClient()
+    return SCRAPER
         .send(
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + host.metricsPort() + "/metrics"))
