@@ -18,6 +18,12 @@ package dev.trellis.proto.control;
  *       MapResponse.more_parts}), applied once the last part arrives. Version 1 agents would take
  *       the first part for the whole netmap, so the minimum rises to 2 (no version 1 agent was
  *       released).
+ *   <li>3 (2026-12-07): routes. {@code HostInfo.routable_ips} (the routes a device offers), {@code
+ *       Node.primary_routes} and {@code Node.approved_routes}; a peer's {@code allowed_ips} may
+ *       hold subnet routes and, for an exit node, 0.0.0.0/0 and ::/0, which the agent keeps only
+ *       for the routes it accepts and the exit node it chose. A version 2 agent would send all of
+ *       its traffic for the tailnet's unassigned addresses to an exit node, so the minimum rises to
+ *       3 (no version 2 agent was released).
  * </ul>
  *
  * <p>Thread-safety: constants only.
@@ -25,10 +31,10 @@ package dev.trellis.proto.control;
 public final class CapabilityVersion {
 
   /** The version this build of the agent and coordinator speaks. */
-  public static final int CURRENT = 2;
+  public static final int CURRENT = 3;
 
   /** The oldest agent version the coordinator still serves. */
-  public static final int MIN_SUPPORTED = 2;
+  public static final int MIN_SUPPORTED = 3;
 
   private CapabilityVersion() {}
 

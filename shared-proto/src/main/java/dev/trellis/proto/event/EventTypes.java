@@ -34,6 +34,7 @@ import dev.trellis.proto.event.v1.NodeOnline;
 import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeRenamed;
+import dev.trellis.proto.event.v1.NodeRoutesApproved;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
 import dev.trellis.proto.event.v1.PasswordSet;
 import dev.trellis.proto.event.v1.PolicyRejected;
@@ -105,7 +106,8 @@ public final class EventTypes {
         NodeTagsChanged.getDefaultInstance(),
         NodeRemoved.getDefaultInstance(),
         DiscoKeyChanged.getDefaultInstance(),
-        NodeAuthorized.getDefaultInstance());
+        NodeAuthorized.getDefaultInstance(),
+        NodeRoutesApproved.getDefaultInstance());
     register(
         Topics.IPAM, AddressAllocated.getDefaultInstance(), AddressReleased.getDefaultInstance());
     register(
