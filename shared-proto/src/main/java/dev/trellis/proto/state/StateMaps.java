@@ -60,5 +60,12 @@ public final class StateMaps {
    */
   public static final String PENDING_DEVICE_LOGINS = "coordinator-private.pending-registrations";
 
+  /**
+   * Node id to {@code trellis.state.v1.NodeRouteState} bytes: the routes the coordinator has in
+   * force for the node and which it is primary for; written by the coordinator, read by the key
+   * registry's admin API.
+   */
+  public static final String ROUTES = "coordinator.routes";
+
   private StateMaps() {}
 }
