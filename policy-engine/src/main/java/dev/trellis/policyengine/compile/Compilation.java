@@ -8,6 +8,7 @@ import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -157,19 +158,28 @@ public final class Compilation {
     return a;
   }
 
+  /** A target's destination prefixes: its literal prefix, both default routes, or "*". */
+  static List<String> destinationPrefixes(Selector s) {
+    if (s instanceof Selector.Internet) {
+      return List.of(AdvertisedRoutes.EXIT_V4.toString(), AdvertisedRoutes.EXIT_V6.toString());
+    }
+    IpPrefix p = s.prefixOrNull();
+    return List.of(p == null ? "*" : p.toString());
+  }
+
   private static List<DestinationPorts> destinations(Target t) {
-    IpPrefix p = t.selector().prefixOrNull();
-    String prefix = p == null ? "*" : p.toString();
     List<DestinationPorts> out = new ArrayList<>();
-    for (PortRange r : t.ports()) {
-      DestinationPorts.Builder b = DestinationPorts.newBuilder().setPrefix(prefix);
-      if (!r.equals(PortRange.ALL)) {
-        b.setPorts(
-            dev.trellis.proto.control.v1.PortRange.newBuilder()
-                .setFirst(r.first())
-                .setLast(r.last()));
+    for (String prefix : destinationPrefixes(t.selector())) {
+      for (PortRange r : t.ports()) {
+        DestinationPorts.Builder b = DestinationPorts.newBuilder().setPrefix(prefix);
+        if (!r.equals(PortRange.ALL)) {
+          b.setPorts(
+              dev.trellis.proto.control.v1.PortRange.newBuilder()
+                  .setFirst(r.first())
+                  .setLast(r.last()));
+        }
+        out.add(b.build());
       }
-      out.add(b.build());
     }
     return List.copyOf(out);
   }
@@ -213,7 +223,9 @@ public final class Compilation {
     }
     BitSet dst = new BitSet(unitCount);
     for (int u = 0; u < unitCount; u++) {
-      if (unitSelf[u] ? id.userOwned() : policy.matches(unitTarget[u].selector(), id)) {
+      if (unitSelf[u]
+          ? id.userOwned()
+          : policy.matchesDestination(unitTarget[u].selector(), id, n.routes())) {
         dst.set(u);
       }
     }
@@ -260,7 +272,10 @@ public final class Compilation {
     }
   }
 
-  /** Adds a node or replaces it (new tags, addresses, user or role); returns what changed. */
+  /**
+   * Adds a node or replaces it (new tags, addresses, user, role or routes in force); returns what
+   * changed.
+   */
   public Change upsert(Node n) {
     NodeState old = nodes.get(n.id());
     if (old != null && old.node().equals(n)) {

@@ -90,6 +90,17 @@ public sealed interface Selector {
     }
   }
 
+  /**
+   * {@code autogroup:internet} (destinations only): the internet through exit nodes — nodes with
+   * 0.0.0.0/0 and ::/0 in force, destination prefixes 0.0.0.0/0 and ::/0.
+   */
+  record Internet() implements Selector {
+    @Override
+    public String toString() {
+      return "autogroup:internet";
+    }
+  }
+
   /** The prefix of an address selector ({@link Ip} or {@link Host}), else null. */
   default IpPrefix prefixOrNull() {
     return switch (this) {

@@ -12,19 +12,19 @@ import java.util.Set;
  * Reads a HuJSON tree into a {@link Policy}, collecting every problem with its line and column:
  * unknown keys, Tailscale features Trellis does not support (named), undefined groups, tags and
  * hosts, tags without owners, malformed ports, CIDRs and protocols. Sections are read in dependency
- * order (groups, hosts, tagOwners, then acls, grants, tests) whatever their order in the text.
+ * order (groups, hosts, tagOwners, then acls, grants, tests, autoApprovers) whatever their order in
+ * the text.
  *
  * <p>Thread-safety: single-use, confined to the calling thread.
  */
 public final class PolicyReader {
   private static final Set<String> SECTIONS =
-      Set.of("groups", "hosts", "tagOwners", "acls", "grants", "tests");
+      Set.of("groups", "hosts", "tagOwners", "acls", "grants", "tests", "autoApprovers");
   private static final Set<String> UNSUPPORTED_SECTIONS =
       Set.of(
           "ssh",
           "sshTests",
           "nodeAttrs",
-          "autoApprovers",
           "derpMap",
           "postures",
           "defaultSrcPosture",
@@ -38,6 +38,7 @@ public final class PolicyReader {
   private final DefinitionsReader definitions = new DefinitionsReader(ctx);
   private final RuleReader rules = new RuleReader(ctx);
   private final TestReader tests = new TestReader(ctx);
+  private final AutoApproversReader autoApprovers = new AutoApproversReader(ctx);
 
   private PolicyReader() {}
 
@@ -57,7 +58,14 @@ public final class PolicyReader {
     }
     DefinitionsReader d = r.definitions;
     return new Result(
-        Optional.of(new Policy(d.groups, d.hosts, d.tagOwners, r.rules.rules, r.tests.tests)),
+        Optional.of(
+            new Policy(
+                d.groups,
+                d.hosts,
+                d.tagOwners,
+                r.rules.rules,
+                r.tests.tests,
+                r.autoApprovers.approvers)),
         List.of());
   }
 
@@ -105,6 +113,7 @@ public final class PolicyReader {
     top.member("acls").ifPresent(m -> each(m.value(), "acls", ACL_KEYS, rules::acl));
     top.member("grants").ifPresent(m -> each(m.value(), "grants", GRANT_KEYS, rules::grant));
     top.member("tests").ifPresent(m -> each(m.value(), "tests", TEST_KEYS, tests::test));
+    top.member("autoApprovers").ifPresent(m -> autoApprovers.read(m.value()));
   }
 
   private interface EntryReader {

@@ -19,6 +19,7 @@ final class SelectorParser {
     SRC,
     DST,
     TAG_OWNER,
+    AUTO_APPROVER,
     TEST_SRC,
     TEST_DST
   }
@@ -46,7 +47,10 @@ final class SelectorParser {
       throw new IllegalArgumentException("empty selector");
     }
     if (text.equals("*")) {
-      if (place == Place.TAG_OWNER || place == Place.TEST_SRC || place == Place.TEST_DST) {
+      if (place == Place.TAG_OWNER
+          || place == Place.AUTO_APPROVER
+          || place == Place.TEST_SRC
+          || place == Place.TEST_DST) {
         throw new IllegalArgumentException("'*' is not allowed here");
       }
       return new Selector.Any();
@@ -88,6 +92,10 @@ final class SelectorParser {
       throw new IllegalArgumentException(
           "tag owners are users, groups, tags or autogroup:admin/member, not '" + text + "'");
     }
+    if (place == Place.AUTO_APPROVER) {
+      throw new IllegalArgumentException(
+          "auto-approvers are users, groups, tags or autogroups, not '" + text + "'");
+    }
     if (IpPrefix.looksLikePrefix(text)) {
       return new Selector.Ip(IpPrefix.parse(text));
     }
@@ -116,6 +124,12 @@ final class SelectorParser {
           throw new IllegalArgumentException("autogroup:self is only allowed as a destination");
         }
         yield new Selector.Self();
+      }
+      case "autogroup:internet" -> {
+        if (place != Place.DST) {
+          throw new IllegalArgumentException("autogroup:internet is only allowed as a destination");
+        }
+        yield new Selector.Internet();
       }
       default -> throw new IllegalArgumentException("unsupported autogroup '" + text + "'");
     };

@@ -7,6 +7,7 @@ import dev.trellis.policyengine.load.PolicyLoader;
 import dev.trellis.policyengine.model.Policy;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +23,9 @@ import net.jqwik.api.Property;
 
 /**
  * Invariants of incremental compilation, checked on random policies and random sequences of node
- * joins, leaves and changes: after every change the engine's peers and filters equal both a fresh
- * full compile and the pairwise reference, and the change it reported names every node whose filter
- * changed and exactly the peers each node gained and lost.
+ * joins, leaves and changes (addresses, tags, routes in force): after every change the engine's
+ * peers and filters equal both a fresh full compile and the pairwise reference, and the change it
+ * reported names every node whose filter changed and exactly the peers each node gained and lost.
  */
 class IncrementalEqualsFullCompileTest {
   static final String[] USERS = {"u0@x.io", "u1@x.io", "u2@x.io", "u3@x.io"};
@@ -35,7 +36,7 @@ class IncrementalEqualsFullCompileTest {
   }
 
   static String selector(Random r, boolean dst) {
-    return switch (r.nextInt(dst ? 11 : 10)) {
+    return switch (r.nextInt(dst ? 13 : 10)) {
       case 0 -> "*";
       case 1 -> pick(r, USERS);
       case 2 -> pick(r, "group:g0", "group:g1");
@@ -45,7 +46,9 @@ class IncrementalEqualsFullCompileTest {
       case 7 -> "autogroup:admin";
       case 8 -> pick(r, "h0", "100.64.0." + r.nextInt(12), "100.64.0.0/" + (28 + r.nextInt(5)));
       case 9 -> pick(r, "group:g0", "tag:t0", "fd7a::" + r.nextInt(12));
-      default -> "autogroup:self";
+      case 10 -> "autogroup:self";
+      case 11 -> "autogroup:internet";
+      default -> pick(r, "10.0.0.0/8", "10.1.2.0/24", "192.168.1.7", "lan", "2001:db8::/32");
     };
   }
 
@@ -67,7 +70,7 @@ class IncrementalEqualsFullCompileTest {
     }
     return """
         {"groups": {"group:g0": ["u0@x.io", "u1@x.io"], "group:g1": ["u2@x.io"]},
-         "hosts": {"h0": "100.64.0.%d"},
+         "hosts": {"h0": "100.64.0.%d", "lan": "192.168.0.0/16"},
          "tagOwners": {"tag:t0": ["group:g0"], "tag:t1": [], "tag:t2": ["tag:t0"]},
          "acls": [%s]}
         """
@@ -89,7 +92,15 @@ class IncrementalEqualsFullCompileTest {
       addrs.add(InetAddress.ofLiteral("fd7a::" + last));
     }
     UserRole role = r.nextInt(4) == 0 ? UserRole.ADMIN : UserRole.MEMBER;
-    return new Node(id, addrs, pick(r, USERS), role, tags);
+    List<IpPrefix> routes = new ArrayList<>();
+    if (r.nextInt(3) == 0) {
+      routes.add(IpPrefix.parse(pick(r, "10.1.0.0/16", "192.168.1.0/24", "2001:db8:1::/48")));
+    }
+    if (r.nextInt(4) == 0) {
+      routes.add(IpPrefix.parse("0.0.0.0/0"));
+      routes.add(IpPrefix.parse("::/0"));
+    }
+    return new Node(id, addrs, pick(r, USERS), role, tags, routes);
   }
 
   record Snapshot(Map<String, TreeSet<String>> peers, Map<String, List<FilterRule>> filters) {}

@@ -33,10 +33,10 @@ final class ReferenceCompiler {
     return r.src().stream().anyMatch(s -> policy.matches(s, id));
   }
 
-  private boolean inDst(Target t, Identity dst) {
+  private boolean inDst(Target t, Node dst) {
     return t.selector() instanceof Selector.Self
-        ? dst.userOwned()
-        : policy.matches(t.selector(), dst);
+        ? dst.identity().userOwned()
+        : policy.matchesDestination(t.selector(), dst.identity(), dst.routes());
   }
 
   boolean reaches(Node a, Node b) {
@@ -50,7 +50,7 @@ final class ReferenceCompiler {
         boolean ok =
             t.selector() instanceof Selector.Self
                 ? ia.userOwned() && ib.userOwned() && ia.user().equals(ib.user())
-                : policy.matches(t.selector(), ib);
+                : policy.matchesDestination(t.selector(), ib, b.routes());
         if (ok) {
           return true;
         }
@@ -76,7 +76,7 @@ final class ReferenceCompiler {
     List<FilterRule> out = new ArrayList<>();
     for (Rule r : policy.rules()) {
       for (Target t : r.dst()) {
-        if (!inDst(t, im)) {
+        if (!inDst(t, m)) {
           continue;
         }
         LinkedHashSet<String> src = new LinkedHashSet<>();
@@ -121,16 +121,21 @@ final class ReferenceCompiler {
         }
         FilterRule.Builder b = FilterRule.newBuilder().addAllSrcPrefixes(src);
         IpPrefix p = t.selector().prefixOrNull();
-        for (PortRange pr : t.ports()) {
-          DestinationPorts.Builder d =
-              DestinationPorts.newBuilder().setPrefix(p == null ? "*" : p.toString());
-          if (!pr.equals(PortRange.ALL)) {
-            d.setPorts(
-                dev.trellis.proto.control.v1.PortRange.newBuilder()
-                    .setFirst(pr.first())
-                    .setLast(pr.last()));
+        List<String> prefixes =
+            t.selector() instanceof Selector.Internet
+                ? List.of("0.0.0.0/0", "::/0")
+                : List.of(p == null ? "*" : p.toString());
+        for (String prefix : prefixes) {
+          for (PortRange pr : t.ports()) {
+            DestinationPorts.Builder d = DestinationPorts.newBuilder().setPrefix(prefix);
+            if (!pr.equals(PortRange.ALL)) {
+              d.setPorts(
+                  dev.trellis.proto.control.v1.PortRange.newBuilder()
+                      .setFirst(pr.first())
+                      .setLast(pr.last()));
+            }
+            b.addDestinations(d);
           }
-          b.addDestinations(d);
         }
         r.protocols().stream().sorted().forEach(b::addIpProtocols);
         out.add(b.build());
