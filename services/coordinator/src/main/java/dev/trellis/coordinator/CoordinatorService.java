@@ -15,6 +15,7 @@ import dev.trellis.coordinator.register.PendingLogins;
 import dev.trellis.coordinator.register.Registrar;
 import dev.trellis.coordinator.register.RegistrationMetrics;
 import dev.trellis.coordinator.report.Reports;
+import dev.trellis.coordinator.routes.RouteStates;
 import dev.trellis.coordinator.stream.StreamHub;
 import dev.trellis.proto.channel.HandshakeResponder;
 import dev.trellis.proto.control.v1.MapResponse;
@@ -58,6 +59,16 @@ public final class CoordinatorService implements TrellisService {
 
   /** How long peer patches are held to be sent together; 0 sends each at once. */
   private static final long COALESCE_MS = Long.getLong("trellis.coordinator.coalesceMs", 25);
+
+  /**
+   * The grace before a router (primary for a subnet, or an exit node) whose last stream closed is
+   * said offline, so that its prefixes move to a standby router well within 5 s.
+   */
+  private static final long ROUTER_GRACE_MS =
+      Long.getLong("trellis.coordinator.routerOfflineGraceMs", 1_000);
+
+  /** How often keepalives, the presence sweep and dead-instance take-overs run. */
+  private static final long SWEEP_MS = 250;
 
   private final Clock clock;
   private final Duration offlineGrace;
@@ -136,6 +147,7 @@ public final class CoordinatorService implements TrellisService {
             clock,
             instanceId,
             offlineGrace.toNanos(),
+            Math.min(offlineGrace.toNanos(), Duration.ofMillis(ROUTER_GRACE_MS).toNanos()),
             Counter.builder("trellis_coordinator_offline_total").register(ctx.meters()));
     Registrar registrar =
         new Registrar(vertx, client, loop, pending, new RegistrationMetrics(ctx.meters()));
@@ -159,6 +171,7 @@ public final class CoordinatorService implements TrellisService {
             ctx.eventLog(),
             loop,
             pending,
+            new RouteStates(vertx, context, ctx.hazelcast()),
             List.of(
                 Topics.KEYS,
                 Topics.IPAM,
@@ -187,7 +200,7 @@ public final class CoordinatorService implements TrellisService {
                 });
     timer =
         vertx.setPeriodic(
-            1_000,
+            SWEEP_MS,
             id ->
                 loop.call(
                     (m, h) -> {

@@ -188,7 +188,12 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
         (model, hub) -> {
           hub.detach(token);
           if (!hub.attached(ref.nodeId())) {
-            presence.closed(ref, nanos.getAsLong());
+            boolean router =
+                model
+                    .node(ref.nodeId())
+                    .map(n -> !n.routes().primary().isEmpty() || n.routes().exitNode())
+                    .orElse(false);
+            presence.closed(ref, nanos.getAsLong(), router);
           }
           return null;
         });

@@ -3,6 +3,7 @@ package dev.trellis.coordinator.feed;
 import dev.trellis.coordinator.loop.ModelLoop;
 import dev.trellis.coordinator.netmap.ModelChange;
 import dev.trellis.coordinator.register.PendingLogins;
+import dev.trellis.coordinator.routes.RouteStates;
 import dev.trellis.runtime.eventlog.EventHandler;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the model: follows the keys, ipam, coordinator and identity topics from the beginning (no
  * consumer group: every instance reads everything), applies each event on the {@link ModelLoop} and
- * hands the change to the stream hub (or a completed device login to the pending logins). Caught up
- * once every partition reached the end offset it had when following began.
+ * hands the changes to the stream hub and the published route states (or a completed device login
+ * to the pending logins). Caught up once every partition reached the end offset it had when
+ * following began.
  *
  * <p>Thread-safety: handlers run on the log's consumer threads and wait for the model loop.
  */
@@ -35,12 +37,19 @@ public final class ModelFeed {
   private final EventLog log;
   private final ModelLoop loop;
   private final PendingLogins pending;
+  private final RouteStates routes;
   private final List<String> topics;
   private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private volatile Map<TopicPartition, Long> ends;
 
-  public ModelFeed(EventLog log, ModelLoop loop, PendingLogins pending, List<String> topics) {
+  public ModelFeed(
+      EventLog log,
+      ModelLoop loop,
+      PendingLogins pending,
+      RouteStates routes,
+      List<String> topics) {
+    this.routes = routes;
     this.log = log;
     this.loop = loop;
     this.pending = pending;
@@ -89,20 +98,20 @@ public final class ModelFeed {
         return loop.<Void>call(
                 (model, hub) -> {
                   try {
-                    model
-                        .apply(event.envelope())
-                        .ifPresent(
-                            c -> {
-                              if (c instanceof ModelChange.DeviceLoginCompleted d) {
-                                // Older completions are past the pending registrations' TTL.
-                                if (Events.time(event.envelope())
-                                    .isAfter(Instant.now().minus(Duration.ofMinutes(10)))) {
-                                  pending.completed(d.code(), d.tailnetId(), d.userId());
-                                }
-                              } else {
-                                hub.onChange(c);
-                              }
-                            });
+                    model.apply(
+                        event.envelope(),
+                        c -> {
+                          if (c instanceof ModelChange.DeviceLoginCompleted d) {
+                            // Older completions are past the pending registrations' TTL.
+                            if (Events.time(event.envelope())
+                                .isAfter(Instant.now().minus(Duration.ofMinutes(10)))) {
+                              pending.completed(d.code(), d.tailnetId(), d.userId());
+                            }
+                          } else {
+                            routes.changed(c);
+                            hub.onChange(c);
+                          }
+                        });
                   } catch (UnreadableEventException e) {
                     LOG.warn("Skipped unreadable event at {}: {}", event.offset(), e.getMessage());
                   }

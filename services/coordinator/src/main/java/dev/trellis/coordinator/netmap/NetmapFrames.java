@@ -18,6 +18,7 @@ import dev.trellis.proto.control.v1.Resolvers;
 import dev.trellis.proto.control.v1.UserProfile;
 import dev.trellis.proto.event.v1.DnsExtraRecord;
 import dev.trellis.proto.event.v1.DnsSettings;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,8 @@ import java.util.Objects;
  * = V no longer authorized → SelfChanged + PeersRemoved; other changes of V → SelfChanged. For N ≠
  * V: newly visible → PeersAdded; no longer visible → PeersRemoved; still visible → PeerPatches with
  * the patchable fields that changed, or PeersAdded with the whole node (a replacement of a known
- * id) when a field without a patch changed (name, tags, addresses, host info, owner).
+ * id) when a field without a patch changed (name, tags, addresses, host info, owner, routes in
+ * force or primary).
  *
  * <p>Thread-safety: not thread-safe (a cache of built peer messages); owned by the model's thread.
  */
@@ -332,7 +334,9 @@ public final class NetmapFrames {
         && a.ipv4().equals(b.ipv4())
         && a.ipv6().equals(b.ipv6())
         && a.hostInfo().equals(b.hostInfo())
-        && a.approved() == b.approved();
+        && a.approved() == b.approved()
+        && a.routes().inForce().equals(b.routes().inForce())
+        && a.routes().primary().equals(b.routes().primary());
   }
 
   /** The field-by-field patch from {@code a} to {@code b}; null if nothing patchable changed. */
@@ -397,6 +401,14 @@ public final class NetmapFrames {
     }
     if (!n.ipv6().isEmpty()) {
       b.addAddresses(n.ipv6() + "/128").addAllowedIps(n.ipv6() + "/128");
+    }
+    // Routes: the subnets it is the primary router of, and the default routes of an exit node.
+    NodeView.DerivedRoutes r = n.routes();
+    b.addAllPrimaryRoutes(r.primary()).addAllApprovedRoutes(r.inForce());
+    b.addAllAllowedIps(r.primary());
+    if (r.exitNode()) {
+      b.addAllowedIps(AdvertisedRoutes.EXIT_V4.toString())
+          .addAllowedIps(AdvertisedRoutes.EXIT_V6.toString());
     }
     if (n.lastSeen() != null) {
       b.setLastSeen(ts(n.lastSeen()));

@@ -27,6 +27,7 @@ import dev.trellis.proto.event.v1.NodeOnline;
 import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeRenamed;
+import dev.trellis.proto.event.v1.NodeRoutesApproved;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
 import dev.trellis.proto.event.v1.RelayInstanceStarted;
 import dev.trellis.proto.event.v1.RelayInstanceStopped;
@@ -34,13 +35,17 @@ import dev.trellis.proto.event.v1.TailnetCreated;
 import dev.trellis.proto.event.v1.TailnetSettingsChanged;
 import dev.trellis.proto.event.v1.UserCreated;
 import dev.trellis.proto.event.v1.UserRemoved;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import dev.trellis.runtime.eventlog.Events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,6 +57,13 @@ import java.util.function.UnaryOperator;
  * them); what cannot be applied yet is kept until it can ({@link #early}). Nodes are indexed by
  * machine key (registration and map requests look them up per channel message), and the relay fleet
  * from {@code trellis.relay} gives every tailnet the same relay map.
+ *
+ * <p>Routes: each node's routes in force and primaries ({@link NodeView#routes}) are derived by
+ * {@link RouteElection} from the state of the tailnet's routers (what they advertise, what an admin
+ * approved, who is online since when, their owner and tags) and the policy's autoApprovers,
+ * recomputed after any event that changes one of those. One event may change several nodes (a
+ * router going offline hands its prefixes to another): {@link #apply} then gives a {@link
+ * ModelChange.NodeChanged} for each, one after the other.
  *
  * <p>Thread-safety: not thread-safe; one thread (the coordinator's model context) owns it.
  */
@@ -70,6 +82,10 @@ public final class NetmapModel {
   private final Map<String, UnaryOperator<NodeView>> early = new HashMap<>();
 
   private final Map<ByteString, List<String>> byMachine = new HashMap<>();
+
+  /** Per tailnet, the nodes with anything about routes ({@link NodeView#hasRoutes}). */
+  private final Map<String, TreeSet<String>> routers = new HashMap<>();
+
   private final RelayFleet relays = new RelayFleet();
   private final PeerVisibility visibility;
 
@@ -130,13 +146,121 @@ public final class NetmapModel {
     return relays.map();
   }
 
-  /** Folds one event into the model; empty if it changed nothing a device can see. */
-  public Optional<ModelChange> apply(EventEnvelope e) {
+  /**
+   * Folds one event into the model and gives {@code out} each change it made, in order (none if it
+   * changed nothing a device can see). The visibility learns of each node change just before {@code
+   * out} gets it, so a consumer that turns changes into frames as they come sees the visibility as
+   * of that change.
+   */
+  public void apply(EventEnvelope e, Consumer<ModelChange> out) {
     Optional<ModelChange> c = fold(e);
-    if (c.isPresent() && c.get() instanceof ModelChange.NodeChanged nc) {
+    if (c.isEmpty()) {
+      return;
+    }
+    ModelChange first = c.get();
+    String tailnetId = routesAffectedBy(first);
+    if (tailnetId == null) {
+      emit(first, out);
+      return;
+    }
+    TailnetView tv = tailnet(tailnetId);
+    List<NodeView> nodes = new ArrayList<>();
+    for (String id : routers.getOrDefault(tailnetId, new TreeSet<>())) {
+      NodeView n = tv.nodes().get(id);
+      if (n != null) {
+        nodes.add(n);
+      }
+    }
+    if (first instanceof ModelChange.NodeChanged nc
+        && nc.after() != null
+        && !routers.getOrDefault(tailnetId, new TreeSet<>()).contains(nc.nodeId())) {
+      nodes.add(nc.after());
+    }
+    Map<String, NodeView.DerivedRoutes> derived =
+        RouteElection.elect(nodes, visibility::autoApproves);
+    String firstId = null;
+    if (first instanceof ModelChange.NodeChanged nc && nc.after() != null) {
+      firstId = nc.nodeId();
+      NodeView.DerivedRoutes d = derived.getOrDefault(firstId, NodeView.DerivedRoutes.NONE);
+      if (!d.equals(nc.after().routes())) {
+        NodeView after = nc.after().toBuilder().routes(d).build();
+        tv.nodes().put(firstId, after);
+        first = new ModelChange.NodeChanged(tailnetId, nc.before(), after);
+      }
+    }
+    emit(first, out);
+    for (String id : new TreeSet<>(derived.keySet())) {
+      NodeView current = tv.nodes().get(id);
+      if (id.equals(firstId) || current == null) {
+        continue;
+      }
+      NodeView.DerivedRoutes d = derived.get(id);
+      if (!d.equals(current.routes())) {
+        NodeView next = current.toBuilder().routes(d).build();
+        tv.nodes().put(id, next);
+        emit(new ModelChange.NodeChanged(tailnetId, current, next), out);
+      }
+    }
+  }
+
+  /**
+   * {@link #apply(EventEnvelope, Consumer)} collecting the changes, for callers that look at them
+   * afterwards rather than stream them.
+   */
+  public List<ModelChange> apply(EventEnvelope e) {
+    List<ModelChange> out = new ArrayList<>(1);
+    apply(e, out::add);
+    return out;
+  }
+
+  private void emit(ModelChange c, Consumer<ModelChange> out) {
+    if (c instanceof ModelChange.NodeChanged nc) {
+      String t = nc.tailnetId();
+      if (nc.after() != null && nc.after().hasRoutes()) {
+        routers.computeIfAbsent(t, k -> new TreeSet<>()).add(nc.nodeId());
+      } else {
+        TreeSet<String> set = routers.get(t);
+        if (set != null) {
+          set.remove(nc.nodeId());
+          if (set.isEmpty()) {
+            routers.remove(t);
+          }
+        }
+      }
       visibility.nodeChanged(nc);
     }
-    return c;
+    out.accept(c);
+  }
+
+  /**
+   * The tailnet whose routes {@code c} may change, or null: a change of what a router advertises,
+   * has approved, of its presence, authorization or owner, and any policy change.
+   */
+  private String routesAffectedBy(ModelChange c) {
+    if (c instanceof ModelChange.PolicyChanged pc) {
+      return routers.containsKey(pc.tailnetId()) ? pc.tailnetId() : null;
+    }
+    if (!(c instanceof ModelChange.NodeChanged nc)) {
+      return null;
+    }
+    NodeView a = nc.before();
+    NodeView b = nc.after();
+    if ((a == null || !a.hasRoutes()) && (b == null || !b.hasRoutes())) {
+      return null;
+    }
+    if (a != null
+        && b != null
+        && a.advertisedRoutes().equals(b.advertisedRoutes())
+        && a.approvedRoutes().equals(b.approvedRoutes())
+        && a.online() == b.online()
+        && Objects.equals(a.onlineSince(), b.onlineSince())
+        && a.authorized() == b.authorized()
+        && a.listed() == b.listed()
+        && a.userId().equals(b.userId())
+        && a.tags().equals(b.tags())) {
+      return null;
+    }
+    return nc.tailnetId();
   }
 
   private Optional<ModelChange> fold(EventEnvelope e) {
@@ -177,6 +301,10 @@ public final class NetmapModel {
       case "trellis.event.v1.NodeAuthorized" -> {
         var p = pay(e, NodeAuthorized.getDefaultInstance());
         yield update(p.getNodeId(), b -> b.approved(true));
+      }
+      case "trellis.event.v1.NodeRoutesApproved" -> {
+        var p = pay(e, NodeRoutesApproved.getDefaultInstance());
+        yield update(p.getNodeId(), b -> b.approvedRoutes(checked(p.getApprovedRoutesList())));
       }
       case "trellis.event.v1.DiscoKeyChanged" -> {
         var p = pay(e, DiscoKeyChanged.getDefaultInstance());
@@ -228,7 +356,14 @@ public final class NetmapModel {
         yield reported(
             p.getNodeId(),
             v ->
-                v.toBuilder().online(true).lastSeen(at).holder(p.getCoordinatorInstance()).build());
+                v.toBuilder()
+                    .online(true)
+                    .lastSeen(at)
+                    .holder(p.getCoordinatorInstance())
+                    // Online since the NodeOnline that made it online; a move between instances
+                    // (a NodeOnline while online) keeps it, so a router keeps its seniority.
+                    .onlineSince(v.online() && v.onlineSince() != null ? v.onlineSince() : at)
+                    .build());
       }
       case "trellis.event.v1.NodeOffline" -> {
         var p = pay(e, NodeOffline.getDefaultInstance());
@@ -240,7 +375,12 @@ public final class NetmapModel {
             p.getNodeId(),
             v ->
                 NodePresence.offlineApplies(v.holder(), p)
-                    ? v.toBuilder().online(false).lastSeen(seen).holder("").build()
+                    ? v.toBuilder()
+                        .online(false)
+                        .lastSeen(seen)
+                        .holder("")
+                        .onlineSince(null)
+                        .build()
                     : v);
       }
       case "trellis.event.v1.TailnetCreated" -> {
@@ -343,7 +483,10 @@ public final class NetmapModel {
             0,
             false,
             null,
-            "");
+            "",
+            before != null ? before.approvedRoutes() : List.of(),
+            null,
+            NodeView.DerivedRoutes.NONE);
     NodeView after = reports == null ? fresh : reports.apply(fresh);
     if (before != null && !before.machineKey().equals(after.machineKey())) {
       unindex(before);
@@ -414,7 +557,24 @@ public final class NetmapModel {
         .setAgentVersion(h.getAgentVersion())
         .setArch(h.getArch())
         .setDeviceModel(h.getDeviceModel())
+        .addAllRoutableIps(checked(h.getRoutableIpsList()))
         .build();
+  }
+
+  /**
+   * A route list from an event, canonical and sorted; empty if it is not a valid one (the
+   * coordinator checks what devices report before it appends, so this only guards the model against
+   * a list written by something else).
+   */
+  private static List<String> checked(List<String> routes) {
+    if (routes.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return AdvertisedRoutes.checked(routes);
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
   }
 
   private static <T extends Message> T pay(EventEnvelope e, T type) {

@@ -34,6 +34,10 @@ import java.util.List;
  * @param online whether a map stream is open
  * @param lastSeen when last seen; null if never
  * @param holder the coordinator instance named by its last NodeOnline; empty if none
+ * @param approvedRoutes routes an administrator approved (keys' NodeRoutesApproved), sorted
+ * @param onlineSince envelope time of the NodeOnline that made it online; null while offline
+ * @param routes what the model derived from the routes it advertises (host info's routable_ips),
+ *     their approval and the primary election ({@link RouteElection})
  */
 public record NodeView(
     String id,
@@ -56,11 +60,53 @@ public record NodeView(
     int homeRelay,
     boolean online,
     Instant lastSeen,
-    String holder) {
+    String holder,
+    List<String> approvedRoutes,
+    Instant onlineSince,
+    DerivedRoutes routes) {
 
   public NodeView {
     tags = List.copyOf(tags);
     endpoints = List.copyOf(endpoints);
+    approvedRoutes = List.copyOf(approvedRoutes);
+    routes = routes == null ? DerivedRoutes.NONE : routes;
+  }
+
+  /**
+   * What the model derived about a node's routes, recomputed whenever anything they depend on
+   * changes.
+   *
+   * @param autoApproved advertised routes the tailnet policy's autoApprovers approve, sorted
+   * @param inForce advertised routes approved by an admin or by autoApprovers, sorted
+   * @param primary in-force subnet routes this node is the primary router of now, sorted
+   */
+  public record DerivedRoutes(
+      List<String> autoApproved, List<String> inForce, List<String> primary) {
+    /** No routes. */
+    public static final DerivedRoutes NONE = new DerivedRoutes(List.of(), List.of(), List.of());
+
+    public DerivedRoutes {
+      autoApproved = List.copyOf(autoApproved);
+      inForce = List.copyOf(inForce);
+      primary = List.copyOf(primary);
+    }
+
+    /** Whether both default routes are in force (an exit node). */
+    public boolean exitNode() {
+      return inForce.contains("0.0.0.0/0") && inForce.contains("::/0");
+    }
+  }
+
+  /** The routes it advertises now (host info's routable_ips, checked), sorted. */
+  public List<String> advertisedRoutes() {
+    return hostInfo.getRoutableIpsList();
+  }
+
+  /** Whether anything about routes is known of it (advertised, approved or derived). */
+  public boolean hasRoutes() {
+    return hostInfo.getRoutableIpsCount() > 0
+        || !approvedRoutes.isEmpty()
+        || !routes.equals(DerivedRoutes.NONE);
   }
 
   /** Approved, addressed, and its key neither expired nor revoked: it may take part. */
@@ -105,6 +151,9 @@ public record NodeView(
     private boolean online;
     private Instant lastSeen;
     private String holder;
+    private List<String> approvedRoutes;
+    private Instant onlineSince;
+    private DerivedRoutes routes;
 
     private Builder(NodeView v) {
       id = v.id;
@@ -128,6 +177,9 @@ public record NodeView(
       online = v.online;
       lastSeen = v.lastSeen;
       holder = v.holder;
+      approvedRoutes = v.approvedRoutes;
+      onlineSince = v.onlineSince;
+      routes = v.routes;
     }
 
     public Builder nodeKey(ByteString v) {
@@ -207,6 +259,21 @@ public record NodeView(
       return this;
     }
 
+    public Builder approvedRoutes(List<String> v) {
+      approvedRoutes = v;
+      return this;
+    }
+
+    public Builder onlineSince(Instant v) {
+      onlineSince = v;
+      return this;
+    }
+
+    public Builder routes(DerivedRoutes v) {
+      routes = v;
+      return this;
+    }
+
     public NodeView build() {
       return new NodeView(
           id,
@@ -229,7 +296,10 @@ public record NodeView(
           homeRelay,
           online,
           lastSeen,
-          holder);
+          holder,
+          approvedRoutes,
+          onlineSince,
+          routes);
     }
   }
 }

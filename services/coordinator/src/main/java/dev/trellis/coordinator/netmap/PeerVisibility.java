@@ -45,6 +45,14 @@ public interface PeerVisibility {
     return java.util.Set.of();
   }
 
+  /**
+   * Whether the tailnet's policy (its autoApprovers) approves {@code route} for {@code node}
+   * without an administrator. Without a policy, nothing is.
+   */
+  default boolean autoApproves(NodeView node, String route) {
+    return false;
+  }
+
   /** A new policy for {@code tailnet} (the full text of a PolicyUpdated); what it changed. */
   default java.util.Optional<ModelChange> policyUpdated(TailnetView tailnet, String hujson) {
     return java.util.Optional.empty();

@@ -11,6 +11,7 @@ import dev.trellis.policyengine.model.Policy;
 import dev.trellis.policyengine.tags.TagOwnership;
 import dev.trellis.proto.control.v1.PacketFilter;
 import dev.trellis.proto.event.v1.UserRole;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,6 +202,19 @@ public final class PolicyVisibility implements PeerVisibility {
   }
 
   @Override
+  public boolean autoApproves(NodeView n, String route) {
+    Policy p = tailnet(n.tailnetId()).policy();
+    if (p.autoApprovers().equals(dev.trellis.policyengine.model.AutoApprovers.NONE)) {
+      return false;
+    }
+    try {
+      return p.autoApproves(node(n).identity(), IpPrefix.parse(route));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
   public Optional<String> tagsRefused(
       String tailnetId, List<String> tags, List<String> keyTags, String userId) {
     User u = users.get(userId);
@@ -261,6 +275,20 @@ public final class PolicyVisibility implements PeerVisibility {
         addresses,
         u == null || u.login().isEmpty() ? n.userId() : u.login(),
         u == null ? UserRole.MEMBER : u.role(),
-        new java.util.TreeSet<>(n.tags()));
+        new java.util.TreeSet<>(n.tags()),
+        routes(n));
+  }
+
+  /** The node's routes in force, for destinations that reach it through them. */
+  private static List<IpPrefix> routes(NodeView n) {
+    List<String> inForce = n.routes().inForce();
+    if (inForce.isEmpty()) {
+      return List.of();
+    }
+    List<IpPrefix> out = new ArrayList<>(inForce.size());
+    for (String r : inForce) {
+      out.add(IpPrefix.parse(r));
+    }
+    return out;
   }
 }

@@ -24,15 +24,16 @@ import java.util.function.Predicate;
  * Which instance holds each node's stream, in Hazelcast ({@code node id -> instance id}), and the
  * NodeOnline/NodeOffline events. A stream opening claims presence and says online; a last stream
  * closing only marks the node as a candidate: {@link #sweep} (one timer, in batches) says offline
- * for candidates whose grace passed, that still have no stream here and whose presence this
- * instance still holds (removed by compare-and-delete). That check cannot stop an offline already
- * decided when the device moves to instance B meanwhile, so every NodeOffline names its instance, B
- * says online whenever the model names another holder, and projections ignore an offline from an
- * instance the node has left ({@link NodePresence}). Thousands of channels closing at once cost one
- * map entry each here and one batched worker task per sweep. A stream that opens while an offline
- * is being decided keeps the node online: the sweep re-checks after its worker task, and a node
- * said offline but not yet applied by the model is said online again when it comes back (seen in a
- * 10,000-device reconnect storm, where nodes ended connected but marked offline).
+ * for candidates whose grace passed (shorter for a router, whose prefixes then fail over), that
+ * still have no stream here and whose presence this instance still holds (removed by
+ * compare-and-delete). That check cannot stop an offline already decided when the device moves to
+ * instance B meanwhile, so every NodeOffline names its instance, B says online whenever the model
+ * names another holder, and projections ignore an offline from an instance the node has left
+ * ({@link NodePresence}). Thousands of channels closing at once cost one map entry each here and
+ * one batched worker task per sweep. A stream that opens while an offline is being decided keeps
+ * the node online: the sweep re-checks after its worker task, and a node said offline but not yet
+ * applied by the model is said online again when it comes back (seen in a 10,000-device reconnect
+ * storm, where nodes ended connected but marked offline).
  *
  * <p>An instance that dies (kill -9, a lost machine) sweeps nothing: the nodes it held would stay
  * online in every netmap until they connect again, which a device that went away meanwhile never
@@ -59,6 +60,7 @@ public final class Presence {
   private final Clock clock;
   private final String instanceId;
   private final long graceNanos;
+  private final long routerGraceNanos;
   private final Counter offlines;
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
 
@@ -75,8 +77,9 @@ public final class Presence {
   private static final long SAID_OFFLINE_KEEP_NANOS =
       java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
-  private record Candidate(NodeRef ref, long sinceNanos, Instant lastSeen) {}
+  private record Candidate(NodeRef ref, long sinceNanos, long graceNanos, Instant lastSeen) {}
 
+  /** A presence where routers get the same grace as every node. */
   public Presence(
       Vertx vertx,
       HazelcastInstance hazelcast,
@@ -86,6 +89,25 @@ public final class Presence {
       String instanceId,
       long graceNanos,
       Counter offlines) {
+    this(vertx, hazelcast, log, events, clock, instanceId, graceNanos, graceNanos, offlines);
+  }
+
+  /**
+   * @param graceNanos how long after its last stream closed a node is said offline
+   * @param routerGraceNanos the same for a node that carries routes for others (the primary router
+   *     of a subnet, or an exit node): shorter, so that its prefixes fail over quickly
+   */
+  public Presence(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      EventLog log,
+      Events events,
+      Clock clock,
+      String instanceId,
+      long graceNanos,
+      long routerGraceNanos,
+      Counter offlines) {
+    this.routerGraceNanos = routerGraceNanos;
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.log = log;
@@ -120,7 +142,17 @@ public final class Presence {
 
   /** The last stream of {@code ref} here closed. */
   public void closed(NodeRef ref, long nowNanos) {
-    candidates.put(ref.nodeId(), new Candidate(ref, nowNanos, clock.instant()));
+    closed(ref, nowNanos, false);
+  }
+
+  /**
+   * The last stream of {@code ref} here closed; {@code router}: it carries routes for others
+   * (primary for a subnet, or an exit node), so it gets the router grace.
+   */
+  public void closed(NodeRef ref, long nowNanos, boolean router) {
+    candidates.put(
+        ref.nodeId(),
+        new Candidate(ref, nowNanos, router ? routerGraceNanos : graceNanos, clock.instant()));
   }
 
   /** Says offline for candidates past their grace without a stream ({@code attached} false). */
@@ -130,7 +162,7 @@ public final class Presence {
     var it = candidates.values().iterator();
     while (it.hasNext()) {
       Candidate c = it.next();
-      if (nowNanos - c.sinceNanos() < graceNanos) {
+      if (nowNanos - c.sinceNanos() < c.graceNanos()) {
         continue;
       }
       it.remove();

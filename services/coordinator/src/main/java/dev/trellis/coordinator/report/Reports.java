@@ -12,6 +12,7 @@ import dev.trellis.proto.event.v1.NodeEndpointsReported;
 import dev.trellis.proto.event.v1.NodeHomeRelayChanged;
 import dev.trellis.proto.event.v1.NodeHostInfoUpdated;
 import dev.trellis.proto.key.DiscoPublicKey;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import dev.trellis.runtime.eventlog.EventLog;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.TextField;
@@ -27,7 +28,9 @@ import java.util.List;
  * NodeHomeRelayChanged on the coordinator topic; a new disco key goes to the key registry. Host
  * info is text from the device: a report whose fields are too long or carry control or
  * bidirectional formatting characters ({@link #hostInfoProblem}) changes nothing and is a counted,
- * rate-limited WARN, so a device cannot write 60 kB hostnames or forged lines into the log.
+ * rate-limited WARN, so a device cannot write 60 kB hostnames or forged lines into the log. The
+ * routes it advertises (routable_ips) are checked as a whole: an invalid list is dropped (the rest
+ * of the host info still counts) with the same kind of WARN.
  *
  * <p>Thread-safety: thread-safe (appends and calls are asynchronous).
  */
@@ -88,10 +91,11 @@ public final class Reports {
       }
     }
     String refused = req.hasHostInfo() ? hostInfoProblem(req.getHostInfo()) : null;
+    var h =
+        req.hasHostInfo() && refused == null ? withCheckedRoutes(node, req.getHostInfo()) : null;
     if (refused != null) {
       badInput.warn("hostinfo_refused", "Ignored host info of node {}: {}", node.id(), refused);
-    } else if (req.hasHostInfo() && !req.getHostInfo().equals(node.hostInfo())) {
-      var h = req.getHostInfo();
+    } else if (h != null && !h.equals(node.hostInfo())) {
       append(
           node,
           NodeHostInfoUpdated.newBuilder()
@@ -103,7 +107,8 @@ public final class Reports {
                       .setOsVersion(h.getOsVersion())
                       .setAgentVersion(h.getAgentVersion())
                       .setArch(h.getArch())
-                      .setDeviceModel(h.getDeviceModel()))
+                      .setDeviceModel(h.getDeviceModel())
+                      .addAllRoutableIps(h.getRoutableIpsList()))
               .build());
     }
     if (req.getHomeRelayRegion() != 0 && req.getHomeRelayRegion() != node.homeRelay()) {
@@ -124,6 +129,27 @@ public final class Reports {
                   "discoKey",
                   DiscoPublicKey.fromBytes(req.getDiscoKey().toByteArray()).toString()));
     }
+  }
+
+  /**
+   * The host info with its routes canonical ({@link AdvertisedRoutes#checked}); an invalid list is
+   * dropped whole (the device offers no route until it sends a valid one) and is a counted,
+   * rate-limited WARN naming the route.
+   */
+  private dev.trellis.proto.control.v1.HostInfo withCheckedRoutes(
+      NodeView node, dev.trellis.proto.control.v1.HostInfo h) {
+    if (h.getRoutableIpsCount() == 0) {
+      return h;
+    }
+    List<String> routes;
+    try {
+      routes = AdvertisedRoutes.checked(h.getRoutableIpsList());
+    } catch (IllegalArgumentException e) {
+      badInput.warn(
+          "routes_refused", "Ignored the routes node {} advertises: {}", node.id(), e.getMessage());
+      routes = List.of();
+    }
+    return h.toBuilder().clearRoutableIps().addAllRoutableIps(routes).build();
   }
 
   private void append(NodeView node, Message payload) {

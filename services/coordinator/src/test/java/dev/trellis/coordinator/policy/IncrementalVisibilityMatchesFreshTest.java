@@ -55,10 +55,13 @@ class IncrementalVisibilityMatchesFreshTest {
   private java.util.function.Consumer<ModelChange> watch;
 
   private void apply(NetmapModel m, Events ev, Actor a, String agg, Message p) {
-    java.util.Optional<ModelChange> c = m.apply(ev.draft("t1", agg, a, p).build());
-    if (watch != null) {
-      c.ifPresent(watch);
-    }
+    m.apply(
+        ev.draft("t1", agg, a, p).build(),
+        c -> {
+          if (watch != null) {
+            watch.accept(c);
+          }
+        });
   }
 
   private void user(NetmapModel m, int u) {

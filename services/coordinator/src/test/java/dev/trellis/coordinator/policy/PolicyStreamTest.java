@@ -77,7 +77,7 @@ class PolicyStreamTest {
   }
 
   private void apply(String aggregate, Message payload) {
-    model.apply(events.draft("t1", aggregate, actor, payload).build()).ifPresent(hub::onChange);
+    model.apply(events.draft("t1", aggregate, actor, payload).build(), hub::onChange);
   }
 
   private void join(String id, int n, String user, String... tags) {

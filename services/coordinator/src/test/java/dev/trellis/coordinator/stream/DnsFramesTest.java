@@ -61,7 +61,7 @@ class DnsFramesTest {
   }
 
   private void apply(String tailnet, Message payload) {
-    model.apply(events.draft(tailnet, tailnet, actor, payload).build()).ifPresent(hub::onChange);
+    model.apply(events.draft(tailnet, tailnet, actor, payload).build(), hub::onChange);
   }
 
   private void join(String tailnet, String id, int n) {

@@ -49,7 +49,7 @@ class PatchCoalescingTest {
   private final List<MapResponse> frames = new ArrayList<>();
 
   private void apply(String id, Message payload) {
-    model.apply(events.draft("t1", id, actor, payload).build()).ifPresent(hub::onChange);
+    model.apply(events.draft("t1", id, actor, payload).build(), hub::onChange);
   }
 
   private void join(String id, int n) {
@@ -150,19 +150,18 @@ class PatchCoalescingTest {
     int sent = 0;
     int bytes = 0;
     for (int i = 0; bytes <= MapSession.BUFFER_BYTES; i++) {
-      var change =
-          model.apply(
-              events
-                  .draft(
-                      "t1",
-                      "b",
-                      actor,
-                      NodeEndpointsReported.newBuilder()
-                          .setNodeId("b")
-                          .addEndpoints(Endpoint.newBuilder().setAddress(longAddress + i))
-                          .build())
-                  .build());
-      change.ifPresent(big::onChange);
+      model.apply(
+          events
+              .draft(
+                  "t1",
+                  "b",
+                  actor,
+                  NodeEndpointsReported.newBuilder()
+                      .setNodeId("b")
+                      .addEndpoints(Endpoint.newBuilder().setAddress(longAddress + i))
+                      .build())
+              .build(),
+          big::onChange);
       sent++;
       bytes += longAddress.length() + 20;
     }
@@ -175,19 +174,18 @@ class PatchCoalescingTest {
     String t2 = resumed.token();
     long v = got.get(got.size() - 1).getNetmapVersion();
     big.detach(t2);
-    model
-        .apply(
-            events
-                .draft(
-                    "t1",
-                    "b",
-                    actor,
-                    NodeEndpointsReported.newBuilder()
-                        .setNodeId("b")
-                        .addEndpoints(Endpoint.newBuilder().setAddress("192.0.2.9:9"))
-                        .build())
-                .build())
-        .ifPresent(big::onChange);
+    model.apply(
+        events
+            .draft(
+                "t1",
+                "b",
+                actor,
+                NodeEndpointsReported.newBuilder()
+                    .setNodeId("b")
+                    .addEndpoints(Endpoint.newBuilder().setAddress("192.0.2.9:9"))
+                    .build())
+            .build(),
+        big::onChange);
     int before = got.size();
     assertEquals(t2, big.open(model.node("a").orElseThrow(), sink, t2, v).token());
     assertEquals(before + 1, got.size());

@@ -61,9 +61,9 @@ class RelayMapAndIndexTest {
   private boolean apply(String tailnet, String aggregate, Message payload) {
     // Relay events carry no tailnet (relay.proto); the model must not need one.
     var envelope = events.draft(tailnet.isEmpty() ? "-" : tailnet, aggregate, actor, payload);
-    var change = model.apply(envelope.build().toBuilder().setTailnetId(tailnet).build());
-    change.ifPresent(hub::onChange);
-    return change.isPresent();
+    var changes = model.apply(envelope.build().toBuilder().setTailnetId(tailnet).build());
+    changes.forEach(hub::onChange);
+    return !changes.isEmpty();
   }
 
   private void join(String tailnet, String id, int n, ByteString machine) {

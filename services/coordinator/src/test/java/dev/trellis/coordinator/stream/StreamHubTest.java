@@ -64,7 +64,7 @@ class StreamHubTest {
   }
 
   private void apply(String tailnet, String aggregate, Message payload) {
-    model.apply(events.draft(tailnet, aggregate, actor, payload).build()).ifPresent(hub::onChange);
+    model.apply(events.draft(tailnet, aggregate, actor, payload).build(), hub::onChange);
   }
 
   private void join(String tailnet, String id, int n) {
