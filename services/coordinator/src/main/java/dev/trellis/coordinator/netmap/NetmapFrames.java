@@ -33,11 +33,12 @@ import java.util.Objects;
  *
  * <p>Delta rules for viewer V and changed node N: N = V removed → LoggedOut; N = V newly revoked or
  * expired → ReauthRequired; N = V newly authorized → SelfChanged + PeersAdded (all it now sees); N
- * = V no longer authorized → SelfChanged + PeersRemoved; other changes of V → SelfChanged. For N ≠
- * V: newly visible → PeersAdded; no longer visible → PeersRemoved; still visible → PeerPatches with
- * the patchable fields that changed, or PeersAdded with the whole node (a replacement of a known
- * id) when a field without a patch changed (name, tags, addresses, host info, owner, routes in
- * force or primary).
+ * = V no longer authorized → SelfChanged + PeersRemoved; other changes of V → SelfChanged, with
+ * PeersAdded/PeersRemoved when the change altered whom V may see (a retag, routes coming into
+ * force). For N ≠ V: newly visible → PeersAdded; no longer visible → PeersRemoved; still visible →
+ * PeerPatches with the patchable fields that changed, or PeersAdded with the whole node (a
+ * replacement of a known id) when a field without a patch changed (name, tags, addresses, host
+ * info, owner, routes in force or primary).
  *
  * <p>Thread-safety: not thread-safe (a cache of built peer messages); owned by the model's thread.
  */
@@ -226,7 +227,25 @@ public final class NetmapFrames {
       }
       out.add(
           MapResponse.newBuilder().setPacketFilterChanged(visibility.filterFor(after, t)).build());
-    } else if (wasAuth && !after.authorized()) {
+    } else if (wasAuth && after.authorized()) {
+      // Still authorized: its own change (a retag, routes coming into force) may change whom the
+      // policy lets it see.
+      List<java.util.Set<String>> own = visibility.ownPeersChangedBy(change);
+      List<NodeView> gained = new ArrayList<>();
+      for (String id : new java.util.TreeSet<>(own.get(0))) {
+        NodeView p = t.nodes().get(id);
+        if (p != null && visibility.sees(after, p)) {
+          gained.add(p);
+        }
+      }
+      if (!gained.isEmpty()) {
+        out.add(added(gained, t));
+      }
+      if (!own.get(1).isEmpty()) {
+        out.add(peersRemoved(new java.util.TreeSet<>(own.get(1))));
+      }
+    }
+    if (wasAuth && !after.authorized()) {
       PeersRemoved.Builder removed = PeersRemoved.newBuilder();
       for (NodeView p : candidates(change, t)) {
         if (visibility.sees(before, p)) {

@@ -40,6 +40,16 @@ public interface PeerVisibility {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The peers the changed node itself gained and lost through {@code change} (just given to {@link
+   * #nodeChanged}) while it stayed authorized: a retag, or routes coming into force that a policy
+   * destination names. Index 0: ids gained; 1: ids lost. Without a policy a node's own change never
+   * changes whom it sees.
+   */
+  default java.util.List<java.util.Set<String>> ownPeersChangedBy(ModelChange.NodeChanged change) {
+    return java.util.List.of(java.util.Set.of(), java.util.Set.of());
+  }
+
   /** The nodes (other than the changed one) whose filter {@code change} changed. */
   default java.util.Set<String> filtersChangedBy(ModelChange.NodeChanged change) {
     return java.util.Set.of();

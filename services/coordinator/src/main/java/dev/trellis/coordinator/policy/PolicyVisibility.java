@@ -163,6 +163,12 @@ public final class PolicyVisibility implements PeerVisibility {
   }
 
   @Override
+  public List<Set<String>> ownPeersChangedBy(ModelChange.NodeChanged c) {
+    Change.PeerDelta d = c == lastChange ? lastCompiled.peers().get(c.nodeId()) : null;
+    return d == null ? List.of(Set.of(), Set.of()) : List.of(d.added(), d.removed());
+  }
+
+  @Override
   public Set<String> filtersChangedBy(ModelChange.NodeChanged c) {
     return pendingFor == c.before() ? pendingFilters : Set.of();
   }

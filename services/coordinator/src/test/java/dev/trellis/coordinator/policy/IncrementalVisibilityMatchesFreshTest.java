@@ -131,6 +131,12 @@ class IncrementalVisibilityMatchesFreshTest {
                     NodeView viewer, TailnetView t) {
                   return live.filterFor(viewer, t);
                 }
+
+                @Override
+                public java.util.List<java.util.Set<String>> ownPeersChangedBy(
+                    ModelChange.NodeChanged c) {
+                  return live.ownPeersChangedBy(c);
+                }
               });
       long s = seed;
       int[] checked = {0};

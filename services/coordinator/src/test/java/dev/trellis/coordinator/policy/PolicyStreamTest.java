@@ -243,6 +243,11 @@ class PolicyStreamTest {
     assertTrue(
         charlie.since(c0).stream().anyMatch(MapResponse::hasPacketFilterChanged),
         "charlie's own filter now lets alpha in");
+    assertTrue(
+        charlie.since(c0).stream()
+            .anyMatch(
+                f -> f.hasPeersAdded() && f.getPeersAdded().getPeers(0).getId().equals("alpha")),
+        "charlie now sees alpha, who may reach it");
     assertEquals(List.of(), bravo.since(b0), "bravo is not concerned");
 
     // Alpha leaves: bravo and charlie lose it and their filters drop its addresses.
