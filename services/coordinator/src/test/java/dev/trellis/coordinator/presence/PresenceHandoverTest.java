@@ -34,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,9 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * device whose stream moves from instance A to instance B while A's offline for it is in flight
  * ends online, in the coordinator's model folded from the log. The ordering is injected: A's sweep
  * has already removed its claim when B's stream opens (B sees the model still saying "online, held
- * by A"), and A appends its offline after that.
+ * by A"), and A appends its offline after that. And a router (primary for a subnet, or an exit
+ * node) is said offline after the shorter router grace, so that its prefixes fail over.
  */
 @IntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PresenceHandoverTest {
   private static final String TAILNET = "tn-handover";
   private static final String NODE = "node-handover";
@@ -97,6 +102,7 @@ class PresenceHandoverTest {
   }
 
   @Test
+  @Order(1) // counts the topic's events from its start
   void aDeviceThatMovedWhileAnOfflineWasInFlightEndsOnline() throws Exception {
     Events events = new Events(Clock.systemUTC());
     NetmapModel model = registeredNode(events);
@@ -141,6 +147,66 @@ class PresenceHandoverTest {
     b.sweep(20, nodeId -> false);
     topic.fold(model, 4);
     assertFalse(model.node(NODE).orElseThrow().online(), "B said offline");
+  }
+
+  @Test
+  @Order(2)
+  void aRouterIsSaidOfflineAfterTheShorterRouterGrace() throws Exception {
+    Events events = new Events(Clock.systemUTC());
+    long second = TimeUnit.SECONDS.toNanos(1);
+    Presence p =
+        new Presence(
+            vertx,
+            hzA,
+            log,
+            events,
+            Clock.systemUTC(),
+            "coord-r",
+            5 * second,
+            second,
+            new SimpleMeterRegistry().counter("offlines"));
+    Presence.NodeRef router = new Presence.NodeRef("router-1", TAILNET);
+    Presence.NodeRef laptop = new Presence.NodeRef("laptop-1", TAILNET);
+    p.online(router, "");
+    p.online(laptop, "");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!"coord-r".equals(hzA.<String, String>getMap(Presence.MAP).get("laptop-1"))
+        || !"coord-r".equals(hzA.<String, String>getMap(Presence.MAP).get("router-1"))) {
+      assertTrue(System.nanoTime() < deadline, "claims written");
+      Thread.sleep(20);
+    }
+    p.closed(router, 0, true);
+    p.closed(laptop, 0, false);
+
+    p.sweep(second + 1, nodeId -> false);
+    assertEquals(List.of("router-1"), offlines(1));
+    p.sweep(3 * second, nodeId -> false);
+    p.sweep(5 * second + 1, nodeId -> false);
+    assertEquals(List.of("router-1", "laptop-1"), offlines(2));
+  }
+
+  /** The nodes said offline on the topic once there are {@code count}, in log order. */
+  private List<String> offlines(int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> out;
+    do {
+      out =
+          topic.readAll().stream()
+              .filter(e -> e.getType().endsWith("NodeOffline"))
+              .map(e -> Events.payload(e, NodeOffline.getDefaultInstance()).getNodeId())
+              .filter(id -> id.endsWith("-1"))
+              .toList();
+      if (out.size() >= count) {
+        break;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    Thread.sleep(300); // and no more than that
+    return topic.readAll().stream()
+        .filter(e -> e.getType().endsWith("NodeOffline"))
+        .map(e -> Events.payload(e, NodeOffline.getDefaultInstance()).getNodeId())
+        .filter(id -> id.endsWith("-1"))
+        .toList();
   }
 
   private static Presence presence(HazelcastInstance hz, Events events, String instance) {
