@@ -8,6 +8,7 @@ import dev.trellis.policyengine.model.Protocols;
 import dev.trellis.policyengine.model.Rule;
 import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Set;
  * Evaluates a policy's own {@code tests}: each {@code accept} must be allowed by some rule and each
  * {@code deny} by none. Test subjects are hypothetical nodes: a user's untagged node, a node with a
  * tag, or an address; a user subject's role is unknown, so {@code autogroup:admin} does not match
- * it.
+ * it. An address outside the tailnet's ranges is what {@code autogroup:internet} reaches.
  *
  * <p>Thread-safety: stateless.
  */
@@ -76,15 +77,34 @@ public final class PolicyTestRunner {
       }
       for (Target t : r.dst()) {
         boolean who =
-            t.selector() instanceof Selector.Self
-                ? src.userOwned() && dst.userOwned() && src.user().equals(dst.user())
-                : policy.matches(t.selector(), dst);
+            switch (t.selector()) {
+              case Selector.Self self ->
+                  src.userOwned() && dst.userOwned() && src.user().equals(dst.user());
+              case Selector.Internet internet -> outsideTheTailnet(dst);
+              default -> policy.matches(t.selector(), dst);
+            };
         if (who && (!Protocols.WITH_PORTS.contains(proto) || t.allowsPort(port))) {
           return Optional.of(r);
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a test destination is an address outside the tailnet's own ranges: what {@code
+   * autogroup:internet} reaches through an exit node.
+   */
+  private static boolean outsideTheTailnet(Identity dst) {
+    if (dst.user() != null || !dst.tags().isEmpty() || dst.addresses().isEmpty()) {
+      return false;
+    }
+    for (var a : dst.addresses()) {
+      if (AdvertisedRoutes.TAILNET_V4.contains(a) || AdvertisedRoutes.TAILNET_V6.contains(a)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean anySource(Policy policy, Rule r, Identity src) {

@@ -67,6 +67,26 @@ class PolicyTestRunnerTest {
   }
 
   @Test
+  void internetDestinationsAreAddressesOutsideTheTailnet() {
+    PolicyLoader.Result r =
+        PolicyLoader.load(
+            """
+            {
+              "acls": [
+                {"action": "accept", "src": ["alice@example.com"], "dst": ["autogroup:internet:443"]},
+                {"action": "accept", "src": ["alice@example.com"], "dst": ["192.168.1.0/24:22"]},
+              ],
+              "tests": [
+                {"src": "alice@example.com", "accept": ["8.8.8.8:443", "[2001:db8::1]:443",
+                 "192.168.1.7:22"], "deny": ["8.8.8.8:80", "100.64.0.1:443", "192.168.2.1:22"]},
+                {"src": "bob@example.com", "deny": ["8.8.8.8:443"]},
+              ],
+            }
+            """);
+    assertTrue(r.accepted(), r.problems().toString());
+  }
+
+  @Test
   void protocolOfTheTestMatters() {
     assertTrue(
         !withTests("{\"src\": \"tag:ci\", \"accept\": [\"tag:server:53\"]},").accepted(),
