@@ -92,7 +92,9 @@ public final class Reports {
     }
     String refused = req.hasHostInfo() ? hostInfoProblem(req.getHostInfo()) : null;
     var h =
-        req.hasHostInfo() && refused == null ? withCheckedRoutes(node, req.getHostInfo()) : null;
+        req.hasHostInfo() && refused == null
+            ? withCheckedRoutes(node.id(), req.getHostInfo(), badInput)
+            : null;
     if (refused != null) {
       badInput.warn("hostinfo_refused", "Ignored host info of node {}: {}", node.id(), refused);
     } else if (h != null && !h.equals(node.hostInfo())) {
@@ -136,8 +138,8 @@ public final class Reports {
    * dropped whole (the device offers no route until it sends a valid one) and is a counted,
    * rate-limited WARN naming the route.
    */
-  private dev.trellis.proto.control.v1.HostInfo withCheckedRoutes(
-      NodeView node, dev.trellis.proto.control.v1.HostInfo h) {
+  static dev.trellis.proto.control.v1.HostInfo withCheckedRoutes(
+      String nodeId, dev.trellis.proto.control.v1.HostInfo h, ThrottledLog badInput) {
     if (h.getRoutableIpsCount() == 0) {
       return h;
     }
@@ -146,7 +148,7 @@ public final class Reports {
       routes = AdvertisedRoutes.checked(h.getRoutableIpsList());
     } catch (IllegalArgumentException e) {
       badInput.warn(
-          "routes_refused", "Ignored the routes node {} advertises: {}", node.id(), e.getMessage());
+          "routes_refused", "Ignored the routes node {} advertises: {}", nodeId, e.getMessage());
       routes = List.of();
     }
     return h.toBuilder().clearRoutableIps().addAllRoutableIps(routes).build();

@@ -4,10 +4,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.trellis.proto.control.v1.HostInfo;
+import dev.trellis.runtime.logging.ThrottledLog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
-/** A device's host info reaches the log only when every field is bounded, safe text. */
+/**
+ * A device's host info reaches the log only when every field is bounded, safe text, and the routes
+ * it advertises only as a valid, canonical list.
+ */
 class HostInfoCheckTest {
+  private final ThrottledLog badInput =
+      new ThrottledLog(LoggerFactory.getLogger(HostInfoCheckTest.class), new SimpleMeterRegistry());
+
+  @Test
+  void advertisedRoutesAreMadeCanonicalAndAnInvalidListIsDroppedWhole() {
+    HostInfo ok =
+        HostInfo.newBuilder()
+            .setHostname("router")
+            .addAllRoutableIps(List.of("::/0", "10.0.0.0/8", "0.0.0.0/0", "10.0.0.0/8"))
+            .build();
+    assertEquals(
+        List.of("0.0.0.0/0", "10.0.0.0/8", "::/0"),
+        Reports.withCheckedRoutes("n1", ok, badInput).getRoutableIpsList());
+    assertEquals(0, badInput.count("routes_refused"));
+
+    HostInfo bad =
+        HostInfo.newBuilder()
+            .setHostname("router")
+            .addAllRoutableIps(List.of("10.0.0.0/8", "192.168.1.1/24"))
+            .build();
+    HostInfo kept = Reports.withCheckedRoutes("n1", bad, badInput);
+    assertEquals(List.of(), kept.getRoutableIpsList(), "no route of an invalid list");
+    assertEquals("router", kept.getHostname(), "the rest of the host info still counts");
+    assertEquals(1, badInput.count("routes_refused"));
+  }
+
   @Test
   void boundedSafeHostInfoIsAccepted() {
     assertNull(
