@@ -44,11 +44,24 @@ class RouteStatesTest {
 
   @BeforeAll
   static void start() {
-    int a = FreePorts.tcp();
-    int b = FreePorts.tcp();
-    String cluster = "routes-" + UUID.randomUUID();
-    hzA = member(a, b, cluster);
-    hzB = member(b, a, cluster);
+    for (int attempt = 1; hzB == null; attempt++) {
+      // A free port may be taken by another process before the member binds it: try new ones.
+      int a = FreePorts.tcp();
+      int b = FreePorts.tcp();
+      String cluster = "routes-" + UUID.randomUUID();
+      try {
+        hzA = member(a, b, cluster);
+        hzB = member(b, a, cluster);
+      } catch (RuntimeException e) {
+        if (hzA != null) {
+          hzA.shutdown();
+          hzA = null;
+        }
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
     vertx = Vertx.vertx();
   }
 

@@ -241,8 +241,11 @@ class RouterFailoverTest {
         assertTrue(ms < 3_000, "failover took " + ms + " ms");
         assertTrue(
             !c1.peers.get("r1").getAllowedIpsList().contains(LAN), "r1 no longer carries it");
+        for (Device d : List.of(r2, c1, c2)) {
+          d.ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
       } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
     }
   }
