@@ -166,12 +166,13 @@ public final class CoordinatorService implements TrellisService {
             limits.handshakeTimeout(),
             limits.idleTimeout())
         .mount(ctx.router());
+    RouteStates routeStates = new RouteStates(vertx, context, ctx.hazelcast());
     feed =
         new ModelFeed(
             ctx.eventLog(),
             loop,
             pending,
-            new RouteStates(vertx, context, ctx.hazelcast()),
+            routeStates,
             List.of(
                 Topics.KEYS,
                 Topics.IPAM,
@@ -235,7 +236,14 @@ public final class CoordinatorService implements TrellisService {
                 Topics.RELAY,
                 Topics.POLICY))
         .compose(v -> feed.start())
-        .compose(v -> caughtUp(System.nanoTime() + Duration.ofMinutes(2).toNanos()));
+        .compose(v -> caughtUp(System.nanoTime() + Duration.ofMinutes(2).toNanos()))
+        .compose(
+            v ->
+                loop.<Void>call(
+                    (m, h) -> {
+                      routeStates.caughtUp();
+                      return null;
+                    }));
   }
 
   private Future<Void> caughtUp(long deadline) {

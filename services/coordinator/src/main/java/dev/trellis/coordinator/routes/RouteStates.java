@@ -33,6 +33,13 @@ public final class RouteStates {
   private Map<String, Optional<NodeRouteState>> pending = new LinkedHashMap<>();
   private boolean writing;
 
+  /**
+   * Whether the model has caught up with the log: until then, what it replays (possibly hours of
+   * history) is only noted, so an instance starting beside others never writes a node's past state
+   * over its present one; the latest of each node is written at catch-up.
+   */
+  private boolean live;
+
   public RouteStates(Vertx vertx, io.vertx.core.Context modelContext, HazelcastInstance hz) {
     this.vertx = vertx;
     this.context = modelContext;
@@ -70,7 +77,15 @@ public final class RouteStates {
       return;
     }
     pending.put(nc.nodeId(), after);
-    if (!writing) {
+    if (live && !writing) {
+      write();
+    }
+  }
+
+  /** The model caught up with the log: writes what it noted meanwhile, then every change. */
+  public void caughtUp() {
+    live = true;
+    if (!writing && !pending.isEmpty()) {
       write();
     }
   }

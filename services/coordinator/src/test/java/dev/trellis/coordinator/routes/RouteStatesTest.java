@@ -106,12 +106,19 @@ class RouteStatesTest {
     }
 
     void apply(List<EventEnvelope> events) {
-      Promise<Void> done = Promise.promise();
-      context.runOnContext(
-          v -> {
+      run(
+          () -> {
             for (EventEnvelope e : events) {
               world.model.apply(e, states::changed);
             }
+          });
+    }
+
+    void run(Runnable r) {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(
+          v -> {
+            r.run();
             done.complete();
           });
       done.future().await();
@@ -143,6 +150,8 @@ class RouteStatesTest {
 
     Instance a = new Instance(hzA);
     Instance b = new Instance(hzB);
+    // A is live as the events come; B replays them all and writes only once caught up.
+    a.run(a.states::caughtUp);
     List<EventEnvelope> inOrder = new ArrayList<>(policy);
     inOrder.addAll(keys);
     inOrder.addAll(coordinator);
@@ -151,6 +160,7 @@ class RouteStatesTest {
     coordinatorFirst.addAll(keys);
     coordinatorFirst.addAll(policy);
     b.apply(coordinatorFirst);
+    b.run(b.states::caughtUp);
 
     NodeRouteState r2 =
         NodeRouteState.newBuilder()

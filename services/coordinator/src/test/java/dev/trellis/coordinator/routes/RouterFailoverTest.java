@@ -23,6 +23,8 @@ import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRoutesApproved;
 import dev.trellis.proto.key.MachinePrivateKey;
 import dev.trellis.proto.key.MachinePublicKey;
+import dev.trellis.proto.state.StateMaps;
+import dev.trellis.proto.state.v1.NodeRouteState;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.testkit.ServiceCluster;
 import dev.trellis.testkit.tag.IntegrationTest;
@@ -46,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * Subnet router failover through two real coordinator instances (real broker, real Hazelcast, real
  * device channels): two routers offer the same subnet, one on each instance; clients on both
  * instances agree on the primary; when the primary's channel ends (its agent killed), every client
- * gets the standby as the prefix's carrier within the router grace, well under 5 s.
+ * gets the standby as the prefix's carrier within the router grace, well under 5 s; the routes the
+ * instances publish for the admin API say the same.
  */
 @IntegrationTest
 class RouterFailoverTest {
@@ -241,6 +244,23 @@ class RouterFailoverTest {
         assertTrue(ms < 3_000, "failover took " + ms + " ms");
         assertTrue(
             !c1.peers.get("r1").getAllowedIpsList().contains(LAN), "r1 no longer carries it");
+        // The admin API's view, published by the instances once caught up.
+        var routes = cluster.hazelcast().<String, byte[]>getMap(StateMaps.ROUTES);
+        await(
+            "r2's route state",
+            v -> {
+              byte[] raw = routes.get("r2");
+              try {
+                return raw != null
+                    && NodeRouteState.parseFrom(raw).getPrimaryList().equals(List.of(LAN));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+        NodeRouteState r1State = NodeRouteState.parseFrom(routes.get("r1"));
+        assertEquals(List.of(LAN), r1State.getInForceList());
+        assertEquals(List.of(), r1State.getPrimaryList());
+        assertEquals(null, routes.get("c1"), "no routes, no entry");
         for (Device d : List.of(r2, c1, c2)) {
           d.ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
