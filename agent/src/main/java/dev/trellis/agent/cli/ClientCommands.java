@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code trellis} commands that talk to the daemon: {@code up}, {@code status}, {@code ip},
- * {@code down}, {@code logout}, {@code netcheck}, {@code ping}, {@code dns status}. Each sends one
- * {@link Request} over the control socket. Peers are named by short name ({@code nas}), full
- * MagicDNS name or address. Exit status: 0 ok, 1 refused or failed, 2 usage.
+ * The {@code trellis} commands that talk to the daemon: {@code up}, {@code set}, {@code status},
+ * {@code ip}, {@code down}, {@code logout}, {@code netcheck}, {@code ping}, {@code dns status}.
+ * Each sends one {@link Request} over the control socket. Peers are named by short name ({@code
+ * nas}), full MagicDNS name or address. Exit status: 0 ok, 1 refused or failed, 2 usage.
  *
  * <p>Thread-safety: runs on the caller's thread.
  */
@@ -41,6 +41,7 @@ final class ClientCommands {
       throws UsageError, IOException {
     return switch (command) {
       case "up" -> up(args, socket, env, out, err);
+      case "set" -> set(args, socket, out, err);
       case "status" -> status(args, socket, out);
       case "ip" -> ip(args, socket, out, err);
       case "down", "logout" -> simple(command, args, socket, out, err);
@@ -69,21 +70,23 @@ final class ClientCommands {
   private static int up(
       List<String> args, Path socket, Map<String, String> env, PrintStream out, PrintStream err)
       throws UsageError, IOException {
-    List<String> given = new java.util.ArrayList<>();
-    for (String a : args) {
-      given.add(a.equals("--accept-dns") ? "--accept-dns=true" : a); // a bare flag means true
-    }
+    // a bare boolean flag means true
+    List<String> given =
+        RouteArgs.expandBooleans(args, union(RouteArgs.BOOLEANS, Set.of("accept-dns")));
     Flags f =
         new Flags(
             given,
-            Set.of(
-                "login-server",
-                "auth-key",
-                "hostname",
-                "advertise-tags",
-                "control-key",
-                "accept-dns"),
-            Set.of("force-reauth"));
+            union(
+                RouteArgs.VALUED,
+                Set.of(
+                    "login-server",
+                    "auth-key",
+                    "hostname",
+                    "advertise-tags",
+                    "control-key",
+                    "accept-dns")),
+            Set.of("force-reauth"),
+            RouteArgs.CLEARABLE);
     Map<String, String> fields = new LinkedHashMap<>();
     put(fields, "login_server", f.get("login-server", null));
     put(fields, "auth_key", authKey(f.get("auth-key", null), env));
@@ -108,6 +111,7 @@ final class ClientCommands {
     if (f.has("force-reauth")) {
       fields.put("force_reauth", "true");
     }
+    RouteArgs.put(f, fields);
     List<String> reply =
         ControlClient.call(
             socket,
@@ -119,6 +123,29 @@ final class ClientCommands {
               }
             });
     return finish("up", reply, out, err);
+  }
+
+  /** {@code trellis set}: changes route preferences of a device that is logged in. */
+  private static int set(List<String> args, Path socket, PrintStream out, PrintStream err)
+      throws UsageError, IOException {
+    Flags f =
+        new Flags(
+            RouteArgs.expandBooleans(args, RouteArgs.BOOLEANS),
+            RouteArgs.VALUED,
+            Set.of(),
+            RouteArgs.CLEARABLE);
+    Map<String, String> fields = new LinkedHashMap<>();
+    RouteArgs.put(f, fields);
+    if (fields.isEmpty()) {
+      throw new UsageError("trellis set: nothing to change (see trellis --help)");
+    }
+    return finish("set", ControlClient.call(socket, new Request("set", fields), l -> {}), out, err);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    java.util.HashSet<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static String authKey(String flag, Map<String, String> env) throws UsageError {

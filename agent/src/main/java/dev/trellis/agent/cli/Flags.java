@@ -20,6 +20,18 @@ final class Flags {
    * @param booleans flags that take none
    */
   Flags(List<String> args, Set<String> withValue, Set<String> booleans) throws UsageError {
+    this(args, withValue, booleans, Set.of());
+  }
+
+  /**
+   * @param args the arguments after the command words
+   * @param withValue flags that take a value
+   * @param booleans flags that take none
+   * @param mayBeEmpty flags of {@code withValue} whose value may be empty ({@code
+   *     --advertise-routes=} clears)
+   */
+  Flags(List<String> args, Set<String> withValue, Set<String> booleans, Set<String> mayBeEmpty)
+      throws UsageError {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (!a.startsWith("--")) {
@@ -44,7 +56,7 @@ final class Flags {
           }
           value = args.get(++i);
         }
-        if (value.isEmpty()) {
+        if (value.isEmpty() && !mayBeEmpty.contains(name)) {
           throw new UsageError("--" + name + " needs a non-empty value");
         }
         values.put(name, value);

@@ -22,6 +22,19 @@ final class Usage {
             login URL and waits) and starts the tunnel. Later 'up' without a key reconnects.
             --accept-dns=false leaves the system's resolver configuration alone (the
             resolver at 100.100.100.100 still answers); the choice is kept until changed.
+            Also takes the route flags of 'set'.
+        set [--advertise-routes CIDR,...] [--advertise-exit-node[=bool]]
+            [--accept-routes[=bool]] [--exit-node PEER] [--exit-node-allow-lan-access[=bool]]
+            [--snat-subnet-routes[=bool]]
+            Changes route preferences without logging in again (kept across restarts):
+            --advertise-routes      subnets this device offers to route (empty clears);
+                                    an admin or the policy's autoApprovers approve them
+            --advertise-exit-node   offers to carry other devices' internet traffic
+            --accept-routes         routes to the subnets other devices offer
+            --exit-node PEER        sends internet traffic through PEER, an approved exit
+                                    node (name, short name or address; empty clears)
+            --exit-node-allow-lan-access  keeps this host's local networks local
+            --snat-subnet-routes    masquerades forwarded subnet traffic (default true)
         status [--json]     this device and its peers
         ip [-4|-6] [PEER]   this device's (or PEER's) tailnet addresses
         dns status          the resolver: OS integration, names, counters

@@ -1,5 +1,6 @@
 package dev.trellis.agent.daemon;
 
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.key.MachinePrivateKey;
 import dev.trellis.proto.key.MachinePublicKey;
@@ -19,6 +20,8 @@ import dev.trellis.proto.key.NodePrivateKey;
  * @param wantRunning whether the user last asked for the tunnel up (so a restart reconnects)
  * @param acceptDns whether the OS should use the tailnet's DNS ({@code trellis up --accept-dns};
  *     true unless turned off)
+ * @param routes what the device offers to route and takes from its peers ({@code trellis up} and
+ *     {@code trellis set} route flags)
  *     <p>Thread-safety: immutable; {@link #toString} is redacted.
  */
 public record AgentState(
@@ -29,11 +32,35 @@ public record AgentState(
     String nodeId,
     RegisterResponse lastRegister,
     boolean wantRunning,
-    boolean acceptDns) {
+    boolean acceptDns,
+    RoutePrefs routes) {
   public AgentState {
     if (machineKey == null || nodeKey == null) {
       throw new IllegalArgumentException("state needs a machine key and a node key");
     }
+    routes = routes == null ? RoutePrefs.DEFAULT : routes;
+  }
+
+  /** A state with the default route preferences. */
+  public AgentState(
+      MachinePrivateKey machineKey,
+      NodePrivateKey nodeKey,
+      String loginServer,
+      MachinePublicKey controlKey,
+      String nodeId,
+      RegisterResponse lastRegister,
+      boolean wantRunning,
+      boolean acceptDns) {
+    this(
+        machineKey,
+        nodeKey,
+        loginServer,
+        controlKey,
+        nodeId,
+        lastRegister,
+        wantRunning,
+        acceptDns,
+        RoutePrefs.DEFAULT);
   }
 
   /** A state that accepts the tailnet's DNS. */
@@ -56,27 +83,64 @@ public record AgentState(
 
   public AgentState withNodeKey(NodePrivateKey key) {
     return new AgentState(
-        machineKey, key, loginServer, controlKey, nodeId, lastRegister, wantRunning, acceptDns);
+        machineKey,
+        key,
+        loginServer,
+        controlKey,
+        nodeId,
+        lastRegister,
+        wantRunning,
+        acceptDns,
+        routes);
   }
 
   public AgentState withServer(String url, MachinePublicKey key) {
     return new AgentState(
-        machineKey, nodeKey, url, key, nodeId, lastRegister, wantRunning, acceptDns);
+        machineKey, nodeKey, url, key, nodeId, lastRegister, wantRunning, acceptDns, routes);
   }
 
   public AgentState withRegistration(String id, RegisterResponse response) {
     return new AgentState(
-        machineKey, nodeKey, loginServer, controlKey, id, response, wantRunning, acceptDns);
+        machineKey, nodeKey, loginServer, controlKey, id, response, wantRunning, acceptDns, routes);
   }
 
   public AgentState withWantRunning(boolean want) {
     return new AgentState(
-        machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, want, acceptDns);
+        machineKey,
+        nodeKey,
+        loginServer,
+        controlKey,
+        nodeId,
+        lastRegister,
+        want,
+        acceptDns,
+        routes);
   }
 
   public AgentState withAcceptDns(boolean accept) {
     return new AgentState(
-        machineKey, nodeKey, loginServer, controlKey, nodeId, lastRegister, wantRunning, accept);
+        machineKey,
+        nodeKey,
+        loginServer,
+        controlKey,
+        nodeId,
+        lastRegister,
+        wantRunning,
+        accept,
+        routes);
+  }
+
+  public AgentState withRoutes(RoutePrefs prefs) {
+    return new AgentState(
+        machineKey,
+        nodeKey,
+        loginServer,
+        controlKey,
+        nodeId,
+        lastRegister,
+        wantRunning,
+        acceptDns,
+        prefs);
   }
 
   /** Redacted: names the public parts only. */

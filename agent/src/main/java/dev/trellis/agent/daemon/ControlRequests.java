@@ -25,6 +25,11 @@ final class ControlRequests {
     this.host = host;
   }
 
+  /** The host info as the next request will carry it. */
+  dev.trellis.proto.control.v1.HostInfo hostInfo() {
+    return host.hostInfo();
+  }
+
   /** A registration of {@code s}'s machine with the node key {@code nodeKey}. */
   RegisterRequest.Builder register(AgentState s, NodePrivateKey nodeKey) {
     return RegisterRequest.newBuilder()

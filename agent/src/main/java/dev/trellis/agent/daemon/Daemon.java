@@ -53,8 +53,10 @@ public final class Daemon implements AutoCloseable {
     this.log = log;
     HttpClient http = HttpClient.newHttpClient();
     HostInfoSource host = new HostInfoSource();
+    host.routes(state.routes().advertised());
     ControlRequests requests = new ControlRequests(tunnel.discoPublicKey(), host);
     this.store = new StateStore(stateFile, state);
+    store.addListener(s -> host.routes(s.routes().advertised()));
     this.phase =
         new BackendPhase(state.nodeId() == null ? BackendState.NeedsLogin : BackendState.Stopped);
     this.endpoints = new EndpointReporter(tunnel, store, requests, log);
@@ -86,6 +88,10 @@ public final class Daemon implements AutoCloseable {
                 session,
                 applier))
         .addSerialized("down", down)
+        .addSerialized(
+            "set",
+            new SetVerb(
+                store, applier, () -> reports.execute(() -> endpoints.reportIfChanged(session))))
         .addSerialized("logout", new LogoutVerb(http, store, phase, requests, down))
         .add("netcheck", new NetcheckVerb(endpoints, tunnel.relays()))
         .add("ping", new PingVerb(applier::current, tunnel.paths()));

@@ -6,6 +6,7 @@ import dev.trellis.agent.paths.netcheck.Netcheck;
 import dev.trellis.agent.paths.netcheck.NetcheckReport;
 import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.EndpointType;
+import dev.trellis.proto.control.v1.HostInfo;
 import dev.trellis.proto.control.v1.MapRequest;
 import dev.trellis.proto.control.v1.RelayMap;
 import java.io.PrintStream;
@@ -33,6 +34,7 @@ final class EndpointReporter {
   private final HomeRegion homeRegion = new HomeRegion();
   private List<Endpoint> reported = List.of(); // guarded by this
   private int reportedHome; // guarded by this
+  private HostInfo reportedHost; // guarded by this
   private List<Endpoint> stunEndpoints = List.of(); // guarded by this
 
   EndpointReporter(Tunnel tunnel, StateStore store, ControlRequests requests, PrintStream log) {
@@ -47,6 +49,7 @@ final class EndpointReporter {
     List<Endpoint> eps = endpoints();
     reported = eps;
     reportedHome = tunnel.relays().homeRegion();
+    reportedHost = requests.hostInfo();
     return requests
         .map(store.current(), eps, reportedHome)
         .setResumeToken(netmap.hasSelf() ? netmap.resumeToken() : "")
@@ -54,19 +57,25 @@ final class EndpointReporter {
         .build();
   }
 
-  /** Sends the coordinator our endpoints and home region on {@code session} if they changed. */
+  /**
+   * Sends the coordinator our endpoints, home region and host info (the routes we offer) on {@code
+   * session} if they changed.
+   */
   void reportIfChanged(MapSession session) {
     try {
       MapRequest report;
       synchronized (this) {
         List<Endpoint> eps = endpoints();
         int home = tunnel.relays().homeRegion();
-        if (!session.isOpen() || (eps.equals(reported) && home == reportedHome)) {
+        HostInfo host = requests.hostInfo();
+        if (!session.isOpen()
+            || (eps.equals(reported) && home == reportedHome && host.equals(reportedHost))) {
           return;
         }
-        report = requests.map(store.current(), eps, home).build();
+        report = requests.map(store.current(), eps, home).setHostInfo(host).build();
         reported = eps;
         reportedHome = home;
+        reportedHost = host;
       }
       if (!session.report(report)) {
         synchronized (this) {

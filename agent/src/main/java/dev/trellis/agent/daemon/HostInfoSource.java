@@ -4,18 +4,21 @@ import dev.trellis.proto.control.v1.HostInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the device says about its host in every registration and map request: the hostname (the
  * kernel's, until {@code up --hostname} names another), the OS and its version, the agent version
- * and the CPU architecture in Go's spelling ({@code amd64}, {@code arm64}).
+ * and the CPU architecture in Go's spelling ({@code amd64}, {@code arm64}), and the routes it
+ * offers ({@code --advertise-routes}, {@code --advertise-exit-node}).
  *
- * <p>Thread-safety: the hostname is guarded by {@code this}.
+ * <p>Thread-safety: the hostname and routes are guarded by {@code this}.
  */
 final class HostInfoSource {
   static final String VERSION = "0.1.0";
 
   private String hostname; // guarded by this
+  private List<String> routes = List.of(); // guarded by this
 
   HostInfoSource() {
     this.hostname = systemHostname();
@@ -26,6 +29,11 @@ final class HostInfoSource {
     hostname = name;
   }
 
+  /** Offers {@code advertised} (canonical CIDRs, both /0s for an exit node) from now on. */
+  synchronized void routes(List<String> advertised) {
+    routes = List.copyOf(advertised);
+  }
+
   synchronized HostInfo hostInfo() {
     return HostInfo.newBuilder()
         .setHostname(hostname)
@@ -33,6 +41,7 @@ final class HostInfoSource {
         .setOsVersion(System.getProperty("os.version", ""))
         .setAgentVersion(VERSION)
         .setArch(arch())
+        .addAllRoutableIps(routes)
         .build();
   }
 

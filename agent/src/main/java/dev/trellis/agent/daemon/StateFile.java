@@ -1,5 +1,6 @@
 package dev.trellis.agent.daemon;
 
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.key.MachinePrivateKey;
 import dev.trellis.proto.key.MachinePublicKey;
@@ -16,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,6 +36,12 @@ import java.util.Set;
  * register_response=BASE64          (optional; the last RegisterResponse protobuf)
  * want_running=true|false           (optional; default false)
  * accept_dns=true|false             (optional; default true: trellis up --accept-dns)
+ * advertise_routes=CIDR,CIDR        (optional; default none: --advertise-routes)
+ * advertise_exit_node=true|false    (optional; default false)
+ * accept_routes=true|false          (optional; default false)
+ * exit_node=NAME-OR-IP              (optional; default none)
+ * exit_node_allow_lan_access=true|false (optional; default false)
+ * snat_subnet_routes=true|false     (optional; default true)
  * </pre>
  *
  * A file that cannot be read or parsed is an error naming the file and the line; the daemon never
@@ -54,7 +62,13 @@ public final class StateFile {
           "node_id",
           "register_response",
           "want_running",
-          "accept_dns");
+          "accept_dns",
+          "advertise_routes",
+          "advertise_exit_node",
+          "accept_routes",
+          "exit_node",
+          "exit_node_allow_lan_access",
+          "snat_subnet_routes");
 
   private StateFile() {}
 
@@ -91,6 +105,25 @@ public final class StateFile {
     b.append("want_running=").append(s.wantRunning()).append('\n');
     if (!s.acceptDns()) {
       b.append("accept_dns=false\n");
+    }
+    RoutePrefs r = s.routes();
+    if (!r.advertiseRoutes().isEmpty()) {
+      b.append("advertise_routes=").append(String.join(",", r.advertiseRoutes())).append('\n');
+    }
+    if (r.advertiseExitNode()) {
+      b.append("advertise_exit_node=true\n");
+    }
+    if (r.acceptRoutes()) {
+      b.append("accept_routes=true\n");
+    }
+    if (!r.exitNode().isEmpty()) {
+      b.append("exit_node=").append(r.exitNode()).append('\n');
+    }
+    if (r.exitNodeAllowLanAccess()) {
+      b.append("exit_node_allow_lan_access=true\n");
+    }
+    if (!r.snatSubnetRoutes()) {
+      b.append("snat_subnet_routes=false\n");
     }
     return b.toString();
   }
@@ -135,6 +168,15 @@ public final class StateFile {
     RegisterResponse last = field(v, "register_response", StateFile::response, false);
     Boolean want = field(v, "want_running", StateFile::bool, false);
     Boolean dns = field(v, "accept_dns", StateFile::bool, false);
+    List<String> advertise = field(v, "advertise_routes", RoutePrefs::parseRoutes, false);
+    RoutePrefs routes =
+        new RoutePrefs(
+            advertise == null ? List.of() : advertise,
+            flag(v, "advertise_exit_node", false),
+            flag(v, "accept_routes", false),
+            field(v, "exit_node", s -> s, false),
+            flag(v, "exit_node_allow_lan_access", false),
+            flag(v, "snat_subnet_routes", true));
     return new AgentState(
         machine,
         node,
@@ -143,7 +185,13 @@ public final class StateFile {
         nodeId,
         last,
         want != null && want.booleanValue(),
-        dns == null || dns.booleanValue());
+        dns == null || dns.booleanValue(),
+        routes);
+  }
+
+  private static boolean flag(Map<String, String> v, String key, boolean fallback) {
+    Boolean b = field(v, key, StateFile::bool, false);
+    return b == null ? fallback : b.booleanValue();
   }
 
   /**

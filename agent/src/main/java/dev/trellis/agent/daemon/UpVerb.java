@@ -14,9 +14,9 @@ import java.time.Duration;
  * {@code up}: pins the coordinator's control key (fetched, or given as {@code control_key}; a key
  * that differs from the one pinned for the same server is refused), registers through {@link Login}
  * when there is an auth key, no registration yet or {@code force_reauth}, keeps {@code accept_dns}
- * (whether the OS should use the tailnet's DNS) when given, then opens the map stream and waits up
- * to {@link #FIRST_NETMAP} for the first netmap. Replies {@code state=Running} or {@code
- * NeedsApproval}, or an error naming why.
+ * (whether the OS should use the tailnet's DNS) and the route fields ({@link RouteFields}) when
+ * given, then opens the map stream and waits up to {@link #FIRST_NETMAP} for the first netmap.
+ * Replies {@code state=Running} or {@code NeedsApproval}, or an error naming why.
  *
  * <p>Thread-safety: stateless itself; runs on a local API thread, never beside another {@code up},
  * {@code down} or {@code logout} ({@link Verbs#addSerialized}).
@@ -86,6 +86,12 @@ final class UpVerb implements RequestHandler {
     if (acceptDns != null) {
       s = s.withAcceptDns(!acceptDns.equals("false"));
     }
+    try {
+      s = s.withRoutes(RouteFields.apply(s.routes(), r));
+    } catch (IllegalArgumentException e) {
+      out.error("USAGE", e.getMessage());
+      return;
+    }
     session.stop();
     boolean force = "true".equals(r.get("force_reauth", "false"));
     if (!r.get("auth_key", "").isEmpty() || s.nodeId() == null || force) {
@@ -99,7 +105,7 @@ final class UpVerb implements RequestHandler {
     phase.set(BackendState.Starting, "");
     store.save();
     session.start(store.current());
-    awaitFirstNetmap(out);
+    awaitFirstNetmap(r, out);
   }
 
   private MachinePublicKey controlKey(ControlServerUrl url, String flag, AgentState s)
@@ -122,10 +128,19 @@ final class UpVerb implements RequestHandler {
     return key;
   }
 
-  private void awaitFirstNetmap(ReplyWriter out) throws IOException {
+  private void awaitFirstNetmap(Request r, ReplyWriter out) throws IOException {
     BackendPhase.View v = phase.awaitLeaving(BackendState.Starting, FIRST_NETMAP);
     switch (v.state()) {
       case Running, NeedsApproval -> {
+        String problem = SetVerb.exitNodeProblem(r, store.current().routes(), applier.current());
+        if (problem != null) {
+          // the tunnel is up, but without the exit node the user asked for
+          store.update(s -> s.withRoutes(s.routes().withExitNode("")));
+          store.save();
+          applier.reapply();
+          out.error("EXIT_NODE", problem + "; the tunnel is up without an exit node");
+          return;
+        }
         out.line("state", v.state().name());
         out.ok();
       }

@@ -16,8 +16,13 @@ import java.util.Set;
  * up                         start the tunnel; fields: login_server (required), auth_key,
  * login_server=URL           hostname, advertise_tags (comma-separated), force_reauth=true,
  * auth_key=tskey-...         control_key (mkey:HEX to pin instead of fetching),
- *                            accept_dns=true|false
+ *                            accept_dns=true|false, and the route fields of set
  *                            (empty line)
+ * set                        change route preferences without logging in again; fields (each
+ *                            optional): advertise_routes (comma-separated CIDRs, empty clears),
+ *                            advertise_exit_node, accept_routes, exit_node_allow_lan_access,
+ *                            snat_subnet_routes (true|false), exit_node (name or address, empty
+ *                            clears)
  * status | down | logout     no fields
  * netcheck                   no fields: UDP, public address, NAT kind, relay latencies
  * ping                       fields: peer (name, address or node key), count (1..100)
@@ -33,6 +38,16 @@ public record Request(String verb, Map<String, String> fields) {
   /** The largest request text the server reads. */
   public static final int MAX_BYTES = 16 * 1024;
 
+  /** The route preference fields {@code up} and {@code set} take. */
+  public static final Set<String> ROUTE_FIELDS =
+      Set.of(
+          "advertise_routes",
+          "advertise_exit_node",
+          "accept_routes",
+          "exit_node",
+          "exit_node_allow_lan_access",
+          "snat_subnet_routes");
+
   private static final Map<String, Set<String>> VERBS =
       Map.of(
           "get", Set.of(),
@@ -42,15 +57,24 @@ public record Request(String verb, Map<String, String> fields) {
           "netcheck", Set.of(),
           "dns", Set.of(),
           "ping", Set.of("peer", "count"),
+          "set", ROUTE_FIELDS,
           "up",
-              Set.of(
-                  "login_server",
-                  "auth_key",
-                  "hostname",
-                  "advertise_tags",
-                  "force_reauth",
-                  "control_key",
-                  "accept_dns"));
+              union(
+                  ROUTE_FIELDS,
+                  Set.of(
+                      "login_server",
+                      "auth_key",
+                      "hostname",
+                      "advertise_tags",
+                      "force_reauth",
+                      "control_key",
+                      "accept_dns")));
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   public Request {
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

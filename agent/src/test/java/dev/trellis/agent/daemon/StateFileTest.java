@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.RegisterResponse;
 import dev.trellis.proto.key.MachinePrivateKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -36,6 +38,35 @@ class StateFileTest {
   private static final String VALID = StateFile.encode(FULL);
 
   @TempDir Path dir;
+
+  @Test
+  void routePreferencesRoundTripAndDefaultToNothingOfferedWithSnatOn() throws Exception {
+    Path f = dir.resolve("state.conf");
+    StateFile.write(f, FULL);
+    assertEquals(RoutePrefs.DEFAULT, StateFile.read(f).routes());
+    RoutePrefs prefs =
+        RoutePrefs.DEFAULT
+            .withAdvertiseRoutes(List.of("192.168.1.0/24", "10.0.0.0/8"))
+            .withAdvertiseExitNode(true)
+            .withAcceptRoutes(true)
+            .withExitNode("exit1")
+            .withExitNodeAllowLanAccess(true)
+            .withSnatSubnetRoutes(false);
+    StateFile.write(f, FULL.withRoutes(prefs));
+    String text = Files.readString(f);
+    assertTrue(text.contains("advertise_routes=10.0.0.0/8,192.168.1.0/24\n"), text);
+    assertTrue(text.contains("snat_subnet_routes=false\n"), text);
+    assertEquals(prefs, StateFile.read(f).routes());
+  }
+
+  @Test
+  void aBadAdvertisedRouteInTheFileIsRefusedNamingTheKey() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> StateFile.decode(VALID + "advertise_routes=10.0.0.1/8\n"));
+    assertTrue(e.getMessage().contains("bad advertise_routes"), e.getMessage());
+  }
 
   @Test
   void roundTripsThroughTheFileAtMode0600() throws Exception {

@@ -17,6 +17,16 @@ class RequestVerbsTest {
             new Request("netcheck", Map.of()),
             new Request("dns", Map.of()),
             new Request("up", Map.of("login_server", "http://ctl", "accept_dns", "false")),
+            new Request(
+                "set",
+                Map.of(
+                    "advertise_routes", "10.0.0.0/8",
+                    "advertise_exit_node", "true",
+                    "accept_routes", "false",
+                    "exit_node", "",
+                    "exit_node_allow_lan_access", "true",
+                    "snat_subnet_routes", "false")),
+            new Request("up", Map.of("login_server", "http://ctl", "exit_node", "nas")),
             new Request("status", Map.of()),
             new Request("down", Map.of()),
             new Request("logout", Map.of()))) {
