@@ -98,7 +98,9 @@ final class NetmapApplier {
       }
       tunnel.configure(
           PathConfig.throughPaths(
-              NetmapConfig.device(m, key, 0, Instant.now(), authorized), m, tunnel.paths()),
+              NetmapConfig.device(m, key, 0, Instant.now(), authorized, store.current().routes()),
+              m,
+              tunnel.paths()),
           NetmapConfig.addresses(m.self()));
       phase.netmapApplied(authorized);
       listeners.publish(m);

@@ -5,6 +5,9 @@ import dev.trellis.agent.device.DeviceConfig;
 import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.netconf.InterfaceAddress;
 import dev.trellis.agent.netmap.Netmap;
+import dev.trellis.agent.routes.ExitNodes;
+import dev.trellis.agent.routes.PeerRoutes;
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.NodePublicKey;
@@ -17,10 +20,10 @@ import java.util.List;
 
 /**
  * Turns a {@link Netmap} into what the data plane and the kernel need: the WireGuard {@link
- * DeviceConfig} (one peer per usable peer node: its node key, its allowed IPs, its first usable
- * endpoint, a 25 s persistent keepalive) and the TUN's own addresses. Peers whose key has expired,
- * whose key is missing or malformed, or that are this node itself are left out; unparseable
- * prefixes and endpoints are skipped.
+ * DeviceConfig} (one peer per usable peer node: its node key, its allowed IPs less the routes this
+ * device did not ask for, its first usable endpoint, a 25 s persistent keepalive) and the TUN's own
+ * addresses. Peers whose key has expired, whose key is missing or malformed, or that are this node
+ * itself are left out; unparseable prefixes and endpoints are skipped.
  *
  * <p>Thread-safety: stateless.
  */
@@ -36,14 +39,30 @@ public final class NetmapConfig {
 
   private NetmapConfig() {}
 
-  /** The device configuration for {@code map}, or one with no peers when it has no self. */
+  /** The device configuration for {@code map} with the default route preferences. */
   public static DeviceConfig device(
       Netmap map, NodePrivateKey key, int listenPort, Instant now, boolean peersAllowed) {
+    return device(map, key, listenPort, now, peersAllowed, RoutePrefs.DEFAULT);
+  }
+
+  /**
+   * The device configuration for {@code map}, or one with no peers when it has no self; each peer's
+   * allowed IPs as {@link PeerRoutes} filters them for {@code prefs}.
+   */
+  public static DeviceConfig device(
+      Netmap map,
+      NodePrivateKey key,
+      int listenPort,
+      Instant now,
+      boolean peersAllowed,
+      RoutePrefs prefs) {
     List<PeerConfig> peers = new ArrayList<>();
     if (peersAllowed && map.hasSelf()) {
       NodePublicKey own = key.publicKey();
+      Node exit = ExitNodes.chosen(map, prefs.exitNode());
+      String exitId = exit == null ? null : exit.getId();
       for (Node n : map.peers().values()) {
-        PeerConfig pc = peer(n, now);
+        PeerConfig pc = peer(n, now, prefs, exitId);
         if (pc != null && !pc.publicKey().equals(own)) {
           peers.add(pc);
         }
@@ -52,13 +71,22 @@ public final class NetmapConfig {
     return new DeviceConfig(key, listenPort, peers);
   }
 
-  /** The peer config for {@code n}, or {@code null} if it must not get traffic. */
+  /** The peer config for {@code n} with the default route preferences. */
   static PeerConfig peer(Node n, Instant now) {
+    return peer(n, now, RoutePrefs.DEFAULT, null);
+  }
+
+  /**
+   * The peer config for {@code n}, or {@code null} if it must not get traffic.
+   *
+   * @param exitNodeId the chosen exit node's id, or null
+   */
+  static PeerConfig peer(Node n, Instant now, RoutePrefs prefs, String exitNodeId) {
     if (isExpired(n, now) || n.getNodeKey().size() != 32) {
       return null;
     }
     List<IpPrefix> allowed = new ArrayList<>();
-    for (String s : n.getAllowedIpsList()) {
+    for (String s : PeerRoutes.allowedIps(n, prefs, exitNodeId)) {
       IpPrefix p = prefix(s);
       if (p != null) {
         allowed.add(p);
