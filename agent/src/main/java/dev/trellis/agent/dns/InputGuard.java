@@ -1,6 +1,7 @@
 package dev.trellis.agent.dns;
 
 import dev.trellis.agent.netconf.ExternalProgram;
+import dev.trellis.agent.netconf.NftTable;
 import java.io.IOException;
 
 /**
@@ -11,7 +12,7 @@ import java.io.IOException;
  * would reach the resolver (Linux accepts packets for any local address on any interface).
  *
  * <p>The table is named after the tunnel interface ({@code trellis_dns_<link>}), replaced
- * atomically on install and deleted on stop and at the next start after a crash.
+ * atomically on install and deleted on stop and at the next start after a crash ({@link NftTable}).
  *
  * <pre>
  * table inet trellis_dns_trellis0 {
@@ -26,44 +27,29 @@ import java.io.IOException;
  * <p>Thread-safety: immutable; {@link MagicDns} calls it under its lock.
  */
 public final class InputGuard {
-  private final ExternalProgram nft;
-  private final String table;
+  private final NftTable table;
 
   public InputGuard(ExternalProgram nft, String link) {
-    this.nft = nft;
-    this.table = "trellis_dns_" + link.replaceAll("[^A-Za-z0-9_]", "_");
+    this.table = new NftTable(nft, "inet", "trellis_dns_", link);
   }
 
   /** The table's name. */
   public String table() {
-    return table;
+    return table.name();
   }
 
   /** Installs (or replaces) the table. */
   public void install() throws IOException {
-    String t = "inet " + table;
-    nft.runWithInput(
-        "add table "
-            + t
-            + "\ndelete table "
-            + t
-            + "\ntable "
-            + t
-            + " {\n  chain input {\n    type filter hook input priority -10; policy accept;\n"
+    table.replace(
+        "  chain input {\n    type filter hook input priority -10; policy accept;\n"
             + "    iifname != \"lo\" ip daddr "
             + ResolverAddress.V4.getHostAddress()
             + " counter drop\n    iifname != \"lo\" ip6 daddr fd7a:115c:a1e0::53 counter drop\n"
-            + "  }\n}\n",
-        "-f",
-        "-");
+            + "  }\n");
   }
 
   /** Deletes the table if it exists. */
   public void remove() {
-    try {
-      nft.run("delete", "table", "inet", table);
-    } catch (IOException e) {
-      // not there (or no nft): nothing to remove
-    }
+    table.remove();
   }
 }
