@@ -15,8 +15,14 @@ import dev.trellis.agent.localapi.ControlServer;
 import dev.trellis.agent.localapi.InterfaceStatus;
 import dev.trellis.agent.localapi.PeerAccess;
 import dev.trellis.agent.netconf.ExternalProgram;
+import dev.trellis.agent.netconf.IpCommand;
+import dev.trellis.agent.netconf.LinkSetup;
+import dev.trellis.agent.netconf.NftTable;
 import dev.trellis.agent.paths.PathStatus;
 import dev.trellis.agent.paths.Paths;
+import dev.trellis.agent.routes.ForwardingTable;
+import dev.trellis.agent.routes.PolicyRouting;
+import dev.trellis.agent.routes.RouteManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,9 +38,10 @@ import java.util.Set;
  * {@code trellisd [--state-dir DIR] [--socket PATH] [--tun NAME] [--port N] [--operator
  * USER|group:NAME]}: the agent daemon. Creates the state directory (0700) and loads or creates the
  * state file (0600; a corrupt one stops the daemon with a message naming it), opens the TUN and the
- * WireGuard device, puts back the resolver configuration a crashed run left, attaches MagicDNS to
- * the applied netmaps, serves the control socket, and runs until SIGTERM/SIGINT, when it restores
- * the resolver configuration and removes the TUN and the socket.
+ * WireGuard device, puts back the resolver configuration (and removes the routes) a crashed run
+ * left, attaches MagicDNS and the route installer ({@link RouteManager}) to the applied netmaps,
+ * serves the control socket, and runs until SIGTERM/SIGINT, when it restores the resolver
+ * configuration and removes the TUN and the socket.
  *
  * <p>Thread-safety: set up on the main thread, which then waits for the shutdown hook.
  */
@@ -46,7 +53,8 @@ final class DaemonCommand {
   private DaemonCommand() {}
 
   /** A started daemon: the tunnel, the daemon on it, its resolver and the local API. */
-  record Running(Tunnel tunnel, Daemon daemon, MagicDns dns, ControlServer control) {
+  record Running(
+      Tunnel tunnel, Daemon daemon, MagicDns dns, RouteManager routes, ControlServer control) {
     /**
      * Removes the socket, stops the daemon, puts the resolver configuration back, deletes the TUN.
      */
@@ -58,6 +66,7 @@ final class DaemonCommand {
       }
       daemon.close();
       dns.close();
+      routes.close();
       tunnel.close();
     }
   }
@@ -108,12 +117,17 @@ final class DaemonCommand {
     daemon.addNetmapListener(dns);
     daemon.addStateListener(s -> dns.acceptDns(s.acceptDns()));
     daemon.verbs().add("dns", new DnsStatusVerb(dns));
+    RouteManager routes = routes(tunnel, state, err);
+    routes.recover();
+    daemon.addNetmapListener(routes);
+    daemon.addStateListener(s -> routes.preferences(s.routes(), s.loginServer()));
     ControlServer control;
     try {
       control = ControlServer.start(socket, () -> wgStatus(tunnel), daemon::handle, access);
     } catch (IOException | RuntimeException e) {
       daemon.close();
       dns.close();
+      routes.close();
       tunnel.close();
       throw e;
     }
@@ -132,7 +146,22 @@ final class DaemonCommand {
             + (f.has("operator") ? " (operator " + f.get("operator", "") + ")" : "")
             + ", state "
             + daemon.status().state());
-    return new Running(tunnel, daemon, dns, control);
+    return new Running(tunnel, daemon, dns, routes, control);
+  }
+
+  /** The subnet router, exit node and route installer of {@code tunnel}. */
+  private static RouteManager routes(Tunnel tunnel, AgentState state, PrintStream err) {
+    ExternalProgram nft = new ExternalProgram("nft", "nftables");
+    return new RouteManager(
+        tunnel.name(),
+        tunnel::listenPort,
+        () -> LinkSetup.ipv6EnabledInProcfs(tunnel.name()),
+        new PolicyRouting(new IpCommand()),
+        new ForwardingTable(
+            new NftTable(nft, "inet", "trellis_route_", tunnel.name()), tunnel.name()),
+        state.routes(),
+        state.loginServer(),
+        err);
   }
 
   private static InterfaceStatus wgStatus(Tunnel t) {
