@@ -12,8 +12,10 @@ import java.util.List;
  * {"state":"Running","message":"","authUrl":"","loginServer":"http://...","tun":"trellis0",
  *  "listenPort":41641,
  *  "self":{"id","name","addresses":[...],"nodeKey","online","lastHandshake","endpoint",
- *          "connection","rxBytes","txBytes","keyExpiry","expired","os","owner"} | null,
- *  "peers":[ same shape as self ]}
+ *          "connection","rxBytes","txBytes","keyExpiry","expired","os","owner",
+ *          "advertisedRoutes":[...],"approvedRoutes":[...],"primaryRoutes":[...],
+ *          "exitNodeOption","exitNodeActive"} | null,
+ *  "peers":[ same shape as self ], "exitNode":"name asked for, or empty"}
  * </pre>
  *
  * Times are ISO-8601 strings or null; {@code online} is true, false or null (unknown).
@@ -32,6 +34,7 @@ final class StatusJson {
     field(b, "tun", s.tun()).append(',');
     b.append("\"listenPort\":").append(s.listenPort()).append(',');
     b.append("\"filterDrops\":").append(s.filterDrops()).append(',');
+    field(b, "exitNode", s.exitNode()).append(',');
     b.append("\"self\":");
     node(b, s.self());
     b.append(",\"peers\":[");
@@ -65,7 +68,15 @@ final class StatusJson {
     time(b, "keyExpiry", n.keyExpiry()).append(',');
     b.append("\"expired\":").append(n.expired()).append(',');
     field(b, "os", n.os()).append(',');
-    field(b, "owner", n.owner());
+    field(b, "owner", n.owner()).append(',');
+    b.append("\"advertisedRoutes\":");
+    strings(b, n.routes().advertised());
+    b.append(",\"approvedRoutes\":");
+    strings(b, n.routes().approved());
+    b.append(",\"primaryRoutes\":");
+    strings(b, n.routes().primary());
+    b.append(",\"exitNodeOption\":").append(n.routes().exitNodeOption());
+    b.append(",\"exitNodeActive\":").append(n.routes().exitNodeActive());
     b.append('}');
   }
 

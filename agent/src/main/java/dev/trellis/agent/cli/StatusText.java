@@ -1,6 +1,7 @@
 package dev.trellis.agent.cli;
 
 import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.NodeRoutes;
 import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.netmap.PeerName;
 import java.time.Duration;
@@ -14,12 +15,18 @@ import java.util.List;
  * user's login name, or the node's tags), operating system, how traffic flows ({@code active;
  * direct ip:port}, {@code active; relay "region"}, {@code idle}, {@code offline}, {@code expired})
  * and the bytes sent and received. Nodes in this device's own MagicDNS domain show their short name
- * (what {@code ping nas} resolves), others their full name.
+ * (what {@code ping nas} resolves), others their full name. Routes: what this device offers and has
+ * in force, the exit node it uses, and per peer its routes in force (primary or standby) and
+ * whether it is an exit node (and the one in use).
  *
  * <pre>
  * state: Running
+ * routes: offers 192.168.1.0/24, exit node; in force 192.168.1.0/24 (primary)
+ * exit node: gw
  * 100.64.0.1  laptop  alice@example.com  linux  self
  * 100.64.0.2  server  tag:server         linux  active; direct 10.0.0.2:41641  tx 1.2 KiB  rx 880 B
+ *     routes 10.1.0.0/16 (primary)
+ * 100.64.0.4  gw      tag:exit           linux  active; relay "fra"  exit node (in use)
  * 100.64.0.3  phone   bob@example.com    ios    offline
  * </pre>
  *
@@ -56,11 +63,27 @@ final class StatusText {
             .append("); run 'trellis up --force-reauth' to renew it\n");
       }
     }
+    if (self != null) {
+      String own = ownRoutes(self.routes());
+      if (!own.isEmpty()) {
+        b.append("routes: ").append(own).append('\n');
+      }
+    }
+    if (!s.exitNode().isEmpty()) {
+      NodeView active =
+          s.peers().stream().filter(p -> p.routes().exitNodeActive()).findFirst().orElse(null);
+      b.append("exit node: ")
+          .append(
+              active != null
+                  ? display(active.name(), s)
+                  : s.exitNode() + " (not in use: no approved exit node by that name)")
+          .append('\n');
+    }
     List<String[]> rows = new ArrayList<>();
     if (self != null) {
       rows.add(
           new String[] {
-            ipv4(self), display(self.name(), s), dash(self.owner()), dash(self.os()), "self", ""
+            ipv4(self), display(self.name(), s), dash(self.owner()), dash(self.os()), "self", "", ""
           });
     }
     for (NodeView p : s.peers()) {
@@ -72,10 +95,11 @@ final class StatusText {
             dash(p.owner()),
             dash(p.os()),
             path(p),
-            moving ? "tx " + bytes(p.txBytes()) + "  rx " + bytes(p.rxBytes()) : ""
+            moving ? "tx " + bytes(p.txBytes()) + "  rx " + bytes(p.rxBytes()) : "",
+            peerRoutes(p.routes())
           });
     }
-    int[] w = new int[6];
+    int[] w = new int[7];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
         w[i] = Math.max(w[i], r[i].length());
@@ -89,6 +113,53 @@ final class StatusText {
       b.append(line.toString().stripTrailing()).append('\n');
     }
     return b.toString();
+  }
+
+  /** What this device offers and has in force ("" when nothing). */
+  static String ownRoutes(NodeRoutes r) {
+    List<String> parts = new ArrayList<>();
+    if (!r.advertised().isEmpty()) {
+      parts.add("offers " + String.join(", ", named(r.advertised(), r.primary(), false)));
+    }
+    if (!r.approved().isEmpty()) {
+      parts.add("in force " + String.join(", ", named(r.approved(), r.primary(), true)));
+    }
+    return String.join("; ", parts);
+  }
+
+  /** A peer's routes in force and its exit node role ("" when none). */
+  static String peerRoutes(NodeRoutes r) {
+    List<String> parts = new ArrayList<>();
+    List<String> subnets =
+        named(r.approved(), r.primary(), true).stream().filter(x -> !x.equals(EXIT)).toList();
+    if (!subnets.isEmpty()) {
+      parts.add("routes " + String.join(", ", subnets));
+    }
+    if (r.exitNodeActive()) {
+      parts.add(EXIT + " (in use)");
+    } else if (r.exitNodeOption()) {
+      parts.add(EXIT);
+    }
+    return String.join("; ", parts);
+  }
+
+  private static final String EXIT = "exit node";
+
+  /** Routes as people read them: the two /0s as "exit node", subnets (primary or standby). */
+  private static List<String> named(List<String> routes, List<String> primary, boolean role) {
+    List<String> out = new ArrayList<>();
+    boolean exit = false;
+    for (String r : routes) {
+      if (r.equals("0.0.0.0/0") || r.equals("::/0")) {
+        exit = true;
+      } else {
+        out.add(role ? r + (primary.contains(r) ? " (primary)" : " (standby)") : r);
+      }
+    }
+    if (exit) {
+      out.add(EXIT);
+    }
+    return out;
   }
 
   /** How traffic to {@code p} flows, as a person reads it. */

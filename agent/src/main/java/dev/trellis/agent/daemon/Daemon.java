@@ -147,6 +147,7 @@ public final class Daemon implements AutoCloseable {
         tunnel.peers(),
         tunnel.paths()::status,
         tunnel.filterDrops(),
+        store.current().routes(),
         Instant.now());
   }
 

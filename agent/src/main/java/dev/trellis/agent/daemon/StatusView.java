@@ -2,10 +2,13 @@ package dev.trellis.agent.daemon;
 
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.localapi.AgentStatus;
+import dev.trellis.agent.localapi.NodeRoutes;
 import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.agent.paths.PathStatus;
 import dev.trellis.agent.paths.Paths;
+import dev.trellis.agent.routes.ExitNodes;
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.NodePublicKey;
 import java.time.Instant;
@@ -18,7 +21,8 @@ import java.util.Map;
  * Builds what {@code trellis status} shows from the netmap (names, addresses, owners, online,
  * expiry) and the device (last handshake, bytes) and the path layer (connection: "direct",
  * "relay:<region>" or "idle", and the direct endpoint in use); an expired peer is "expired" and
- * gets no traffic.
+ * gets no traffic. Routes: what self offers (its preferences) and has in force, what each peer has
+ * in force and carries as primary, which peers are exit nodes and which one is in use.
  *
  * <p>Thread-safety: stateless.
  */
@@ -36,7 +40,9 @@ final class StatusView {
       List<PeerStatus> device,
       java.util.function.Function<NodePublicKey, PathStatus> paths,
       long filterDrops,
+      RoutePrefs prefs,
       Instant now) {
+    Node exit = ExitNodes.chosen(map, prefs.exitNode());
     Map<NodePublicKey, PeerStatus> byKey = new HashMap<>();
     for (PeerStatus p : device) {
       byKey.put(p.publicKey(), p);
@@ -59,7 +65,13 @@ final class StatusView {
               expiry(s),
               NetmapConfig.isExpired(s, now),
               s.getHostInfo().getOs(),
-              map.owner(s));
+              map.owner(s),
+              new NodeRoutes(
+                  prefs.advertised(),
+                  s.getApprovedRoutesList(),
+                  s.getPrimaryRoutesList(),
+                  ExitNodes.isExitNode(s),
+                  false));
     }
     List<NodeView> peers = new ArrayList<>();
     for (Node n : map.peers().values()) {
@@ -98,10 +110,25 @@ final class StatusView {
               expiry(n),
               expired,
               n.getHostInfo().getOs(),
-              map.owner(n)));
+              map.owner(n),
+              new NodeRoutes(
+                  n.getHostInfo().getRoutableIpsList(),
+                  n.getApprovedRoutesList(),
+                  n.getPrimaryRoutesList(),
+                  ExitNodes.isExitNode(n),
+                  exit != null && exit.getId().equals(n.getId()))));
     }
     return new AgentStatus(
-        phase.name(), message, authUrl, loginServer, tun, listenPort, self, peers, filterDrops);
+        phase.name(),
+        message,
+        authUrl,
+        loginServer,
+        tun,
+        listenPort,
+        self,
+        peers,
+        filterDrops,
+        prefs.exitNode());
   }
 
   private static String name(Node n) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param self this device, or {@code null} before the first netmap
  * @param peers the peers, in netmap order
  * @param filterDrops inbound packets the node's packet filter (ACL policy) dropped
+ * @param exitNode the exit node this device asked for ({@code --exit-node}), or empty; the peer
+ *     really in use is the one marked {@link NodeRoutes#exitNodeActive}
  *     <p>Thread-safety: immutable.
  */
 public record AgentStatus(
@@ -25,12 +27,28 @@ public record AgentStatus(
     int listenPort,
     NodeView self,
     List<NodeView> peers,
-    long filterDrops) {
+    long filterDrops,
+    String exitNode) {
   public AgentStatus {
+    exitNode = exitNode == null ? "" : exitNode;
     message = message == null ? "" : message;
     authUrl = authUrl == null ? "" : authUrl;
     loginServer = loginServer == null ? "" : loginServer;
     peers = List.copyOf(peers);
+  }
+
+  /** A status without an exit node. */
+  public AgentStatus(
+      String state,
+      String message,
+      String authUrl,
+      String loginServer,
+      String tun,
+      int listenPort,
+      NodeView self,
+      List<NodeView> peers,
+      long filterDrops) {
+    this(state, message, authUrl, loginServer, tun, listenPort, self, peers, filterDrops, "");
   }
 
   /** A status without filter counters. */

@@ -24,7 +24,14 @@ import java.util.List;
  * rx_bytes=N tx_bytes=N expired=true|false
  * os=linux                   (optional)
  * owner=alice@example.com    (optional; tags as "tag:a,tag:b" for a tagged node)
+ * advertised_route=CIDR      (repeated; the routes it offers)
+ * approved_route=CIDR        (repeated; the routes in force for it)
+ * primary_route=CIDR         (repeated; the subnet routes it carries now)
+ * exit_node_option=true      (optional; it is an approved exit node)
+ * exit_node_active=true      (optional; this device's exit node)
  * </pre>
+ *
+ * and, before the nodes, {@code exit_node=NAME} (optional; the exit node this device asked for).
  *
  * <p>A key this version does not know (a newer daemon's field) is skipped, as long as it is a
  * well-formed key ({@code [a-z][a-z0-9_]*}); a known key with a malformed value is an error.
@@ -44,6 +51,7 @@ public final class AgentStatusCodec {
     line(b, "tun", s.tun());
     line(b, "listen_port", Integer.toString(s.listenPort()));
     line(b, "filter_drops", Long.toString(s.filterDrops()));
+    line(b, "exit_node", s.exitNode());
     if (s.self() != null) {
       node(b, "self", s.self());
     }
@@ -77,6 +85,16 @@ public final class AgentStatusCodec {
     line(b, "expired", Boolean.toString(n.expired()));
     line(b, "os", n.os());
     line(b, "owner", n.owner());
+    NodeRoutes r = n.routes();
+    r.advertised().forEach(x -> line(b, "advertised_route", x));
+    r.approved().forEach(x -> line(b, "approved_route", x));
+    r.primary().forEach(x -> line(b, "primary_route", x));
+    if (r.exitNodeOption()) {
+      line(b, "exit_node_option", "true");
+    }
+    if (r.exitNodeActive()) {
+      line(b, "exit_node_active", "true");
+    }
   }
 
   private static void line(StringBuilder b, String k, String v) {
@@ -99,6 +117,7 @@ public final class AgentStatusCodec {
     String tun = "";
     int port = 0;
     long filterDrops = 0;
+    String exitNode = "";
     NodeFields self = null;
     List<NodeFields> peers = new ArrayList<>();
     NodeFields cur = null;
@@ -120,6 +139,7 @@ public final class AgentStatusCodec {
           case "tun" -> tun = v;
           case "listen_port" -> port = Integer.parseInt(v);
           case "filter_drops" -> filterDrops = Long.parseLong(v);
+          case "exit_node" -> exitNode = v;
           case "node" -> {
             cur = new NodeFields();
             switch (v) {
@@ -161,7 +181,8 @@ public final class AgentStatusCodec {
         port,
         self == null ? null : self.build(),
         views,
-        filterDrops);
+        filterDrops,
+        exitNode);
   }
 
   /** A key this version does not know: skipped if well-formed (a newer daemon's), else refused. */
@@ -186,6 +207,11 @@ public final class AgentStatusCodec {
     boolean expired;
     String os;
     String owner;
+    final List<String> advertised = new ArrayList<>();
+    final List<String> approved = new ArrayList<>();
+    final List<String> primary = new ArrayList<>();
+    boolean exitOption;
+    boolean exitActive;
 
     void set(String k, String v) {
       switch (k) {
@@ -203,6 +229,11 @@ public final class AgentStatusCodec {
         case "expired" -> expired = bool(v);
         case "os" -> os = v;
         case "owner" -> owner = v;
+        case "advertised_route" -> advertised.add(v);
+        case "approved_route" -> approved.add(v);
+        case "primary_route" -> primary.add(v);
+        case "exit_node_option" -> exitOption = bool(v);
+        case "exit_node_active" -> exitActive = bool(v);
         default -> newerKey(k);
       }
     }
@@ -222,7 +253,8 @@ public final class AgentStatusCodec {
           expiry,
           expired,
           os,
-          owner);
+          owner,
+          new NodeRoutes(advertised, approved, primary, exitOption, exitActive));
     }
   }
 

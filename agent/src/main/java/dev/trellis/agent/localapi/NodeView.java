@@ -20,6 +20,7 @@ import java.util.List;
  * @param expired whether its key has expired (then it gets no traffic)
  * @param os the operating system it reported ("linux", ...), or empty
  * @param owner who owns it: its tags ("tag:a,tag:b") or its user's login name, or empty
+ * @param routes the routes it offers and carries, and whether it is (this device's) exit node
  *     <p>Thread-safety: immutable.
  */
 public record NodeView(
@@ -36,8 +37,10 @@ public record NodeView(
     Instant keyExpiry,
     boolean expired,
     String os,
-    String owner) {
+    String owner,
+    NodeRoutes routes) {
   public NodeView {
+    routes = routes == null ? NodeRoutes.NONE : routes;
     os = os == null ? "" : os;
     owner = owner == null ? "" : owner;
     id = id == null ? "" : id;
@@ -46,6 +49,60 @@ public record NodeView(
     nodeKey = nodeKey == null ? "" : nodeKey;
     endpoint = endpoint == null ? "" : endpoint;
     connection = connection == null ? "" : connection;
+  }
+
+  /** A node without routes. */
+  public NodeView(
+      String id,
+      String name,
+      List<String> addresses,
+      String nodeKey,
+      Boolean online,
+      Instant lastHandshake,
+      String endpoint,
+      String connection,
+      long rxBytes,
+      long txBytes,
+      Instant keyExpiry,
+      boolean expired,
+      String os,
+      String owner) {
+    this(
+        id,
+        name,
+        addresses,
+        nodeKey,
+        online,
+        lastHandshake,
+        endpoint,
+        connection,
+        rxBytes,
+        txBytes,
+        keyExpiry,
+        expired,
+        os,
+        owner,
+        NodeRoutes.NONE);
+  }
+
+  /** This node with {@code r} as its routes. */
+  public NodeView withRoutes(NodeRoutes r) {
+    return new NodeView(
+        id,
+        name,
+        addresses,
+        nodeKey,
+        online,
+        lastHandshake,
+        endpoint,
+        connection,
+        rxBytes,
+        txBytes,
+        keyExpiry,
+        expired,
+        os,
+        owner,
+        r);
   }
 
   /** A node whose owner is not known. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.agent.localapi.AgentStatusCodec;
+import dev.trellis.agent.localapi.NodeRoutes;
 import dev.trellis.agent.localapi.NodeView;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +141,7 @@ class StatusTextTest {
     assertEquals("bob@example.com", back.peers().get(1).owner());
     // a newer daemon's keys, at the top and in a node, are skipped; a malformed key is not
     String newer =
-        wire.replace("state=", "exit_node=\nstate=").replace("os=", "routes=10.0.0.0/8\nos=");
+        wire.replace("state=", "newer_top_key=x\nstate=").replace("os=", "routes=10.0.0.0/8\nos=");
     assertEquals(s, AgentStatusCodec.decode(Arrays.asList(newer.strip().split("\n"))));
     String bad = wire.replace("os=", "Os Name=x\nos=");
     assertThrows(
@@ -150,6 +151,68 @@ class StatusTextTest {
     String json = StatusJson.render(s);
     assertTrue(json.contains("\"owner\":\"alice@example.com\""), json);
     assertTrue(json.contains("\"owner\":\"tag:db,tag:prod\""), json);
+  }
+
+  @Test
+  void routesShowForSelfAndPeersAndCrossTheLocalApi() {
+    List<String> exit = List.of("0.0.0.0/0", "::/0");
+    NodeView self =
+        node("me.ts.net", 1, "linux", true, "", "self", 0, 0, null, false)
+            .withRoutes(
+                new NodeRoutes(
+                    List.of("0.0.0.0/0", "192.168.1.0/24", "::/0"),
+                    List.of("192.168.1.0/24"),
+                    List.of("192.168.1.0/24"),
+                    false,
+                    false));
+    NodeView router =
+        node("db.ts.net", 2, "linux", true, "", "idle", 0, 0, null, false)
+            .withRoutes(
+                new NodeRoutes(
+                    List.of(),
+                    List.of("10.1.0.0/16", "10.2.0.0/16"),
+                    List.of("10.1.0.0/16"),
+                    false,
+                    false));
+    NodeView gw =
+        node("gw.ts.net", 3, "linux", true, "", "idle", 0, 0, null, false)
+            .withRoutes(new NodeRoutes(exit, exit, List.of(), true, true));
+    NodeView other =
+        node("gw2.ts.net", 4, "linux", true, "", "idle", 0, 0, null, false)
+            .withRoutes(new NodeRoutes(exit, exit, List.of(), true, false));
+    AgentStatus s =
+        new AgentStatus(
+            "Running", "", "", "", "trellis0", 41641, self, List.of(router, gw, other), 0, "gw");
+    assertEquals(
+        """
+        state: Running
+        routes: offers 192.168.1.0/24, exit node; in force 192.168.1.0/24 (primary)
+        exit node: gw
+        100.64.0.1  me   -  linux  self
+        100.64.0.2  db   -  linux  idle    routes 10.1.0.0/16 (primary), 10.2.0.0/16 (standby)
+        100.64.0.3  gw   -  linux  idle    exit node (in use)
+        100.64.0.4  gw2  -  linux  idle    exit node
+        """,
+        StatusText.render(s, NOW));
+    String wire = AgentStatusCodec.encode(s);
+    assertTrue(wire.contains("exit_node=gw\n"), wire);
+    assertTrue(wire.contains("primary_route=10.1.0.0/16\n"), wire);
+    assertEquals(s, AgentStatusCodec.decode(Arrays.asList(wire.strip().split("\n"))));
+    String json = StatusJson.render(s);
+    assertTrue(json.contains("\"exitNode\":\"gw\""), json);
+    assertTrue(
+        json.contains(
+            "\"approvedRoutes\":[\"10.1.0.0/16\",\"10.2.0.0/16\"],"
+                + "\"primaryRoutes\":[\"10.1.0.0/16\"],\"exitNodeOption\":false"),
+        json);
+    assertTrue(json.contains("\"exitNodeOption\":true,\"exitNodeActive\":true"), json);
+    // an exit node asked for that is not (or no longer) an approved one says so
+    AgentStatus gone =
+        new AgentStatus(
+            "Running", "", "", "", "trellis0", 41641, self, List.of(router, other), 0, "gw");
+    assertTrue(
+        StatusText.render(gone, NOW)
+            .contains("exit node: gw (not in use: no approved exit node by that name)\n"));
   }
 
   @Test

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.agent.localapi.NodeView;
 import dev.trellis.agent.netmap.Netmap;
+import dev.trellis.agent.routes.RoutePrefs;
 import dev.trellis.proto.control.v1.FullNetmap;
 import dev.trellis.proto.control.v1.MapResponse;
+import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.control.v1.PeerPatch;
 import dev.trellis.proto.control.v1.PeerPatches;
 import dev.trellis.proto.control.v1.UserProfile;
@@ -59,7 +61,18 @@ class StatusViewTest {
                     .build());
     AgentStatus s =
         StatusView.build(
-            BackendState.Running, "", "", "", "tl0", 41641, m, List.of(), k -> null, 0, NOW);
+            BackendState.Running,
+            "",
+            "",
+            "",
+            "tl0",
+            41641,
+            m,
+            List.of(),
+            k -> null,
+            0,
+            RoutePrefs.DEFAULT,
+            NOW);
     assertEquals("tag:ci", s.self().owner());
     assertEquals(2, s.peers().size(), "the expired peer is still listed");
     NodeView a = s.peers().get(0);
@@ -74,5 +87,41 @@ class StatusViewTest {
         NetmapConfig.device(m, SELF, 0, NOW, true).peers().stream()
             .map(p -> p.publicKey())
             .toList());
+  }
+
+  @Test
+  void routesOfSelfAndPeersAndTheExitNodeInUse() {
+    List<String> both = List.of("0.0.0.0/0", "::/0");
+    Node self =
+        NetmapTest.node("s", SELF, 1).toBuilder()
+            .setName("me.ts.net.")
+            .addApprovedRoutes("192.168.1.0/24")
+            .addPrimaryRoutes("192.168.1.0/24")
+            .build();
+    Node gw =
+        NetmapTest.node("g", A, 2).toBuilder()
+            .setName("gw.ts.net.")
+            .addAllApprovedRoutes(both)
+            .build();
+    Node router =
+        NetmapTest.node("r", B, 3).toBuilder()
+            .setName("db.ts.net.")
+            .addApprovedRoutes("10.1.0.0/16")
+            .build();
+    Netmap m = new Netmap(self, java.util.Map.of("g", gw, "r", router), 1, "");
+    RoutePrefs prefs =
+        RoutePrefs.DEFAULT.withAdvertiseRoutes(List.of("192.168.1.0/24")).withExitNode("gw");
+    AgentStatus s =
+        StatusView.build(
+            BackendState.Running, "", "", "", "tl0", 41641, m, List.of(), k -> null, 0, prefs, NOW);
+    assertEquals("gw", s.exitNode());
+    assertEquals(List.of("192.168.1.0/24"), s.self().routes().advertised());
+    assertEquals(List.of("192.168.1.0/24"), s.self().routes().primary());
+    NodeView g = s.peers().stream().filter(p -> p.id().equals("g")).findFirst().orElseThrow();
+    NodeView r = s.peers().stream().filter(p -> p.id().equals("r")).findFirst().orElseThrow();
+    assertTrue(g.routes().exitNodeOption() && g.routes().exitNodeActive());
+    assertFalse(r.routes().exitNodeOption() || r.routes().exitNodeActive());
+    assertEquals(List.of("10.1.0.0/16"), r.routes().approved());
+    assertEquals(List.of(), r.routes().primary(), "a standby router");
   }
 }
