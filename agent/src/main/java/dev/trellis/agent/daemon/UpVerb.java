@@ -92,11 +92,13 @@ final class UpVerb implements RequestHandler {
       out.error("USAGE", e.getMessage());
       return;
     }
+    host.routes(s.routes().advertised()); // the registration below already offers them
     session.stop();
     boolean force = "true".equals(r.get("force_reauth", "false"));
     if (!r.get("auth_key", "").isEmpty() || s.nodeId() == null || force) {
       s = login.register(url, s, r, out);
       if (s == null) {
+        host.routes(store.current().routes().advertised()); // nothing changed
         return; // the reply says why
       }
     }
