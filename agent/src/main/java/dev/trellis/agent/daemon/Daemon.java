@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * NetmapListener}s), {@link EndpointReporter} (endpoints, netcheck, reports), {@link
  * HostInfoSource} and {@link ControlRequests} (what the device says about itself), and one handler
  * per local API verb in {@link Verbs} ({@link UpVerb} with {@link Login}, {@link DownVerb}, {@link
- * LogoutVerb}, {@link NetcheckVerb}, {@link PingVerb}, status). Features plug in beside them: a
- * {@link NetmapListener} follows the applied netmap, a handler in {@link #verbs()} answers a verb.
+ * LogoutVerb}, {@link SetVerb}, {@link NetcheckVerb}, {@link PingVerb}, status). Features plug in
+ * beside them: a {@link NetmapListener} follows the applied netmap, a handler in {@link #verbs()}
+ * answers a verb.
  *
  * <p>Thread-safety: the parts are thread-safe. Threads: local API requests arrive on one thread per
  * connection; frames on the stream's "control-map" thread; every {@link #REPORT_EVERY} the
