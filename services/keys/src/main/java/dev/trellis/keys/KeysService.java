@@ -2,6 +2,7 @@ package dev.trellis.keys;
 
 import dev.trellis.keys.api.InternalNodeRoutes;
 import dev.trellis.keys.api.NodeRoutes;
+import dev.trellis.keys.api.RouteApprovalRoutes;
 import dev.trellis.keys.journal.KeysLog;
 import dev.trellis.keys.lifecycle.NodeCommands;
 import dev.trellis.keys.lifecycle.Sweep;
@@ -78,6 +79,7 @@ public final class KeysService implements TrellisService {
     new InternalNodeRoutes(auth, threads, registration, commands, store).mount(ctx.router());
     new NodeRoutes(auth, threads, commands, store, tailnets, new TagDefinitions(ctx.hazelcast()))
         .mount(ctx.router());
+    new RouteApprovalRoutes(auth, threads, commands, store, tailnets).mount(ctx.router());
     sweep =
         new Sweep(
             store,

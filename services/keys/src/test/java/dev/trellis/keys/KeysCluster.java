@@ -83,6 +83,40 @@ final class KeysCluster implements ClusterFixture {
     return cluster.api(i, token);
   }
 
+  /**
+   * Appends the coordinator's NodeHostInfoUpdated for {@code nodeId} offering {@code routes}, as a
+   * device's map request would (the routes are written as given, checked or not).
+   */
+  void advertise(String tailnetId, String nodeId, String... routes) {
+    append(
+        dev.trellis.proto.event.Topics.COORDINATOR,
+        new dev.trellis.runtime.eventlog.Events(Clock.systemUTC())
+            .draft(
+                tailnetId,
+                nodeId,
+                dev.trellis.proto.event.v1.Actor.newBuilder()
+                    .setKind(dev.trellis.proto.event.v1.Actor.Kind.SYSTEM)
+                    .setId("service:coordinator")
+                    .build(),
+                dev.trellis.proto.event.v1.NodeHostInfoUpdated.newBuilder()
+                    .setNodeId(nodeId)
+                    .setHostInfo(
+                        dev.trellis.proto.event.v1.HostInfo.newBuilder()
+                            .setHostname("h")
+                            .addAllRoutableIps(List.of(routes)))
+                    .build())
+            .build());
+  }
+
+  /** Writes the coordinator's route state of a node, as the coordinator would. */
+  void routeState(dev.trellis.proto.state.v1.NodeRouteState state) {
+    nodes
+        .getFirst()
+        .hazelcast()
+        .<String, byte[]>getMap(StateMaps.ROUTES)
+        .set(state.getNodeId(), state.toByteArray());
+  }
+
   /** Every event on {@code topic} so far, in partition order. */
   List<EventEnvelope> events(String topic) {
     return cluster.events(topic);

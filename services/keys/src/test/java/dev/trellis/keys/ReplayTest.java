@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ReplayTest {
 
   @Test
-  void rebuildEqualsLive(KeysCluster c) {
+  void rebuildEqualsLive(KeysCluster c) throws Exception {
     String tn = c.tailnet();
     String admin = c.token(tn, UserRole.ADMIN, false);
     Device d = new Device("replayed");
@@ -29,6 +29,11 @@ class ReplayTest {
     c.service(1).post("/api/v1/internal/nodes/register", d.register(tn));
     c.api(0, admin).post("/api/v1/nodes/" + a + "/rename", Map.of("name", "renamed"));
     c.api(0, admin).post("/api/v1/nodes/" + a + "/tags", Map.of("tags", List.of("tag:x")));
+    c.advertise(tn, b, "10.7.0.0/16", "0.0.0.0/0", "::/0");
+    c.advertise(tn, a, "10.6.0.0/16");
+    LifecycleTest.waitUntil(() -> RoutesApiTest.advertised(c, admin, a).size() == 1);
+    c.api(0, admin)
+        .post("/api/v1/nodes/" + a + "/routes", Map.of("routes", List.of("10.6.0.0/16")));
     c.api(1, admin).post("/api/v1/nodes/" + a + "/expire", "{}");
     c.api(1, admin).delete("/api/v1/nodes/" + b);
 
@@ -40,5 +45,7 @@ class ReplayTest {
     assertTrue(report.consistent(), report.differences().toString());
     assertTrue(report.entriesCompared() > 0);
     assertTrue(report.mapsCompared() >= 5, "maps compared: " + report.mapsCompared());
+    var live = RoutesApiTest.approvals(c, a);
+    assertTrue(!live.isEmpty(), "the replay covered an approval");
   }
 }

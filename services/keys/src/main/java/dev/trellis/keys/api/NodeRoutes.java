@@ -7,6 +7,7 @@ import dev.trellis.keys.state.Tailnets;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.NodeRemovalReason;
 import dev.trellis.proto.state.v1.NodeRecord;
+import dev.trellis.proto.state.v1.NodeRouteState;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.access.TagDefinitions;
@@ -90,6 +91,7 @@ public final class NodeRoutes {
                           .map(NodeRecord::getNodeId)
                           .collect(java.util.stream.Collectors.toSet());
                   Map<String, List<String>> addresses = store.addresses(ids);
+                  Map<String, NodeRouteState> routes = store.routeStates(ids);
                   List<NodeView> views =
                       nodes.stream()
                           .map(
@@ -97,7 +99,9 @@ public final class NodeRoutes {
                                   NodeView.of(
                                       n,
                                       addresses.get(n.getNodeId()),
-                                      store.offlineSince(n.getNodeId()).orElse(null)))
+                                      store.offlineSince(n.getNodeId()).orElse(null),
+                                      routes.getOrDefault(
+                                          n.getNodeId(), NodeRouteState.getDefaultInstance())))
                           .toList();
                   return Map.of("tailnetId", id, "nodes", views);
                 }));
@@ -208,11 +212,7 @@ public final class NodeRoutes {
   }
 
   private NodeRecord readable(Principal caller, String id) {
-    NodeRecord node = store.byId(id).orElse(null);
-    if (node == null || !caller.canRead(node.getTailnetId())) {
-      throw ApiException.of(ErrorCode.NODE_NOT_FOUND);
-    }
-    return node;
+    return NodeAccess.readable(store, caller, id);
   }
 
   private NodeRecord administrable(Principal caller, String id) {
@@ -224,7 +224,6 @@ public final class NodeRoutes {
   }
 
   private NodeView view(NodeRecord node) {
-    var addresses = store.addresses(Set.of(node.getNodeId())).get(node.getNodeId());
-    return NodeView.of(node, addresses, store.offlineSince(node.getNodeId()).orElse(null));
+    return NodeAccess.view(store, node);
   }
 }

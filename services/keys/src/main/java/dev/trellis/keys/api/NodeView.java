@@ -5,6 +5,7 @@ import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.MachinePublicKey;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.state.v1.NodeRecord;
+import dev.trellis.proto.state.v1.NodeRouteState;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,6 +33,10 @@ import java.util.List;
  * @param authKeyId the auth key it registered with ("" for interactive)
  * @param createdAt when it registered
  * @param offlineSince when it went offline, or null when online or never seen
+ * @param advertisedRoutes the routes the device offers (subnets; both default routes for an exit
+ *     node), canonical and sorted
+ * @param approvedRoutes the routes an administrator approved for it
+ * @param primaryRoutes the subnet routes it carries now as primary router (from the coordinator)
  */
 public record NodeView(
     String id,
@@ -53,10 +58,17 @@ public record NodeView(
     boolean approved,
     String authKeyId,
     String createdAt,
-    String offlineSince) {
+    String offlineSince,
+    List<String> advertisedRoutes,
+    List<String> approvedRoutes,
+    List<String> primaryRoutes) {
 
-  /** The view of {@code r} with its addresses and offline time. */
-  public static NodeView of(NodeRecord r, List<String> addresses, Long offlineSinceMillis) {
+  /**
+   * The view of {@code r} with its addresses, offline time and the coordinator's route state
+   * ({@code routes}; the empty state when the coordinator has none).
+   */
+  public static NodeView of(
+      NodeRecord r, List<String> addresses, Long offlineSinceMillis, NodeRouteState routes) {
     return new NodeView(
         r.getNodeId(),
         r.getTailnetId(),
@@ -79,6 +91,9 @@ public record NodeView(
         r.getApproved(),
         r.getAuthKeyId(),
         Registration.iso(r.getCreatedAt()),
-        offlineSinceMillis == null ? null : Instant.ofEpochMilli(offlineSinceMillis).toString());
+        offlineSinceMillis == null ? null : Instant.ofEpochMilli(offlineSinceMillis).toString(),
+        List.copyOf(r.getAdvertisedRoutesList()),
+        List.copyOf(r.getApprovedRoutesList()),
+        List.copyOf(routes.getPrimaryList()));
   }
 }

@@ -17,6 +17,7 @@ import dev.trellis.proto.event.v1.NodeKeyRevoked;
 import dev.trellis.proto.event.v1.NodeRemovalReason;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeRenamed;
+import dev.trellis.proto.event.v1.NodeRoutesApproved;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
 import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.runtime.eventlog.Events;
@@ -195,6 +196,33 @@ public final class NodeCommands {
         actor,
         NodeAuthorized.newBuilder().setNodeId(node.getNodeId()).setName(node.getName()).build(),
         "node " + node.getName() + " approved");
+    return current(node);
+  }
+
+  /**
+   * Replaces the node's approved routes with {@code routes} (already checked: canonical, sorted,
+   * advertised) by NodeRoutesApproved; no event when they are already the approved set.
+   */
+  public NodeRecord approveRoutes(NodeRecord node, List<String> routes, Actor actor) {
+    if (routes.equals(node.getApprovedRoutesList())) {
+      return node;
+    }
+    append(
+        node,
+        actor,
+        NodeRoutesApproved.newBuilder()
+            .setNodeId(node.getNodeId())
+            .addAllApprovedRoutes(routes)
+            .addAllPreviousRoutes(node.getApprovedRoutesList())
+            .setName(node.getName())
+            .build(),
+        "node "
+            + node.getName()
+            + " routes approved: "
+            + RouteText.describe(routes)
+            + " (were: "
+            + RouteText.describe(node.getApprovedRoutesList())
+            + ")");
     return current(node);
   }
 

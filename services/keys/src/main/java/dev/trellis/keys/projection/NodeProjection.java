@@ -10,6 +10,7 @@ import dev.trellis.proto.event.v1.AddressReleased;
 import dev.trellis.proto.event.v1.DiscoKeyChanged;
 import dev.trellis.proto.event.v1.EventEnvelope;
 import dev.trellis.proto.event.v1.NodeAuthorized;
+import dev.trellis.proto.event.v1.NodeHostInfoUpdated;
 import dev.trellis.proto.event.v1.NodeKeyExpired;
 import dev.trellis.proto.event.v1.NodeKeyExpiryDisabled;
 import dev.trellis.proto.event.v1.NodeKeyRevoked;
@@ -19,7 +20,9 @@ import dev.trellis.proto.event.v1.NodeOnline;
 import dev.trellis.proto.event.v1.NodeRegistered;
 import dev.trellis.proto.event.v1.NodeRemoved;
 import dev.trellis.proto.event.v1.NodeRenamed;
+import dev.trellis.proto.event.v1.NodeRoutesApproved;
 import dev.trellis.proto.event.v1.NodeTagsChanged;
+import dev.trellis.proto.net.AdvertisedRoutes;
 import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.eventlog.LoggedEvent;
@@ -27,6 +30,7 @@ import dev.trellis.runtime.projection.Projection;
 import dev.trellis.runtime.projection.ProjectionMaps;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,6 +40,14 @@ import java.util.function.UnaryOperator;
  * went offline (coordinator). The maps fed by other topics are keyed by node id and each event sets
  * or removes one entry, so their content does not depend on how partitions of different topics
  * interleave, and a rebuild by replay equals the live state.
+ *
+ * <p>The routes a node advertises (the coordinator's NodeHostInfoUpdated) are kept twice: in the
+ * node's record ({@code advertised_routes}), and in {@link #ADVERTISED}, keyed by node id, so that
+ * a registration applied after the host info (partitions of different topics interleave freely in a
+ * replay) still starts with them. That entry outlives its node's removal for the same reason: a
+ * host info applied after the removal must leave the same state as one applied before. Record
+ * updates are compare-and-set ({@link NodeRecords#modify}), as instances apply the keys and the
+ * coordinator topics' partitions concurrently.
  *
  * <p>Thread-safety: stateless; applied on the projection runner's consumer thread.
  */
@@ -66,6 +78,9 @@ public final class NodeProjection implements Projection {
 
   /** Node id to the coordinator instance named by its last NodeOnline ({@link NodePresence}). */
   public static final String HOLDERS = "holders";
+
+  /** Node id to its advertised routes, canonical, space-separated; absent when none. */
+  public static final String ADVERTISED = "advertised";
 
   @Override
   public String name() {
@@ -118,6 +133,19 @@ public final class NodeProjection implements Projection {
     } else if (is(type, DiscoKeyChanged.getDefaultInstance())) {
       var p = Events.payload(e, DiscoKeyChanged.getDefaultInstance());
       update(maps, e, p.getNodeId(), r -> r.toBuilder().setDiscoKey(p.getNewDiscoKey()).build());
+    } else if (is(type, NodeRoutesApproved.getDefaultInstance())) {
+      var p = Events.payload(e, NodeRoutesApproved.getDefaultInstance());
+      update(
+          maps,
+          e,
+          p.getNodeId(),
+          r ->
+              r.toBuilder()
+                  .clearApprovedRoutes()
+                  .addAllApprovedRoutes(new TreeSet<>(p.getApprovedRoutesList()))
+                  .build());
+    } else if (is(type, NodeHostInfoUpdated.getDefaultInstance())) {
+      hostInfo(e, Events.payload(e, NodeHostInfoUpdated.getDefaultInstance()), maps);
     } else if (is(type, NodeRemoved.getDefaultInstance())) {
       removed(e, Events.payload(e, NodeRemoved.getDefaultInstance()), maps);
     } else if (is(type, AddressAllocated.getDefaultInstance())) {
@@ -169,6 +197,8 @@ public final class NodeProjection implements Projection {
       r.setKeyExpiry(p.getKeyExpiry());
     }
     maps.<String, byte[]>map(NODES).set(p.getNodeId(), r.build().toByteArray());
+    // The host info may have been applied first: take the routes it advertised.
+    NodeRecords.modify(maps.map(NODES), p.getNodeId(), e, n -> withAdvertised(n, maps));
     maps.<String, String>map(NODE_TAILNETS).set(p.getNodeId(), e.getTailnetId());
     maps.<String, String>map(MACHINE_KEYS)
         .set(machineIndexKey(e.getTailnetId(), p.getMachineKey().toByteArray()), p.getNodeId());
@@ -176,22 +206,63 @@ public final class NodeProjection implements Projection {
     maps.<String, String>map(NAMES).set(nameKey(e.getTailnetId(), p.getName()), p.getNodeId());
   }
 
-  private static void rotated(EventEnvelope e, NodeKeyRotated p, ProjectionMaps maps) {
-    NodeRecord before = NodeRecords.get(maps.map(NODES), p.getNodeId(), e);
-    if (before == null) {
+  /**
+   * Records the routes the host info advertises, canonical; a list {@link AdvertisedRoutes#checked}
+   * refuses is ignored (the coordinator checks it too, so only a faulty writer sends one).
+   */
+  private static void hostInfo(EventEnvelope e, NodeHostInfoUpdated p, ProjectionMaps maps) {
+    List<String> routes;
+    try {
+      routes = AdvertisedRoutes.checked(p.getHostInfo().getRoutableIpsList());
+    } catch (IllegalArgumentException bad) {
       return;
     }
-    NodeRecord.Builder r =
-        before.toBuilder()
-            .setNodeKey(p.getNewNodeKey())
-            .setExpired(false)
-            .setRevoked(false)
-            .setKeyChangedAt(e.getTime())
-            .clearKeyExpiry();
-    if (p.hasKeyExpiry()) {
-      r.setKeyExpiry(p.getKeyExpiry());
+    IMap<String, byte[]> nodes = maps.map(NODES);
+    NodeRecord before = NodeRecords.get(nodes, p.getNodeId(), e);
+    if (before != null && !before.getTailnetId().equals(e.getTailnetId())) {
+      return;
     }
-    maps.<String, byte[]>map(NODES).set(p.getNodeId(), r.build().toByteArray());
+    IMap<String, String> advertised = maps.map(ADVERTISED);
+    if (routes.isEmpty()) {
+      advertised.delete(p.getNodeId());
+    } else {
+      advertised.set(p.getNodeId(), String.join(" ", routes));
+    }
+    NodeRecords.modify(nodes, p.getNodeId(), e, n -> withAdvertised(n, maps));
+  }
+
+  /** {@code r} with the advertised routes {@link #ADVERTISED} holds for it now. */
+  private static NodeRecord withAdvertised(NodeRecord r, ProjectionMaps maps) {
+    String text = maps.<String, String>map(ADVERTISED).get(r.getNodeId());
+    List<String> routes = text == null ? List.of() : List.of(text.split(" "));
+    if (routes.equals(r.getAdvertisedRoutesList())) {
+      return r;
+    }
+    return r.toBuilder().clearAdvertisedRoutes().addAllAdvertisedRoutes(routes).build();
+  }
+
+  private static void rotated(EventEnvelope e, NodeKeyRotated p, ProjectionMaps maps) {
+    boolean changed =
+        NodeRecords.modify(
+            maps.map(NODES),
+            p.getNodeId(),
+            e,
+            before -> {
+              NodeRecord.Builder r =
+                  before.toBuilder()
+                      .setNodeKey(p.getNewNodeKey())
+                      .setExpired(false)
+                      .setRevoked(false)
+                      .setKeyChangedAt(e.getTime())
+                      .clearKeyExpiry();
+              if (p.hasKeyExpiry()) {
+                r.setKeyExpiry(p.getKeyExpiry());
+              }
+              return r.build();
+            });
+    if (!changed) {
+      return;
+    }
     IMap<String, String> keys = maps.map(NODE_KEYS);
     keys.remove(hex(p.getOldNodeKey().toByteArray()), p.getNodeId());
     keys.set(hex(p.getNewNodeKey().toByteArray()), p.getNodeId());
@@ -202,8 +273,8 @@ public final class NodeProjection implements Projection {
     if (before == null) {
       return;
     }
-    maps.<String, byte[]>map(NODES)
-        .set(p.getNodeId(), before.toBuilder().setName(p.getNewName()).build().toByteArray());
+    NodeRecords.modify(
+        maps.map(NODES), p.getNodeId(), e, r -> r.toBuilder().setName(p.getNewName()).build());
     IMap<String, String> names = maps.map(NAMES);
     names.remove(nameKey(e.getTailnetId(), before.getName()), p.getNodeId());
     names.set(nameKey(e.getTailnetId(), p.getNewName()), p.getNodeId());
@@ -229,11 +300,11 @@ public final class NodeProjection implements Projection {
 
   private static void update(
       ProjectionMaps maps, EventEnvelope e, String nodeId, UnaryOperator<NodeRecord> change) {
-    IMap<String, byte[]> nodes = maps.map(NODES);
-    NodeRecord before = NodeRecords.get(nodes, nodeId, e);
-    if (before != null && before.getTailnetId().equals(e.getTailnetId())) {
-      nodes.set(nodeId, change.apply(before).toByteArray());
-    }
+    NodeRecords.modify(
+        maps.map(NODES),
+        nodeId,
+        e,
+        before -> before.getTailnetId().equals(e.getTailnetId()) ? change.apply(before) : before);
   }
 
   private static boolean is(String type, Message m) {

@@ -6,7 +6,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.trellis.keys.projection.NodeProjection;
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.NodeRecord;
+import dev.trellis.proto.state.v1.NodeRouteState;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.projection.ProjectionMaps;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.Set;
 
 /**
  * Reads the key registry's live projection: nodes by id, by machine key within a tailnet, by node
- * key, a tailnet's nodes, their addresses and when they went offline.
+ * key, a tailnet's nodes, their addresses and when they went offline; and the coordinator's route
+ * state of nodes ({@link StateMaps#ROUTES}, read-only here).
  *
  * <p>Thread-safety: thread-safe. Calls block briefly on Hazelcast: call them from worker or virtual
  * threads, never from an event loop.
@@ -31,6 +34,7 @@ public final class NodeStore {
   private final IMap<String, String> nodeTailnets;
   private final IMap<String, String> addresses;
   private final IMap<String, Long> offline;
+  private final IMap<String, byte[]> routes;
 
   public NodeStore(HazelcastInstance hazelcast) {
     ProjectionMaps maps = ProjectionMaps.live(hazelcast, NodeProjection.NAME);
@@ -41,6 +45,7 @@ public final class NodeStore {
     this.nodeTailnets = maps.map(NodeProjection.NODE_TAILNETS);
     this.addresses = maps.map(NodeProjection.ADDRESSES);
     this.offline = maps.map(NodeProjection.OFFLINE);
+    this.routes = hazelcast.getMap(StateMaps.ROUTES);
   }
 
   /** The node with this id. */
@@ -108,6 +113,30 @@ public final class NodeStore {
   /** When the node went offline (epoch millis), if it is offline. */
   public Optional<Long> offlineSince(String nodeId) {
     return Optional.ofNullable(offline.get(nodeId));
+  }
+
+  /**
+   * The coordinator's route state of nodes ({@link StateMaps#ROUTES}), node id to state; a node
+   * without one (nothing offered, approved or in force, or no coordinator running) is absent.
+   */
+  public Map<String, NodeRouteState> routeStates(Set<String> nodeIds) {
+    Map<String, NodeRouteState> out = new java.util.HashMap<>();
+    routes
+        .getAll(nodeIds)
+        .forEach(
+            (id, raw) -> {
+              try {
+                out.put(id, NodeRouteState.parseFrom(raw));
+              } catch (InvalidProtocolBufferException e) {
+                throw ApiException.of(ErrorCode.INTERNAL, "A stored route state is unreadable.", e);
+              }
+            });
+    return out;
+  }
+
+  /** The coordinator's route state of one node, or the empty state. */
+  public NodeRouteState routeState(String nodeId) {
+    return routeStates(Set.of(nodeId)).getOrDefault(nodeId, NodeRouteState.getDefaultInstance());
   }
 
   private static NodeRecord parse(byte[] raw) {
