@@ -24,6 +24,9 @@ import dev.trellis.admin.cli.command.policy.PolicySet;
 import dev.trellis.admin.cli.command.policy.PolicyTestCommand;
 import dev.trellis.admin.cli.command.policy.PolicyValidate;
 import dev.trellis.admin.cli.command.replay.ReplayVerify;
+import dev.trellis.admin.cli.command.routes.RoutesApprove;
+import dev.trellis.admin.cli.command.routes.RoutesList;
+import dev.trellis.admin.cli.command.routes.RoutesUnapprove;
 import dev.trellis.admin.cli.command.tailnet.TailnetCreate;
 import dev.trellis.admin.cli.command.tailnet.TailnetList;
 import dev.trellis.admin.cli.command.tailnet.TailnetSet;
@@ -86,6 +89,9 @@ public final class CommandRegistry {
             new NodesDelete(),
             new NodesTag(),
             new NodesApprove(),
+            new RoutesList(),
+            new RoutesApprove(),
+            new RoutesUnapprove(),
             new PolicyGet(),
             new PolicySet(),
             new PolicyValidate(),

@@ -22,11 +22,11 @@ import java.util.Locale;
  *
  * <p>Stateless, so safe to share between threads.
  */
-final class NodeRef {
+public final class NodeRef {
   private NodeRef() {}
 
   /** The id of the node {@code word} names, URL-encoded for a path segment. */
-  static String resolve(Invocation inv, String word)
+  public static String resolve(Invocation inv, String word)
       throws AdminCliException, InterruptedException {
     Segments.of("NODE", word);
     JsonNode nodes;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.admin.cli.args.Option;
 import dev.trellis.admin.cli.command.Command;
 import dev.trellis.admin.cli.command.Invocation;
+import dev.trellis.admin.cli.command.RouteCells;
 import dev.trellis.admin.cli.failure.AdminCliException;
 import dev.trellis.admin.cli.http.AdminClient;
 import dev.trellis.admin.cli.http.ResponseFields;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nodes show NODE}: GET /api/v1/nodes/{id} and print every field, one per line.
+ * {@code nodes show NODE}: GET /api/v1/nodes/{id} and print every field, one per line; its routes
+ * (advertised, approved, primary) with an exit node's two default routes as {@code exit node}.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -29,7 +31,7 @@ public final class NodesShow implements Command {
 
   @Override
   public String summary() {
-    return "show one node: keys, addresses, expiry, approval";
+    return "show one node: keys, addresses, expiry, approval, routes";
   }
 
   @Override
@@ -49,7 +51,9 @@ public final class NodesShow implements Command {
       for (Map.Entry<String, JsonNode> field : n.properties()) {
         JsonNode v = field.getValue();
         String text;
-        if (v.isArray()) {
+        if (field.getKey().endsWith("Routes") && v.isArray()) {
+          text = RouteCells.of(v);
+        } else if (v.isArray()) {
           StringBuilder b = new StringBuilder();
           v.forEach(e -> b.append(b.isEmpty() ? "" : ",").append(e.asText()));
           text = b.toString();

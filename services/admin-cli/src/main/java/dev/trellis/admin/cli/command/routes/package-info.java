@@ -1,0 +1,2 @@
+/** The routes commands: list, approve, unapprove (subnet routers and exit nodes). */
+package dev.trellis.admin.cli.command.routes;
