@@ -58,6 +58,7 @@ public final class StartupTraining {
         expect(failures, 0, env, quiet, "nodes", "list");
         expect(failures, 0, env, quiet, "--json", "nodes", "list", "--tailnet", "default");
         expect(failures, 0, env, quiet, "nodes", "show", "n1");
+        expect(failures, 0, env, quiet, "routes", "list");
         expect(failures, 0, env, quiet, "tailnet", "list");
         expect(failures, 0, env, quiet, "users", "list");
         expect(failures, 0, env, quiet, "authkeys", "list");

@@ -85,6 +85,12 @@ public final class TrainingApi {
           body = "{\"tailnetId\":\"tn1\",\"nodes\":[" + String.join(",", nodes) + "]}";
         }
         case "/api/v1/nodes/n1" -> body = NODE.formatted(1, 1, 1, 1, 1);
+        case "/api/v1/routes" ->
+            body =
+                "{\"tailnetId\":\"tn1\",\"routes\":[{\"id\":\"n1\",\"name\":\"node-1\","
+                    + "\"advertised\":[\"0.0.0.0/0\",\"10.0.0.0/24\",\"::/0\"],"
+                    + "\"approved\":[\"10.0.0.0/24\"],\"autoApproved\":[],"
+                    + "\"inForce\":[\"10.0.0.0/24\"],\"primary\":[\"10.0.0.0/24\"]}]}";
         case "/api/v1/users" -> body = "{\"users\":[" + USER + "]}";
         case "/api/v1/tailnets" -> body = "{\"tailnets\":[" + TAILNET + "]}";
         case "/api/v1/authkeys" -> body = "{\"authkeys\":[" + AUTH_KEY + "]}";
