@@ -24,12 +24,12 @@ import java.util.List;
 
 /**
  * The key registry: each node's machine, node and disco public keys, its MagicDNS name, tags,
- * approval and key expiry. It projects {@code trellis.keys} (plus ipam's addresses and the
- * coordinator's online/offline reports) into Hazelcast ({@link NodeProjection}; the maps other
- * services read are named in {@code StateMaps}), serves the internal registration endpoints the
- * coordinator calls and the nodes admin API, and sweeps for passed key expiries and ephemeral nodes
- * offline too long. Cross-instance decisions live in {@code keys-claims.*} maps ({@link
- * NodeClaims}).
+ * approval, key expiry, and the routes it advertises and an administrator approved. It projects
+ * {@code trellis.keys} (plus ipam's addresses and the coordinator's online/offline and host-info
+ * reports) into Hazelcast ({@link NodeProjection}; the maps other services read are named in {@code
+ * StateMaps}), serves the internal registration endpoints the coordinator calls and the nodes and
+ * routes admin API, and sweeps for passed key expiries and ephemeral nodes offline too long.
+ * Cross-instance decisions live in {@code keys-claims.*} maps ({@link NodeClaims}).
  *
  * <p>Thread-safety: started once by the service host; its parts are thread-safe.
  */
