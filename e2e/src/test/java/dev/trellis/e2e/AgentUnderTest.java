@@ -76,6 +76,16 @@ public final class AgentUnderTest {
     }
   }
 
+  /** The network namespace the daemon runs in. */
+  public String ns() {
+    return ns;
+  }
+
+  /** Starts the daemon again after {@link #kill()} (same state directory, so same node). */
+  public void restart() throws IOException, InterruptedException {
+    launch();
+  }
+
   /** SIGKILL, like a crash or power loss (no logout, no goodbye). */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

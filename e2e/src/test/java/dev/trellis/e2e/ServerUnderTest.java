@@ -208,6 +208,42 @@ public final class ServerUnderTest {
     return call("POST", "/api/v1/authkeys", body, 201).path("key").asText();
   }
 
+  /**
+   * Calls the admin API as the first-start admin: {@code body} as JSON (null for none); fails
+   * unless the answer has status {@code expected}; returns the answer's JSON.
+   */
+  public JsonNode api(String method, String path, Object body, int expected) throws IOException {
+    return call(method, path, body, expected);
+  }
+
+  /** The id of the node named {@code name} (its MagicDNS label) in tailnet {@code tailnet}. */
+  public String nodeId(String tailnet, String name) throws IOException {
+    for (JsonNode n : call("GET", "/api/v1/nodes?tailnet=" + tailnet, null, 200).path("nodes")) {
+      if (n.path("name").asText().equals(name) || n.path("name").asText().startsWith(name + ".")) {
+        return n.path("id").asText();
+      }
+    }
+    throw new AssertionError("no node named " + name + " in " + tailnet);
+  }
+
+  /** Replaces the tailnet's policy with {@code hujson}; returns the HTTP status. */
+  public int setPolicy(String hujson) throws IOException {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(local() + "/api/v1/policy"))
+                  .header("Authorization", "Bearer " + token())
+                  .header("Content-Type", "application/hujson")
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.ofString(hujson))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
   JsonNode call(String method, String path, Object body, int expected) throws IOException {
     try {
       HttpRequest.Builder b =

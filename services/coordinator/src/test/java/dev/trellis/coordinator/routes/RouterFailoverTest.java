@@ -241,7 +241,9 @@ class RouterFailoverTest {
         System.out.printf(
             "FIGURE router-failover-ms %d (c1 on the dead router's instance %d ms, c2 %d ms)%n",
             ms, (atC1 - t0) / 1_000_000, (atC2 - t0) / 1_000_000);
-        assertTrue(ms < 3_000, "failover took " + ms + " ms");
+        // The router grace (1 s) applies, not the 5 s one of other nodes; the bound leaves room for
+        // a loaded machine while still telling the two apart.
+        assertTrue(ms < 4_500, "failover took " + ms + " ms: the router grace did not apply");
         assertTrue(
             !c1.peers.get("r1").getAllowedIpsList().contains(LAN), "r1 no longer carries it");
         // The admin API's view, published by the instances once caught up.
