@@ -86,6 +86,27 @@ public final class AgentUnderTest {
     launch();
   }
 
+  /**
+   * SIGSTOP, like a host that froze or fell off the network: the process and its sockets stay,
+   * nothing answers. {@link #thaw} lets it run on.
+   */
+  public void freeze() throws IOException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  public void thaw() throws IOException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException {
+    List<String> pids = new ArrayList<>(List.of(Long.toString(process.pid())));
+    process.descendants().forEach(p -> pids.add(Long.toString(p.pid())));
+    List<String> cmd = new ArrayList<>(List.of("kill", "-" + name));
+    cmd.addAll(pids);
+    Command.check(cmd.toArray(String[]::new));
+  }
+
   /** SIGKILL, like a crash or power loss (no logout, no goodbye). */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

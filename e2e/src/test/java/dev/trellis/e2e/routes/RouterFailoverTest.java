@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 /**
  * High availability of a subnet route: two routers on one site network advertise the same prefix,
  * both approved; a remote device keeps a TCP session to the site's plain host (an echo every 50
- * ms). The primary's agent is killed with SIGKILL: the session carries on through the other router
- * (the host sees the other router's address), and the time from the kill to the first echo through
- * it is printed as a figure. The killed router then comes back and must not take the route back
- * (the session stays where it is: no flapping), and the next round kills the other one. Rounds:
- * {@code -Dtrellis.routes.failovers} (2 by default; the benchmark runs more).
+ * ms). The primary's agent dies: in odd rounds it is killed with SIGKILL (its connections close),
+ * in even rounds it is frozen with SIGSTOP (it stops answering and its connections stay open, as
+ * when a host hangs or loses its network). The session carries on through the other router (the
+ * host sees the other router's address), and the time from the kill to the first echo through it is
+ * printed as a figure. The dead router then comes back (restarted, or let run on) and must not take
+ * the route back (the session stays where it is: no flapping), and the next round takes the other
+ * one down. Rounds: {@code -Dtrellis.routes.failovers} (2 by default; the benchmark runs more).
  *
  * <p>An established connection cannot move between routers as such: each router masquerades the
  * site traffic to its own address, so the host knows the old connection by the dead router's
@@ -82,16 +84,29 @@ class RouterFailoverTest {
         String primaryLan = lanA;
         for (int round = 1; round <= rounds; round++) {
           assertEquals(primaryLan, probe.peerBefore(System.currentTimeMillis()), probe.log());
+          boolean freeze = round % 2 == 0;
           long killedAt = System.currentTimeMillis();
-          primary.kill();
+          if (freeze) {
+            primary.freeze();
+          } else {
+            primary.kill();
+          }
           long flowing = probe.awaitOkAfter(killedAt, 30_000);
           assertTrue(flowing > 0, "no echo after the primary died:\n" + probe.log());
           System.out.println(
-              "FIGURE router-failover-ms " + (flowing - killedAt) + " (round " + round + ")");
+              "FIGURE router-failover-ms "
+                  + (flowing - killedAt)
+                  + " (round "
+                  + round
+                  + (freeze ? ", SIGSTOP)" : ", SIGKILL)"));
           assertEquals(standbyLan, probe.peerBefore(flowing), "the new path's router");
 
           // The dead router returns: the route stays with the new primary.
-          primary.restart();
+          if (freeze) {
+            primary.thaw();
+          } else {
+            primary.restart();
+          }
           AgentUnderTest back = primary;
           String standbyId = standby == a ? idA : idB;
           String backId = back == a ? idA : idB;

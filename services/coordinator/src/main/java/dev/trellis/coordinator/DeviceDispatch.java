@@ -14,6 +14,7 @@ import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.MapRequest;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,9 @@ import java.util.function.LongSupplier;
  * requests identify the node (channel machine key + current node key), turn reports into events
  * and, with stream=true, open the stream in the {@link StreamHub} and claim presence. A closed
  * channel detaches its stream and, if it was the node's last here, makes it an offline candidate.
+ * The channel of a node that offers routes is watched with pings ({@link
+ * DeviceChannel#watchLiveness}), so a router that stops answering is offline in seconds and its
+ * routes move to another router.
  *
  * <p>Thread-safety: thread-safe; model work runs on the {@link ModelLoop}.
  */
@@ -36,6 +40,14 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
   static final long UNKNOWN_NODE_WAIT_MS = 10_000;
 
   private static final long UNKNOWN_NODE_POLL_MS = 50;
+
+  /** How often a router's channel is pinged. */
+  static final Duration ROUTER_PING =
+      Duration.ofMillis(Long.getLong("trellis.coordinator.routerPingMs", 500));
+
+  /** How long a router's channel may stay silent (no record, no pong) before it counts as dead. */
+  static final Duration ROUTER_SILENCE =
+      Duration.ofMillis(Long.getLong("trellis.coordinator.routerSilenceMs", 2_500));
 
   /**
    * Bytes handed to all channels and not yet written above which new streams wait: 10,000 streams
@@ -142,6 +154,10 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
       return false;
     }
     reports.report(node, req);
+    if (!node.advertisedRoutes().isEmpty()
+        || (req.hasHostInfo() && req.getHostInfo().getRoutableIpsCount() > 0)) {
+      ch.watchLiveness(ROUTER_PING, ROUTER_SILENCE);
+    }
     if (!req.getStream() || ch.streamToken() != null) {
       return false;
     }

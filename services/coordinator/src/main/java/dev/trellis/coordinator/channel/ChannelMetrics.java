@@ -101,6 +101,9 @@ public final class ChannelMetrics {
   /** The connection failed with an I/O error (reset, broken pipe). */
   static final String CLOSED_IO_ERROR = "io_error";
 
+  /** A watched (router's) channel answered no ping for the liveness timeout. */
+  static final String CLOSED_UNRESPONSIVE = "unresponsive";
+
   /** The connection went away without a close frame or an error (EOF). */
   static final String CLOSED_LOST = "lost";
 

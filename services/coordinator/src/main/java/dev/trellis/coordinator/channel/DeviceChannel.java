@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * closes too ({@code idle}); a channel with a stream may stay silent (the coordinator's keepalives
  * and TCP find dead ones).
  *
+ * <p>A router's channel is watched more closely ({@link #watchLiveness}): WebSocket pings at a
+ * short interval, and a channel from which nothing (not even a pong) arrived for the timeout is
+ * declared dead ({@code unresponsive}) at once, so a router whose host froze or lost its network
+ * hands its routes over in seconds, not after TCP gives up. Healthy agents answer pings without
+ * their own code running (the WebSocket layer does).
+ *
  * <p>Slow devices: the bytes handed to the WebSocket and not yet written to the socket are counted;
  * a record that would take them past {@code maxPendingBytes} is not queued, and the channel is
  * dropped instead (counted): a device that does not read cannot make the coordinator buffer without
@@ -70,6 +76,11 @@ public final class DeviceChannel {
   private final long maxPendingBytes;
   private final java.util.concurrent.atomic.AtomicLong pending =
       new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastHeardNanos = System.nanoTime();
+  private final java.util.concurrent.atomic.AtomicBoolean watched =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean told =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   DeviceChannel(
       Vertx vertx,
@@ -107,6 +118,7 @@ public final class DeviceChannel {
               }
             });
     ws.binaryMessageHandler(this::onBinary);
+    ws.pongHandler(b -> lastHeardNanos = System.nanoTime());
     ws.textMessageHandler(
         t -> {
           metrics.protocolViolation();
@@ -147,8 +159,40 @@ public final class DeviceChannel {
                 ioError == null ? "" : ": " + ioError);
           }
           closing = true;
-          if (session != null) {
-            handler.closed(this);
+          tellClosed();
+        });
+  }
+
+  /** Tells the handler the channel is gone, once (a dead channel is told before it closes). */
+  private void tellClosed() {
+    if (session != null && told.compareAndSet(false, true)) {
+      handler.closed(this);
+    }
+  }
+
+  /**
+   * Pings the device every {@code interval} and declares the channel dead once nothing (a record or
+   * a pong) has arrived for {@code timeout}: the handler is told at once, without waiting for the
+   * WebSocket close to complete (a frozen peer never answers it). Idempotent; from any thread.
+   */
+  public void watchLiveness(Duration interval, Duration timeout) {
+    if (!watched.compareAndSet(false, true)) {
+      return;
+    }
+    lastHeardNanos = System.nanoTime();
+    vertx.setPeriodic(
+        Math.max(1, interval.toMillis()),
+        id -> {
+          if (closing) {
+            vertx.cancelTimer(id);
+          } else if (System.nanoTime() - lastHeardNanos > timeout.toNanos()) {
+            vertx.cancelTimer(id);
+            closedBy = ChannelMetrics.CLOSED_UNRESPONSIVE;
+            closing = true;
+            ws.close((short) 1001, "unresponsive");
+            tellClosed();
+          } else {
+            ws.writePing(Buffer.buffer(new byte[0]));
           }
         });
   }
@@ -157,6 +201,7 @@ public final class DeviceChannel {
     if (closing) {
       return;
     }
+    lastHeardNanos = System.nanoTime();
     byte[] bytes = buffer.getBytes();
     try {
       if (session == null) {
