@@ -10,15 +10,18 @@ import java.util.List;
 /**
  * A network that runs no agent, as a subnet router's site LAN or an exit node's internet: a switch
  * namespace with a bridge, and one plain host on it ({@code PREFIX.10}) running {@code
- * echo_server.py} on {@link #PORT}, which tells each client the address it came from. Routers
- * (device namespaces of the lab) are plugged into the switch with {@link #attach}. Everything
- * belongs to the {@link Lab} and goes with it.
+ * echo_server.py} on {@link #PORT} and {@link #OTHER_PORT}, which tells each client the address it
+ * came from. Routers (device namespaces of the lab) are plugged into the switch with {@link
+ * #attach}. Everything belongs to the {@link Lab} and goes with it.
  *
  * <p>Thread-safety: used from the test thread only.
  */
 final class Site {
   /** The host's echo port. */
   static final int PORT = 7007;
+
+  /** A second echo port on the host (for policies that allow one port only). */
+  static final int OTHER_PORT = 7008;
 
   final String prefix;
   final String hostNs;

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * routes, all in their own namespaces around the real all-in-one server. The remote device reaches
  * the host by IP (ping and TCP, the host seeing the router's address: SNAT) once an admin approves
  * the route, not before, and no longer once it is unapproved; a policy's autoApprovers approve a
- * tagged router's route with no admin. TCP throughput through the router and to the router itself
- * over the tunnel are printed as figures from the same run.
+ * tagged router's route with no admin, and the router's packet filter holds forwarded traffic to
+ * the one port the policy allows on the site's host. TCP throughput through the router and to the
+ * router itself over the tunnel are printed as figures from the same run.
  */
 @RootTest
 @IntegrationTest
@@ -61,6 +62,8 @@ class SubnetRouterTest {
       System.out.println(
           "FIGURE route-approval-to-first-ping-ms " + (System.nanoTime() - approved) / 1_000_000);
       assertEquals(routerLan, TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp()));
+      assertEquals(
+          routerLan, TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp(), Site.OTHER_PORT));
       assertEquals(List.of(site.cidr()), Routes.list(server, id, "primary"));
 
       double routed =
@@ -87,7 +90,9 @@ class SubnetRouterTest {
               {
                 "tagOwners": {"tag:router": ["autogroup:admin"]},
                 "autoApprovers": {"routes": {"172.31.0.0/16": ["tag:router"]}},
-                "acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}],
+                // The site's host on one port only: the router's filter applies it to the
+                // traffic it forwards.
+                "acls": [{"action": "accept", "src": ["*"], "dst": ["172.31.51.10:7007"]}],
               }
               """));
       String key = server.authKey("default", Map.of("reusable", true, "preapproved", true));
@@ -106,8 +111,13 @@ class SubnetRouterTest {
               site.cidr())
           .requireOk("router up");
       remote.up(server.loginServer(), key, "--accept-routes").requireOk("remote up");
-      Routes.await("ping through the router", () -> remote.ping(site.hostIp()), 30_000);
-      assertEquals(routerLan, TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp()));
+      Routes.await(
+          "TCP through the router",
+          () -> routerLan.equals(TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp())),
+          30_000);
+      assertNull(
+          TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp(), Site.OTHER_PORT),
+          "a port the policy does not allow was forwarded");
       String id = server.nodeId("default", "router");
       assertEquals(List.of(site.cidr()), Routes.list(server, id, "autoApproved"));
       assertEquals(List.of(), Routes.list(server, id, "approved"), "no admin approved it");

@@ -29,8 +29,13 @@ final class TcpProbe {
    * connection succeeded within 2 s.
    */
   static String peerSeenBy(Lab lab, String ns, String ip) throws IOException {
+    return peerSeenBy(lab, ns, ip, Site.PORT);
+  }
+
+  /** {@link #peerSeenBy(Lab, String, String)} on {@code port}. */
+  static String peerSeenBy(Lab lab, String ns, String ip, int port) throws IOException {
     Command.Result r =
-        lab.run(ns, List.of("python3", Site.script("probe.py"), ip, "" + Site.PORT, "0"), 15);
+        lab.run(ns, List.of("python3", Site.script("probe.py"), ip, "" + port, "0"), 15);
     String out = r.out().strip();
     return r.code() == 0 && out.startsWith("peer ") ? out.substring(5) : null;
   }
