@@ -95,18 +95,16 @@ class SlowDeviceTest {
   private record Client(WebSocket ws, HandshakeResult session, LinkedBlockingQueue<byte[]> in) {}
 
   private Client connect() throws Exception {
-    WebSocket ws =
-        vertx
-            .createWebSocketClient(
-                new WebSocketClientOptions().setMaxMessageSize(8 << 20).setMaxFrameSize(8 << 20))
-            .connect(
-                new WebSocketConnectOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(server.actualPort())
-                    .setURI("/control/v1/channel"))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    WebSocket ws;
+    try {
+      ws = upgrade();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // Seen once on a loaded CI machine while the slow device's 120 MB flood was being torn down:
+      // the upgrade's fresh connection closed before it was used. Not what this test is about
+      // (the drop and the bound are), so the client connects again, as a device would.
+      System.out.println("SlowDeviceTest: connecting again after " + e.getCause());
+      ws = upgrade();
+    }
     var init = new HandshakeInitiator(MachinePrivateKey.generate(), control.publicKey());
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
     LinkedBlockingQueue<byte[]> in = new LinkedBlockingQueue<>();
@@ -120,6 +118,20 @@ class SlowDeviceTest {
         });
     ws.writeBinaryMessage(Buffer.buffer(init.start(CapabilityVersion.CURRENT)));
     return new Client(ws, init.finish(reply.get(10, TimeUnit.SECONDS)), in);
+  }
+
+  private WebSocket upgrade() throws Exception {
+    return vertx
+        .createWebSocketClient(
+            new WebSocketClientOptions().setMaxMessageSize(8 << 20).setMaxFrameSize(8 << 20))
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(server.actualPort())
+                .setURI("/control/v1/channel"))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private static void send(Client c, boolean stream) throws Exception {
