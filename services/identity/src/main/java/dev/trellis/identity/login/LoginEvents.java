@@ -5,6 +5,7 @@ import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.LoginFailed;
 import dev.trellis.proto.event.v1.LoginMethod;
 import dev.trellis.proto.event.v1.LoginSucceeded;
+import dev.trellis.proto.event.v1.SsoProvider;
 import dev.trellis.proto.state.v1.UserRecord;
 import dev.trellis.runtime.eventlog.Events;
 import io.vertx.core.Future;
@@ -44,6 +45,12 @@ public final class LoginEvents {
 
   /** Appends a success and waits for the projection (last login time). */
   public Future<Void> succeeded(UserRecord u, LoginMethod method, String sessionId, Source src) {
+    return succeeded(u, method, SsoProvider.SSO_PROVIDER_UNSPECIFIED, sessionId, src);
+  }
+
+  /** Appends a success through {@code provider} and waits for the projection. */
+  public Future<Void> succeeded(
+      UserRecord u, LoginMethod method, SsoProvider provider, String sessionId, Source src) {
     Actor actor =
         Actor.newBuilder()
             .setKind(Actor.Kind.USER)
@@ -62,8 +69,17 @@ public final class LoginEvents {
                     .setSourceIp(src.ip())
                     .setUserAgent(src.userAgent())
                     .setSessionId(sessionId)
+                    .setSsoProvider(provider)
                     .build())
-            .subject("login " + u.getEmail() + " (" + method.name().toLowerCase() + ")")
+            .subject(
+                "login "
+                    + u.getEmail()
+                    + " ("
+                    + method.name().toLowerCase()
+                    + (provider == SsoProvider.SSO_PROVIDER_UNSPECIFIED
+                        ? ""
+                        : " " + provider.name().substring(4).toLowerCase())
+                    + ")")
             .build();
     return log.appendAndApply(List.of(event));
   }
@@ -74,6 +90,19 @@ public final class LoginEvents {
       String userId,
       String claimed,
       LoginMethod method,
+      String reasonCode,
+      Source src) {
+    return failed(
+        tailnetId, userId, claimed, method, SsoProvider.SSO_PROVIDER_UNSPECIFIED, reasonCode, src);
+  }
+
+  /** Appends a failure of a sign-in through {@code provider}. */
+  public Future<Void> failed(
+      String tailnetId,
+      String userId,
+      String claimed,
+      LoginMethod method,
+      SsoProvider provider,
       String reasonCode,
       Source src) {
     String claimedText =
@@ -97,6 +126,7 @@ public final class LoginEvents {
                     .setReasonCode(reasonCode)
                     .setSourceIp(src.ip())
                     .setUserAgent(src.userAgent())
+                    .setSsoProvider(provider)
                     .build())
             .subject("login failed: " + reasonCode)
             .build();

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safety: thread-safe; {@link #check} may fetch the JWKS (call from workers).
  */
 public final class IdTokenCheck {
+  private static final int MAX_VERIFIERS = 1000;
   private final Clock clock;
   private final Map<String, JwtVerifier> verifiers = new ConcurrentHashMap<>();
 
@@ -35,6 +36,10 @@ public final class IdTokenCheck {
   /** The verified claims of {@code idToken}. */
   public JWTClaimsSet check(
       String idToken, String issuer, String clientId, URI jwks, String expectedNonce) {
+    if (verifiers.size() > MAX_VERIFIERS) {
+      // Microsoft's multi-tenant issuers make one verifier per tenant: keep the map bounded.
+      verifiers.clear();
+    }
     JwtVerifier verifier =
         verifiers.computeIfAbsent(
             issuer + "|" + clientId + "|" + jwks, k -> build(issuer, clientId, jwks));

@@ -16,6 +16,7 @@ import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.Actor;
 import dev.trellis.proto.event.v1.LoginMethod;
 import dev.trellis.proto.event.v1.OidcConfig;
+import dev.trellis.proto.event.v1.SsoProvider;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.state.v1.TailnetRecord;
@@ -48,7 +49,10 @@ import java.util.stream.Collectors;
  * takes the pending login by state (once), exchanges the code (with the verifier and, for
  * confidential clients, the secret), verifies the ID token ({@link IdTokenCheck}), applies the
  * tailnet's allowed email domains, finds or creates the user (first login: a member signed in with
- * OIDC), and issues a session. Every outcome is a {@code LoginSucceeded} or {@code LoginFailed}.
+ * OIDC), and issues a session. Every outcome is a {@code LoginSucceeded} or {@code LoginFailed}
+ * naming the provider. The presets ({@link SsoPresets}) fix the issuer: Google's, Microsoft's for
+ * the tenant (multi-tenant endpoints checked by {@link MicrosoftIssuer}); GitHub, which has no ID
+ * token, goes through {@link GitHubSignIn} with the same state, PKCE and callback.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -67,6 +71,7 @@ public final class OidcLogin {
   private final LoginEvents events;
   private final HttpClient http;
   private final IMap<String, String> clientSecrets;
+  private final GitHubSignIn github;
 
   /** A finished login. */
   public record Success(UserRecord user, SessionTokens.Issued session, boolean created) {}
@@ -93,16 +98,18 @@ public final class OidcLogin {
     this.events = events;
     this.http = http;
     this.clientSecrets = hazelcast.getMap(TailnetSettingsRoutes.CLIENT_SECRETS);
+    this.github = new GitHubSignIn(new ProviderHttp(http));
   }
 
-  /** Starts a login to {@code tailnet}; the result is the URL to send the browser to. */
   /**
    * How members of {@code tailnet} (name or id) may sign in on the login page: {@code password}
-   * (built-in login enabled) and {@code sso} (single sign-on configured). What the page shows; an
-   * unknown tailnet answers like a new tailnet (password, no single sign-on), as {@link #start}
-   * answers an unknown tailnet like one without single sign-on, so names cannot be enumerated.
+   * (built-in login enabled) and {@code sso} (single sign-on configured), both booleans, and when
+   * single sign-on is configured {@code provider: {"sso": "github"}} (or google, microsoft, oidc)
+   * so the page can label its button. What the page shows; an unknown tailnet answers like a new
+   * tailnet (password, no single sign-on), as {@link #start} answers an unknown tailnet like one
+   * without single sign-on, so names cannot be enumerated.
    */
-  public Future<Map<String, Boolean>> methods(String tailnet) {
+  public Future<Map<String, Object>> methods(String tailnet) {
     return vertx.executeBlocking(
         () -> {
           TailnetSettings s;
@@ -113,14 +120,18 @@ public final class OidcLogin {
             // not leak through the login page.
             s = TailnetCommands.defaultSettings();
           }
-          Map<String, Boolean> m = new LinkedHashMap<>();
+          Map<String, Object> m = new LinkedHashMap<>();
           m.put("password", s.getPasswordLoginEnabled());
           m.put("sso", s.hasOidc());
+          if (s.hasOidc()) {
+            m.put("provider", Map.of("sso", SsoPresets.name(SsoPresets.kind(s.getOidc()))));
+          }
           return m;
         },
         false);
   }
 
+  /** Starts a login to {@code tailnet}; the result is the URL to send the browser to. */
   public Future<URI> start(String tailnet, String redirectUri) {
     return vertx.executeBlocking(
         () -> {
@@ -132,7 +143,9 @@ public final class OidcLogin {
             throw ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED);
           }
           OidcConfig oidc = config(t);
-          var endpoints = providers.of(oidc.getIssuerUrl());
+          boolean isGitHub = SsoPresets.kind(oidc) == SsoProvider.SSO_GITHUB;
+          URI authorization =
+              isGitHub ? SsoPresets.githubAuthorize() : endpoints(oidc).authorization();
           String state = PendingLogins.random();
           String nonce = PendingLogins.random();
           String verifier = PendingLogins.random();
@@ -142,13 +155,15 @@ public final class OidcLogin {
           q.put("response_type", "code");
           q.put("client_id", oidc.getClientId());
           q.put("redirect_uri", redirectUri);
-          q.put("scope", scopes(oidc));
+          q.put("scope", isGitHub ? GitHubSignIn.scopes(oidc) : scopes(oidc));
           q.put("state", state);
-          q.put("nonce", nonce);
+          if (!isGitHub) {
+            q.put("nonce", nonce);
+          }
           q.put("code_challenge", challenge(verifier));
           q.put("code_challenge_method", "S256");
-          String sep = endpoints.authorization().getQuery() == null ? "?" : "&";
-          return URI.create(endpoints.authorization() + sep + form(q));
+          String sep = authorization.getQuery() == null ? "?" : "&";
+          return URI.create(authorization + sep + form(q));
         },
         false);
   }
@@ -157,6 +172,7 @@ public final class OidcLogin {
   public Future<Success> finish(String code, String state, LoginEvents.Source src) {
     String[] failedTailnet = {null};
     String[] claimed = {null};
+    SsoProvider[] provider = {SsoProvider.SSO_PROVIDER_UNSPECIFIED};
     return vertx
         .executeBlocking(
             () -> {
@@ -173,17 +189,39 @@ public final class OidcLogin {
                       .byId(p.tailnetId())
                       .orElseThrow(() -> ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED));
               OidcConfig oidc = config(t);
-              var endpoints = providers.of(oidc.getIssuerUrl());
+              provider[0] = SsoPresets.kind(oidc);
+              if (provider[0] == SsoProvider.SSO_GITHUB) {
+                var u = github.identify(oidc, secret(oidc, t), code, p.verifier(), p.redirectUri());
+                String subject = oidc.getIssuerUrl() + "#" + u.id();
+                claimed[0] = subject + " (" + u.login() + ")";
+                String email = allowedDomain(UserCommands.checkEmail(u.email(), "email"), oidc);
+                return new Identity(t, subject, email, TextField.clean(u.name(), 200));
+              }
+              var endpoints = endpoints(oidc);
               String idToken = exchange(endpoints.token(), oidc, t.getTailnetId(), code, p);
+              String issuer = endpoints.issuer();
+              boolean microsoft = provider[0] == SsoProvider.SSO_MICROSOFT;
+              if (microsoft && SsoPresets.multiTenant(oidc.getTenant())) {
+                String tid = MicrosoftIssuer.tenantOf(idToken);
+                issuer = MicrosoftIssuer.expected(issuer, oidc.getTenant(), tid);
+              }
               JWTClaimsSet claims =
-                  idTokens.check(
-                      idToken,
-                      oidc.getIssuerUrl(),
-                      oidc.getClientId(),
-                      endpoints.jwks(),
-                      p.nonce());
+                  idTokens.check(idToken, issuer, oidc.getClientId(), endpoints.jwks(), p.nonce());
               String subject = oidc.getIssuerUrl() + "#" + claims.getSubject();
+              if (microsoft) {
+                // One subject per Microsoft user whichever tenant endpoint the tailnet uses.
+                Object t2 = claims.getClaim("tid");
+                subject =
+                    SsoPresets.MICROSOFT_BASE
+                        + "/"
+                        + (t2 instanceof String s2 ? s2 : oidc.getTenant())
+                        + "/v2.0#"
+                        + claims.getSubject();
+              }
               claimed[0] = subject;
+              if (microsoft) {
+                microsoftEmailOwned(claims, oidc);
+              }
               return new Identity(t, subject, email(claims, oidc), name(claims));
             },
             false)
@@ -193,13 +231,21 @@ public final class OidcLogin {
               ErrorCode codeOf = err instanceof ApiException a ? a.code() : ErrorCode.INTERNAL;
               // An unknown or replayed state names no tailnet: logged under LoginEvents.NO_TAILNET.
               return events
-                  .failed(failedTailnet[0], null, claimed[0], LoginMethod.OIDC, codeOf.code(), src)
+                  .failed(
+                      failedTailnet[0],
+                      null,
+                      claimed[0],
+                      LoginMethod.OIDC,
+                      provider[0],
+                      codeOf.code(),
+                      src)
                   .transform(x -> Future.failedFuture(err));
             })
         .compose(
             s ->
                 events
-                    .succeeded(s.user(), LoginMethod.OIDC, s.session().sessionId(), src)
+                    .succeeded(
+                        s.user(), LoginMethod.OIDC, provider[0], s.session().sessionId(), src)
                     .map(v -> s));
   }
 
@@ -303,17 +349,53 @@ public final class OidcLogin {
       throw ApiException.of(
           ErrorCode.OIDC_USER_NOT_ALLOWED, "The identity provider gave no verified email.");
     }
-    String e = UserCommands.checkEmail(email, "email");
-    String domain = e.substring(e.lastIndexOf('@') + 1);
-    if (oidc.getAllowedEmailDomainsCount() > 0
-        && !oidc.getAllowedEmailDomainsList().contains(domain)) {
-      throw ApiException.of(ErrorCode.OIDC_USER_NOT_ALLOWED);
-    }
+    String e = allowedDomain(UserCommands.checkEmail(email, "email"), oidc);
     if (oidc.getAllowedGroupsCount() > 0 && !inAllowedGroup(claims, oidc)) {
       throw ApiException.of(
           ErrorCode.OIDC_USER_NOT_ALLOWED, "You are not in a group allowed to use this tailnet.");
     }
     return e;
+  }
+
+  /** {@code e} if its domain is allowed by the tailnet. */
+  private static String allowedDomain(String e, OidcConfig oidc) {
+    String domain = e.substring(e.lastIndexOf('@') + 1);
+    if (oidc.getAllowedEmailDomainsCount() > 0
+        && !oidc.getAllowedEmailDomainsList().contains(domain)) {
+      throw ApiException.of(ErrorCode.OIDC_USER_NOT_ALLOWED);
+    }
+    return e;
+  }
+
+  /**
+   * Microsoft's {@code email} claim is whatever the user's tenant says, unverified. Through a
+   * multi-tenant endpoint, any tenant's administrator could claim anybody's address, so there the
+   * token must carry {@code xms_edov: true} (the optional claim "email domain owner verified")
+   * unless it is a personal account; a single-tenant tailnet trusts its own tenant's directory.
+   * Wherever {@code xms_edov} is present and not true, the email is refused.
+   */
+  private static void microsoftEmailOwned(JWTClaimsSet claims, OidcConfig oidc) {
+    Object edov = claims.getClaim("xms_edov");
+    boolean verified = Boolean.TRUE.equals(edov) || "true".equals(edov) || "1".equals(edov);
+    boolean personal = SsoPresets.CONSUMER_TENANT.equals(claims.getClaim("tid"));
+    if ((edov != null && !verified)
+        || (SsoPresets.multiTenant(oidc.getTenant()) && !personal && !verified)) {
+      throw ApiException.of(
+          ErrorCode.OIDC_USER_NOT_ALLOWED,
+          "Microsoft did not confirm that your tenant owns your email's domain.");
+    }
+  }
+
+  /** The provider's endpoints: discovered at the configured or preset issuer. */
+  private ProviderMetadata.Endpoints endpoints(OidcConfig oidc) {
+    boolean template =
+        SsoPresets.kind(oidc) == SsoProvider.SSO_MICROSOFT
+            && SsoPresets.multiTenant(oidc.getTenant());
+    return providers.of(SsoPresets.issuer(oidc), template);
+  }
+
+  private String secret(OidcConfig oidc, TailnetRecord t) {
+    return oidc.getClientSecretRef().isEmpty() ? null : clientSecrets.get(t.getTailnetId());
   }
 
   /** Whether the token's {@code groups} claim (a string list) names an allowed group. */
@@ -361,7 +443,7 @@ public final class OidcLogin {
     }
   }
 
-  private static String form(Map<String, String> values) {
+  static String form(Map<String, String> values) {
     return values.entrySet().stream()
         .map(
             e ->

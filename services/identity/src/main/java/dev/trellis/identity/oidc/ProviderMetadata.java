@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An OIDC provider's discovery document ({@code <issuer>/.well-known/openid-configuration}),
  * fetched over HTTP and cached per issuer for five minutes. The document must name the configured
- * issuer exactly and give the authorization, token and JWKS endpoints; anything else, an
- * unreachable provider or an answer over 1 MiB is {@code OIDC_PROVIDER_UNAVAILABLE}.
+ * issuer exactly (or, for Microsoft's multi-tenant endpoints, an issuer template holding {@code
+ * {tenantid}}, which {@link Endpoints#issuer} then is) and give the authorization, token and JWKS
+ * endpoints; anything else, an unreachable provider or an answer over 1 MiB is {@code
+ * OIDC_PROVIDER_UNAVAILABLE}.
  *
  * <p>Thread-safety: thread-safe; {@link #of} blocks on the network (call from workers).
  */
@@ -28,6 +30,9 @@ public final class ProviderMetadata {
   private static final Duration TTL = Duration.ofMinutes(5);
   private static final int MAX_BYTES = 1 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The placeholder in a multi-tenant issuer template. */
+  public static final String TENANT = "{tenantid}";
 
   private final HttpClient http;
   private final Clock clock;
@@ -45,16 +50,26 @@ public final class ProviderMetadata {
 
   /** The endpoints of {@code issuer}. */
   public Endpoints of(String issuer) {
-    Cached c = cache.get(issuer);
+    return of(issuer, false);
+  }
+
+  /**
+   * The endpoints of {@code issuer}; with {@code tenantTemplate}, the discovery document must
+   * instead name an issuer template with exactly one {@code {tenantid}} (as Microsoft's {@code
+   * common}, {@code organizations} and {@code consumers} documents do).
+   */
+  public Endpoints of(String issuer, boolean tenantTemplate) {
+    String key = (tenantTemplate ? "T|" : "I|") + issuer;
+    Cached c = cache.get(key);
     if (c != null && clock.instant().isBefore(c.until())) {
       return c.endpoints();
     }
-    Endpoints e = fetch(issuer);
-    cache.put(issuer, new Cached(e, clock.instant().plus(TTL)));
+    Endpoints e = fetch(issuer, tenantTemplate);
+    cache.put(key, new Cached(e, clock.instant().plus(TTL)));
     return e;
   }
 
-  private Endpoints fetch(String issuer) {
+  private Endpoints fetch(String issuer, boolean tenantTemplate) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     try {
       HttpResponse<InputStream> r =
@@ -73,11 +88,19 @@ public final class ProviderMetadata {
         throw unavailable("discovery answered " + r.statusCode());
       }
       JsonNode doc = JSON.readTree(body);
-      if (!issuer.equals(doc.path("issuer").asText())) {
+      String named = doc.path("issuer").asText("");
+      if (tenantTemplate) {
+        int at = named.indexOf(TENANT);
+        if (at < 0
+            || named.indexOf(TENANT, at + 1) >= 0
+            || URI.create(named.replace(TENANT, "t")).getHost() == null) {
+          throw unavailable("discovery names no {tenantid} issuer template");
+        }
+      } else if (!issuer.equals(named)) {
         throw unavailable("discovery names another issuer");
       }
       return new Endpoints(
-          issuer,
+          named,
           uri(doc, "authorization_endpoint"),
           uri(doc, "token_endpoint"),
           uri(doc, "jwks_uri"));

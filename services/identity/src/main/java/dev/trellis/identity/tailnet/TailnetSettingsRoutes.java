@@ -4,9 +4,11 @@ import com.google.protobuf.Duration;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.trellis.identity.journal.IdentityLog;
+import dev.trellis.identity.oidc.SsoPresets;
 import dev.trellis.identity.request.Lifetime;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.OidcConfig;
+import dev.trellis.proto.event.v1.SsoProvider;
 import dev.trellis.proto.event.v1.TailnetSettings;
 import dev.trellis.proto.event.v1.TailnetSettingsChanged;
 import dev.trellis.proto.state.v1.TailnetRecord;
@@ -30,8 +32,10 @@ import java.util.Map;
  * A tailnet's settings: {@code GET /api/v1/tailnets/:tailnet/settings} (any role) and {@code POST
  * /api/v1/tailnets/:tailnet/settings} (owners and admins) with only the fields to change: {@code
  * deviceApproval}, {@code nodeKeyExpiry} ({@code 180d}), {@code passwordLogin}, {@code oidc}
- * (issuer, client id and secret, scopes, allowed email domains) or {@code oidcDisabled}. The change
- * is one {@code TailnetSettingsChanged} with the full settings and the changed field names. An OIDC
+ * (issuer, client id and secret, scopes, allowed email domains and groups; or a preset: {@code
+ * provider} github, google or microsoft, which fixes the issuer, with Microsoft's {@code tenant}
+ * and GitHub's {@code allowedOrgs} and {@code allowedTeams}) or {@code oidcDisabled}. The change is
+ * one {@code TailnetSettingsChanged} with the full settings and the changed field names. An OIDC
  * client secret is kept in a private Hazelcast map ({@link #CLIENT_SECRETS}); the event carries
  * only its reference and SHA-256. Two concurrent edits of different fields may lose one (last
  * writer wins), as with any read-modify-write without a version check.
@@ -49,19 +53,38 @@ public final class TailnetSettingsRoutes {
   private final IdentityLog log;
   private final IMap<String, String> secrets;
 
-  /** The OIDC part of a settings change. Its {@code toString} hides the secret. */
+  /**
+   * The OIDC part of a settings change. {@code provider} is oidc (the default: {@code issuer} is
+   * required), github, google or microsoft (the issuer is the preset's; Microsoft needs {@code
+   * tenant}). Its {@code toString} hides the secret.
+   */
   public record OidcRequest(
       @MaxLength(2048) String issuer,
       String clientId,
       @MaxLength(1024) String clientSecret,
       List<String> scopes,
       List<String> allowedEmailDomains,
-      List<String> allowedGroups) {
+      List<String> allowedGroups,
+      @MaxLength(16) String provider,
+      @MaxLength(64) String tenant,
+      List<String> allowedOrgs,
+      List<String> allowedTeams) {
     @Override
     public String toString() {
-      return "OidcRequest[issuer=" + issuer + ", clientId=" + clientId + ", secret=redacted]";
+      return "OidcRequest[provider="
+          + provider
+          + ", issuer="
+          + issuer
+          + ", clientId="
+          + clientId
+          + ", secret=redacted]";
     }
   }
+
+  private static final java.util.regex.Pattern GITHUB_ORG =
+      java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
+  private static final java.util.regex.Pattern GITHUB_TEAM =
+      java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
 
   /** Body of {@code POST .../settings}: absent fields stay as they are. */
   public record ChangeRequest(
@@ -105,12 +128,20 @@ public final class TailnetSettingsRoutes {
     out.put("passwordLogin", s.getPasswordLoginEnabled());
     if (s.hasOidc()) {
       Map<String, Object> o = new LinkedHashMap<>();
+      o.put("provider", SsoPresets.name(SsoPresets.kind(s.getOidc())));
       o.put("issuer", s.getOidc().getIssuerUrl());
       o.put("clientId", s.getOidc().getClientId());
       o.put("hasClientSecret", !s.getOidc().getClientSecretSha256().isEmpty());
       o.put("scopes", List.copyOf(s.getOidc().getScopesList()));
       o.put("allowedEmailDomains", List.copyOf(s.getOidc().getAllowedEmailDomainsList()));
       o.put("allowedGroups", List.copyOf(s.getOidc().getAllowedGroupsList()));
+      if (!s.getOidc().getTenant().isEmpty()) {
+        o.put("tenant", s.getOidc().getTenant());
+      }
+      if (SsoPresets.kind(s.getOidc()) == SsoProvider.SSO_GITHUB) {
+        o.put("allowedOrgs", List.copyOf(s.getOidc().getAllowedOrgsList()));
+        o.put("allowedTeams", List.copyOf(s.getOidc().getAllowedTeamsList()));
+      }
       out.put("oidc", o);
     }
     return out;
@@ -212,6 +243,88 @@ public final class TailnetSettingsRoutes {
   }
 
   private OidcConfig oidc(String tailnetId, OidcRequest o) {
+    SsoProvider kind =
+        o.provider() == null
+            ? SsoProvider.SSO_PROVIDER_UNSPECIFIED
+            : SsoPresets.parse(o.provider());
+    if (kind == null) {
+      throw ApiException.field(
+          ErrorCode.BAD_REQUEST, "oidc.provider", "Expected oidc, github, google or microsoft.");
+    }
+    OidcConfig.Builder b =
+        switch (kind) {
+          case SSO_GITHUB, SSO_GOOGLE, SSO_MICROSOFT -> preset(kind, o);
+          default -> generic(o).setProvider(kind);
+        };
+    if (o.clientId() == null || o.clientId().isBlank()) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.clientId", "Required.");
+    }
+    b.setClientId(o.clientId().strip());
+    if (kind == SsoProvider.SSO_GITHUB
+        && (o.clientSecret() == null || o.clientSecret().isEmpty())) {
+      throw ApiException.field(
+          ErrorCode.BAD_REQUEST, "oidc.clientSecret", "GitHub needs the OAuth app's secret.");
+    }
+    return common(tailnetId, o, b);
+  }
+
+  /** A preset: the issuer is the provider's, not the administrator's. */
+  private static OidcConfig.Builder preset(SsoProvider kind, OidcRequest o) {
+    String name = SsoPresets.name(kind);
+    if (o.issuer() != null && !o.issuer().isEmpty()) {
+      throw ApiException.field(
+          ErrorCode.BAD_REQUEST, "oidc.issuer", "The " + name + " preset sets the issuer.");
+    }
+    OidcConfig.Builder b = OidcConfig.newBuilder().setProvider(kind);
+    String tenant = null;
+    if (kind == SsoProvider.SSO_MICROSOFT) {
+      tenant = SsoPresets.tenant(o.tenant());
+      if (tenant == null) {
+        throw ApiException.field(
+            ErrorCode.BAD_REQUEST,
+            "oidc.tenant",
+            "Expected common, organizations, consumers or a tenant id (GUID).");
+      }
+      b.setTenant(tenant);
+    } else if (o.tenant() != null && !o.tenant().isEmpty()) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.tenant", "Only for microsoft.");
+    }
+    if (kind == SsoProvider.SSO_GITHUB) {
+      if (o.allowedGroups() != null && !o.allowedGroups().isEmpty()) {
+        throw ApiException.field(
+            ErrorCode.BAD_REQUEST,
+            "oidc.allowedGroups",
+            "GitHub has no groups claim; use allowedOrgs or allowedTeams.");
+      }
+      for (String org : o.allowedOrgs() == null ? List.<String>of() : o.allowedOrgs()) {
+        if (org == null || !GITHUB_ORG.matcher(org.strip()).matches()) {
+          throw ApiException.field(
+              ErrorCode.BAD_REQUEST, "oidc.allowedOrgs", "Expected GitHub organization names.");
+        }
+        b.addAllowedOrgs(org.strip().toLowerCase(Locale.ROOT));
+      }
+      for (String team : o.allowedTeams() == null ? List.<String>of() : o.allowedTeams()) {
+        if (team == null || !GITHUB_TEAM.matcher(team.strip()).matches()) {
+          throw ApiException.field(
+              ErrorCode.BAD_REQUEST, "oidc.allowedTeams", "Expected org/team-slug.");
+        }
+        b.addAllowedTeams(team.strip().toLowerCase(Locale.ROOT));
+      }
+    } else if ((o.allowedOrgs() != null && !o.allowedOrgs().isEmpty())
+        || (o.allowedTeams() != null && !o.allowedTeams().isEmpty())) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.allowedOrgs", "Only for github.");
+    }
+    return b.setIssuerUrl(SsoPresets.storedIssuer(kind, tenant));
+  }
+
+  private static OidcConfig.Builder generic(OidcRequest o) {
+    if (o.tenant() != null && !o.tenant().isEmpty()) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.tenant", "Only for microsoft.");
+    }
+    if ((o.allowedOrgs() != null && !o.allowedOrgs().isEmpty())
+        || (o.allowedTeams() != null && !o.allowedTeams().isEmpty())) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.allowedOrgs", "Only for github.");
+    }
     URI issuer;
     try {
       issuer = URI.create(o.issuer() == null ? "" : o.issuer());
@@ -223,11 +336,10 @@ public final class TailnetSettingsRoutes {
         || !("https".equals(issuer.getScheme()) || "http".equals(issuer.getScheme()))) {
       throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.issuer", "Expected an http(s) URL.");
     }
-    if (o.clientId() == null || o.clientId().isBlank()) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.clientId", "Required.");
-    }
-    OidcConfig.Builder b =
-        OidcConfig.newBuilder().setIssuerUrl(o.issuer()).setClientId(o.clientId().strip());
+    return OidcConfig.newBuilder().setIssuerUrl(o.issuer());
+  }
+
+  private OidcConfig common(String tailnetId, OidcRequest o, OidcConfig.Builder b) {
     if (o.scopes() != null) {
       b.addAllScopes(o.scopes());
     }
