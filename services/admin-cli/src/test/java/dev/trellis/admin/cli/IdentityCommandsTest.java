@@ -202,6 +202,94 @@ class IdentityCommandsTest {
   }
 
   @Test
+  void tailnetSetConfiguresTheSignInPresets(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("secret");
+    Files.writeString(secret, "gh-secret\n");
+    server.answer(
+        "/api/v1/tailnets/acme/settings",
+        200,
+        "{\"name\":\"acme\",\"oidc\":{\"provider\":\"github\",\"issuer\":"
+            + "\"https://github.com\",\"clientId\":\"Iv1.abc\",\"hasClientSecret\":true,"
+            + "\"scopes\":[],\"allowedEmailDomains\":[],\"allowedGroups\":[],"
+            + "\"allowedOrgs\":[\"acme\"],\"allowedTeams\":[\"acme/ops\"]}}");
+    Run gh =
+        Run.of(
+            env,
+            "tailnet",
+            "set",
+            "acme",
+            "--sso",
+            "github",
+            "--client-id",
+            "Iv1.abc",
+            "--client-secret-file",
+            secret.toString(),
+            "--sso-orgs",
+            "acme",
+            "--sso-teams",
+            "acme/ops");
+    assertEquals(0, gh.code(), gh.err());
+    assertEquals(
+        "{\"oidc\":{\"provider\":\"github\",\"clientId\":\"Iv1.abc\","
+            + "\"clientSecret\":\"gh-secret\",\"scopes\":[],\"allowedEmailDomains\":[],"
+            + "\"allowedGroups\":[],\"allowedOrgs\":[\"acme\"],\"allowedTeams\":[\"acme/ops\"]}}",
+        server.last().body());
+    assertTrue(gh.out().contains("sso                github"), gh.out());
+    assertTrue(gh.out().contains("sso-teams          acme/ops"), gh.out());
+
+    Run ms =
+        Run.of(
+            env,
+            "tailnet",
+            "set",
+            "acme",
+            "--sso",
+            "microsoft",
+            "--client-id",
+            "app-id",
+            "--sso-tenant",
+            "organizations");
+    assertEquals(0, ms.code(), ms.err());
+    String body = server.last().body();
+    assertTrue(
+        body.contains("\"provider\":\"microsoft\"")
+            && body.contains("\"tenant\":\"organizations\""),
+        body);
+
+    // Refusals, each before any request.
+    int before = server.requests.size();
+    for (String[] bad :
+        new String[][] {
+          {"--sso", "gitlab", "--client-id", "x"},
+          {"--sso", "google"},
+          {"--sso", "microsoft", "--client-id", "x"},
+          {"--sso", "github", "--client-id", "x"},
+          {
+            "--sso",
+            "github",
+            "--client-id",
+            "x",
+            "--client-secret-file",
+            dir.resolve("none").toString()
+          },
+          {"--sso", "google", "--client-id", "x", "--sso-orgs", "acme"},
+          {"--sso", "google", "--client-id", "x", "--sso-issuer", "https://evil.example"},
+          {"--sso", "oidc", "--client-id", "x"},
+          {"--client-id", "x", "--sso-client-id", "y", "--sso", "google"},
+        }) {
+      String[] argv = new String[bad.length + 3];
+      argv[0] = "tailnet";
+      argv[1] = "set";
+      argv[2] = "acme";
+      System.arraycopy(bad, 0, argv, 3, bad.length);
+      Run r = Run.of(env, argv);
+      assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+      assertTrue(r.err().contains("--"), r.err());
+    }
+    assertEquals(before, server.requests.size());
+  }
+
+  @Test
   void setPasswordReadsTheSecretFromAFileNeverFromArgv(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("pw");
     Files.writeString(file, "correct horse battery staple\nignored second line\n");

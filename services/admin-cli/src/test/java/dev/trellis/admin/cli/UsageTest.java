@@ -38,9 +38,9 @@ class UsageTest {
         usage: trellis-admin tailnet create NAME
         usage: trellis-admin tailnet list
         usage: trellis-admin tailnet set NAME [--device-approval on|off] [--key-expiry 180d] \
-        [--password-login on|off] [--sso-issuer URL --sso-client-id ID \
-        [--sso-client-secret-file PATH] [--sso-scopes a,b] [--sso-domains d1,d2] \
-        [--sso-groups g1,g2]]
+        [--password-login on|off] [--sso github|google|microsoft|oidc --client-id ID \
+        [--client-secret-file PATH] [--sso-tenant T] [--sso-orgs a,b] [--sso-teams org/team] \
+        [--sso-issuer URL] [--sso-scopes a,b] [--sso-domains d1,d2] [--sso-groups g1,g2]]
         """,
         run.err());
   }

@@ -6,9 +6,9 @@ import java.io.PrintStream;
 
 /**
  * A tailnet's settings (the answer of {@code POST /api/v1/tailnets/{name}/settings}) as a {@code
- * SETTING VALUE} table: device approval, key expiry, password login, and single sign-on (issuer,
- * client id, whether a client secret is set, scopes, allowed domains and groups). A setting the
- * answer lacks prints as {@code -}.
+ * SETTING VALUE} table: device approval, key expiry, password login, and single sign-on (provider,
+ * issuer, Microsoft tenant, client id, whether a client secret is set, scopes, allowed domains and
+ * groups, GitHub organizations and teams). A setting the answer lacks prints as {@code -}.
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -24,12 +24,22 @@ final class SettingsRows {
     t.row("password-login", onOff(s.get("passwordLogin")));
     JsonNode o = s.path("oidc");
     if (o.isObject() && o.path("issuer").isTextual()) {
+      if (o.has("provider")) {
+        t.row("sso", text(o, "provider"));
+      }
       t.row("sso-issuer", text(o, "issuer"));
+      if (o.has("tenant")) {
+        t.row("sso-tenant", text(o, "tenant"));
+      }
       t.row("sso-client-id", text(o, "clientId"));
       t.row("sso-client-secret", o.path("hasClientSecret").asBoolean() ? "set" : "not set");
       t.row("sso-scopes", csv(o.path("scopes")));
       t.row("sso-domains", csv(o.path("allowedEmailDomains")));
       t.row("sso-groups", csv(o.path("allowedGroups")));
+      if (o.has("allowedOrgs") || o.has("allowedTeams")) {
+        t.row("sso-orgs", csv(o.path("allowedOrgs")));
+        t.row("sso-teams", csv(o.path("allowedTeams")));
+      }
     } else {
       t.row("sso", "off");
     }

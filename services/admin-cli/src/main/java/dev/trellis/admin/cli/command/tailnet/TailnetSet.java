@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code tailnet set NAME [--device-approval on|off] [--key-expiry 180d] [--password-login
- * on|off]}: POST /api/v1/tailnets/{name}/settings with the given fields, print the settings.
+ * {@code tailnet set NAME [--device-approval on|off] [--key-expiry 180d] [--password-login on|off]
+ * [--sso github|google|microsoft|oidc --client-id ID ...]}: POST /api/v1/tailnets/{name}/settings
+ * with the given fields, print the settings. Single sign-on is a preset (github, google, microsoft:
+ * the server knows their endpoints) or generic OpenID Connect ({@code --sso oidc --sso-issuer URL},
+ * or the older {@code --sso-issuer URL --sso-client-id ID}).
  *
  * <p>Stateless, so safe to share between threads.
  */
@@ -28,7 +31,8 @@ public final class TailnetSet implements Command {
   @Override
   public String arguments() {
     return "NAME [--device-approval on|off] [--key-expiry 180d] [--password-login on|off]"
-        + " [--sso-issuer URL --sso-client-id ID [--sso-client-secret-file PATH]"
+        + " [--sso github|google|microsoft|oidc --client-id ID [--client-secret-file PATH]"
+        + " [--sso-tenant T] [--sso-orgs a,b] [--sso-teams org/team] [--sso-issuer URL]"
         + " [--sso-scopes a,b] [--sso-domains d1,d2] [--sso-groups g1,g2]]";
   }
 
@@ -43,12 +47,19 @@ public final class TailnetSet implements Command {
         Option.valued("device-approval", "on|off", "new devices need an admin's approval"),
         Option.valued("key-expiry", "TIME", "node key lifetime, e.g. 180d"),
         Option.valued("password-login", "on|off", "allow built-in email + password login"),
-        Option.valued("sso-issuer", "URL", "OpenID Connect issuer (its discovery document)"),
-        Option.valued("sso-client-id", "ID", "OAuth client id registered with the provider"),
+        Option.valued("sso", "KIND", "single sign-on: github, google, microsoft or oidc"),
+        Option.valued("client-id", "ID", "OAuth client id registered with the provider"),
         Option.valued(
-            "sso-client-secret-file",
+            "client-secret-file",
             "PATH",
             "file holding the client secret (or env TRELLIS_SSO_CLIENT_SECRET); none = public"),
+        Option.valued(
+            "sso-tenant", "T", "microsoft: common, organizations, consumers or a tenant id"),
+        Option.valued("sso-orgs", "LIST", "github: only members of these organizations"),
+        Option.valued("sso-teams", "LIST", "github: only members of these teams (org/team)"),
+        Option.valued("sso-issuer", "URL", "oidc: the issuer (its discovery document)"),
+        Option.valued("sso-client-id", "ID", "same as --client-id"),
+        Option.valued("sso-client-secret-file", "PATH", "same as --client-secret-file"),
         Option.valued("sso-scopes", "LIST", "extra scopes besides openid and email"),
         Option.valued("sso-domains", "LIST", "only emails in these domains may sign in"),
         Option.valued("sso-groups", "LIST", "only members of these groups may sign in"));
@@ -79,44 +90,112 @@ public final class TailnetSet implements Command {
   private Optional<ObjectNode> sso(Invocation inv) throws UsageException {
     var args = inv.args();
     Optional<String> issuer = args.value("sso-issuer");
-    Optional<String> clientId = args.value("sso-client-id");
-    boolean any =
-        List.of(
-                "sso-issuer",
-                "sso-client-id",
-                "sso-client-secret-file",
-                "sso-scopes",
-                "sso-domains",
-                "sso-groups")
-            .stream()
-            .anyMatch(o -> args.value(o).isPresent());
+    Optional<String> clientId = either(inv, "client-id", "sso-client-id");
+    Optional<String> secretFile = either(inv, "client-secret-file", "sso-client-secret-file");
+    boolean any = SSO_OPTIONS.stream().anyMatch(o -> args.value(o).isPresent());
     if (!any) {
       return Optional.empty();
     }
-    if (issuer.isEmpty() || clientId.isEmpty()) {
-      throw new UsageException("--sso-* options need --sso-issuer and --sso-client-id", usage());
+    Optional<String> kind = args.value("sso");
+    if (kind.isEmpty() && issuer.isEmpty()) {
+      throw new UsageException(
+          "single sign-on options need --sso github|google|microsoft|oidc", usage());
+    }
+    String k = kind.orElse("oidc");
+    if (!List.of("github", "google", "microsoft", "oidc").contains(k)) {
+      throw new UsageException(
+          "--sso: expected github, google, microsoft or oidc, got '" + k + "'", usage());
+    }
+    if (clientId.isEmpty() || clientId.get().isBlank()) {
+      throw new UsageException(
+          "--sso " + k + " needs --client-id (the OAuth app's client id)", usage());
+    }
+    if (k.equals("oidc") && issuer.isEmpty()) {
+      throw new UsageException("--sso oidc needs --sso-issuer URL", usage());
+    }
+    if (!k.equals("oidc") && issuer.isPresent()) {
+      throw new UsageException(
+          "--sso-issuer is only for --sso oidc; the " + k + " preset knows its issuer", usage());
+    }
+    Optional<String> tenant = args.value("sso-tenant");
+    if (k.equals("microsoft") && tenant.isEmpty()) {
+      throw new UsageException(
+          "--sso microsoft needs --sso-tenant common|organizations|consumers|TENANT-ID", usage());
+    }
+    if (!k.equals("microsoft") && tenant.isPresent()) {
+      throw new UsageException("--sso-tenant is only for --sso microsoft", usage());
+    }
+    if (!k.equals("github")
+        && (args.value("sso-orgs").isPresent() || args.value("sso-teams").isPresent())) {
+      throw new UsageException("--sso-orgs and --sso-teams are only for --sso github", usage());
+    }
+    if (k.equals("github") && args.value("sso-groups").isPresent()) {
+      throw new UsageException(
+          "--sso github has no groups; use --sso-orgs or --sso-teams", usage());
+    }
+    String secret = clientSecret(secretFile);
+    if (k.equals("github") && secret == null) {
+      throw new UsageException(
+          "--sso github needs --client-secret-file (GitHub OAuth apps have a secret)", usage());
     }
     ObjectNode o = AdminClient.json().createObjectNode();
-    o.put("issuer", issuer.get());
-    o.put("clientId", clientId.get());
-    String secret = clientSecret(args.value("sso-client-secret-file"));
+    if (kind.isPresent()) {
+      o.put("provider", k);
+    }
+    issuer.ifPresent(v -> o.put("issuer", v));
+    o.put("clientId", clientId.get().strip());
+    tenant.ifPresent(v -> o.put("tenant", v));
     if (secret != null) {
       o.put("clientSecret", secret);
     }
     list(args.value("sso-scopes"), o.putArray("scopes"));
     list(args.value("sso-domains"), o.putArray("allowedEmailDomains"));
     list(args.value("sso-groups"), o.putArray("allowedGroups"));
+    if (k.equals("github")) {
+      list(args.value("sso-orgs"), o.putArray("allowedOrgs"));
+      list(args.value("sso-teams"), o.putArray("allowedTeams"));
+    }
     return Optional.of(o);
+  }
+
+  private static final List<String> SSO_OPTIONS =
+      List.of(
+          "sso",
+          "client-id",
+          "client-secret-file",
+          "sso-tenant",
+          "sso-orgs",
+          "sso-teams",
+          "sso-issuer",
+          "sso-client-id",
+          "sso-client-secret-file",
+          "sso-scopes",
+          "sso-domains",
+          "sso-groups");
+
+  /** The value of option {@code a} or its older name {@code b}; both given is a usage error. */
+  private Optional<String> either(Invocation inv, String a, String b) throws UsageException {
+    Optional<String> x = inv.args().value(a);
+    Optional<String> y = inv.args().value(b);
+    if (x.isPresent() && y.isPresent()) {
+      throw new UsageException("give --" + a + " or --" + b + ", not both", usage());
+    }
+    return x.isPresent() ? x : y;
   }
 
   private static String clientSecret(Optional<String> file) throws UsageException {
     if (file.isPresent()) {
+      String secret;
       try {
-        return java.nio.file.Files.readString(java.nio.file.Path.of(file.get())).strip();
+        secret = java.nio.file.Files.readString(java.nio.file.Path.of(file.get())).strip();
       } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
         throw new UsageException(
-            "--sso-client-secret-file: cannot read " + file.get() + ": " + e.getMessage(), "");
+            "--client-secret-file: cannot read " + file.get() + ": " + e.getMessage(), "");
       }
+      if (secret.isEmpty()) {
+        throw new UsageException("--client-secret-file: " + file.get() + " is empty", "");
+      }
+      return secret;
     }
     String env = System.getenv("TRELLIS_SSO_CLIENT_SECRET");
     return env == null || env.isBlank() ? null : env.strip();
