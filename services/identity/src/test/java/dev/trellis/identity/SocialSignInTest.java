@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.identity.oidc.SsoPresets;
+import dev.trellis.identity.tailnet.SsoProviders;
 import dev.trellis.testkit.Api;
 import dev.trellis.testkit.ClusterTest;
 import io.vertx.core.Vertx;
@@ -198,7 +198,7 @@ class SocialSignInTest {
     String t = Tailnets.create(c, "google");
     settings(c, t, preset("google", "allowedEmailDomains", List.of("example.com")));
     var view = c.api(0, Tailnets.token(c, t, "admin")).get("/api/v1/tailnets/" + t + "/settings");
-    assertEquals(SsoPresets.GOOGLE_ISSUER, view.json().path("oidc").path("issuer").asText());
+    assertEquals(SsoProviders.GOOGLE_ISSUER, view.json().path("oidc").path("issuer").asText());
     mock.enqueueCallback(
         new DefaultOAuth2TokenCallback(
             "google",
@@ -268,7 +268,7 @@ class SocialSignInTest {
     // A personal account (the consumer tenant) at "organizations": refused.
     String orgs = Tailnets.create(c, "ms-orgs");
     settings(c, orgs, preset("microsoft", "tenant", "organizations"));
-    String consumer = SsoPresets.CONSUMER_TENANT;
+    String consumer = SsoProviders.CONSUMER_TENANT;
     nextMicrosoft(consumer, consumer, "msa", "me@outlook.example");
     var personal = callback(c, browseToCallback(c, orgs, mock.issuerUrl(consumer).toString()));
     assertEquals("OIDC_USER_NOT_ALLOWED", personal.code(), personal.body());

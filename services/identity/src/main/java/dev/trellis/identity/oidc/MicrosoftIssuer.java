@@ -1,6 +1,7 @@
 package dev.trellis.identity.oidc;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.trellis.identity.tailnet.SsoProviders;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.runtime.http.ApiException;
 import java.text.ParseException;
@@ -27,7 +28,7 @@ final class MicrosoftIssuer {
       throw ApiException.of(
           ErrorCode.OIDC_TOKEN_INVALID, null, new IllegalStateException("ID token unreadable"));
     }
-    if (!(tid instanceof String t) || !SsoPresets.isTenantId(t)) {
+    if (!(tid instanceof String t) || !SsoProviders.isTenantId(t)) {
       throw ApiException.of(
           ErrorCode.OIDC_TOKEN_INVALID,
           null,
@@ -38,7 +39,7 @@ final class MicrosoftIssuer {
 
   /** The expected issuer for a token of tenant {@code tid} signing in at {@code tenant}. */
   static String expected(String template, String tenant, String tid) {
-    boolean consumer = SsoPresets.CONSUMER_TENANT.equals(tid);
+    boolean consumer = SsoProviders.CONSUMER_TENANT.equals(tid);
     if (tenant.equals("organizations") && consumer) {
       throw ApiException.of(
           ErrorCode.OIDC_USER_NOT_ALLOWED,

@@ -7,6 +7,7 @@ import com.hazelcast.map.IMap;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.trellis.identity.login.LoginEvents;
 import dev.trellis.identity.signing.SessionTokens;
+import dev.trellis.identity.tailnet.SsoProviders;
 import dev.trellis.identity.tailnet.TailnetCommands;
 import dev.trellis.identity.tailnet.TailnetDirectory;
 import dev.trellis.identity.tailnet.TailnetSettingsRoutes;
@@ -124,7 +125,7 @@ public final class OidcLogin {
           m.put("password", s.getPasswordLoginEnabled());
           m.put("sso", s.hasOidc());
           if (s.hasOidc()) {
-            m.put("provider", Map.of("sso", SsoPresets.name(SsoPresets.kind(s.getOidc()))));
+            m.put("provider", Map.of("sso", SsoProviders.name(SsoProviders.kind(s.getOidc()))));
           }
           return m;
         },
@@ -143,7 +144,7 @@ public final class OidcLogin {
             throw ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED);
           }
           OidcConfig oidc = config(t);
-          boolean isGitHub = SsoPresets.kind(oidc) == SsoProvider.SSO_GITHUB;
+          boolean isGitHub = SsoProviders.kind(oidc) == SsoProvider.SSO_GITHUB;
           URI authorization =
               isGitHub ? SsoPresets.githubAuthorize() : endpoints(oidc).authorization();
           String state = PendingLogins.random();
@@ -189,11 +190,11 @@ public final class OidcLogin {
                       .byId(p.tailnetId())
                       .orElseThrow(() -> ApiException.of(ErrorCode.OIDC_NOT_CONFIGURED));
               OidcConfig oidc = config(t);
-              provider[0] = SsoPresets.kind(oidc);
+              provider[0] = SsoProviders.kind(oidc);
               if (provider[0] == SsoProvider.SSO_GITHUB) {
                 var u = github.identify(oidc, secret(oidc, t), code, p.verifier(), p.redirectUri());
                 String subject = oidc.getIssuerUrl() + "#" + u.id();
-                claimed[0] = subject + " (" + u.login() + ")";
+                claimed[0] = subject + " (" + TextField.clean(u.login(), 64) + ")";
                 String email = allowedDomain(UserCommands.checkEmail(u.email(), "email"), oidc);
                 return new Identity(t, subject, email, TextField.clean(u.name(), 200));
               }
@@ -201,7 +202,7 @@ public final class OidcLogin {
               String idToken = exchange(endpoints.token(), oidc, t.getTailnetId(), code, p);
               String issuer = endpoints.issuer();
               boolean microsoft = provider[0] == SsoProvider.SSO_MICROSOFT;
-              if (microsoft && SsoPresets.multiTenant(oidc.getTenant())) {
+              if (microsoft && SsoProviders.multiTenant(oidc.getTenant())) {
                 String tid = MicrosoftIssuer.tenantOf(idToken);
                 issuer = MicrosoftIssuer.expected(issuer, oidc.getTenant(), tid);
               }
@@ -212,7 +213,7 @@ public final class OidcLogin {
                 // One subject per Microsoft user whichever tenant endpoint the tailnet uses.
                 Object t2 = claims.getClaim("tid");
                 subject =
-                    SsoPresets.MICROSOFT_BASE
+                    SsoProviders.MICROSOFT_BASE
                         + "/"
                         + (t2 instanceof String s2 ? s2 : oidc.getTenant())
                         + "/v2.0#"
@@ -377,9 +378,9 @@ public final class OidcLogin {
   private static void microsoftEmailOwned(JWTClaimsSet claims, OidcConfig oidc) {
     Object edov = claims.getClaim("xms_edov");
     boolean verified = Boolean.TRUE.equals(edov) || "true".equals(edov) || "1".equals(edov);
-    boolean personal = SsoPresets.CONSUMER_TENANT.equals(claims.getClaim("tid"));
+    boolean personal = SsoProviders.CONSUMER_TENANT.equals(claims.getClaim("tid"));
     if ((edov != null && !verified)
-        || (SsoPresets.multiTenant(oidc.getTenant()) && !personal && !verified)) {
+        || (SsoProviders.multiTenant(oidc.getTenant()) && !personal && !verified)) {
       throw ApiException.of(
           ErrorCode.OIDC_USER_NOT_ALLOWED,
           "Microsoft did not confirm that your tenant owns your email's domain.");
@@ -389,8 +390,8 @@ public final class OidcLogin {
   /** The provider's endpoints: discovered at the configured or preset issuer. */
   private ProviderMetadata.Endpoints endpoints(OidcConfig oidc) {
     boolean template =
-        SsoPresets.kind(oidc) == SsoProvider.SSO_MICROSOFT
-            && SsoPresets.multiTenant(oidc.getTenant());
+        SsoProviders.kind(oidc) == SsoProvider.SSO_MICROSOFT
+            && SsoProviders.multiTenant(oidc.getTenant());
     return providers.of(SsoPresets.issuer(oidc), template);
   }
 

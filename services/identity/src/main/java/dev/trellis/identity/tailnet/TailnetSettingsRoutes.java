@@ -4,7 +4,6 @@ import com.google.protobuf.Duration;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.trellis.identity.journal.IdentityLog;
-import dev.trellis.identity.oidc.SsoPresets;
 import dev.trellis.identity.request.Lifetime;
 import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.OidcConfig;
@@ -128,7 +127,7 @@ public final class TailnetSettingsRoutes {
     out.put("passwordLogin", s.getPasswordLoginEnabled());
     if (s.hasOidc()) {
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("provider", SsoPresets.name(SsoPresets.kind(s.getOidc())));
+      o.put("provider", SsoProviders.name(SsoProviders.kind(s.getOidc())));
       o.put("issuer", s.getOidc().getIssuerUrl());
       o.put("clientId", s.getOidc().getClientId());
       o.put("hasClientSecret", !s.getOidc().getClientSecretSha256().isEmpty());
@@ -138,7 +137,7 @@ public final class TailnetSettingsRoutes {
       if (!s.getOidc().getTenant().isEmpty()) {
         o.put("tenant", s.getOidc().getTenant());
       }
-      if (SsoPresets.kind(s.getOidc()) == SsoProvider.SSO_GITHUB) {
+      if (SsoProviders.kind(s.getOidc()) == SsoProvider.SSO_GITHUB) {
         o.put("allowedOrgs", List.copyOf(s.getOidc().getAllowedOrgsList()));
         o.put("allowedTeams", List.copyOf(s.getOidc().getAllowedTeamsList()));
       }
@@ -246,7 +245,7 @@ public final class TailnetSettingsRoutes {
     SsoProvider kind =
         o.provider() == null
             ? SsoProvider.SSO_PROVIDER_UNSPECIFIED
-            : SsoPresets.parse(o.provider());
+            : SsoProviders.parse(o.provider());
     if (kind == null) {
       throw ApiException.field(
           ErrorCode.BAD_REQUEST, "oidc.provider", "Expected oidc, github, google or microsoft.");
@@ -270,7 +269,7 @@ public final class TailnetSettingsRoutes {
 
   /** A preset: the issuer is the provider's, not the administrator's. */
   private static OidcConfig.Builder preset(SsoProvider kind, OidcRequest o) {
-    String name = SsoPresets.name(kind);
+    String name = SsoProviders.name(kind);
     if (o.issuer() != null && !o.issuer().isEmpty()) {
       throw ApiException.field(
           ErrorCode.BAD_REQUEST, "oidc.issuer", "The " + name + " preset sets the issuer.");
@@ -278,7 +277,7 @@ public final class TailnetSettingsRoutes {
     OidcConfig.Builder b = OidcConfig.newBuilder().setProvider(kind);
     String tenant = null;
     if (kind == SsoProvider.SSO_MICROSOFT) {
-      tenant = SsoPresets.tenant(o.tenant());
+      tenant = SsoProviders.tenant(o.tenant());
       if (tenant == null) {
         throw ApiException.field(
             ErrorCode.BAD_REQUEST,
@@ -314,7 +313,7 @@ public final class TailnetSettingsRoutes {
         || (o.allowedTeams() != null && !o.allowedTeams().isEmpty())) {
       throw ApiException.field(ErrorCode.BAD_REQUEST, "oidc.allowedOrgs", "Only for github.");
     }
-    return b.setIssuerUrl(SsoPresets.storedIssuer(kind, tenant));
+    return b.setIssuerUrl(SsoProviders.storedIssuer(kind, tenant));
   }
 
   private static OidcConfig.Builder generic(OidcRequest o) {
