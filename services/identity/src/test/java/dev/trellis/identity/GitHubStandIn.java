@@ -39,6 +39,9 @@ final class GitHubStandIn implements AutoCloseable {
   private final Map<String, User> tokens = new ConcurrentHashMap<>();
   private volatile User next;
 
+  /** When set, {@code /user/emails} answers 200 with something that is not JSON. */
+  volatile boolean garbledEmails;
+
   GitHubStandIn(String clientId, String clientSecret) {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
@@ -60,7 +63,15 @@ final class GitHubStandIn implements AutoCloseable {
                             .put("name", u.name())
                             .put("email", null)
                             .encode()));
-    r.get("/user/emails").handler(c -> api(c, u -> u.emails().encode()));
+    r.get("/user/emails")
+        .handler(
+            c ->
+                api(
+                    c,
+                    u ->
+                        garbledEmails
+                            ? "<html>\u001b[31m rate limited </html>"
+                            : u.emails().encode()));
     r.get("/user/memberships/orgs").handler(c -> api(c, u -> u.orgs().encode()));
     r.get("/user/teams").handler(c -> api(c, u -> u.teams().encode()));
     server = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await();

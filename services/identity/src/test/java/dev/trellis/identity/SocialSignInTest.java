@@ -188,6 +188,18 @@ class SocialSignInTest {
     assertEquals(400, mismatch.status(), mismatch.body());
     assertEquals("OIDC_STATE_INVALID", mismatch.code());
 
+    // GitHub answering something that is not JSON: refused as the provider being unusable,
+    // without its text reaching the browser.
+    github.garbledEmails = true;
+    try {
+      github.nextUser(GitHubStandIn.user(583231, "octocat", "octo@example.com", true, "acme"));
+      var garbled = callback(c, browseToCallback(c, t, github.base()));
+      assertEquals("OIDC_PROVIDER_UNAVAILABLE", garbled.code(), garbled.body());
+      assertFalse(garbled.body().contains("rate limited"), garbled.body());
+    } finally {
+      github.garbledEmails = false;
+    }
+
     String after = audit(c, t);
     assertTrue(after.contains("LoginFailed"), after);
     assertFalse(after.contains(SECRET), after);
