@@ -14,7 +14,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * Random and mutated byte streams fed to the decoder only ever yield frames or a {@link
  * FrameException}: no other exception, and every frame it yields re-encodes to the bytes it came
- * from (so a decoded frame is always a valid one).
+ * from (so a decoded frame is always a valid one), but for a peer-gone reason code this version
+ * does not know, which reads as UNKNOWN.
  */
 class FrameDecoderFuzzTest {
   @Property(tries = 1000)
@@ -56,6 +57,11 @@ class FrameDecoderFuzzTest {
     for (RelayFrame f : frames) {
       byte[] again = FrameCodec.encode(f);
       byte[] original = java.util.Arrays.copyOfRange(stream, consumed, consumed + again.length);
+      if (f instanceof RelayFrame.PeerGone g && g.reason() == RelayFrame.GoneReason.UNKNOWN) {
+        // A reason code this version does not know reads as UNKNOWN (code 0) by design, so that
+        // a newer relay's reasons still parse; everything but that byte must be the same.
+        original[original.length - 1] = 0;
+      }
       assertArrayEquals(original, again);
       consumed += again.length;
     }
