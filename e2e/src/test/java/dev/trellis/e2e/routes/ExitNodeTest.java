@@ -57,7 +57,9 @@ class ExitNodeTest {
           () -> Routes.list(server, id, "inForce").contains("0.0.0.0/0"),
           10_000);
       assertNull(TcpProbe.peerSeenBy(lab, clientNs, internet.hostIp()), "no exit node chosen yet");
-      assertEquals(clientLan, TcpProbe.peerSeenBy(lab, clientNs, home.hostIp()));
+      assertEquals(
+          clientLan,
+          TcpProbe.awaitPeerSeenBy(lab, clientNs, home.hostIp(), Site.PORT, clientLan, 10_000));
 
       client.trellis("set", "--exit-node", "exit").requireOk("set exit node");
       Routes.await(
@@ -72,7 +74,9 @@ class ExitNodeTest {
           "the LAN directly",
           () -> clientLan.equals(TcpProbe.peerSeenBy(lab, clientNs, home.hostIp())),
           10_000);
-      assertEquals(exitWan, TcpProbe.peerSeenBy(lab, clientNs, internet.hostIp()));
+      assertEquals(
+          exitWan,
+          TcpProbe.awaitPeerSeenBy(lab, clientNs, internet.hostIp(), Site.PORT, exitWan, 10_000));
       String ip = exit.ipv4();
       Routes.await("the tunnel still up", () -> client.ping(ip), 10_000);
 
@@ -81,7 +85,9 @@ class ExitNodeTest {
           "the internet cut off",
           () -> TcpProbe.peerSeenBy(lab, clientNs, internet.hostIp()) == null,
           10_000);
-      assertEquals(clientLan, TcpProbe.peerSeenBy(lab, clientNs, home.hostIp()));
+      assertEquals(
+          clientLan,
+          TcpProbe.awaitPeerSeenBy(lab, clientNs, home.hostIp(), Site.PORT, clientLan, 10_000));
     }
   }
 }

@@ -44,17 +44,19 @@ final class Site {
     String host = lab.namespace("tsh");
     Site site = new Site(lab, prefix, sw, host);
     site.attach(host, "eth0", 10);
-    lab.start(
-        List.of(
-            "ip",
-            "netns",
-            "exec",
-            host,
-            "python3",
-            script("echo_server.py"),
-            "0.0.0.0",
-            Integer.toString(PORT)),
-        lab.dir.resolve("echo-" + host + ".log"));
+    for (int port : List.of(PORT, OTHER_PORT)) {
+      lab.start(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              host,
+              "python3",
+              script("echo_server.py"),
+              "0.0.0.0",
+              Integer.toString(port)),
+          lab.dir.resolve("echo-" + host + "-" + port + ".log"));
+    }
     return site;
   }
 

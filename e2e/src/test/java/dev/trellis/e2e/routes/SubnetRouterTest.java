@@ -61,9 +61,13 @@ class SubnetRouterTest {
       Routes.await("ping through the router", () -> remote.ping(site.hostIp()), 20_000);
       System.out.println(
           "FIGURE route-approval-to-first-ping-ms " + (System.nanoTime() - approved) / 1_000_000);
-      assertEquals(routerLan, TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp()));
       assertEquals(
-          routerLan, TcpProbe.peerSeenBy(lab, remote.ns(), site.hostIp(), Site.OTHER_PORT));
+          routerLan,
+          TcpProbe.awaitPeerSeenBy(lab, remote.ns(), site.hostIp(), Site.PORT, routerLan, 10_000));
+      assertEquals(
+          routerLan,
+          TcpProbe.awaitPeerSeenBy(
+              lab, remote.ns(), site.hostIp(), Site.OTHER_PORT, routerLan, 10_000));
       assertEquals(List.of(site.cidr()), Routes.list(server, id, "primary"));
 
       double routed =

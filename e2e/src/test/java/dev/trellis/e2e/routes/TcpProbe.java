@@ -40,6 +40,22 @@ final class TcpProbe {
     return r.code() == 0 && out.startsWith("peer ") ? out.substring(5) : null;
   }
 
+  /**
+   * Waits until {@link #peerSeenBy} from {@code ns} to {@code ip}:{@code port} says {@code
+   * expected} (one-shot connections can miss on a loaded machine); returns the last answer.
+   */
+  static String awaitPeerSeenBy(
+      Lab lab, String ns, String ip, int port, String expected, long timeoutMillis)
+      throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    String seen = peerSeenBy(lab, ns, ip, port);
+    while (!java.util.Objects.equals(seen, expected) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      seen = peerSeenBy(lab, ns, ip, port);
+    }
+    return seen;
+  }
+
   /** Starts a session of {@code seconds} from {@code ns} to {@code ip}. */
   static TcpProbe start(Lab lab, String ns, String ip, int seconds) throws IOException {
     Path log = lab.dir.resolve("probe-" + ns + "-" + System.nanoTime() + ".log");
@@ -94,6 +110,38 @@ final class TcpProbe {
       }
     }
     return peer;
+  }
+
+  /**
+   * Waits for the first successful echo on a connection made after {@code millis} that the server
+   * saw come from {@code peer}; returns its time or -1. (An echo already on its way when a router
+   * stops can still arrive through it; that is not traffic through the other one.)
+   */
+  long awaitOkVia(String peer, long millis, long timeoutMillis)
+      throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      boolean via = false;
+      for (Event e : events()) {
+        if (e.kind().equals("connected")) {
+          via = e.millis() > millis && e.detail().equals(peer);
+        } else if (via && e.kind().equals("ok")) {
+          return e.millis();
+        }
+      }
+      Thread.sleep(50);
+    }
+    return -1;
+  }
+
+  /** Whether a connection made after {@code millis} went through {@code peer}. */
+  boolean connectedViaAfter(String peer, long millis) throws IOException {
+    for (Event e : events()) {
+      if (e.kind().equals("connected") && e.millis() > millis && e.detail().equals(peer)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits for the first successful echo after {@code millis}; returns its time or -1. */
