@@ -26,6 +26,9 @@ import java.time.Instant;
  * demotes their tokens at once; the deployment-administrator right holds only while the owner is
  * still an owner. Every failure is a 401 with a specific code; nothing about the token is logged.
  *
+ * <p>A request without an Authorization header may instead carry a web session in the browser's
+ * cookie, checked for CSRF by {@link BrowserSession}; the cookie never holds an API token.
+ *
  * <p>{@link #authenticate(RoutingContext)} remembers the principal in the request ({@link
  * #principalOf}), so that a later refusal can be recorded with who was refused.
  *
@@ -61,13 +64,30 @@ public final class ApiTokenAuthenticator {
 
   /** Authenticates the request's bearer token. */
   public Future<Principal> authenticate(RoutingContext ctx) {
+    java.util.Optional<String> cookie;
     BearerToken token;
     try {
+      cookie = BrowserSession.token(ctx);
+      if (cookie.isPresent()) {
+        return authenticateSession(cookie.get()).onSuccess(p -> ctx.put(PRINCIPAL, p));
+      }
       token = BearerToken.require(ctx);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
     return authenticate(token.value()).onSuccess(p -> ctx.put(PRINCIPAL, p));
+  }
+
+  /**
+   * Authenticates a web session token only (never an API token or a service credential): what a
+   * session cookie may hold.
+   */
+  public Future<Principal> authenticateSession(String text) {
+    if (!ServiceCredentials.looksLikeJwt(text) || isHs256(text)) {
+      return Future.failedFuture(
+          ApiException.of(ErrorCode.TOKEN_INVALID, "The session cookie holds no session."));
+    }
+    return vertx.executeBlocking(() -> sessions.authenticate(text), false);
   }
 
   /** The principal {@link #authenticate(RoutingContext)} found for {@code ctx}, or null. */
