@@ -7,6 +7,8 @@ import dev.trellis.identity.authkey.AuthKeyRoutes;
 import dev.trellis.identity.authkey.AuthKeyUse;
 import dev.trellis.identity.bootstrap.AdminTokenFile;
 import dev.trellis.identity.bootstrap.FirstStart;
+import dev.trellis.identity.console.ConsoleRoutes;
+import dev.trellis.identity.console.SessionRoutes;
 import dev.trellis.identity.devicelogin.DeviceLoginRoutes;
 import dev.trellis.identity.dns.DnsCommands;
 import dev.trellis.identity.dns.DnsRoutes;
@@ -166,6 +168,9 @@ public final class IdentityService implements TrellisService {
             identityLog,
             SESSION_LIFETIME)
         .mount(ctx.router());
+    new SessionRoutes(ctx.vertx(), authenticator, passwordLogin, users, directory, SESSION_LIFETIME)
+        .mount(ctx.router());
+    new ConsoleRoutes().mount(ctx.router());
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

@@ -44,8 +44,8 @@ class DeviceLoginTest {
   void aSignedInUserCompletesADeviceLoginAndTheAuditShowsIt(IdentityCluster c) {
     String[] m = LoginTest.memberWithPassword(c, "dev@example.com");
     var page = c.nodes.get(1).anonymous().get("/login/device/" + CODE);
-    assertEquals(200, page.status());
-    assertTrue(page.body().contains(CODE), page.body());
+    assertEquals(302, page.status(), page.body());
+    assertEquals("/#/device/" + CODE, page.raw().headers().firstValue("Location").orElseThrow());
     assertEquals(404, c.nodes.get(1).anonymous().get("/login/device/bad%20code").status());
 
     var anonymous = c.nodes.get(0).anonymous().post("/api/v1/device-logins/" + CODE, "");

@@ -228,8 +228,11 @@ class OidcTest {
     var unknown = anon.get("/login/methods?tailnet=no-such-tailnet-x");
     assertEquals(200, unknown.status(), unknown.body());
     assertEquals(before.body(), unknown.body());
-    String page = anon.get("/login/device/abcdefghijklmnop0123").body();
-    assertTrue(page.contains("/login/methods?tailnet=") && page.contains("&next=/login/device/"));
+    // the device page is the console's, whose sign-in offers the tailnet's single sign-on
+    var device = anon.get("/login/device/abcdefghijklmnop0123");
+    assertEquals(302, device.status(), device.body());
+    String signIn = anon.get("/console/signin.js").body();
+    assertTrue(signIn.contains("/login/methods?tailnet=") && signIn.contains("/login/device/"));
 
     // only a device login page of this server is a place to come back to
     var elsewhere = anon.get("/login/oidc/start?tailnet=" + t + "&next=https://evil.example/");

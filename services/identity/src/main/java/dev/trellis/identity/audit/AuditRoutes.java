@@ -27,7 +27,10 @@ import java.util.List;
  * AuditLine} per event). Without {@code follow} it replays every topic up to its current end and
  * sends the matching events in time order; with {@code follow=true} it keeps the response open and
  * streams events as they are appended, until the client goes away, with an empty line every {@link
- * #HEARTBEAT} while nothing happens (so the connection is not idle and proxies keep it).
+ * #HEARTBEAT} while nothing happens (so the connection is not idle and proxies keep it). A
+ * following client that accepts {@code text/event-stream} (a browser's {@code EventSource}, which
+ * the console uses for live pages) gets the same lines as server-sent events: each event one {@code
+ * data:} message, the heartbeat a comment.
  *
  * <p>Authorization: the tailnet's auditors, network admins, admins and owners, and deployment
  * administrators. Members do not read the audit: it shows every user's sign-ins, every refused
@@ -100,11 +103,15 @@ public final class AuditRoutes {
 
   private void stream(RoutingContext ctx, AuditQuery query, String tailnetId) {
     HttpServerResponse response = ctx.response();
-    response.setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    boolean sse = query.follow() && wantsEventStream(ctx);
+    response
+        .setChunked(true)
+        .putHeader("Content-Type", sse ? "text/event-stream" : "application/x-ndjson")
+        .putHeader("Cache-Control", "no-store");
     ReplayStart start =
         query.since() == null ? ReplayStart.beginning() : ReplayStart.atTime(query.since());
     if (query.follow()) {
-      follow(response, query, tailnetId, start);
+      follow(response, query, tailnetId, start, sse);
     } else {
       history(response, query, tailnetId, start);
     }
@@ -147,25 +154,30 @@ public final class AuditRoutes {
   }
 
   private void follow(
-      HttpServerResponse response, AuditQuery query, String tailnetId, ReplayStart start) {
+      HttpServerResponse response,
+      AuditQuery query,
+      String tailnetId,
+      ReplayStart start,
+      boolean sse) {
     List<Subscription> subscriptions = new ArrayList<>();
     EventHandler write =
         e -> {
           if (belongs(e, query, tailnetId) && !response.closed()) {
-            response.write(AuditLine.of(e) + "\n");
+            response.write(sse ? "data: " + AuditLine.of(e) + "\n\n" : AuditLine.of(e) + "\n");
           }
           return Future.succeededFuture();
         };
     for (String topic : Topics.all()) {
       subscriptions.add(log.follow(topic, start, write));
     }
-    response.write(""); // send the headers now, so the client sees the stream open
+    response.write(
+        sse ? ": open\n\n" : ""); // send the headers now, so the client sees the stream open
     long heartbeat =
         vertx.setPeriodic(
             HEARTBEAT.toMillis(),
             id -> {
               if (!response.closed()) {
-                response.write("\n");
+                response.write(sse ? ": heartbeat\n\n" : "\n");
               }
             });
     response.closeHandler(
@@ -173,6 +185,12 @@ public final class AuditRoutes {
           vertx.cancelTimer(heartbeat);
           subscriptions.forEach(Subscription::stop);
         });
+  }
+
+  /** Whether the client asked for server-sent events (a browser's EventSource does). */
+  private static boolean wantsEventStream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains("text/event-stream");
   }
 
   private static boolean belongs(LoggedEvent e, AuditQuery query, String tailnetId) {

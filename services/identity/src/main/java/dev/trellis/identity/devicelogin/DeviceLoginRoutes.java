@@ -14,10 +14,8 @@ import dev.trellis.runtime.access.ApiTokenAuthenticator;
 import dev.trellis.runtime.access.Principal;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
-import dev.trellis.runtime.http.BearerToken;
 import dev.trellis.runtime.http.JsonBodies;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,11 +28,12 @@ import java.util.regex.Pattern;
 
 /**
  * The user's side of an interactive device registration. The agent shows {@code
- * <server>/login/device/<code>}; {@code GET} of that URL answers a small page that signs the user
- * in (built-in login, or an SSO session cookie from {@code /login/oidc/start}) and then {@code POST
- * /api/v1/device-logins/<code>} with the session, which appends {@code DeviceLoginCompleted} for
- * the signed-in user and their tailnet. The coordinator holding the device's registration completes
- * it.
+ * <server>/login/device/<code>}; {@code GET} of that URL sends the browser to the console's device
+ * page, which signs the user in (password, or single sign-on through {@code /login/oidc/start}) and
+ * then, once the user confirms, sends {@code POST /api/v1/device-logins/<code>} with the session
+ * (the bearer header, or the session cookie with its CSRF header), which appends {@code
+ * DeviceLoginCompleted} for the signed-in user and their tailnet. The coordinator holding the
+ * device's registration completes it.
  *
  * <p>The code alone grants nothing: only a valid session of an existing user approves it (checked
  * like every session, so a signed-out or revoked session approves nothing), and the device lands in
@@ -88,7 +87,43 @@ public final class DeviceLoginRoutes {
   /** Adds the routes to {@code router}. */
   public void mount(Router router) {
     router.get("/login/device/:code").handler(this::page);
+    router.get("/api/v1/device-logins/:code").handler(this::describe);
     router.post("/api/v1/device-logins/:code").handler(this::complete);
+  }
+
+  /**
+   * What the coordinator knows of a pending device login, for the signed-in user about to approve
+   * it: its node key and whether it is approved already (404 for an unknown or expired code).
+   */
+  private void describe(RoutingContext ctx) {
+    String code = ctx.pathParam("code");
+    if (!CODE.matcher(code).matches()) {
+      ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "code", "Not a device login code."));
+      return;
+    }
+    authenticator
+        .authenticate(ctx)
+        .compose(
+            p ->
+                vertx.executeBlocking(
+                    () -> {
+                      String entry = pending.get(code);
+                      if (entry == null) {
+                        throw ApiException.of(
+                            ErrorCode.NOT_FOUND,
+                            "This login link is unknown or expired; run the login again.");
+                      }
+                      JsonObject o = new JsonObject(entry);
+                      Map<String, Object> body = new java.util.LinkedHashMap<>();
+                      body.put("code", code);
+                      body.put("nodeKey", o.getString("nodeKey", ""));
+                      body.put(
+                          "approved", o.getString("userId") != null || approved.containsKey(code));
+                      return body;
+                    },
+                    false))
+        .onSuccess(body -> JsonBodies.reply(ctx, 200, body))
+        .onFailure(ctx::fail);
   }
 
   private void page(RoutingContext ctx) {
@@ -97,11 +132,12 @@ public final class DeviceLoginRoutes {
       ctx.fail(ApiException.of(ErrorCode.NOT_FOUND, "This login link is not valid."));
       return;
     }
+    // The console's device page signs in, shows the device and approves it.
     ctx.response()
-        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .setStatusCode(302)
         .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'")
-        .end(DeviceLoginPage.html(code));
+        .putHeader("Location", "/#/device/" + code)
+        .end();
   }
 
   private void complete(RoutingContext ctx) {
@@ -110,13 +146,8 @@ public final class DeviceLoginRoutes {
       ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "code", "Not a device login code."));
       return;
     }
-    String session = sessionToken(ctx);
-    if (session == null) {
-      ctx.fail(ApiException.of(ErrorCode.UNAUTHENTICATED, "Sign in first."));
-      return;
-    }
     authenticator
-        .authenticate(session)
+        .authenticate(ctx)
         .onSuccess(p -> ctx.put(ApiTokenAuthenticator.PRINCIPAL, p))
         .compose(p -> vertx.executeBlocking(() -> approve(p, code), false))
         .compose(e -> log.append(List.of(e)))
@@ -177,14 +208,5 @@ public final class DeviceLoginRoutes {
     } catch (RuntimeException e) {
       return false;
     }
-  }
-
-  /** The session from the bearer header, or from the SSO cookie. */
-  private static String sessionToken(RoutingContext ctx) {
-    if (ctx.request().getHeader("Authorization") != null) {
-      return BearerToken.require(ctx).value();
-    }
-    Cookie cookie = ctx.request().getCookie("trellis_session");
-    return cookie == null ? null : cookie.getValue();
   }
 }
