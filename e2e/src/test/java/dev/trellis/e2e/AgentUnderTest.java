@@ -124,6 +124,28 @@ public final class AgentUnderTest {
     return trellis(cmd.toArray(String[]::new));
   }
 
+  /**
+   * Starts {@code trellis up} without a key in the background (it prints a login URL and waits for
+   * a person to approve it); its output goes to {@code log}.
+   */
+  public Process upInteractively(String loginServer, Path log) throws IOException {
+    return lab.start(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            Lab.bin("trellis"),
+            "--socket",
+            socket.toString(),
+            "up",
+            "--login-server",
+            loginServer,
+            "--hostname",
+            name),
+        log);
+  }
+
   /** Runs {@code bin/trellis --socket S ARGS} in the namespace. */
   public Command.Result trellis(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Lab.bin("trellis"), "--socket", socket.toString()));
