@@ -20,7 +20,11 @@ export async function render(main, [code]) {
   fill(main, h("div.card.narrow", {id: "device-page"},
     h("h1", "Add a device"),
     h("p", "A device asked to join your tailnet ", h("strong", me.tailnet), " as ", h("strong", me.email), "."),
-    h("p.small.muted", "Its node key: ", h("code", (info.nodeKey || "").slice(0, 24) + "…")),
+    h("dl.facts", {id: "device-facts"},
+      h("dt", "Name"), h("dd", info.hostname || "not given"),
+      h("dt", "Operating system"), h("dd", info.os || "not given"),
+      h("dt", "Node key"), h("dd", h("code", (info.nodeKey || "").slice(0, 24) + "…"))),
+    h("p.small.muted", "The name and system are what the device says about itself."),
     h("p.small.muted", "Only approve a device you just started `trellis up` on."),
     info.approved ? h("p.notice", "This device was already approved.") : h("div.row", approve),
     out));

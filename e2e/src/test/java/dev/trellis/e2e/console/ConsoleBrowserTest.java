@@ -146,7 +146,7 @@ class ConsoleBrowserTest {
     Process up = device.upInteractively(base, log);
     String url = awaitLoginUrl(log, up);
     browser.open(url);
-    browser.awaitText("#device-page", "Add a device", 10);
+    browser.awaitText("#device-facts", "handy", 10);
     browser.screenshot("05-device-login");
     browser.find("#approve-device").click();
     browser.awaitText("#device-result", "The device was added", 10);

@@ -54,9 +54,10 @@ public final class StateMaps {
   public static final String DEFINED_TAGS = "policy.defined-tags";
 
   /**
-   * Login code to a pending interactive registration (JSON text: the machine and node keys, and
-   * once a user approved it, their tailnet and user id), with a 10-minute TTL; written by the
-   * coordinator, read by identity to refuse approvals of codes it never issued. Not a projection.
+   * Login code to a pending interactive registration (JSON text: the machine and node keys, the
+   * hostname and OS the device gave, and once a user approved it, their tailnet and user id), with
+   * a 10-minute TTL; written by the coordinator, read by identity to refuse approvals of codes it
+   * never issued. Not a projection.
    */
   public static final String PENDING_DEVICE_LOGINS = "coordinator-private.pending-registrations";
 

@@ -47,10 +47,24 @@ public final class PendingLogins {
 
   /** A new pending registration for {@code machineKey}; completes with its code. */
   public Future<String> create(String machineKey, String nodeKey) {
+    return create(machineKey, nodeKey, "", "");
+  }
+
+  /**
+   * A new pending registration for {@code machineKey}, with the hostname and OS the device says it
+   * has (shown to the person approving it); completes with its code.
+   */
+  public Future<String> create(String machineKey, String nodeKey, String hostname, String os) {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    String value = new JsonObject().put("machineKey", machineKey).put("nodeKey", nodeKey).encode();
+    String value =
+        new JsonObject()
+            .put("machineKey", machineKey)
+            .put("nodeKey", nodeKey)
+            .put("hostname", hostname)
+            .put("os", os)
+            .encode();
     return Future.fromCompletionStage(
             map.setAsync(code, value, TTL_SECONDS, TimeUnit.SECONDS), vertx.getOrCreateContext())
         .map(v -> code);

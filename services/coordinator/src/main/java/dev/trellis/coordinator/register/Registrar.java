@@ -253,7 +253,8 @@ public final class Registrar {
       Consumer<RegisterResponse> reply) {
     String nodeKey = NodePublicKey.fromBytes(req.getNodeKey().toByteArray()).toString();
     return pending
-        .create(machine.toString(), nodeKey)
+        .create(
+            machine.toString(), nodeKey, req.getHostInfo().getHostname(), req.getHostInfo().getOs())
         .compose(
             code -> {
               reply.accept(

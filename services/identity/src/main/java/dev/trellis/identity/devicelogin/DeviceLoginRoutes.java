@@ -93,7 +93,8 @@ public final class DeviceLoginRoutes {
 
   /**
    * What the coordinator knows of a pending device login, for the signed-in user about to approve
-   * it: its node key and whether it is approved already (404 for an unknown or expired code).
+   * it: its node key, the hostname and OS it says it has (the device's own word, unverified), and
+   * whether it is approved already (404 for an unknown or expired code).
    */
   private void describe(RoutingContext ctx) {
     String code = ctx.pathParam("code");
@@ -117,6 +118,8 @@ public final class DeviceLoginRoutes {
                       Map<String, Object> body = new java.util.LinkedHashMap<>();
                       body.put("code", code);
                       body.put("nodeKey", o.getString("nodeKey", ""));
+                      body.put("hostname", o.getString("hostname", ""));
+                      body.put("os", o.getString("os", ""));
                       body.put(
                           "approved", o.getString("userId") != null || approved.containsKey(code));
                       return body;
