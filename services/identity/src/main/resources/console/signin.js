@@ -49,20 +49,37 @@ export function render(main, {device}) {
       return;
     }
     if (mine !== asked) return;
+    // Single sign-on comes back to a device's page when one is being added.
     const next = device ? "&next=" + encodeURIComponent("/login/device/" + device) : "";
     const buttons = [];
+    const add = (method, href, text) => {
+      if (typeof href === "string" && href.startsWith("/") && !href.startsWith("//")) {
+        buttons.push(h("a", {href: withNext(href), dataset: {method}}, text || "Continue with " + label(method)));
+      }
+    };
+    const withNext = (href) => (next && !href.includes("next=") ? href + (href.includes("?") ? "" : "?") + next : href);
+    const start = (provider) => "/login/oidc/start?tailnet=" + encodeURIComponent(name)
+      + (provider ? "&provider=" + encodeURIComponent(provider) : "");
     for (const [method, value] of Object.entries(m || {})) {
       if (method === "etag" || method === "password" || !value) continue;
-      let href = null;
-      if (method === "sso") {
-        href = "/login/oidc/start?tailnet=" + encodeURIComponent(name) + next;
-      } else if (typeof value === "object" && typeof value.start === "string" && value.start.startsWith("/")) {
-        href = value.start;
+      if (Array.isArray(value)) {
+        // a list of providers: [{id, name|label, start|url}]
+        for (const p of value) {
+          if (p && typeof p === "object") {
+            const id = p.id || p.provider || p.name || method;
+            add(id, p.start || p.url || p.href || start(id), p.label || p.displayName
+              ? "Continue with " + (p.label || p.displayName) : null);
+          } else if (typeof p === "string") {
+            add(p, start(p));
+          }
+        }
+      } else if (typeof value === "object") {
+        add(method, value.start || value.url || value.href || start(method === "sso" ? null : method),
+          value.label ? "Continue with " + value.label : null);
+      } else if (method === "sso") {
+        add(method, start(null));
       } else if (!KNOWN.has(method)) {
-        href = "/login/oidc/start?tailnet=" + encodeURIComponent(name) + "&provider=" + encodeURIComponent(method) + next;
-      }
-      if (href) {
-        buttons.push(h("a", {href, dataset: {method}}, "Continue with " + label(method)));
+        add(method, start(method)); // a provider the server names without a URL
       }
     }
     fill(methods, buttons);
