@@ -154,14 +154,16 @@ export function atLeast(role) {
   return me && ROLES.indexOf(me.role) >= 0 && ROLES.indexOf(me.role) <= ROLES.indexOf(role);
 }
 
-/** User id to email, for showing who did something (empty when the caller may not list users). */
+/** User ids to emails and node ids to machine names, for showing who did something. */
 export async function userNames() {
-  try {
-    const list = await get("/api/v1/users");
-    return new Map(list.users.map((u) => [u.id, u.email]));
-  } catch {
-    return new Map();
-  }
+  const [users, nodes] = await Promise.all([
+    get("/api/v1/users").catch(() => ({users: []})),
+    get("/api/v1/nodes").catch(() => ({nodes: []})),
+  ]);
+  return new Map([
+    ...nodes.nodes.map((n) => [n.id, "machine " + n.name]),
+    ...users.users.map((u) => [u.id, u.email]),
+  ]);
 }
 
 /** Who an event's actor is, in words. */

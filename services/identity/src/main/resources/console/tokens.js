@@ -44,7 +44,7 @@ export async function render(main) {
         }
       });
       const expired = t.expiresAt && new Date(t.expiresAt) < new Date();
-      return h("tr", {dataset: {token: t.id}},
+      return h("tr", {dataset: {token: t.id, description: t.description || ""}},
         h("td.mono", {dataset: {label: "Token"}}, t.prefix + "…"),
         h("td", {dataset: {label: "Description"}}, t.description || h("span.muted", "—")),
         h("td", {dataset: {label: "Role"}}, t.role),

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real browser against the real all-in-one server, with real agents joining:
@@ -226,16 +227,79 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(6)
-  void signingOutEndsTheSession() throws Exception {
+  void anApiTokenIsShownOnceWorksAndIsRevoked() throws Exception {
+    browser.js("location.hash = '#/tokens'");
+    browser.find("#create-token input[name=description]").sendKeys("console token");
+    browser.find("#create-token button[type=submit]").click();
+    String token = browser.find("#shown-once .secret").getText().strip();
+    assertTrue(token.startsWith("trellis-api-"), token);
+    browser.awaitText("#tokens", "console token", 10);
+    browser.screenshot("09-api-token-shown-once");
+    assertEquals(200, bearerCall(token).statusCode());
+    browser.click("#tokens tr[data-description='console token'] button.danger");
+    browser.click("dialog button[type=submit]");
+    browser.awaitText("#tokens tr[data-description='console token']", "revoked", 10);
+    assertEquals(401, bearerCall(token).statusCode());
+  }
+
+  @Test
+  @Order(7)
+  void aUsersRoleChangesAndTheUserIsRemoved() throws Exception {
     browser.js("location.hash = '#/users'");
     browser.awaitText("#users", "watched@example.com", 10);
-    browser.screenshot("09-users");
+    new Select(browser.find("#users tr[data-user='watched@example.com'] select[name=role]"))
+        .selectByValue("auditor");
+    browser.awaitText("#toast", "is now auditor", 10);
+    assertTrue(
+        server.api("GET", "/api/v1/users", null, 200).toString().contains("\"role\":\"auditor\""));
+    browser.screenshot("10-users");
+    browser.click("#users tr[data-user='watched@example.com'] button.danger");
+    browser.click("dialog button[type=submit]");
+    browser.await(
+        10,
+        d ->
+            d.findElements(By.cssSelector("#users tr[data-user='watched@example.com']")).isEmpty());
+  }
+
+  @Test
+  @Order(8)
+  void dnsSettingsAreSaved() throws Exception {
+    browser.js("location.hash = '#/dns'");
+    browser.setText("#dns textarea[name=searchDomains]", "corp.example");
+    browser.find("#dns button[type=submit]").click();
+    browser.awaitText("#toast", "DNS settings saved", 10);
+    assertTrue(
+        server
+            .api("GET", "/api/v1/dns", null, 200)
+            .path("searchDomains")
+            .toString()
+            .contains("corp.example"));
+    browser.screenshot("11-dns");
+  }
+
+  @Test
+  @Order(9)
+  void aMachineIsRenamed() throws Exception {
+    browser.js("location.hash = '#/machines'");
+    browser.click("#machines tr[data-node^=webby] button[data-action=Rename]");
+    WebElement name = browser.find("dialog input[name=name]");
+    name.clear();
+    name.sendKeys("webby-renamed");
+    browser.click("dialog button[type=submit]");
+    browser.awaitText("#machines tr[data-node^=webby-renamed]", "webby-renamed", 10);
+  }
+
+  @Test
+  @Order(10)
+  void signingOutEndsTheSession() throws Exception {
+    browser.js("location.hash = '#/users'");
+    browser.find("#users");
     String session = browser.driver.manage().getCookieNamed("trellis_session").getValue();
     HttpResponse<String> before = sessionCall(session);
     assertEquals(200, before.statusCode(), before.body());
     browser.find("#signout").click();
     browser.find("#signin-page");
-    browser.screenshot("10-signed-out");
+    browser.screenshot("12-signed-out");
     HttpResponse<String> after = sessionCall(session);
     assertEquals(401, after.statusCode(), after.body());
     browser.open(base + "/#/machines");
@@ -247,6 +311,16 @@ class ConsoleBrowserTest {
         .send(
             HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes"))
                 .header("Cookie", "trellis_session=" + session)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> bearerCall(String token) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes"))
+                .header("Authorization", "Bearer " + token)
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
