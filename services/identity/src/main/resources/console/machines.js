@@ -55,14 +55,14 @@ function actions(n, reload) {
     button("Approve", () => act(`${n.name} approved.`, () => api.post(base + "/approve", {}), reload), "primary");
   }
   const waiting = (n.advertisedRoutes || []).filter((r) => !(n.approvedRoutes || []).includes(r));
-  if (waiting.length) {
-    button("Approve routes", async () => {
+  if ((n.advertisedRoutes || []).length) {
+    button(waiting.length ? "Approve routes" : "Routes", async () => {
       const v = await ask(`Routes of ${n.name}`,
         (n.advertisedRoutes || []).map((r) => field(r, {type: "checkbox", name: r,
           checked: (n.approvedRoutes || []).includes(r) || waiting.includes(r)})), "Approve");
       if (!v) return;
       const chosen = Object.entries(v).filter(([, on]) => on).map(([r]) => r);
-      act("Routes approved.", () => api.post(base + "/routes", {routes: chosen}), reload);
+      act("Routes saved.", () => api.post(base + "/routes", {routes: chosen}), reload);
     });
   }
   button("Rename", async () => {

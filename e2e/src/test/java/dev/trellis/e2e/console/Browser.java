@@ -121,10 +121,11 @@ final class Browser implements AutoCloseable {
 
   /** Replaces a text field's value the way typing would (an input event follows). */
   void setText(String css, String text) {
+    WebElement e = find(css);
     js(
-        "const e = document.querySelector(arguments[0]); e.value = arguments[1];"
-            + " e.dispatchEvent(new Event('input', {bubbles: true}));",
-        css,
+        "arguments[0].value = arguments[1];"
+            + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        e,
         text);
   }
 

@@ -291,6 +291,32 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(10)
+  void aSubnetRoutersRoutesAreApprovedOnTheMachinesPage() throws Exception {
+    browser.js("location.hash = '#/machines'");
+    browser.awaitText("#live", "live", 15);
+    String key = server.authKey("default", Map.of("preapproved", true));
+    AgentUnderTest router = AgentUnderTest.start(lab, lab.device(), "router");
+    router.up(base, key, "--advertise-routes", "10.77.0.0/24").requireOk("router up");
+    browser.awaitText("#machines tr[data-node^=router]", "awaiting approval", 20);
+    browser.click("#machines tr[data-node^=router] button[data-action='Approve routes']");
+    assertTrue(browser.find("dialog input[name='10.77.0.0/24']").isSelected());
+    browser.click("dialog button[type=submit]");
+    browser.await(
+        20,
+        d -> {
+          String row = d.findElement(By.cssSelector("#machines tr[data-node^=router]")).getText();
+          return row.contains("10.77.0.0/24") && !row.contains("awaiting approval");
+        });
+    assertTrue(
+        server
+            .api("GET", "/api/v1/nodes", null, 200)
+            .toString()
+            .contains("\"approvedRoutes\":[\"10.77.0.0/24\"]"));
+    browser.screenshot("12-machines-routes-approved");
+  }
+
+  @Test
+  @Order(11)
   void signingOutEndsTheSession() throws Exception {
     browser.js("location.hash = '#/users'");
     browser.find("#users");
@@ -299,7 +325,7 @@ class ConsoleBrowserTest {
     assertEquals(200, before.statusCode(), before.body());
     browser.find("#signout").click();
     browser.find("#signin-page");
-    browser.screenshot("12-signed-out");
+    browser.screenshot("13-signed-out");
     HttpResponse<String> after = sessionCall(session);
     assertEquals(401, after.statusCode(), after.body());
     browser.open(base + "/#/machines");
