@@ -99,6 +99,13 @@ class BrowserSessionTest {
             ctx ->
                 auth.respond(
                     ctx, 200, p -> Future.succeededFuture(Map.of("user", p.ownerUserId()))));
+    router
+        .get("/api/v1/cookie")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Set-Cookie", BrowserSession.cookie(ctx.request(), "t", 60))
+                    .end());
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + server.actualPort();
   }
@@ -177,6 +184,45 @@ class BrowserSessionTest {
                 "https://evil.example"));
     assertEquals(403, r.statusCode(), r.body());
     assertTrue(r.body().contains("Cross-origin"), r.body());
+  }
+
+  @Test
+  void behindATlsProxyTheCookieIsSecureAndTheOriginIsHttps() throws Exception {
+    var plain =
+        client.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/cookie")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    String cookie = plain.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+    assertTrue(!cookie.contains("Secure"), cookie);
+    var proxied =
+        client.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/cookie"))
+                .header("X-Forwarded-Proto", "https")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(proxied.headers().firstValue("Set-Cookie").orElseThrow().endsWith("; Secure"));
+
+    String httpsOrigin = base.replace("http://", "https://");
+    List<String> headers =
+        List.of(
+            "Cookie",
+            cookie(),
+            BrowserSession.CSRF_HEADER,
+            BrowserSession.csrfOf(session),
+            "X-Forwarded-Proto",
+            "https",
+            "Origin");
+    var same = send("POST", concat(headers, httpsOrigin));
+    assertEquals(200, same.statusCode(), same.body());
+    var downgraded = send("POST", concat(headers, base));
+    assertEquals(403, downgraded.statusCode(), downgraded.body());
+  }
+
+  static List<String> concat(List<String> a, String last) {
+    var out = new java.util.ArrayList<>(a);
+    out.add(last);
+    return out;
   }
 
   @Test
