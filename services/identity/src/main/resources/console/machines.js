@@ -111,7 +111,7 @@ function row(n, users, reload) {
     h("td", {dataset: {label: "Tags"}}, (n.tags || []).length ? n.tags.map((t) => badge(t)) : h("span.muted", "—")),
     h("td", {dataset: {label: "Key expiry"}}, expiry(n)),
     h("td", {dataset: {label: "Routes"}}, routes(n)),
-    h("td", {dataset: {label: "Actions"}}, actions(n, reload)));
+    h("td", {dataset: {label: "Actions"}}, api.atLeast("network-admin") ? actions(n, reload) : null));
 }
 
 export async function render(main) {
