@@ -33,6 +33,8 @@ async function show() {
     return;
   }
   document.getElementById("who").textContent = `${me.email} · ${me.role} · ${me.tailnet}`;
+  // The audit is for auditors and above (the API refuses members).
+  document.querySelector('#nav a[data-page="audit"]').hidden = !api.atLeast("auditor");
   for (const a of document.querySelectorAll("#nav a")) {
     a.classList.toggle("current", a.dataset.page === page);
   }

@@ -154,13 +154,19 @@ export async function render(main) {
     clearTimeout(pending);
     pending = setTimeout(() => reload().catch(() => {}), 250);
   };
-  const stop = api.follow({}, (e) => {
-    if (/Node|Address|Route|HostInfo/.test(e.type)) refresh();
-  }, (on) => {
-    live.textContent = on ? "live" : "reconnecting…";
-    live.classList.toggle("on", on);
-  });
-  // Members may not follow the audit: poll as well, slowly.
+  // Live updates follow the tailnet's events through the audit, which auditors and above may
+  // read; every role also polls slowly (a member only polls).
+  let stop = () => {};
+  if (api.atLeast("auditor")) {
+    stop = api.follow({}, (e) => {
+      if (/Node|Address|Route|HostInfo/.test(e.type)) refresh();
+    }, (on) => {
+      live.textContent = on ? "live" : "reconnecting…";
+      live.classList.toggle("on", on);
+    });
+  } else {
+    live.textContent = "refreshes every 15 s";
+  }
   const poll = setInterval(refresh, 15000);
   return () => {
     stop();
