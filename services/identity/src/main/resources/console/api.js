@@ -122,13 +122,22 @@ export function follow(query, onEvent, onState) {
   const seen = new Set();
   let source;
   let stopped = false;
+  let delay = 1000;
   const open = () => {
+    if (stopped) return;
     const params = new URLSearchParams({...query, follow: "true", since});
     source = new EventSource("/api/v1/audit?" + params);
-    source.onopen = () => onState && onState(true);
+    source.onopen = () => {
+      delay = 1000;
+      onState && onState(true);
+    };
     source.onerror = () => {
       onState && onState(false);
-      if (source.readyState === EventSource.CLOSED && !stopped) setTimeout(open, 3000);
+      if (source.readyState === EventSource.CLOSED && !stopped) {
+        // refused (e.g. the session ended): try again later, less and less often
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 60000);
+      }
     };
     source.onmessage = (m) => {
       let e;
