@@ -27,6 +27,7 @@ function item(e, names, fresh) {
 export async function render(main) {
   const form = h("form.card.grid", {id: "audit-filters"},
     field("Since", {name: "since", type: "datetime-local"}),
+    field("Until", {name: "until", type: "datetime-local"}),
     field("Actor (id or email)", {name: "actor"}),
     field("Event type (e.g. NodeRegistered)", {name: "type", list: "audit-types"}),
     field("Subject contains", {name: "subject"}),
@@ -47,17 +48,26 @@ export async function render(main) {
     if (f.actor.value.trim()) query.actor = f.actor.value.trim();
     if (f.type.value.trim()) query.type = f.type.value.trim();
     const subject = f.subject.value.trim().toLowerCase();
-    const keep = (e) => !subject || (e.subject || "").toLowerCase().includes(subject);
+    const until = f.until.value ? new Date(f.until.value).getTime() : null;
+    const keep = (e) => (!subject || (e.subject || "").toLowerCase().includes(subject))
+      && (until === null || new Date(e.time).getTime() <= until);
     fill(list, h("p.muted", "Loading…"));
     shown = (await api.lines("/api/v1/audit?" + new URLSearchParams(query))).filter(keep).reverse();
     const seen = new Set(shown.map((e) => e.eventId));
     fill(types, [...new Set(shown.map((e) => e.type.slice(e.type.lastIndexOf(".") + 1)))].sort().map((t) => h("option", {value: t})));
     const draw = () => {
-      count.textContent = `${shown.length} event${shown.length === 1 ? "" : "s"}, newest first`;
+      count.textContent = `${shown.length} event${shown.length === 1 ? "" : "s"}, newest first`
+        + (shown.length > 500 ? " (the newest 500 shown: narrow the filters to see older ones)" : "");
     };
     const names = await api.userNames();
     fill(list, shown.slice(0, 500).map((e) => item(e, names)));
     draw();
+    if (until !== null && until < Date.now()) {
+      live.textContent = "not following (the period has ended)";
+      live.classList.remove("on");
+      stop = null;
+      return;
+    }
     stop = api.follow(query, (e) => {
       if (seen.has(e.eventId) || !keep(e)) return;
       seen.add(e.eventId);
