@@ -1,11 +1,10 @@
-// Sign in: the tailnet's methods as /login/methods reports them (password, single sign-on, and
-// any other method it names, as a link when it gives one).
+// Sign in: the tailnet's methods as /login/methods reports them: password, and single sign-on
+// labelled with its provider (GitHub, Google, Microsoft or generic OIDC).
 
 import * as api from "./api.js";
 import {fill, field, h} from "./dom.js";
 
-const KNOWN = new Set(["password", "sso"]);
-const LABELS = {github: "GitHub", google: "Google", microsoft: "Microsoft", sso: "single sign-on"};
+const LABELS = {github: "GitHub", google: "Google", microsoft: "Microsoft", oidc: "single sign-on", sso: "single sign-on"};
 
 function label(name) {
   return LABELS[name] || name.replace(/[-_]/g, " ");
@@ -48,42 +47,20 @@ export function render(main, {device}) {
     } catch {
       return;
     }
-    if (mine !== asked) return;
-    // Single sign-on comes back to a device's page when one is being added.
-    const next = device ? "&next=" + encodeURIComponent("/login/device/" + device) : "";
+    if (mine !== asked || !m) return;
     const buttons = [];
-    const add = (method, href, text) => {
-      if (typeof href === "string" && href.startsWith("/") && !href.startsWith("//")) {
-        buttons.push(h("a", {href: withNext(href), dataset: {method}}, text || "Continue with " + label(method)));
-      }
-    };
-    const withNext = (href) => (next && !href.includes("next=") ? href + (href.includes("?") ? "" : "?") + next : href);
-    const start = (provider) => "/login/oidc/start?tailnet=" + encodeURIComponent(name)
-      + (provider ? "&provider=" + encodeURIComponent(provider) : "");
-    for (const [method, value] of Object.entries(m || {})) {
-      if (method === "etag" || method === "password" || !value) continue;
-      if (Array.isArray(value)) {
-        // a list of providers: [{id, name|label, start|url}]
-        for (const p of value) {
-          if (p && typeof p === "object") {
-            const id = p.id || p.provider || p.name || method;
-            add(id, p.start || p.url || p.href || start(id), p.label || p.displayName
-              ? "Continue with " + (p.label || p.displayName) : null);
-          } else if (typeof p === "string") {
-            add(p, start(p));
-          }
-        }
-      } else if (typeof value === "object") {
-        add(method, value.start || value.url || value.href || start(method === "sso" ? null : method),
-          value.label ? "Continue with " + value.label : null);
-      } else if (method === "sso") {
-        add(method, start(null));
-      } else if (!KNOWN.has(method)) {
-        add(method, start(method)); // a provider the server names without a URL
-      }
+    if (m.sso === true) {
+      // The tailnet's single sign-on: GitHub, Google, Microsoft or another OIDC provider. After the
+      // provider, the server sends the browser back here (or to the device's page when one is
+      // being added).
+      const provider = m.provider && typeof m.provider.sso === "string" ? m.provider.sso : "sso";
+      let href = "/login/oidc/start?tailnet=" + encodeURIComponent(name);
+      if (device) href += "&next=" + encodeURIComponent("/login/device/" + device);
+      buttons.push(h("a.button", {href, id: "signin-sso", dataset: {method: provider}},
+        "Continue with " + label(provider)));
     }
     fill(methods, buttons);
-    passwordForm.hidden = m && m.password === false && buttons.length > 0;
+    passwordForm.hidden = m.password === false && buttons.length > 0;
   }
   tailnet.addEventListener("change", loadMethods);
   tailnet.addEventListener("input", () => {
@@ -95,8 +72,39 @@ export function render(main, {device}) {
     h("h1", device ? "Sign in to add a device" : "Sign in to Trellis"),
     device ? h("p.muted", "A device asked to join your tailnet. Sign in, then confirm it.") : null,
     h("label", {for: "tailnet"}, "Tailnet"), tailnet,
-    passwordForm, methods, error));
+    passwordForm, methods, error, device ? null : firstSignIn(error)));
   if (tailnet.value) loadMethods();
   (tailnet.value ? passwordForm.querySelector("input") : tailnet).focus();
   return null;
+}
+
+// The first administrator has an API token (in the server's state directory, admin-token) but no
+// password yet: with the token, the console asks the API whose it is, sets that user's password and
+// signs in with it. The token is sent only as a bearer header on those two calls and kept nowhere.
+function firstSignIn(error) {
+  const form = h("form", {id: "first-signin"},
+    h("p.muted", "The server's first administrator signs in here once: paste the token from the",
+      " state directory's admin-token file and choose a password."),
+    field("Admin token", {name: "token", type: "password", required: true, autocomplete: "off"}),
+    field("New password (at least 12 characters)",
+      {name: "password", type: "password", required: true, minlength: 12, autocomplete: "new-password"}),
+    h("div.row", h("button", {type: "submit", id: "first-signin-submit"}, "Set password and sign in")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    const f = new FormData(form);
+    const bearer = {"Authorization": "Bearer " + String(f.get("token")).trim()};
+    const password = String(f.get("password"));
+    try {
+      const who = await api.call("GET", "/api/v1/session", undefined, undefined, bearer);
+      await api.call("POST", "/api/v1/users/me/password", {password}, undefined, bearer);
+      localStorage.setItem("trellis.tailnet", who.tailnet);
+      await api.signIn(who.tailnet, who.email, password);
+      window.dispatchEvent(new Event("trellis:signed-in"));
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+    }
+  });
+  return h("details", {id: "first-signin-box"}, h("summary", "First sign-in with the admin token"), form);
 }

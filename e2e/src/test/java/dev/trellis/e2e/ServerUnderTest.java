@@ -139,7 +139,7 @@ public final class ServerUnderTest {
   }
 
   /** The admin token this server's first start wrote (or that of {@code other}). */
-  String token() throws IOException {
+  public String token() throws IOException {
     if (token == null) {
       token = Files.readString(stateDir.resolve("admin-token")).strip();
     }

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +38,8 @@ import org.openqa.selenium.support.ui.Select;
  * The web console in a real browser against the real all-in-one server, with real agents joining:
  * one browser session walks through the console in order, as a person would (sign in, an auth key,
  * a device appearing live and approved, a device login, the policy editor, the live audit, sign
- * out). Each step saves a screenshot to {@code target/console-screenshots/}.
+ * out, and single sign-on through a real OIDC provider, mock-oauth2-server). Each step saves a
+ * screenshot to {@code target/console-screenshots/}.
  */
 @RootTest
 @IntegrationTest
@@ -56,7 +59,6 @@ class ConsoleBrowserTest {
     Lab.requireRoot();
     lab = new Lab();
     server = ServerUnderTest.start(lab, "server", "console-" + lab.tag, List.of());
-    server.api("POST", "/api/v1/users/me/password", Map.of("password", PASSWORD), 204);
     base = server.loginServer();
     browser = new Browser();
   }
@@ -73,7 +75,7 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(1)
-  void theServersRootIsTheSignInPageAndAPasswordSignsIn() throws Exception {
+  void theServersRootIsTheSignInPageAndTheFirstAdminSignsIn() throws Exception {
     browser.open(base + "/");
     browser.find("#signin-page");
     browser.setText("#tailnet", "default");
@@ -84,7 +86,20 @@ class ConsoleBrowserTest {
     browser.find("#signin-error");
     assertFalse(browser.find("#signin-error").getText().isBlank());
 
-    browser.find("#signin input[name=password]").clear();
+    // The first administrator has no password yet: the admin token from the state directory sets
+    // one and signs in, without the CLI.
+    browser.find("#first-signin-box summary").click();
+    browser.find("#first-signin input[name=token]").sendKeys(server.token());
+    browser.find("#first-signin input[name=password]").sendKeys(PASSWORD);
+    browser.screenshot("01b-first-sign-in");
+    browser.find("#first-signin-submit").click();
+    browser.awaitText("#who", ADMIN, 10);
+    browser.find("#signout").click();
+    browser.find("#signin-page");
+
+    // From then on, the password.
+    browser.setText("#tailnet", "default");
+    browser.find("#signin input[name=email]").sendKeys(ADMIN);
     browser.find("#signin input[name=password]").sendKeys(PASSWORD);
     browser.find("#signin-submit").click();
     browser.awaitText("#who", ADMIN, 10);
@@ -330,6 +345,56 @@ class ConsoleBrowserTest {
     assertEquals(401, after.statusCode(), after.body());
     browser.open(base + "/#/machines");
     browser.find("#signin-page");
+  }
+
+  @Test
+  @Order(12)
+  void singleSignOnComesBackToTheConsoleSignedIn() throws Exception {
+    MockOAuth2Server provider = new MockOAuth2Server();
+    provider.start();
+    try {
+      String client = "trellis-console";
+      server.api(
+          "POST",
+          "/api/v1/tailnets/default/settings",
+          Map.of(
+              "oidc",
+              Map.of(
+                  "issuer",
+                  provider.issuerUrl("default").toString(),
+                  "clientId",
+                  client,
+                  "clientSecret",
+                  "console-client-secret",
+                  "allowedEmailDomains",
+                  List.of("example.com"))),
+          200);
+      provider.enqueueCallback(
+          new DefaultOAuth2TokenCallback(
+              "default",
+              "carol-sub",
+              "JWT",
+              List.of(client),
+              Map.of("email", "carol@example.com", "email_verified", true, "name", "Carol"),
+              3600));
+      browser.open(base + "/");
+      browser.find("#signin-page");
+      browser.setText("#tailnet", "default");
+      WebElement sso = browser.find("#signin-sso");
+      assertTrue(sso.getText().contains("single sign-on"), sso.getText());
+      browser.screenshot("14-sign-in-sso-offered");
+      sso.click();
+      // The provider answers at once (non-interactive), the callback sets the cookie and sends the
+      // browser back to the console, which finds the session by itself.
+      browser.awaitText("#who", "carol@example.com", 20);
+      browser.awaitText("h1", "Machines", 10);
+      browser.screenshot("15-signed-in-by-sso");
+      assertTrue(browser.driver.getCurrentUrl().startsWith(base + "/"));
+      browser.find("#signout").click();
+      browser.find("#signin-page");
+    } finally {
+      provider.shutdown();
+    }
   }
 
   static HttpResponse<String> sessionCall(String session) throws Exception {

@@ -58,6 +58,18 @@ class ConsoleTest {
   }
 
   @Test
+  void anApiTokenLearnsWhoOwnsItButGetsNoCsrfSecret(IdentityCluster c) {
+    String t = Tailnets.create(c, "first");
+    var who = c.api(1, Tailnets.token(c, t, "admin")).get("/api/v1/session");
+    assertEquals(200, who.status(), who.body());
+    assertTrue(who.json().path("apiToken").asBoolean(), who.body());
+    assertEquals("admin", who.text("role"));
+    assertEquals("", who.text("csrf"), "a bearer request has no browser session to protect");
+    assertFalse(who.text("email").isEmpty(), who.body());
+    assertEquals(401, c.api(1, "not-a-token").get("/api/v1/session").status());
+  }
+
+  @Test
   void aBrowserSessionIsAnHttpOnlyCookieAndItsStateChangesNeedTheCsrfSecret(IdentityCluster c) {
     String[] m = LoginTest.memberWithPassword(c, "web@example.com");
     String base = c.nodes.get(1).anonymous().base();

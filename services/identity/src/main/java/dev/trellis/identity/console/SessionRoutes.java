@@ -25,7 +25,10 @@ import java.util.Map;
  * Strict, Secure over TLS) instead of handing the token to script, and answers who signed in and
  * the session's CSRF secret. {@code GET /api/v1/session} answers the same for the current cookie
  * (after a single sign-on too), so a page that reloads learns its CSRF secret again; a cross-site
- * page cannot read it. Sign-out is {@code POST /api/v1/logout}.
+ * page cannot read it. Asked with a bearer credential instead, it answers who owns it ({@code
+ * apiToken: true} for an API token, no CSRF secret): how the console's first sign-in learns the
+ * first administrator's email from the token in the state directory. Sign-out is {@code POST
+ * /api/v1/logout}.
  *
  * <p>Thread-safety: handlers run on the event loop; lookups run on workers.
  */
@@ -101,9 +104,9 @@ public final class SessionRoutes {
             p ->
                 vertx.executeBlocking(
                     () -> {
-                      if (!p.isSession()) {
+                      if (p.ownerUserId() == null || p.ownerUserId().isEmpty()) {
                         throw ApiException.of(
-                            ErrorCode.BAD_REQUEST, "An API token has no browser session.");
+                            ErrorCode.BAD_REQUEST, "This credential belongs to no user.");
                       }
                       UserRecord u =
                           users
@@ -112,6 +115,11 @@ public final class SessionRoutes {
                       boolean cookie = ctx.request().getHeader("Authorization") == null;
                       Map<String, Object> body = describe(u, cookie ? token : null, null);
                       body.remove("token");
+                      if (!p.isSession()) {
+                        // What the token may do: its owner's role, capped by the token's own.
+                        body.put("role", dev.trellis.identity.user.Roles.name(p.role()));
+                        body.put("apiToken", true);
+                      }
                       return body;
                     },
                     false))

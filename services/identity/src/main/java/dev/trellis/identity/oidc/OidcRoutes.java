@@ -17,8 +17,10 @@ import java.util.Map;
  * this server's own {@code /login/oidc/callback} as the browser reached it. A start with {@code
  * next=/login/device/CODE} (only such a path) sends the browser back to that device login page
  * after the callback instead (remembered in a short-lived {@code trellis_next} cookie), where the
- * user then confirms adding the device. {@code GET /login/methods?tailnet=T} tells the login page
- * which sign-in methods the tailnet offers ({@code password}, {@code sso}).
+ * user then confirms adding the device; without {@code next}, a browser (one that asks for HTML)
+ * goes back to the console at {@code /}, signed in by the cookie. {@code GET
+ * /login/methods?tailnet=T} tells the login page which sign-in methods the tailnet offers ({@code
+ * password}, {@code sso}, and the single sign-on's {@code provider}).
  *
  * <p>Thread-safety: handlers run on the event loop; the flow runs on workers.
  */
@@ -147,9 +149,20 @@ public final class OidcRoutes {
                 ctx.response().setStatusCode(302).putHeader("Location", back + "?sso=1").end();
                 return;
               }
+              if (wantsPage(ctx)) {
+                // A browser that started from the console goes back to it, signed in by cookie.
+                ctx.response().setStatusCode(302).putHeader("Location", "/").end();
+                return;
+              }
               JsonBodies.reply(ctx, 200, body);
             })
         .onFailure(ctx::fail);
+  }
+
+  /** Whether the caller is a browser navigating (it asks for HTML), not a program (JSON). */
+  static boolean wantsPage(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.contains("text/html");
   }
 
   private static String redirectUri(RoutingContext ctx) {
