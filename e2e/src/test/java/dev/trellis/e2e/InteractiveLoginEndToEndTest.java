@@ -44,12 +44,21 @@ class InteractiveLoginEndToEndTest {
       String url = SignIn.awaitUrl(upLog, up);
       assertTrue(url.startsWith(server.loginServer + "/login/device/"), url);
 
-      // The user opens the page and signs in (what its script does, driven over HTTP).
+      // The user opens the link: it is the console's device page (ConsoleBrowserTest drives that
+      // page in a real browser); here its API calls are driven over HTTP.
       var page =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(url)).build(),
               HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, page.statusCode());
+      assertEquals(302, page.statusCode());
+      String code = url.substring(url.lastIndexOf('/') + 1);
+      assertEquals(
+          "/#/device/" + code, page.headers().firstValue("Location").orElse(""), page.toString());
+      var console =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(server.loginServer + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, console.statusCode());
       SignIn.approve(server, url, "kim@example.com");
 
       assertTrue(
