@@ -4,10 +4,10 @@ import dev.trellis.agent.bind.Bind;
 import dev.trellis.agent.bind.Endpoint;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,36 +17,46 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Receive flow: the {@code paths-udp-receiver} thread reads batches from the UDP socket into
  * pooled buffers, lets {@link Paths#fromUdp} consume disco/STUN and attribute the rest, and queues
- * the batch; relayed packets are queued one by one; the device's receiver takes from the queue and
- * copies into its own buffers. Datagrams larger than {@value #BUFFER} bytes are dropped by the
- * socket.
+ * the batch; relayed packets are copied into a pooled batch of their own that is queued when full
+ * or when the relay reader has nothing more at hand ({@link #flushRelayed}), so a burst of relayed
+ * packets costs one hand-off and no allocation; the device's receiver takes from the queue and
+ * copies into its own buffers. Datagrams larger than {@value #BUFFER} bytes are dropped (by the
+ * socket, or counted for relayed ones). When the device falls behind, relay readers wait for a free
+ * batch (up to {@value #RELAY_WAIT_MS} ms, then drop and count): the wait holds back the relay's
+ * TCP stream, which is where a relayed flow should feel the pressure.
  *
  * <p>Thread-safety: one receiving thread and any number of senders, as {@link Bind} requires.
  */
 final class PathBind implements Bind {
   static final int BUFFER = 4096;
   private static final int POOL = 4;
-  private static final Batch CLOSED = new Batch(0, 0, false);
+  static final int RELAY_POOL = 8;
+  static final int RELAY_BATCH = 64;
+  static final int RELAY_WAIT_MS = 100;
+  private static final Batch CLOSED = new Batch(0, 0, null);
 
   private static final class Batch {
     final byte[][] bufs;
     final int[] sizes;
     final Endpoint[] from;
-    final boolean pooled;
+    final ArrayBlockingQueue<Batch> home; // the pool it returns to once read
     int count;
     int next;
 
-    Batch(int n, int size, boolean pooled) {
+    Batch(int n, int size, ArrayBlockingQueue<Batch> home) {
       bufs = new byte[n][size];
       sizes = new int[n];
       from = new Endpoint[n];
-      this.pooled = pooled;
+      this.home = home;
     }
   }
 
   private final Paths paths;
   private final Bind udp;
   private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(POOL);
+  private final ArrayBlockingQueue<Batch> relayFree = new ArrayBlockingQueue<>(RELAY_POOL);
+  private final Object relayLock = new Object();
+  private Batch relayed; // guarded by relayLock: the batch relay readers are filling
   private final LinkedBlockingQueue<Batch> ready = new LinkedBlockingQueue<>(4096);
   private final AtomicLong relayQueueDrops = new AtomicLong();
   private final Thread reader;
@@ -57,7 +67,10 @@ final class PathBind implements Bind {
     this.paths = paths;
     this.udp = udp;
     for (int i = 0; i < POOL; i++) {
-      free.add(new Batch(udp.batchSize(), BUFFER, true));
+      free.add(new Batch(udp.batchSize(), BUFFER, free));
+    }
+    for (int i = 0; i < RELAY_POOL; i++) {
+      relayFree.add(new Batch(RELAY_BATCH, BUFFER, relayFree));
     }
     reader = Thread.ofPlatform().name("paths-udp-receiver").daemon().start(this::readUdp);
   }
@@ -100,18 +113,62 @@ final class PathBind implements Bind {
     ready.offer(CLOSED);
   }
 
-  /** Queues a packet that came through a relay, as if from {@code from}. */
+  /**
+   * Adds a packet that came through a relay, as if from {@code from}, to the batch being filled
+   * (queued when full, or by {@link #flushRelayed}); {@code data} may be reused once this returns.
+   */
   void deliver(byte[] data, int off, int len, Endpoint from) {
     if (closed) {
       return;
     }
-    Batch b = new Batch(1, 0, false);
-    b.bufs[0] = Arrays.copyOfRange(data, off, off + len);
-    b.sizes[0] = len;
-    b.from[0] = from;
-    b.count = 1;
+    if (len > BUFFER) {
+      relayQueueDrops.incrementAndGet(); // as the UDP socket drops what exceeds its buffers
+      return;
+    }
+    synchronized (relayLock) {
+      Batch b = relayed;
+      if (b == null) {
+        b = relayFree.poll();
+        if (b == null) {
+          try {
+            b = relayFree.poll(RELAY_WAIT_MS, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          if (b == null) {
+            relayQueueDrops.incrementAndGet();
+            return;
+          }
+        }
+        b.count = 0;
+        b.next = 0;
+        relayed = b;
+      }
+      System.arraycopy(data, off, b.bufs[b.count], 0, len);
+      b.sizes[b.count] = len;
+      b.from[b.count] = from;
+      if (++b.count == b.bufs.length) {
+        relayed = null;
+        queueRelayed(b);
+      }
+    }
+  }
+
+  /** Queues the relayed packets added since the last hand-off, if any. */
+  void flushRelayed() {
+    synchronized (relayLock) {
+      Batch b = relayed;
+      if (b != null) {
+        relayed = null;
+        queueRelayed(b);
+      }
+    }
+  }
+
+  private void queueRelayed(Batch b) {
     if (!ready.offer(b)) {
-      relayQueueDrops.incrementAndGet();
+      relayQueueDrops.addAndGet(b.count);
+      relayFree.offer(b);
     }
   }
 
@@ -141,8 +198,8 @@ final class PathBind implements Bind {
         }
         if (b.next >= b.count) {
           current = null;
-          if (b.pooled) {
-            free.put(b);
+          if (b.home != null) {
+            b.home.put(b);
           }
         }
         if (n < bufs.length && current == null) {

@@ -93,6 +93,14 @@ public final class Paths implements AutoCloseable {
           }
 
           @Override
+          public void burstEnd(int region) {
+            PathBind b = socket;
+            if (b != null) {
+              b.flushRelayed();
+            }
+          }
+
+          @Override
           public void peerPresent(int region, NodePublicKey peer) {
             PeerPath p = byNode.get(peer);
             if (p != null) {

@@ -14,8 +14,19 @@ public interface RelayLink {
   /** Receives packets relayed to this node. */
   @FunctionalInterface
   interface Receiver {
-    /** {@code data[off .. off+len)} arrived from {@code from} through region {@code region}. */
+    /**
+     * {@code data[off .. off+len)} arrived from {@code from} through region {@code region}; {@code
+     * data} may be reused once this returns. The receiver may hold the packet back until {@link
+     * #burstEnd}, so that a burst costs one hand-off rather than one per packet.
+     */
     void received(int region, NodePublicKey from, byte[] data, int off, int len);
+
+    /**
+     * The link of {@code region} has no more packets at hand for now (it is about to wait for its
+     * connection): whatever {@link #received} held back goes on. A link calls it after every packet
+     * or burst, before it blocks.
+     */
+    default void burstEnd(int region) {}
 
     /**
      * The relay of {@code region} says {@code peer}, which it had reported gone, is connected now

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-memory relay for tests: every node attached to one {@code MemoryRelay} can send to every
  * other by node key, as if all were connected to one relay region. A relay can be taken down
- * ({@link #setUp}) to test what happens without one.
+ * ({@link #setUp}) to test what happens without one. Each packet is a burst of its own (the
+ * receiver hears {@code burstEnd} after it) unless bursts are held ({@link #holdBursts}), as when a
+ * relay connection has more data at hand.
  *
  * <p>Thread-safety: safe from any thread.
  */
@@ -19,6 +21,7 @@ public final class MemoryRelay {
   private final Map<NodePublicKey, Link> links = new ConcurrentHashMap<>();
   private final AtomicLong forwarded = new AtomicLong();
   private volatile boolean up = true;
+  private volatile boolean holdBursts;
 
   public MemoryRelay(int region, String code) {
     this.region = region;
@@ -35,6 +38,21 @@ public final class MemoryRelay {
   /** Takes the relay down (sends fail) or up again. */
   public void setUp(boolean up) {
     this.up = up;
+  }
+
+  /**
+   * While {@code hold}, receivers hear no {@code burstEnd} (more data is "at hand"); {@link
+   * #endBursts} tells them all.
+   */
+  public void holdBursts(boolean hold) {
+    this.holdBursts = hold;
+  }
+
+  /** Tells every receiver its burst ended. */
+  public void endBursts() {
+    for (Link l : links.values()) {
+      l.receiver.burstEnd(region);
+    }
   }
 
   /** Packets forwarded so far. */
@@ -60,6 +78,9 @@ public final class MemoryRelay {
         forwarded.incrementAndGet();
         byte[] copy = Arrays.copyOfRange(data, off, off + len);
         target.receiver.received(region, self, copy, 0, copy.length);
+        if (!holdBursts) {
+          target.receiver.burstEnd(region);
+        }
       }
       return true;
     }

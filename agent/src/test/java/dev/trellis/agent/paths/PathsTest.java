@@ -193,6 +193,49 @@ class PathsTest {
   }
 
   @Test
+  void relayedPacketsOfABurstGoOnTogetherAtItsEndInOrder() throws Exception {
+    net.setFilter(d -> false);
+    Endpoint bAtA = a.configure(b);
+    Endpoint aAtB = b.configure(a);
+    relay.holdBursts(true);
+    int n = PathBind.RELAY_BATCH * 2 + 5; // two full batches go on by themselves, 5 wait
+    for (int i = 0; i < n; i++) {
+      send(a, bAtA, wg(i));
+    }
+    byte[][] bufs = new byte[16][2048];
+    int[] sizes = new int[16];
+    Endpoint[] from = new Endpoint[16];
+    int got = 0;
+    while (got < PathBind.RELAY_BATCH * 2) {
+      int r = b.bind.receive(bufs, sizes, 0, from);
+      for (int i = 0; i < r; i++) {
+        assertArrayEquals(wg(got + i), java.util.Arrays.copyOf(bufs[i], sizes[i]), "in order");
+        assertEquals(aAtB, from[i]);
+      }
+      got += r;
+    }
+    assertEquals(PathBind.RELAY_BATCH * 2, got, "only the full batches went on");
+    var rest =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                byte[][] more = new byte[8][2048];
+                int m = b.bind.receive(more, new int[8], 0, new Endpoint[8]);
+                return m;
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    Thread.sleep(200);
+    assertFalse(rest.isDone(), "the last 5 wait for the burst's end");
+    relay.endBursts();
+    assertEquals(5, rest.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    relay.holdBursts(false);
+    send(a, bAtA, wg(7));
+    assertEquals(aAtB, receive(b, wg(7)));
+  }
+
+  @Test
   void aPingIsAnsweredDirectOrThroughTheRelay() throws Exception {
     a.configure(b);
     b.configure(a);

@@ -256,6 +256,11 @@ public final class RelayClients implements RelayLink {
     }
 
     @Override
+    public void burstEnd() {
+      receiver.burstEnd(id);
+    }
+
+    @Override
     public void peerPresent(NodePublicKey peer) {
       receiver.peerPresent(id, peer);
     }

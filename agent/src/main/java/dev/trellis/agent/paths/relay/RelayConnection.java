@@ -26,7 +26,8 @@ import java.util.Arrays;
  * dev.trellis.proto.relay}): TLS (pinned, see {@link RelayTls}) or plain TCP when the relay map
  * entry's pin is {@link RelayTls#PLAINTEXT_PIN}; the HTTP upgrade; the node-key proof; then packets
  * both ways. The {@code relay-reader-<node>} thread hands received packets to the listener and
- * answers pings; when the stream ends the listener hears {@code closed}.
+ * answers pings, and tells it {@code burstEnd} whenever it has read everything at hand (so the
+ * listener may pass a burst on at once); when the stream ends the listener hears {@code closed}.
  *
  * <p>Sending never blocks on the socket: {@link #send} encodes the frame straight into a pending
  * buffer (bounded at {@value #MAX_PENDING} bytes; beyond that the packet is dropped and counted, as
@@ -49,6 +50,9 @@ final class RelayConnection implements AutoCloseable {
 
     /** The relay says {@code peer} is connected again (PEER_PRESENT). */
     default void peerPresent(NodePublicKey peer) {}
+
+    /** No more received data is at hand: packets held back by {@link #packet} may go on. */
+    default void burstEnd() {}
 
     void closed(RelayConnection c, String why);
   }
@@ -150,6 +154,9 @@ final class RelayConnection implements AutoCloseable {
     NodePublicKey lastFrom = null;
     try {
       while (!closed) {
+        if (in.available() == 0) {
+          listener.burstEnd(); // about to block: what the listener holds goes on now
+        }
         int code = in.read();
         if (code < 0) {
           why = "the relay closed the connection";
@@ -196,6 +203,7 @@ final class RelayConnection implements AutoCloseable {
       why = e.getMessage();
     } finally {
       close();
+      listener.burstEnd();
       listener.closed(this, why);
     }
   }
