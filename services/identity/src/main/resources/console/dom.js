@@ -151,3 +151,20 @@ export function shownOnce(title, secret, note) {
     h("p.small", note || "This is shown once. Copy it now: it cannot be shown again."),
     value, h("div.row", copy));
 }
+
+/**
+ * Runs action(formData) when form is submitted; an error it throws is shown in the error element
+ * (hidden again on the next submit).
+ */
+export function onSubmit(form, error, action) {
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    try {
+      await action(new FormData(form));
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+    }
+  });
+}

@@ -1,7 +1,7 @@
 // Auth keys: create one with every option (shown once, with a copy button), list, revoke.
 
 import * as api from "./api.js";
-import {badge, choice, confirmAction, field, fill, h, shownOnce, time, toast} from "./dom.js";
+import {badge, choice, confirmAction, field, fill, h, onSubmit, shownOnce, time, toast} from "./dom.js";
 
 export const title = "Auth keys";
 
@@ -64,10 +64,7 @@ export async function render(main) {
     }) : h("tr", h("td", {colspan: 9}, h("span.muted", "No auth keys yet."))));
   }
 
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    error.hidden = true;
-    const f = new FormData(form);
+  onSubmit(form, error, async (f) => {
     const body = {
       description: f.get("description") || undefined,
       expiry: f.get("expiry"),
@@ -78,16 +75,11 @@ export async function render(main) {
     };
     const uses = Number(f.get("uses") || 0);
     if (body.reusable && uses > 0) body.uses = uses;
-    try {
-      const created = await api.post("/api/v1/authkeys", body);
-      fill(shown, shownOnce("Your new auth key", created.key,
-        "Shown once: copy it now. A device joins with: trellis up --auth-key <key>"));
-      form.reset();
-      await reload();
-    } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-    }
+    const created = await api.post("/api/v1/authkeys", body);
+    fill(shown, shownOnce("Your new auth key", created.key,
+      "Shown once: copy it now. A device joins with: trellis up --auth-key <key>"));
+    form.reset();
+    await reload();
   });
   await reload();
   return null;

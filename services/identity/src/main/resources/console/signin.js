@@ -2,7 +2,7 @@
 // labelled with its provider (GitHub, Google, Microsoft or generic OIDC).
 
 import * as api from "./api.js";
-import {fill, field, h} from "./dom.js";
+import {fill, field, h, onSubmit} from "./dom.js";
 
 const LABELS = {github: "GitHub", google: "Google", microsoft: "Microsoft", oidc: "single sign-on", sso: "single sign-on"};
 
@@ -20,18 +20,10 @@ export function render(main, {device}) {
     field("Password", {name: "password", type: "password", required: true, autocomplete: "current-password"}),
     h("div.row", h("button", {type: "submit", id: "signin-submit"}, "Sign in")));
 
-  passwordForm.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    error.hidden = true;
-    const f = new FormData(passwordForm);
-    try {
-      localStorage.setItem("trellis.tailnet", tailnet.value.trim());
-      await api.signIn(tailnet.value.trim(), f.get("email"), f.get("password"));
-      window.dispatchEvent(new Event("trellis:signed-in"));
-    } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-    }
+  onSubmit(passwordForm, error, async (f) => {
+    localStorage.setItem("trellis.tailnet", tailnet.value.trim());
+    await api.signIn(tailnet.value.trim(), f.get("email"), f.get("password"));
+    window.dispatchEvent(new Event("trellis:signed-in"));
   });
 
   let asked = 0;
@@ -89,22 +81,14 @@ function firstSignIn(error) {
     field("New password (at least 12 characters)",
       {name: "password", type: "password", required: true, minlength: 12, autocomplete: "new-password"}),
     h("div.row", h("button", {type: "submit", id: "first-signin-submit"}, "Set password and sign in")));
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    error.hidden = true;
-    const f = new FormData(form);
+  onSubmit(form, error, async (f) => {
     const bearer = {"Authorization": "Bearer " + String(f.get("token")).trim()};
     const password = String(f.get("password"));
-    try {
-      const who = await api.call("GET", "/api/v1/session", undefined, undefined, bearer);
-      await api.call("POST", "/api/v1/users/me/password", {password}, undefined, bearer);
-      localStorage.setItem("trellis.tailnet", who.tailnet);
-      await api.signIn(who.tailnet, who.email, password);
-      window.dispatchEvent(new Event("trellis:signed-in"));
-    } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-    }
+    const who = await api.call("GET", "/api/v1/session", undefined, undefined, bearer);
+    await api.call("POST", "/api/v1/users/me/password", {password}, undefined, bearer);
+    localStorage.setItem("trellis.tailnet", who.tailnet);
+    await api.signIn(who.tailnet, who.email, password);
+    window.dispatchEvent(new Event("trellis:signed-in"));
   });
   return h("details", {id: "first-signin-box"}, h("summary", "First sign-in with the admin token"), form);
 }

@@ -1,7 +1,7 @@
 // API tokens: create one (shown once, with a copy button), list, revoke.
 
 import * as api from "./api.js";
-import {badge, choice, confirmAction, field, fill, h, shownOnce, time, toast} from "./dom.js";
+import {badge, choice, confirmAction, field, fill, h, onSubmit, shownOnce, time, toast} from "./dom.js";
 
 export const title = "API tokens";
 
@@ -55,21 +55,13 @@ export async function render(main) {
     }) : h("tr", h("td", {colspan: 7}, h("span.muted", "No API tokens yet."))));
   }
 
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    error.hidden = true;
-    const f = new FormData(form);
-    try {
-      const created = await api.post("/api/v1/tokens", {
-        description: f.get("description") || undefined, role: f.get("role"), expiry: f.get("expiry")});
-      fill(shown, shownOnce("Your new API token", created.token,
-        "Shown once: copy it now. Send it as: Authorization: Bearer <token>"));
-      form.reset();
-      await reload();
-    } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-    }
+  onSubmit(form, error, async (f) => {
+    const created = await api.post("/api/v1/tokens", {
+      description: f.get("description") || undefined, role: f.get("role"), expiry: f.get("expiry")});
+    fill(shown, shownOnce("Your new API token", created.token,
+      "Shown once: copy it now. Send it as: Authorization: Bearer <token>"));
+    form.reset();
+    await reload();
   });
   await reload();
   return null;

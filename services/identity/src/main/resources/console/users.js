@@ -1,7 +1,7 @@
 // Users and roles: invite, change a role, remove.
 
 import * as api from "./api.js";
-import {choice, confirmAction, field, fill, h, time, toast} from "./dom.js";
+import {choice, confirmAction, field, fill, h, onSubmit, time, toast} from "./dom.js";
 
 export const title = "Users";
 
@@ -74,20 +74,12 @@ export async function render(main) {
     }));
   }
 
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    error.hidden = true;
-    const f = new FormData(form);
-    try {
-      await api.post("/api/v1/users", {email: f.get("email"), role: f.get("role"),
-        displayName: f.get("displayName") || undefined});
-      toast(`${f.get("email")} added.`);
-      form.reset();
-      await reload();
-    } catch (err) {
-      error.textContent = err.message;
-      error.hidden = false;
-    }
+  onSubmit(form, error, async (f) => {
+    await api.post("/api/v1/users", {email: f.get("email"), role: f.get("role"),
+      displayName: f.get("displayName") || undefined});
+    toast(`${f.get("email")} added.`);
+    form.reset();
+    await reload();
   });
   await reload();
   return null;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safety: used from the test thread only.
  */
-final class SignIn {
+public final class SignIn {
   static final String PASSWORD = "a long enough password";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -101,7 +101,8 @@ final class SignIn {
     post(server.loginServer + "/api/v1/device-logins/" + code, session, Map.of());
   }
 
-  static String awaitUrl(Path log, Process up) throws Exception {
+  /** The device login URL {@code trellis up} printed to {@code log}, waiting up to 60 s. */
+  public static String awaitUrl(Path log, Process up) throws Exception {
     Pattern p = Pattern.compile("(http://\\S+/login/device/[A-Za-z0-9_-]+)");
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {

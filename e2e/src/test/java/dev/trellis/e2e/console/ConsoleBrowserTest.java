@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.trellis.e2e.AgentUnderTest;
 import dev.trellis.e2e.Lab;
 import dev.trellis.e2e.ServerUnderTest;
+import dev.trellis.e2e.SignIn;
 import dev.trellis.testkit.tag.IntegrationTest;
 import dev.trellis.testkit.tag.RootTest;
 import java.net.URI;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +159,7 @@ class ConsoleBrowserTest {
     AgentUnderTest device = AgentUnderTest.start(lab, lab.device(), "handy");
     Path log = lab.dir.resolve("up-handy.log");
     Process up = device.upInteractively(base, log);
-    String url = awaitLoginUrl(log, up);
+    String url = SignIn.awaitUrl(log, up);
     browser.open(url);
     browser.awaitText("#device-facts", "handy", 10);
     browser.screenshot("05-device-login");
@@ -415,23 +414,5 @@ class ConsoleBrowserTest {
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-  }
-
-  static String awaitLoginUrl(Path log, Process up) throws Exception {
-    Pattern p = Pattern.compile("(http://\\S+/login/device/[A-Za-z0-9_-]+)");
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log)) {
-        Matcher m = p.matcher(Files.readString(log));
-        if (m.find()) {
-          return m.group(1);
-        }
-      }
-      if (!up.isAlive()) {
-        throw new AssertionError("trellis up exited:\n" + Files.readString(log));
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no login URL:\n" + Files.readString(log));
   }
 }
