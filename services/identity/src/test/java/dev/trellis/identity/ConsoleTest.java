@@ -103,6 +103,13 @@ class ConsoleTest {
     assertEquals(csrf, current.text("csrf"));
     assertEquals("web@example.com", current.text("email"));
 
+    var logoutNoCsrf =
+        Api.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/logout"))
+                .header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(403, logoutNoCsrf.status(), "a cross-site page cannot sign the browser out");
+
     String body = "{\"password\":\"another long password\"}";
     var noCsrf =
         Api.send(

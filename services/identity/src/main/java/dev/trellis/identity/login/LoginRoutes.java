@@ -6,12 +6,11 @@ import dev.trellis.proto.error.ErrorCode;
 import dev.trellis.proto.event.v1.PasswordSet;
 import dev.trellis.proto.event.v1.SessionSignedOut;
 import dev.trellis.runtime.access.ApiTokenAuthenticator;
-import dev.trellis.runtime.access.Principal;
+import dev.trellis.runtime.access.BrowserSession;
 import dev.trellis.runtime.eventlog.Events;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
 import dev.trellis.runtime.http.MaxLength;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -90,16 +89,27 @@ public final class LoginRoutes {
     router.post("/api/v1/users/:id/password").handler(this::setPassword);
   }
 
+  /**
+   * The password sign-in body of {@code ctx} (this endpoint's and the console's {@code POST
+   * /api/v1/session}), every field present and the password within its limit.
+   *
+   * @throws ApiException 400 naming the field otherwise
+   */
+  public static LoginRequest readLogin(RoutingContext ctx) {
+    LoginRequest req = JsonBodies.read(ctx, LoginRequest.class);
+    require(req.tailnet(), "tailnet");
+    require(req.email(), "email");
+    require(req.password(), "password");
+    if (req.password().length() > MAX_PASSWORD) {
+      throw ApiException.field(ErrorCode.BAD_REQUEST, "password", "Too long.");
+    }
+    return req;
+  }
+
   private void login(RoutingContext ctx) {
     LoginRequest req;
     try {
-      req = JsonBodies.read(ctx, LoginRequest.class);
-      require(req.tailnet(), "tailnet");
-      require(req.email(), "email");
-      require(req.password(), "password");
-      if (req.password().length() > MAX_PASSWORD) {
-        throw ApiException.field(ErrorCode.BAD_REQUEST, "password", "Too long.");
-      }
+      req = readLogin(ctx);
     } catch (ApiException e) {
       ctx.fail(e);
       return;
@@ -125,15 +135,12 @@ public final class LoginRoutes {
   }
 
   private void logout(RoutingContext ctx) {
-    String text =
-        ctx.request().getHeader("Authorization") != null
-            ? null
-            : java.util.Optional.ofNullable(ctx.request().getCookie("trellis_session"))
-                .map(io.vertx.core.http.Cookie::getValue)
-                .orElse(null);
-    Future<Principal> caller =
-        text == null ? authenticator.authenticate(ctx) : authenticator.authenticate(text);
-    caller
+    // A browser's sign-out comes by cookie, checked like every cookie request (CSRF included).
+    boolean byCookie =
+        ctx.request().getHeader("Authorization") == null
+            && ctx.request().getCookie(BrowserSession.COOKIE) != null;
+    authenticator
+        .authenticate(ctx)
         .compose(
             p -> {
               if (!p.isSession()) {
@@ -171,11 +178,8 @@ public final class LoginRoutes {
             })
         .onSuccess(
             v -> {
-              if (text != null) {
-                ctx.response()
-                    .putHeader(
-                        "Set-Cookie",
-                        "trellis_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+              if (byCookie) {
+                ctx.response().putHeader("Set-Cookie", BrowserSession.clearedCookie(ctx.request()));
               }
               ctx.response().putHeader("Cache-Control", "no-store").setStatusCode(204).end();
             })

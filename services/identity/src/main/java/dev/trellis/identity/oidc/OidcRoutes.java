@@ -2,6 +2,7 @@ package dev.trellis.identity.oidc;
 
 import dev.trellis.identity.login.LoginEvents;
 import dev.trellis.proto.error.ErrorCode;
+import dev.trellis.runtime.access.BrowserSession;
 import dev.trellis.runtime.http.ApiException;
 import dev.trellis.runtime.http.JsonBodies;
 import io.vertx.core.net.HostAndPort;
@@ -137,10 +138,14 @@ public final class OidcRoutes {
                   .putHeader("Cache-Control", "no-store")
                   .putHeader(
                       "Set-Cookie",
-                      "trellis_session="
-                          + s.session().token()
-                          + "; Path=/; HttpOnly; SameSite=Lax"
-                          + ("https".equals(ctx.request().scheme()) ? "; Secure" : ""));
+                      BrowserSession.cookieAfterRedirect(
+                          ctx.request(),
+                          s.session().token(),
+                          Math.max(
+                              0,
+                              java.time.Duration.between(
+                                      java.time.Instant.now(), s.session().expiresAt())
+                                  .toSeconds())));
               String back = next(ctx);
               if (back != null) {
                 ctx.response()

@@ -99,12 +99,29 @@ public final class BrowserSession {
 
   /** The {@code Set-Cookie} value that stores {@code token} as the session. */
   public static String cookie(HttpServerRequest request, String token, long maxAgeSeconds) {
+    return cookie(request, token, maxAgeSeconds, "Strict");
+  }
+
+  /**
+   * The {@code Set-Cookie} value that stores {@code token} as the session when the answer ends a
+   * navigation that began on another site (the single sign-on callback): SameSite=Lax, so the
+   * browser keeps it through the redirect back to the console; state changes still need the CSRF
+   * header.
+   */
+  public static String cookieAfterRedirect(
+      HttpServerRequest request, String token, long maxAgeSeconds) {
+    return cookie(request, token, maxAgeSeconds, "Lax");
+  }
+
+  private static String cookie(
+      HttpServerRequest request, String token, long maxAgeSeconds, String sameSite) {
     return COOKIE
         + "="
         + token
         + "; Path=/; Max-Age="
         + maxAgeSeconds
-        + "; HttpOnly; SameSite=Strict"
+        + "; HttpOnly; SameSite="
+        + sameSite
         + (secure(request) ? "; Secure" : "");
   }
 
