@@ -64,10 +64,7 @@ public final class SessionRoutes {
   private void signIn(RoutingContext ctx) {
     LoginRoutes.LoginRequest req;
     try {
-      req = JsonBodies.read(ctx, LoginRoutes.LoginRequest.class);
-      require(req.tailnet(), "tailnet");
-      require(req.email(), "email");
-      require(req.password(), "password");
+      req = LoginRoutes.readLogin(ctx);
     } catch (ApiException e) {
       ctx.fail(e);
       return;
@@ -147,11 +144,5 @@ public final class SessionRoutes {
     }
     body.put("token", token);
     return body;
-  }
-
-  private static void require(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, field, "Required.");
-    }
   }
 }

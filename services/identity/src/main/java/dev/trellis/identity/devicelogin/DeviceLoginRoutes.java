@@ -97,9 +97,8 @@ public final class DeviceLoginRoutes {
    * whether it is approved already (404 for an unknown or expired code).
    */
   private void describe(RoutingContext ctx) {
-    String code = ctx.pathParam("code");
-    if (!CODE.matcher(code).matches()) {
-      ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "code", "Not a device login code."));
+    String code = code(ctx);
+    if (code == null) {
       return;
     }
     authenticator
@@ -143,10 +142,19 @@ public final class DeviceLoginRoutes {
         .end();
   }
 
-  private void complete(RoutingContext ctx) {
+  /** The path's device login code, or null after failing the request when it is not one. */
+  private static String code(RoutingContext ctx) {
     String code = ctx.pathParam("code");
     if (!CODE.matcher(code).matches()) {
       ctx.fail(ApiException.field(ErrorCode.BAD_REQUEST, "code", "Not a device login code."));
+      return null;
+    }
+    return code;
+  }
+
+  private void complete(RoutingContext ctx) {
+    String code = code(ctx);
+    if (code == null) {
       return;
     }
     authenticator
