@@ -67,8 +67,11 @@ final class Browser implements AutoCloseable {
 
   /** Waits up to {@code seconds} for {@code condition} to give a non-null, non-false value. */
   <T> T await(int seconds, Function<WebDriver, T> condition) {
+    // Live pages redraw their rows as events arrive: an element found a moment ago may be gone by
+    // the time it is read, so a stale element means "look again", not a failure.
     return new WebDriverWait(driver, Duration.ofSeconds(seconds))
         .pollingEvery(Duration.ofMillis(100))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);
   }
 
