@@ -1,5 +1,9 @@
 package dev.trellis.agent.crypto;
 
+import dev.trellis.proto.crypto.AeadKey;
+import dev.trellis.proto.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
+
 /**
  * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): HChaCha20 derives a subkey from the key and the
  * first 16 nonce bytes, then ChaCha20-Poly1305 runs with nonce {@code 0^4 || nonce[16..24)}.

@@ -1,6 +1,6 @@
 package dev.trellis.agent.device;
 
-import dev.trellis.agent.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.ChaChaPoly;
 
 /**
  * One thread's scratch state for sending single transport packets outside the batched pipeline

@@ -2,10 +2,10 @@ package dev.trellis.agent.device;
 
 import dev.trellis.agent.bind.Bind;
 import dev.trellis.agent.bind.Endpoint;
-import dev.trellis.agent.crypto.ChaChaPoly;
 import dev.trellis.agent.tun.Tun;
 import dev.trellis.agent.wireguard.Keypair;
 import dev.trellis.agent.wireguard.Transport;
+import dev.trellis.proto.crypto.ChaChaPoly;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;

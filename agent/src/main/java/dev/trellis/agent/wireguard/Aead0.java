@@ -1,8 +1,8 @@
 package dev.trellis.agent.wireguard;
 
-import dev.trellis.agent.crypto.AeadKey;
-import dev.trellis.agent.crypto.ChaChaPoly;
-import dev.trellis.agent.crypto.JdkChaChaPoly;
+import dev.trellis.proto.crypto.AeadKey;
+import dev.trellis.proto.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
 
 /**
  * The handshake's {@code AEAD(key, 0, plaintext, hash)}: ChaCha20-Poly1305 with a zero counter and

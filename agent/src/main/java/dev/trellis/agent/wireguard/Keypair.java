@@ -1,6 +1,6 @@
 package dev.trellis.agent.wireguard;
 
-import dev.trellis.agent.crypto.AeadKey;
+import dev.trellis.proto.crypto.AeadKey;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

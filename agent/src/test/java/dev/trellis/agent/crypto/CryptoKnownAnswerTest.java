@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.trellis.proto.crypto.AeadKey;
+import dev.trellis.proto.crypto.BcChaChaPoly;
+import dev.trellis.proto.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.crypto.ChaChaPoly;
-import dev.trellis.agent.crypto.JdkChaChaPoly;
+import dev.trellis.proto.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
 import dev.trellis.proto.key.NodePrivateKey;
 import dev.trellis.proto.key.PresharedKey;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.agent.crypto.JdkChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.time.Instant;
 import java.util.ArrayDeque;

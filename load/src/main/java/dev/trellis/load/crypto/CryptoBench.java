@@ -1,11 +1,6 @@
 package dev.trellis.load.crypto;
 
-import dev.trellis.agent.crypto.AeadKey;
-import dev.trellis.agent.crypto.BcChaChaPoly;
 import dev.trellis.agent.crypto.Blake2s;
-import dev.trellis.agent.crypto.ChaChaPoly;
-import dev.trellis.agent.crypto.JdkChaChaPoly;
-import dev.trellis.agent.crypto.OpenSslChaChaPoly;
 import dev.trellis.agent.wireguard.CookieChecker;
 import dev.trellis.agent.wireguard.CookieGenerator;
 import dev.trellis.agent.wireguard.Handshake;
@@ -14,6 +9,11 @@ import dev.trellis.agent.wireguard.Keypair;
 import dev.trellis.agent.wireguard.LocalIdentity;
 import dev.trellis.agent.wireguard.RemoteIdentity;
 import dev.trellis.agent.wireguard.Response;
+import dev.trellis.proto.crypto.AeadKey;
+import dev.trellis.proto.crypto.BcChaChaPoly;
+import dev.trellis.proto.crypto.ChaChaPoly;
+import dev.trellis.proto.crypto.JdkChaChaPoly;
+import dev.trellis.proto.crypto.OpenSslChaChaPoly;
 import dev.trellis.proto.key.NodePrivateKey;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;

@@ -28,17 +28,36 @@ public final class TransportCipher {
 
   /** Encrypts {@code plaintext} as the next record (throws if it would exceed 4 MiB). */
   public byte[] seal(byte[] plaintext) throws ChannelException {
-    if (plaintext.length > ControlChannel.MAX_RECORD_BYTES - CipherState.TAG_LEN) {
+    checkSize(plaintext.length);
+    synchronized (sendLock) {
+      return send.encrypt(new byte[0], plaintext);
+    }
+  }
+
+  /**
+   * Encrypts the concatenation of {@code parts} as the next record, as {@link #seal} would their
+   * joined bytes, without joining them first.
+   */
+  public byte[] sealParts(byte[]... parts) throws ChannelException {
+    long length = 0;
+    for (byte[] p : parts) {
+      length += p.length;
+    }
+    checkSize(length);
+    synchronized (sendLock) {
+      return send.encryptParts(parts);
+    }
+  }
+
+  private static void checkSize(long plaintextLength) throws ChannelException {
+    if (plaintextLength > ControlChannel.MAX_RECORD_BYTES - CipherState.TAG_LEN) {
       throw new ChannelException(
           ChannelException.Reason.TOO_LARGE,
           "a record of "
-              + plaintext.length
+              + plaintextLength
               + " bytes exceeds the "
               + ControlChannel.MAX_RECORD_BYTES
               + "-byte limit");
-    }
-    synchronized (sendLock) {
-      return send.encrypt(new byte[0], plaintext);
     }
   }
 

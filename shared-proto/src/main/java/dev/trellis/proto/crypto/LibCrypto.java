@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;

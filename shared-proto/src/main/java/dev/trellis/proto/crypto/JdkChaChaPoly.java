@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;

@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 import java.util.Arrays;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,4 +1,4 @@
-package dev.trellis.agent.crypto;
+package dev.trellis.proto.crypto;
 
 /**
  * ChaCha20-Poly1305 (RFC 8439) with WireGuard's nonce (32 zero bits then the 64-bit counter,
