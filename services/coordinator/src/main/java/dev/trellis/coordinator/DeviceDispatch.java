@@ -9,6 +9,7 @@ import dev.trellis.coordinator.presence.Presence;
 import dev.trellis.coordinator.register.Registrar;
 import dev.trellis.coordinator.report.Reports;
 import dev.trellis.coordinator.stream.FrameSink;
+import dev.trellis.coordinator.stream.StampedFrame;
 import dev.trellis.coordinator.stream.StreamHub;
 import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.MapRequest;
@@ -181,6 +182,15 @@ final class DeviceDispatch implements DeviceChannel.ChannelHandler {
 
   private static FrameSink sink(DeviceChannel ch) {
     return new FrameSink() {
+      @Override
+      public void send(StampedFrame frame) {
+        if (frame.full() && !DeviceChannel.fitsOneRecord(frame.length())) {
+          ch.send(frame.stamped(), frame.encoded()); // split into parts
+        } else {
+          ch.sendMap(frame.body(), frame.stamp());
+        }
+      }
+
       @Override
       public void send(MapResponse frame, byte[] encoded) {
         ch.send(frame, encoded);

@@ -2,6 +2,7 @@ package dev.trellis.proto.channel;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.ServerMessage;
 import java.io.IOException;
@@ -34,16 +35,31 @@ public final class RecordCodec {
    * serialized as {@code encodedMap}, without parsing or serializing it again.
    */
   public static byte[] sealMap(TransportCipher cipher, byte[] encodedMap) throws ChannelException {
+    return sealMap(cipher, encodedMap, new byte[0]);
+  }
+
+  /**
+   * As {@link #sealMap(TransportCipher, byte[])} for the MapResponse serialized as {@code body}
+   * followed by {@code tail} (more of its fields, e.g. a per-device stamp after a frame many
+   * devices share), sealed without joining the two first.
+   */
+  public static byte[] sealMap(TransportCipher cipher, byte[] body, byte[] tail)
+      throws ChannelException {
+    int length = body.length + tail.length;
     int field = ServerMessage.MAP_FIELD_NUMBER;
-    byte[] plain = new byte[CodedOutputStream.computeByteArraySize(field, encodedMap)];
-    CodedOutputStream out = CodedOutputStream.newInstance(plain);
+    byte[] head =
+        new byte
+            [CodedOutputStream.computeTagSize(field)
+                + CodedOutputStream.computeUInt32SizeNoTag(length)];
+    CodedOutputStream out = CodedOutputStream.newInstance(head);
     try {
-      out.writeByteArray(field, encodedMap);
+      out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(length);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen: the array is exactly large enough
     }
     out.checkNoSpaceLeft();
-    return cipher.seal(plain);
+    return cipher.sealParts(head, body, tail);
   }
 
   /** Opens a record from a device (the coordinator's side). */

@@ -68,6 +68,24 @@ class ChannelTest {
   }
 
   @Test
+  void aMapFrameSealedFromABodyAndATailOpensAsTheMergedMessage() throws ChannelException {
+    Pair p = connect();
+    for (int size : new int[] {0, 1, 127, 128, 5_000, 300_000}) {
+      MapResponse body = MapResponse.newBuilder().setResumeToken("b".repeat(size)).build();
+      MapResponse tail = MapResponse.newBuilder().setNetmapVersion(size + 7).build();
+      ServerMessage opened =
+          RecordCodec.openServerMessage(
+              p.device().cipher(),
+              RecordCodec.sealMap(p.server().cipher(), body.toByteArray(), tail.toByteArray()));
+      assertEquals(
+          ServerMessage.newBuilder().setMap(body.toBuilder().mergeFrom(tail)).build(),
+          opened,
+          "size " + size);
+    }
+    assertEquals(6, p.server().cipher().sealedCount());
+  }
+
+  @Test
   void aDeviceThatPinnedAnotherKeyIsRefused() throws ChannelException {
     var initiator = new HandshakeInitiator(machine, MachinePrivateKey.generate().publicKey());
     byte[] msg1 = initiator.start(1);

@@ -9,9 +9,11 @@ import dev.trellis.proto.control.v1.ClientMessage;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.ServerMessage;
 import dev.trellis.proto.key.MachinePublicKey;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -247,15 +249,31 @@ public final class DeviceChannel {
 
   /** Seals and sends {@code m}; closes the channel if it cannot. */
   public void send(ServerMessage m) {
-    send(m, null, true);
+    send(m, null, NO_BYTES, true);
+  }
+
+  /**
+   * Seals and sends a map frame that {@link #fitsOneRecord} serialized as {@code body} followed by
+   * {@code tail}, sealing the two parts without joining them: the fan-out of a change to thousands
+   * of devices shares one {@code body} between them.
+   */
+  public void sendMap(byte[] body, byte[] tail) {
+    send(null, body, tail, true);
+  }
+
+  private static final byte[] NO_BYTES = new byte[0];
+
+  /** Whether a map frame of {@code length} serialized bytes goes out whole (else in parts). */
+  public static boolean fitsOneRecord(int length) {
+    return length <= NetmapParts.PART_BYTES;
   }
 
   /**
    * Seals and sends {@code m}, or, when {@code m} is null, a ServerMessage carrying the map frame
-   * serialized as {@code encodedMap}. {@code bounded}: drop the channel instead if the backlog
-   * would pass {@code maxPendingBytes}.
+   * serialized as {@code encodedMap} then {@code tail}. {@code bounded}: drop the channel instead
+   * if the backlog would pass {@code maxPendingBytes}.
    */
-  private void send(ServerMessage m, byte[] encodedMap, boolean bounded) {
+  private void send(ServerMessage m, byte[] encodedMap, byte[] tail, boolean bounded) {
     if (closing) {
       return;
     }
@@ -267,7 +285,7 @@ public final class DeviceChannel {
         byte[] record =
             m != null
                 ? RecordCodec.seal(session.cipher(), m)
-                : RecordCodec.sealMap(session.cipher(), encodedMap);
+                : RecordCodec.sealMap(session.cipher(), encodedMap, tail);
         long size = record.length;
         // A record larger than the bound (a full netmap of thousands of peers) still goes out
         // when nothing is waiting; the bound is on a backlog, not on one record.
@@ -279,7 +297,8 @@ public final class DeviceChannel {
         }
         pending.addAndGet(size);
         metrics.unwritten(size);
-        ws.writeBinaryMessage(Buffer.buffer(record))
+        // Wrapped, not copied: the record is this write's alone.
+        ws.writeBinaryMessage(BufferInternal.buffer(Unpooled.wrappedBuffer(record)))
             .onComplete(
                 r -> {
                   pending.addAndGet(-size);
@@ -307,14 +326,14 @@ public final class DeviceChannel {
   /** As {@link #send(MapResponse)}, with the frame already serialized as {@code encoded}. */
   public void send(MapResponse frame, byte[] encoded) {
     if (!frame.hasFull() || encoded.length <= NetmapParts.PART_BYTES) {
-      send(null, encoded, true);
+      send(null, encoded, NO_BYTES, true);
       return;
     }
     List<MapResponse> parts = NetmapParts.split(frame, NetmapParts.PART_BYTES);
     synchronized (this) {
       for (int i = 0; i < parts.size(); i++) {
         // Only the first part is held to the backlog bound: the rest belong to the same netmap.
-        send(ServerMessage.newBuilder().setMap(parts.get(i)).build(), null, i == 0);
+        send(ServerMessage.newBuilder().setMap(parts.get(i)).build(), null, NO_BYTES, i == 0);
       }
     }
   }

@@ -10,6 +10,14 @@ import dev.trellis.proto.control.v1.MapResponse;
  */
 public interface FrameSink {
   /**
+   * Sends one stamped frame to the device. The default joins the frame's parts and calls {@link
+   * #send(MapResponse, byte[])}; a channel overrides it to seal the parts as they are.
+   */
+  default void send(StampedFrame frame) {
+    send(frame.stamped(), frame.encoded());
+  }
+
+  /**
    * Sends one stamped frame to the device; {@code encoded} is its serialized form (the channel
    * sends these bytes rather than serializing the frame again).
    */

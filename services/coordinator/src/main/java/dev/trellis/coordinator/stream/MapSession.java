@@ -34,7 +34,7 @@ final class MapSession {
   /** Serialized bytes the resume buffer may hold per session (beside its frame count bound). */
   static final int BUFFER_BYTES = 8 * 1024;
 
-  private record Buffered(long version, byte[] frame) {}
+  private record Buffered(long version, StampedFrame frame) {}
 
   private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
   private int bufferedBytes;
@@ -183,21 +183,23 @@ final class MapSession {
     if (!keepalive) {
       version++;
     }
-    MapResponse stamp =
+    byte[] stamp =
         MapResponse.newBuilder()
             .setNetmapVersion(version)
             .setResumeToken(token)
             .setSentAt(
                 Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-            .build();
-    MapResponse stamped = frame.toBuilder().mergeFrom(stamp).build();
-    byte[] encoded = SharedFrame.concat(body != null ? body : frame.toByteArray(), stamp);
+            .build()
+            .toByteArray();
+    StampedFrame stamped =
+        new StampedFrame(frame, body != null ? body : frame.toByteArray(), stamp);
     if (!keepalive && !frame.hasFull()) {
-      byte[] bytes = encoded;
-      buffer.addLast(new Buffered(version, bytes));
-      bufferedBytes += bytes.length;
+      // Counted at full length although a shared body is held once: the bound stays the same
+      // whether or not frames are shared.
+      buffer.addLast(new Buffered(version, stamped));
+      bufferedBytes += stamped.length();
       while (!buffer.isEmpty() && (buffer.size() > bufferFrames || bufferedBytes > BUFFER_BYTES)) {
-        bufferedBytes -= buffer.removeFirst().frame().length;
+        bufferedBytes -= buffer.removeFirst().frame().length();
       }
     } else if (frame.hasFull()) {
       buffer.clear();
@@ -208,7 +210,7 @@ final class MapSession {
       ended = true;
     }
     if (sink != null) {
-      sink.send(stamped, encoded);
+      sink.send(stamped);
       lastSentNanos = nowNanos;
       if (ended) {
         sink.ended();
@@ -218,14 +220,11 @@ final class MapSession {
     }
   }
 
-  /** A buffered frame: the stamped frame and its bytes. */
-  record Sent(MapResponse frame, byte[] encoded) {}
-
   /**
    * The buffered frames after {@code appliedVersion}, or null if they are not all here (the device
    * must get a new full netmap).
    */
-  List<Sent> since(long appliedVersion) {
+  List<StampedFrame> since(long appliedVersion) {
     if (!resumable || ended || appliedVersion > version) {
       return null;
     }
@@ -236,23 +235,19 @@ final class MapSession {
     if (appliedVersion + 1 < oldest) {
       return null;
     }
-    List<Sent> out = new ArrayList<>();
+    List<StampedFrame> out = new ArrayList<>();
     for (Buffered f : buffer) {
       if (f.version() > appliedVersion) {
-        try {
-          out.add(new Sent(MapResponse.parseFrom(f.frame()), f.frame()));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          return null; // cannot happen: we wrote these bytes
-        }
+        out.add(f.frame());
       }
     }
     return out;
   }
 
   /** Sends already-stamped frames (a resume) to the newly attached sink. */
-  void replay(List<Sent> frames, long nowNanos) {
-    for (Sent f : frames) {
-      sink.send(f.frame(), f.encoded());
+  void replay(List<StampedFrame> frames, long nowNanos) {
+    for (StampedFrame f : frames) {
+      sink.send(f);
     }
     lastSentNanos = nowNanos;
   }

@@ -48,6 +48,7 @@ public final class StreamHub {
   public record Opened(String token, Refusal refusal) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Map<MapResponse.FrameCase, String> FRAME_KINDS = frameKinds();
 
   private final NetmapModel model;
   private final NetmapFrames frames;
@@ -110,7 +111,7 @@ public final class StreamHub {
     }
     MapSession old = resumeToken.isEmpty() ? null : byToken.get(resumeToken);
     if (old != null && old.nodeId().equals(node.id()) && !old.attached()) {
-      List<MapSession.Sent> missed = old.since(appliedVersion);
+      List<StampedFrame> missed = old.since(appliedVersion);
       if (missed != null) {
         old.attach(counting(sink), now);
         old.replay(missed, now);
@@ -282,10 +283,19 @@ public final class StreamHub {
   private FrameSink counting(FrameSink sink) {
     return new FrameSink() {
       @Override
+      public void send(StampedFrame frame) {
+        count(frame.frame());
+        sink.send(frame);
+      }
+
+      @Override
       public void send(MapResponse frame, byte[] encoded) {
-        framesSent.merge(
-            frame.getFrameCase().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+        count(frame);
         sink.send(frame, encoded);
+      }
+
+      private void count(MapResponse frame) {
+        framesSent.merge(FRAME_KINDS.get(frame.getFrameCase()), 1L, Long::sum);
       }
 
       @Override
@@ -312,6 +322,14 @@ public final class StreamHub {
         byNode.remove(s.nodeId());
       }
     }
+  }
+
+  private static Map<MapResponse.FrameCase, String> frameKinds() {
+    Map<MapResponse.FrameCase, String> m = new java.util.EnumMap<>(MapResponse.FrameCase.class);
+    for (MapResponse.FrameCase c : MapResponse.FrameCase.values()) {
+      m.put(c, c.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return m;
   }
 
   private static String newToken() {

@@ -36,8 +36,10 @@ class SharedFrameTest {
             .setResumeToken("tok")
             .setSentAt(Timestamp.newBuilder().setSeconds(1_800_000_000L).setNanos(7))
             .build();
-    byte[] bytes = SharedFrame.concat(frame.toByteArray(), stamp);
-    assertEquals(frame.toBuilder().mergeFrom(stamp).build(), MapResponse.parseFrom(bytes));
+    StampedFrame stamped = new StampedFrame(frame, frame.toByteArray(), stamp.toByteArray());
+    assertEquals(
+        frame.toBuilder().mergeFrom(stamp).build(), MapResponse.parseFrom(stamped.encoded()));
+    assertEquals(frame.toBuilder().mergeFrom(stamp).build(), stamped.stamped());
   }
 
   @Test
