@@ -1,0 +1,157 @@
+package dev.trellis.e2e.nat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.trellis.netlab.Command;
+import dev.trellis.netlab.WireguardGo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test (its name keeps it out of the suite): the scenario behind {@code load/bench-paths}. In
+ * one NAT test bed and one run it measures TCP throughput (iperf3, one stream, {@code
+ * -Dtrellis.bench.seconds}, default 8) and ping RTT between two joined devices on each path a
+ * device can end on, and between two wireguard-go peers behind the same kind of routers as the
+ * reference: direct (both behind endpoint-independent NATs), through the TLS relay (one side's UDP
+ * blocked), and wireguard-go direct. Prints one {@code PATH} line per path; asserts only that each
+ * scenario reached its path and carried traffic.
+ *
+ * <p>Thread-safety: used by JUnit's thread only.
+ */
+class PathsBenchmark {
+  private static final Pattern RATE =
+      Pattern.compile("([0-9.]+) ([KMG])bits/sec\\s+(?:\\d+\\s+)?receiver");
+  private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/[0-9.]+/([0-9.]+) ms");
+
+  @Test
+  void everyPathInOneRun() throws Exception {
+    int seconds = Integer.getInteger("trellis.bench.seconds", 8);
+    List<String> rows = new ArrayList<>();
+    try (NatLab nat = NatLab.start("paths")) {
+      NatLab.Pair direct = nat.pair(NatKind.EASY, NatKind.EASY);
+      PathAssert.pingUntilAnswered(direct.a(), direct.b(), 20);
+      direct.a().await("direct", s -> PathAssert.directTo(s, direct.routerB().wanIp), 20_000);
+      direct.b().await("direct", s -> PathAssert.directTo(s, direct.routerA().wanIp), 20_000);
+      rows.add(
+          measure(
+              nat,
+              "direct",
+              direct.routerA().deviceNs,
+              direct.routerB().deviceNs,
+              direct.b().ipv4(),
+              seconds));
+      direct.stop();
+
+      NatLab.Pair tls = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
+      PathAssert.pingUntilAnswered(tls.a(), tls.b(), 20);
+      tls.a().await("relayed", PathAssert::relayed, 20_000);
+      tls.b().await("relayed", PathAssert::relayed, 20_000);
+      rows.add(
+          measure(
+              nat,
+              "tls-relay",
+              tls.routerA().deviceNs,
+              tls.routerB().deviceNs,
+              tls.b().ipv4(),
+              seconds));
+      tls.stop();
+
+      rows.add(wireguardGo(nat, seconds));
+    }
+    rows.forEach(System.out::println);
+  }
+
+  /** Two wireguard-go peers, each behind an easy NAT router, talking directly. */
+  private static String wireguardGo(NatLab nat, int seconds) throws Exception {
+    NatRouter ra = nat.router(NatKind.EASY);
+    NatRouter rb = nat.router(NatKind.EASY);
+    String[] ka = keypair();
+    String[] kb = keypair();
+    WireguardGo.start(
+        nat.lab.net, ra.deviceNs, "wgref0", config(ka[0], kb[1], rb.wanIp), "10.97.0.1/24");
+    WireguardGo.start(
+        nat.lab.net, rb.deviceNs, "wgref1", config(kb[0], ka[1], ra.wanIp), "10.97.0.2/24");
+    Command.Result ping = null;
+    for (int i = 0; i < 40; i++) {
+      ping = nat.lab.run(ra.deviceNs, List.of("ping", "-c", "1", "-W", "1", "10.97.0.2"), 5);
+      if (ping.code() == 0) {
+        break;
+      }
+    }
+    assertEquals(0, ping.code(), "wireguard-go pair never answered a ping: " + ping.out());
+    return measure(nat, "wireguard-go", ra.deviceNs, rb.deviceNs, "10.97.0.2", seconds);
+  }
+
+  private static String config(String privateKey, String peerPublic, String peerWan) {
+    return "[Interface]\nPrivateKey = "
+        + privateKey
+        + "\nListenPort = "
+        + NatRouter.DEVICE_PORT
+        + "\n\n[Peer]\nPublicKey = "
+        + peerPublic
+        + "\nAllowedIPs = 10.97.0.0/24\nEndpoint = "
+        + peerWan
+        + ":"
+        + NatRouter.DEVICE_PORT
+        + "\nPersistentKeepalive = 1\n";
+  }
+
+  /** A private key and its public key, from wg(8). */
+  private static String[] keypair() throws Exception {
+    String priv =
+        Command.run(List.of("wg", "genkey"), java.time.Duration.ofSeconds(10))
+            .requireOk("wg genkey")
+            .out()
+            .strip();
+    Process p = new ProcessBuilder("wg", "pubkey").start();
+    p.getOutputStream().write((priv + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    p.getOutputStream().close();
+    String pub =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+            .strip();
+    assertEquals(0, p.waitFor(), "wg pubkey");
+    return new String[] {priv, pub};
+  }
+
+  /** iperf3 from {@code clientNs} to {@code serverIp} (served in {@code serverNs}) and ping RTT. */
+  private static String measure(
+      NatLab nat, String path, String clientNs, String serverNs, String serverIp, int seconds)
+      throws Exception {
+    nat.lab.start(
+        List.of("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp),
+        nat.lab.dir.resolve("iperf-" + path + ".log"));
+    Command.Result r = null;
+    for (int i = 0; i < 20; i++) {
+      r =
+          nat.lab.run(
+              clientNs,
+              List.of("iperf3", "-c", serverIp, "-t", Integer.toString(seconds)),
+              30 + 2 * seconds);
+      if (r.code() == 0) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertEquals(0, r.code(), path + ": iperf3 failed: " + r.out());
+    Matcher m = RATE.matcher(r.out());
+    double mbits = 0;
+    if (m.find()) {
+      double v = Double.parseDouble(m.group(1));
+      mbits =
+          switch (m.group(2)) {
+            case "G" -> v * 1000;
+            case "K" -> v / 1000;
+            default -> v;
+          };
+    }
+    Command.Result ping =
+        nat.lab.run(clientNs, List.of("ping", "-q", "-c", "50", "-i", "0.02", serverIp), 30);
+    Matcher rtt = RTT.matcher(ping.out());
+    String avg = rtt.find() ? rtt.group(1) + " ms (mdev " + rtt.group(2) + ")" : "n/a";
+    return String.format(
+        java.util.Locale.ROOT, "PATH %-13s tcp %8.1f Mbit/s  ping avg %s", path, mbits, avg);
+  }
+}
