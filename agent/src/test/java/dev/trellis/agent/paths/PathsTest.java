@@ -277,4 +277,13 @@ class PathsTest {
     assertTrue(PeerPath.better(pub2, 1_000_000, pub, 5_000_000));
     assertFalse(PeerPath.better(pub2, 4_800_000, pub, 5_000_000));
   }
+
+  @Test
+  void anyDirectEndpointBeatsTheUdpRelayWhateverItsLatency() {
+    Endpoint relay = new Endpoint(IpLiteral.parse("192.0.2.9"), 3479);
+    Endpoint pub = new Endpoint(IpLiteral.parse("203.0.113.5"), 1);
+    assertTrue(PeerPath.beats(pub, 90_000_000, relay, 1_000_000, relay));
+    assertFalse(PeerPath.beats(relay, 1_000_000, pub, 90_000_000, relay));
+    assertTrue(PeerPath.beats(pub, 1_000_000, new Endpoint(pub.address(), 2), 5_000_000, relay));
+  }
 }
