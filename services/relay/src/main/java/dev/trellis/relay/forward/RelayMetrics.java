@@ -56,6 +56,7 @@ public final class RelayMetrics {
   /** A gauge of this instance named {@code name}, read from {@code value} when scraped. */
   public void gauge(String name, String description, java.util.function.IntSupplier value) {
     Gauge.builder(name, value, v -> v.getAsInt())
+        .strongReference(true)
         .tag("instance", instance)
         .description(description)
         .register(registry);
