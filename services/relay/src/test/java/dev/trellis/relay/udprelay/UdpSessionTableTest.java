@@ -28,7 +28,7 @@ class UdpSessionTableTest {
   private static UdpSession session(UdpSessionTable.Match m, long now) {
     return new UdpSession(
         7,
-        null,
+        -1,
         4000,
         new UdpSession.Side(m.a(), new byte[32]),
         new UdpSession.Side(m.b(), new byte[32]),
