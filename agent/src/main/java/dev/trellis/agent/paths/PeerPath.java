@@ -236,6 +236,7 @@ final class PeerPath {
     udpRelayRegionName = regionName;
     if (was != null && !was.equals(next)) {
       learned.remove(was);
+      pending.values().removeIf(q -> was.equals(q.to())); // a late pong proves nothing now
       if (was.equals(route)) {
         setRoute(null, "udp relay session replaced");
       }
