@@ -333,6 +333,11 @@ public final class RelayService implements TrellisService {
     return pin;
   }
 
+  /** The UDP relay's session ports ({@code N-M}, {@code any} or {@code off}; after start). */
+  public String udpRelayPorts() {
+    return options == null ? "off" : options.udpRelayPorts().toString();
+  }
+
   /** The UDP relay, or null when off (after start). */
   public UdpRelay udpRelay() {
     return udpRelay;
