@@ -74,6 +74,7 @@ class NatTraversalTest {
               s -> PathAssert.directTo(s, p.routerA().wanIp),
               20_000);
       if (run == 1) {
+        System.out.println("FIGURE path " + p.a().name + " direct (easy+easy)");
         Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
         assertTrue(
             PathAssert.directTo(p.a().status(), p.routerB().wanIp),
@@ -122,6 +123,7 @@ class NatTraversalTest {
     p.a().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
     p.b().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
     double before = NatLab.counter(nat.server, "trellis_relay_packets_total", "path=\"udp\"");
+    System.out.println("FIGURE path " + p.a().name + " udp-relay (hard+hard)");
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     assertTrue(
         PathAssert.udpRelayedVia(p.a().status(), relay),
@@ -184,6 +186,7 @@ class NatTraversalTest {
   void udpBlockedRelaysOverTcp() throws Exception {
     NatLab.Pair p = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
     PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    System.out.println("FIGURE path " + p.a().name + " tls-relay (UDP blocked + easy)");
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     p.a().await("relayed", PathAssert::relayed, 5_000);
     p.b().await("relayed", PathAssert::relayed, 5_000);
