@@ -79,6 +79,9 @@ public final class ServerUnderTest {
     if (!extra.contains("--stun-port")) {
       cmd.addAll(List.of("--stun-port", "0"));
     }
+    if (!extra.contains("--udp-relay-ports")) {
+      cmd.addAll(List.of("--udp-relay-ports", "any"));
+    }
     if (!extra.contains("--metrics-listen")) {
       cmd.addAll(List.of("--metrics-listen", "127.0.0.1:" + metrics));
     }

@@ -177,6 +177,9 @@ final class StatusText {
     if (c.startsWith("relay:")) {
       return "active; relay \"" + c.substring(6) + "\"";
     }
+    if (c.startsWith("udp-relay:")) {
+      return "active; udp-relay \"" + c.substring(10) + "\" " + p.endpoint();
+    }
     return c.isEmpty() ? "idle" : c;
   }
 

@@ -5,10 +5,13 @@ import dev.trellis.agent.bind.Endpoint;
 import dev.trellis.agent.paths.disco.DiscoBox;
 import dev.trellis.agent.paths.disco.DiscoMessage;
 import dev.trellis.agent.paths.disco.DiscoPacket;
+import dev.trellis.agent.paths.udprelay.UdpRelayRegion;
+import dev.trellis.agent.paths.udprelay.UdpRelaySession;
 import dev.trellis.agent.time.Clock;
 import dev.trellis.proto.key.DiscoPrivateKey;
 import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.proto.stun.StunDecoder;
 import dev.trellis.proto.stun.StunEncoder;
 import dev.trellis.proto.stun.StunMessage;
@@ -32,8 +35,11 @@ import java.util.function.Consumer;
  * The agent's path layer (the "magic socket"): gives WireGuard one virtual {@link Endpoint} per
  * peer and carries each packet on that peer's best path, the relay from the first packet and a
  * direct UDP endpoint once a disco round trip proved it (see {@link PeerPath} for the state machine
- * and {@link DiscoPacket} for the protocol). Inbound WireGuard from a known direct address or
- * through the relay is handed to the device as coming from the peer's virtual endpoint, so
+ * and {@link DiscoPacket} for the protocol). While a peer has no direct path it also asks a relay
+ * for a UDP relay session with it ({@link UdpRelaySession}), bound from the same UDP socket and
+ * probed like a direct endpoint: a datagram to the session's endpoint reaches the peer unchanged,
+ * so the packet path treats it as one more endpoint. Inbound WireGuard from a known direct address
+ * or through the relay is handed to the device as coming from the peer's virtual endpoint, so
  * WireGuard's roaming never bypasses this layer. It also sends STUN requests from the same socket
  * so the mapping it learns is the one WireGuard traffic uses.
  *
@@ -65,6 +71,12 @@ public final class Paths implements AutoCloseable {
   private static final long EARLY_FOR = 3_000_000_000L;
   private static final int INITIATION_LENGTH = 148;
   private final DiscoOut out = new Out();
+  // UDP relay sessions by peer, and when each peer's session was last asked for
+  private final Map<NodePublicKey, UdpRelaySession> udpSessions = new ConcurrentHashMap<>();
+  private final Map<NodePublicKey, Long> udpAsked = new ConcurrentHashMap<>();
+  private static final long UDP_ASK_EVERY = 10_000_000_000L;
+  private static final long UDP_BIND_IN_USE = 20_000_000_000L;
+  private static final long UDP_BIND_UNPROVEN = 3_000_000_000L;
 
   // snapshots, replaced under this
   private volatile Map<Endpoint, PeerPath> byVirtual = Map.of();
@@ -106,6 +118,12 @@ public final class Paths implements AutoCloseable {
             if (p != null) {
               p.rediscover(); // it (re)connected, perhaps from a new network: look again now
             }
+          }
+
+          @Override
+          public void udpRelaySession(
+              int region, RelayFrame.UdpRelaySession session, InetAddress relayAddress) {
+            onUdpRelaySession(region, session, relayAddress);
           }
         });
   }
@@ -181,6 +199,8 @@ public final class Paths implements AutoCloseable {
       }
     }
     byAddress.values().removeIf(p -> nodes.get(p.nodeKey) != p);
+    udpSessions.keySet().retainAll(nodes.keySet());
+    udpAsked.keySet().retainAll(nodes.keySet());
     for (PeerPath p : nodes.values()) {
       for (Endpoint e : p.reported()) {
         byAddress.putIfAbsent(e, p); // the netmap's endpoints are known addresses of the peer
@@ -207,6 +227,64 @@ public final class Paths implements AutoCloseable {
     long now = clock.nanoTime();
     for (PeerPath p : byNode.values()) {
       p.tick(now, out, own, s);
+      udpRelayTick(p, now, s);
+    }
+  }
+
+  /**
+   * The UDP relay for one peer: while it is active, probeable and not direct, ask for a session
+   * (every {@code UDP_ASK_EVERY} until one carries the traffic; the relay answers a repeated ask
+   * with the same session) and keep the session bound (every few seconds until it is proven, then
+   * less often: a bind also renews the NAT's mapping and follows a NAT rebinding).
+   */
+  private void udpRelayTick(PeerPath p, long now, NodePublicKey s) {
+    if (!p.active(now) || p.isDirect() || !p.probeable()) {
+      return;
+    }
+    UdpRelaySession u = udpSessions.get(p.nodeKey);
+    boolean inUse = p.onUdpRelay();
+    if (!inUse) {
+      Long asked = udpAsked.get(p.nodeKey);
+      if (asked == null || now - asked >= UDP_ASK_EVERY) {
+        int region =
+            UdpRelayRegion.choose(s, relay.homeRegion(), p.nodeKey, p.config().homeRegion());
+        if (region != 0 && relay.requestUdpRelay(region, p.nodeKey)) {
+          udpAsked.put(p.nodeKey, now);
+        }
+      }
+    }
+    if (u != null && now - u.lastBind() >= (inUse ? UDP_BIND_IN_USE : UDP_BIND_UNPROVEN)) {
+      sendBind(u, now);
+    }
+  }
+
+  /** A relay made (or told again) the UDP relay session with a peer: bind it, and probe it. */
+  private void onUdpRelaySession(
+      int region, RelayFrame.UdpRelaySession session, InetAddress relayAddress) {
+    PeerPath p = byNode.get(session.peer());
+    if (p == null) {
+      return;
+    }
+    long now = clock.nanoTime();
+    UdpRelaySession old = udpSessions.get(p.nodeKey);
+    if (old != null && old.sameAs(session, relayAddress)) {
+      sendBind(old, now);
+      return;
+    }
+    UdpRelaySession u = new UdpRelaySession(session, relayAddress, region);
+    udpSessions.put(p.nodeKey, u);
+    if (old != null) {
+      byAddress.remove(old.endpoint(), p);
+    }
+    byAddress.put(u.endpoint(), p);
+    sendBind(u, now);
+    p.setUdpRelay(u.endpoint(), region, relay.regionName(region));
+  }
+
+  private void sendBind(UdpRelaySession u, long now) {
+    PathBind b = socket;
+    if (b != null) {
+      b.sendRaw(u.bind(now), u.endpoint());
     }
   }
 

@@ -24,6 +24,10 @@ import java.util.function.Consumer;
  * PathTimings#trust()} without a pong traffic falls back to the relay and discovery starts again. A
  * changed endpoint set (a network change) re-runs discovery at once.
  *
+ * <p>A UDP relay session's endpoint ({@link #setUdpRelay}) is one more candidate, probed and kept
+ * like a direct one (the relay forwards disco too), but any direct endpoint that answers beats it:
+ * direct, then the UDP relay, then the TLS relay.
+ *
  * <p>It decides; {@link DiscoOut} sends. Time comes in as monotonic nanoseconds.
  *
  * <p>Thread-safety: methods are synchronised on {@code this}; {@link #route()} and {@link
@@ -44,7 +48,10 @@ final class PeerPath {
   private final PathTimings timings;
   private final PathListener listener;
 
-  private volatile Endpoint route; // the direct endpoint in use, null = relay
+  private volatile Endpoint route; // the direct (or UDP relay) endpoint in use, null = TLS relay
+  private volatile Endpoint udpRelay; // the UDP relay session's endpoint, or null
+  private volatile int udpRelayRegion;
+  private volatile String udpRelayRegionName = "";
   private volatile long lastActive = Long.MIN_VALUE / 2;
   private volatile Endpoint fallback; // first endpoint of a peer without a disco key
   private volatile List<Endpoint> reported;
@@ -210,7 +217,60 @@ final class PeerPath {
   private List<Endpoint> candidates() {
     Set<Endpoint> all = new LinkedHashSet<>(config.endpoints());
     all.addAll(learned);
+    Endpoint u = udpRelay;
+    if (u != null) {
+      all.add(u);
+    }
     return new ArrayList<>(all);
+  }
+
+  /**
+   * Sets the UDP relay session's endpoint ({@code null}: none) made by the relay of {@code region}
+   * (named {@code regionName}): a candidate from now on, used when no direct endpoint answers. A
+   * replaced one in use stops being used at once (its session is gone).
+   */
+  synchronized void setUdpRelay(Endpoint next, int region, String regionName) {
+    Endpoint was = udpRelay;
+    udpRelay = next;
+    udpRelayRegion = region;
+    udpRelayRegionName = regionName;
+    if (was != null && !was.equals(next)) {
+      learned.remove(was);
+      pending.values().removeIf(q -> was.equals(q.to())); // a late pong proves nothing now
+      if (was.equals(route)) {
+        setRoute(null, "udp relay session replaced");
+      }
+    }
+    if (next != null && route == null) {
+      lastDiscovery = Long.MIN_VALUE / 2; // probe it now
+    }
+  }
+
+  /** The UDP relay session's endpoint, or null. Lock-free. */
+  Endpoint udpRelay() {
+    return udpRelay;
+  }
+
+  /** Whether traffic goes to a direct endpoint now (not a relay of either kind). Lock-free. */
+  boolean isDirect() {
+    Endpoint r = route();
+    return r != null && !r.equals(udpRelay);
+  }
+
+  /** Whether traffic goes through the UDP relay now. Lock-free. */
+  boolean onUdpRelay() {
+    Endpoint r = route;
+    return r != null && r.equals(udpRelay);
+  }
+
+  /** Whether WireGuard traffic to or from the peer was seen within the active window. */
+  boolean active(long now) {
+    return now - lastActive <= timings.active().toNanos();
+  }
+
+  /** Whether the peer can be probed (it reported a disco key). */
+  synchronized boolean probeable() {
+    return config.discoKey() != null;
   }
 
   /** Sends one ping to {@code to} (null: through the relay). */
@@ -252,16 +312,18 @@ final class PeerPath {
       return false; // unknown, late, or answered from elsewhere than we asked
     }
     long rtt = Math.max(0, now - p.sentAt());
+    Endpoint u = udpRelay;
+    boolean viaUdpRelay = from != null && from.equals(u);
     if (p.listener() != null) {
-      p.listener()
-          .accept(new PingReply(from, from == null ? regionName : "", Duration.ofNanos(rtt)));
+      String region = from == null ? regionName : viaUdpRelay ? udpRelayRegionName : "";
+      p.listener().accept(new PingReply(from, region, Duration.ofNanos(rtt)));
     }
     if (from == null) {
       return false;
     }
     Endpoint current = route;
-    if (current == null || current.equals(from) || better(from, rtt, current, bestLatency)) {
-      setRoute(from, "pong in " + rtt / 1_000_000 + " ms");
+    if (current == null || current.equals(from) || beats(from, rtt, current, bestLatency, u)) {
+      setRoute(from, (viaUdpRelay ? "udp relay " : "") + "pong in " + rtt / 1_000_000 + " ms");
       bestLatency = rtt;
       bestConfirmedAt = now;
     }
@@ -291,7 +353,7 @@ final class PeerPath {
 
   /** A ping from this peer arrived directly from {@code from}: remember it as a candidate. */
   synchronized void onPingFrom(Endpoint from) {
-    if (learned.contains(from) || config.endpoints().contains(from)) {
+    if (learned.contains(from) || config.endpoints().contains(from) || from.equals(udpRelay)) {
       return;
     }
     if (learned.size() >= MAX_LEARNED) {
@@ -333,12 +395,20 @@ final class PeerPath {
     if (r != null) {
       s.add(r);
     }
+    Endpoint u = udpRelay;
+    if (u != null) {
+      s.add(u);
+    }
     return s;
   }
 
   /** The status of this path at {@code now}. */
   synchronized PathStatus status(long now, RelayLink relay) {
     Endpoint r = route();
+    if (r != null && r.equals(udpRelay)) {
+      return new PathStatus(
+          "udp-relay", r, udpRelayRegion, udpRelayRegionName, Duration.ofNanos(bestLatency));
+    }
     if (r != null) {
       return new PathStatus("direct", r, 0, "", Duration.ofNanos(bestLatency));
     }
@@ -347,6 +417,19 @@ final class PeerPath {
       return new PathStatus("idle", null, region, "", null);
     }
     return new PathStatus("relay", null, region, region == 0 ? "" : relay.regionName(region), null);
+  }
+
+  /**
+   * Whether {@code a} (round trip {@code ra}) beats {@code b} ({@code rb}) when {@code relay} is
+   * the UDP relay's endpoint: any direct endpoint beats the UDP relay, else {@link #better}.
+   */
+  static boolean beats(Endpoint a, long ra, Endpoint b, long rb, Endpoint relay) {
+    boolean relayA = a.equals(relay);
+    boolean relayB = b.equals(relay);
+    if (relayA != relayB) {
+      return relayB;
+    }
+    return better(a, ra, b, rb);
   }
 
   /**

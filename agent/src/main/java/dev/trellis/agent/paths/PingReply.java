@@ -6,13 +6,17 @@ import java.time.Duration;
 /**
  * One pong answering a {@code trellis ping}.
  *
- * @param direct the endpoint it came from when direct, or {@code null} when via the relay
- * @param regionName the relay region's code when via the relay, else ""
+ * @param direct the endpoint it came from when direct or through a UDP relay, or {@code null} when
+ *     via the TLS relay
+ * @param regionName the relay region's code when via a relay (TLS or UDP), else ""
  * @param latency the round trip
  */
 public record PingReply(Endpoint direct, String regionName, Duration latency) {
-  /** "via 192.0.2.1:41641" or "via relay:fra". */
+  /** "via 192.0.2.1:41641", "via udp-relay:fra (192.0.2.9:3479)" or "via relay:fra". */
   public String via() {
+    if (direct != null && !regionName.isEmpty()) {
+      return "udp-relay:" + regionName + " (" + direct + ")";
+    }
     return direct != null ? direct.toString() : "relay:" + regionName;
   }
 }

@@ -1,6 +1,8 @@
 package dev.trellis.agent.paths;
 
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.relay.RelayFrame;
+import java.net.InetAddress;
 
 /**
  * How the path layer reaches peers through relays: send an opaque packet to a node key via a relay
@@ -33,6 +35,13 @@ public interface RelayLink {
      * (PEER_PRESENT).
      */
     default void peerPresent(int region, NodePublicKey peer) {}
+
+    /**
+     * The relay of {@code region} made a UDP relay session with {@code peer}: its UDP port is on
+     * {@code relayAddress} (the address this node reached that relay at).
+     */
+    default void udpRelaySession(
+        int region, RelayFrame.UdpRelaySession session, InetAddress relayAddress) {}
   }
 
   /**
@@ -41,6 +50,15 @@ public interface RelayLink {
    * packet is dropped, as UDP would drop it).
    */
   boolean send(int region, NodePublicKey to, byte[] data, int off, int len);
+
+  /**
+   * Asks the relay of {@code region} (0: the home region) for a UDP relay session with {@code
+   * peer}; the answer, if the peer asks too, comes to {@link Receiver#udpRelaySession}. Returns
+   * false when no connection to that region is up (nothing was sent).
+   */
+  default boolean requestUdpRelay(int region, NodePublicKey peer) {
+    return false;
+  }
 
   /** This node's home region, or 0 when it has none yet. */
   int homeRegion();

@@ -1,9 +1,17 @@
 package dev.trellis.agent.paths;
 
+import dev.trellis.agent.bind.Endpoint;
+import dev.trellis.agent.bind.MemoryBind;
+import dev.trellis.agent.bind.MemoryNetwork;
 import dev.trellis.proto.key.NodePublicKey;
+import dev.trellis.proto.relay.RelayFrame;
+import dev.trellis.proto.relay.UdpRelayBind;
+import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * other by node key, as if all were connected to one relay region. A relay can be taken down
  * ({@link #setUp}) to test what happens without one. Each packet is a burst of its own (the
  * receiver hears {@code burstEnd} after it) unless bursts are held ({@link #holdBursts}), as when a
- * relay connection has more data at hand.
+ * relay connection has more data at hand. With {@link #enableUdpRelay} it also plays the relay's
+ * UDP relay on a {@link MemoryNetwork}.
  *
  * <p>Thread-safety: safe from any thread.
  */
@@ -55,6 +64,100 @@ public final class MemoryRelay {
     }
   }
 
+  /**
+   * Serves UDP relay sessions on {@code net} at {@code address} (one port per session, from 3479):
+   * a session is made when two links asked for each other; binds are checked as the relay checks
+   * them (session, MAC, growing counter) and datagrams go between the bound sides.
+   */
+  public void enableUdpRelay(MemoryNetwork net, InetAddress address) {
+    this.udpNet = net;
+    this.udpAddress = address;
+  }
+
+  /** Datagrams the UDP relay forwarded so far. */
+  public long udpForwarded() {
+    return udpForwarded.get();
+  }
+
+  private volatile MemoryNetwork udpNet;
+  private volatile InetAddress udpAddress;
+  private final AtomicLong udpForwarded = new AtomicLong();
+  private final java.util.Set<List<NodePublicKey>> asked = ConcurrentHashMap.newKeySet();
+  private final Map<java.util.Set<NodePublicKey>, RelayFrame.UdpRelaySession[]> sessions =
+      new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger nextPort =
+      new java.util.concurrent.atomic.AtomicInteger(3479);
+
+  private synchronized void udpRequest(NodePublicKey from, NodePublicKey to) {
+    MemoryNetwork net = udpNet;
+    if (net == null || links.get(to) == null) {
+      return;
+    }
+    RelayFrame.UdpRelaySession[] made = sessions.get(java.util.Set.of(from, to));
+    if (made != null) { // asked again: the same session, as the relay answers
+      int side = made[0].peer().equals(to) ? 0 : 1;
+      links.get(from).receiver.udpRelaySession(region, made[side], udpAddress);
+      return;
+    }
+    asked.add(List.of(from, to));
+    if (!asked.remove(List.of(to, from))) {
+      return;
+    }
+    asked.remove(List.of(from, to));
+    try {
+      MemoryBind sock = net.open(udpAddress, nextPort.getAndIncrement());
+      long id = ThreadLocalRandom.current().nextLong();
+      byte[][] secrets = {new byte[32], new byte[32]};
+      ThreadLocalRandom.current().nextBytes(secrets[0]);
+      ThreadLocalRandom.current().nextBytes(secrets[1]);
+      Thread.ofVirtual().start(() -> forward(net, sock, id, secrets));
+      NodePublicKey[] sides = {from, to};
+      RelayFrame.UdpRelaySession[] frames = new RelayFrame.UdpRelaySession[2];
+      for (int side = 0; side < 2; side++) {
+        frames[side] =
+            new RelayFrame.UdpRelaySession(
+                sides[1 - side], id, side, secrets[side], sock.endpoint().port());
+      }
+      sessions.put(java.util.Set.of(from, to), frames);
+      for (int side = 0; side < 2; side++) {
+        links.get(sides[side]).receiver.udpRelaySession(region, frames[side], udpAddress);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void forward(MemoryNetwork net, MemoryBind sock, long id, byte[][] secrets) {
+    Endpoint[] bound = new Endpoint[2];
+    long[] counters = {Long.MIN_VALUE, Long.MIN_VALUE};
+    byte[][] bufs = {new byte[4096]};
+    int[] sizes = new int[1];
+    Endpoint[] from = new Endpoint[1];
+    try {
+      while (true) {
+        sock.receive(bufs, sizes, 0, from);
+        byte[] d = Arrays.copyOf(bufs[0], sizes[0]);
+        var f = UdpRelayBind.decode(d, 0, d.length);
+        if (f != null) {
+          if (f.sessionId() == id
+              && UdpRelayBind.verify(d, 0, d.length, secrets[f.side()])
+              && f.counter() > counters[f.side()]) {
+            counters[f.side()] = f.counter();
+            bound[f.side()] = from[0];
+          }
+          continue;
+        }
+        int side = from[0].equals(bound[0]) ? 0 : from[0].equals(bound[1]) ? 1 : -1;
+        if (side >= 0 && bound[1 - side] != null) {
+          udpForwarded.incrementAndGet();
+          net.deliver(sock.endpoint(), bound[1 - side], d);
+        }
+      }
+    } catch (java.io.IOException e) {
+      // closed
+    }
+  }
+
   /** Packets forwarded so far. */
   public long forwarded() {
     return forwarded.get();
@@ -82,6 +185,15 @@ public final class MemoryRelay {
           target.receiver.burstEnd(region);
         }
       }
+      return true;
+    }
+
+    @Override
+    public boolean requestUdpRelay(int toRegion, NodePublicKey peer) {
+      if (!up) {
+        return false;
+      }
+      udpRequest(self, peer);
       return true;
     }
 

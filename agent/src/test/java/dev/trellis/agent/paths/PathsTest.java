@@ -277,4 +277,59 @@ class PathsTest {
     assertTrue(PeerPath.better(pub2, 1_000_000, pub, 5_000_000));
     assertFalse(PeerPath.better(pub2, 4_800_000, pub, 5_000_000));
   }
+
+  @Test
+  void anyDirectEndpointBeatsTheUdpRelayWhateverItsLatency() {
+    Endpoint relay = new Endpoint(IpLiteral.parse("192.0.2.9"), 3479);
+    Endpoint pub = new Endpoint(IpLiteral.parse("203.0.113.5"), 1);
+    assertTrue(PeerPath.beats(pub, 90_000_000, relay, 1_000_000, relay));
+    assertFalse(PeerPath.beats(relay, 1_000_000, pub, 90_000_000, relay));
+    assertTrue(PeerPath.beats(pub, 1_000_000, new Endpoint(pub.address(), 2), 5_000_000, relay));
+  }
+
+  @Test
+  void withoutADirectPathTrafficTakesTheUdpRelayThenDirectOnceItOpens() throws Exception {
+    Endpoint relayAt = new Endpoint(IpLiteral.parse("10.9.9.9"), 0);
+    relay.enableUdpRelay(net, relayAt.address());
+    // the two devices cannot reach each other over UDP, but both reach the relay's address
+    net.setFilter(
+        d ->
+            !((d.from().equals(a.at) && d.to().equals(b.at))
+                || (d.from().equals(b.at) && d.to().equals(a.at))));
+    Endpoint bAtA = a.configure(b);
+    Endpoint aAtB = b.configure(a);
+    send(a, bAtA, wg(1));
+    assertEquals(aAtB, receive(b, wg(1)));
+    send(b, aAtB, wg(2));
+    assertEquals(bAtA, receive(a, wg(2)));
+    for (int i = 0; i < 50 && !"udp-relay".equals(a.paths.status(b.key).kind()); i++) {
+      clock.advance(Duration.ofSeconds(1));
+      a.paths.tick();
+      b.paths.tick();
+      Thread.sleep(20);
+    }
+    PathStatus s = a.paths.status(b.key);
+    assertEquals("udp-relay", s.kind(), "a is on the UDP relay: " + s);
+    assertEquals("udp-relay:tst", s.connection());
+    assertEquals(relayAt.address(), s.direct().address());
+    await("B on the UDP relay", () -> "udp-relay".equals(b.paths.status(a.key).kind()));
+
+    long before = relay.udpForwarded();
+    long tls = relay.forwarded();
+    send(a, bAtA, wg(3));
+    assertEquals(aAtB, receive(b, wg(3)), "attributed to A's virtual endpoint");
+    assertTrue(relay.udpForwarded() > before, "carried by the UDP relay");
+    assertEquals(tls, relay.forwarded(), "not by the TLS relay");
+
+    // the direct path opens: the next discovery round finds it and it beats the UDP relay
+    net.setFilter(d -> true);
+    for (int i = 0; i < 60 && !"direct".equals(a.paths.status(b.key).kind()); i++) {
+      clock.advance(Duration.ofSeconds(1));
+      a.paths.tick();
+      b.paths.tick();
+      Thread.sleep(20);
+    }
+    assertEquals("direct", a.paths.status(b.key).kind());
+    assertEquals(b.at, a.paths.status(b.key).direct());
+  }
 }

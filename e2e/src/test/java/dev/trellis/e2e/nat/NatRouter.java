@@ -77,6 +77,28 @@ final class NatRouter {
     Command.check("ip", "netns", "exec", routerNs, "nft", "delete", "table", "ip", "natblock");
   }
 
+  /** Drops the device's UDP to and from {@code port} of {@code host} (both ways, at the router). */
+  void blockUdp(Lab lab, String host, int port) throws IOException {
+    load(
+        lab,
+        "table ip udpblock {\n  chain forward { type filter hook forward priority filter - 1;\n"
+            + "    iifname \"lan0\" ip daddr "
+            + host
+            + " udp dport "
+            + port
+            + " counter drop\n"
+            + "    iifname \"eth0\" ip saddr "
+            + host
+            + " udp sport "
+            + port
+            + " counter drop\n  }\n}\n");
+  }
+
+  /** Lifts {@link #blockUdp}. */
+  void unblockUdp() throws IOException {
+    Command.check("ip", "netns", "exec", routerNs, "nft", "delete", "table", "ip", "udpblock");
+  }
+
   /** The router's nftables state (for failure messages). */
   String dump() {
     try {

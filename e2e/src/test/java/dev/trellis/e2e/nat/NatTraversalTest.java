@@ -74,6 +74,7 @@ class NatTraversalTest {
               s -> PathAssert.directTo(s, p.routerA().wanIp),
               20_000);
       if (run == 1) {
+        System.out.println("FIGURE path " + p.a().name + " direct (easy+easy)");
         Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
         assertTrue(
             PathAssert.directTo(p.a().status(), p.routerB().wanIp),
@@ -110,31 +111,74 @@ class NatTraversalTest {
     p.stop();
   }
 
-  /** Two symmetric NATs cannot punch through each other: relayed, and working. */
+  /**
+   * Two symmetric NATs cannot punch through each other, but both have UDP: the relay's UDP relay
+   * carries them (not the TLS relay), and TCP flows through it.
+   */
   @Test
-  void hardAndHardRelay() throws Exception {
+  void hardAndHardEndOnTheUdpRelay() throws Exception {
     NatLab.Pair p = nat.pair(NatKind.HARD, NatKind.HARD);
     PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    String relay = nat.lab.hostIp;
+    p.a().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+    p.b().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+    double before = NatLab.counter(nat.server, "trellis_relay_packets_total", "path=\"udp\"");
+    System.out.println("FIGURE path " + p.a().name + " udp-relay (hard+hard)");
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
-    p.a().await("relayed", PathAssert::relayed, 5_000);
-    p.b().await("relayed", PathAssert::relayed, 5_000);
+    assertTrue(
+        PathAssert.udpRelayedVia(p.a().status(), relay),
+        "still on the UDP relay after TCP: " + p.a().status());
+    double after = NatLab.counter(nat.server, "trellis_relay_packets_total", "path=\"udp\"");
+    assertTrue(after - before > 1000, "the TCP went through the UDP relay: " + (after - before));
     Command.Result rtt =
         nat.lab.run(
             p.routerA().deviceNs,
             List.of("ping", "-q", "-c", "20", "-i", "0.05", p.b().ipv4()),
             30);
     System.out.println(
-        "FIGURE relayed-ping "
+        "FIGURE udp-relayed-ping "
             + rtt.out().lines().filter(l -> l.contains("rtt")).findFirst().orElse(rtt.out()));
+    printRelayCounters();
+    p.stop();
+  }
+
+  /**
+   * A TCP session survives the UDP relay going away (its port blocked at one router: traffic falls
+   * back to the TLS relay) and coming back (traffic returns to the UDP relay).
+   */
+  @Test
+  void tcpSurvivesMovingBetweenTheUdpAndTlsRelays() throws Exception {
+    NatLab.Pair p = nat.pair(NatKind.HARD, NatKind.HARD);
+    PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    String relay = nat.lab.hostIp;
+    p.a().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+    int port = PathAssert.udpRelayPort(p.a().status());
+    try (Tcp.Session tcp =
+        Tcp.session(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs, 45)) {
+      Thread.sleep(3000);
+      p.routerA().blockUdp(nat.lab, relay, port);
+      p.a().await("back on the TLS relay", PathAssert::relayed, 20_000);
+      p.b().await("back on the TLS relay", PathAssert::relayed, 20_000);
+      Thread.sleep(3000);
+      p.routerA().unblockUdp();
+      p.a().await("on the UDP relay again", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+      p.b().await("on the UDP relay again", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+      String line = tcp.awaitEnd(60);
+      System.out.println("FIGURE tcp-across-path-moves " + line);
+    }
+    p.stop();
+  }
+
+  private void printRelayCounters() throws java.io.IOException {
     nat.server
         .metrics()
         .lines()
         .filter(
             l ->
                 l.startsWith("trellis_relay_drops_total")
-                    || l.startsWith("trellis_relay_packets_total"))
+                    || l.startsWith("trellis_relay_packets_total")
+                    || l.startsWith("trellis_relay_udp_sessions"))
         .forEach(l -> System.out.println("RELAY " + l));
-    p.stop();
   }
 
   /** A device whose network drops all UDP: relayed over TLS/TCP, working; netcheck says so. */
@@ -142,6 +186,7 @@ class NatTraversalTest {
   void udpBlockedRelaysOverTcp() throws Exception {
     NatLab.Pair p = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
     PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    System.out.println("FIGURE path " + p.a().name + " tls-relay (UDP blocked + easy)");
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
     p.a().await("relayed", PathAssert::relayed, 5_000);
     p.b().await("relayed", PathAssert::relayed, 5_000);

@@ -8,8 +8,8 @@ import dev.trellis.e2e.AgentUnderTest;
 
 /**
  * The path checks the NAT scenarios share: traffic into the tunnel until a ping answers, then the
- * path each side reports in its status ({@code direct} to the peer's public address, or {@code
- * relay:<region>}).
+ * path each side reports in its status ({@code direct} to the peer's public address, {@code
+ * udp-relay:<region>} through a relay's UDP session, or {@code relay:<region>} over TLS).
  *
  * <p>Thread-safety: stateless.
  */
@@ -27,7 +27,25 @@ final class PathAssert {
     return p != null && "direct".equals(p.connection()) && p.endpoint().startsWith(ip + ":");
   }
 
-  /** Whether the one peer is reached through a relay region (named, not "none"). */
+  /**
+   * Whether the one peer is reached through a UDP relay session on {@code relayIp} (status {@code
+   * udp-relay:<region>}, endpoint the relay's address and the session's port).
+   */
+  static boolean udpRelayedVia(AgentStatus s, String relayIp) {
+    NodeView p = onlyPeer(s);
+    return p != null
+        && p.connection().startsWith("udp-relay:")
+        && !"udp-relay:none".equals(p.connection())
+        && p.endpoint().startsWith(relayIp + ":");
+  }
+
+  /** The UDP port of the one peer's UDP relay session (from its status endpoint). */
+  static int udpRelayPort(AgentStatus s) {
+    String ep = onlyPeer(s).endpoint();
+    return Integer.parseInt(ep.substring(ep.lastIndexOf(':') + 1));
+  }
+
+  /** Whether the one peer is reached through a TLS relay region (named, not "none"). */
   static boolean relayed(AgentStatus s) {
     NodeView p = onlyPeer(s);
     return p != null

@@ -85,7 +85,8 @@ public final class RelayBenchServer {
                     Duration.ofSeconds(75),
                     Duration.ofSeconds(10),
                     0),
-                new SimpleMeterRegistry()));
+                new SimpleMeterRegistry()),
+            null); // the TLS relay's benchmark: no UDP relay
     var cert = RelayCertificate.generate("localhost", List.of("127.0.0.1"));
     int port = freePort();
     int listeners = Runtime.getRuntime().availableProcessors();

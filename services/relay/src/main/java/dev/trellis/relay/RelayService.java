@@ -21,6 +21,7 @@ import dev.trellis.relay.server.Sessions;
 import dev.trellis.relay.stun.SourceRate;
 import dev.trellis.relay.stun.StunServer;
 import dev.trellis.relay.tls.RelayCertificate;
+import dev.trellis.relay.udprelay.UdpRelay;
 import dev.trellis.runtime.config.Flag;
 import dev.trellis.runtime.http.ConnectionGuard;
 import dev.trellis.runtime.http.ListenerLimits;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * authorization against the key registry ({@link NodeAuthorizer}, {@link Revalidation}), packet
  * routing with per-source fairness ({@link Forwarder}), the mesh between instances ({@link
  * Presence}, {@link MeshLinks}), the fleet events ({@link FleetEvents}, {@link DeadInstanceReaper})
- * and STUN ({@link StunServer}).
+ * STUN ({@link StunServer}) and the UDP relay ({@link UdpRelay}).
  *
  * <p>Thread-safety: started and stopped once by the service host; its parts are thread-safe.
  */
@@ -68,6 +69,7 @@ public final class RelayService implements TrellisService {
   private Revalidation revalidation;
   private long arrivalsTimer = -1;
   private StunServer stun;
+  private UdpRelay udpRelay;
   private ExecutorService presenceWriter;
   private final List<String> deployments = new ArrayList<>();
   private int relayPort;
@@ -119,6 +121,23 @@ public final class RelayService implements TrellisService {
     events = new FleetEvents(ctx.eventLog(), clock);
     revalidation = new Revalidation(vertx, authorizer, forwarder, metrics, clock);
     ListenerLimits limits = ListenerLimits.from(ctx.settings());
+    try {
+      udpRelay =
+          options.udpRelayPorts().enabled()
+              ? new UdpRelay(
+                      options.bindHost(),
+                      options.udpRelayPorts(),
+                      UdpRelay.PER_NODE,
+                      UdpRelay.OFFER_TTL,
+                      UdpRelay.IDLE,
+                      metrics,
+                      forwarder::local,
+                      System::nanoTime)
+                  .start()
+              : null;
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
     var sessions =
         new Sessions(
             options,
@@ -128,7 +147,8 @@ public final class RelayService implements TrellisService {
             metrics,
             ctx.credentials(),
             clock,
-            new ConnectionGuard(vertx, "relay", limits, ctx.meters()));
+            new ConnectionGuard(vertx, "relay", limits, ctx.meters()),
+            udpRelay);
     return vertx
         .executeBlocking(
             () -> {
@@ -170,7 +190,7 @@ public final class RelayService implements TrellisService {
         .onSuccess(
             v ->
                 LOG.info(
-                    "relay {} serving on port {} ({}), STUN on {}",
+                    "relay {} serving on port {} ({}), STUN on {}, UDP relay ports {}",
                     instanceId,
                     relayPort,
                     pin.isEmpty()
@@ -180,7 +200,8 @@ public final class RelayService implements TrellisService {
                                 : "TLS by the JDK")
                             + ", spki "
                             + pin,
-                    stunPort()));
+                    stunPort(),
+                    options.udpRelayPorts()));
   }
 
   private RelayCertificate certificate(ServiceContext ctx) {
@@ -270,6 +291,9 @@ public final class RelayService implements TrellisService {
                       if (stun != null) {
                         stun.close();
                       }
+                      if (udpRelay != null) {
+                        udpRelay.close();
+                      }
                       if (reaper != null) {
                         reaper.stop();
                       }
@@ -307,6 +331,16 @@ public final class RelayService implements TrellisService {
   /** The TLS pin (lower-case hex SPKI SHA-256), or empty for plain TCP (after start). */
   public String pin() {
     return pin;
+  }
+
+  /** The UDP relay's session ports ({@code N-M}, {@code any} or {@code off}; after start). */
+  public String udpRelayPorts() {
+    return options == null ? "off" : options.udpRelayPorts().toString();
+  }
+
+  /** The UDP relay, or null when off (after start). */
+  public UdpRelay udpRelay() {
+    return udpRelay;
   }
 
   /** The counters (after start). */

@@ -185,7 +185,8 @@ public final class Server implements AutoCloseable {
 
   /**
    * What this process listens on besides the HTTP port, as {@code kind -> address} lines for the
-   * startup summary: the relay's TLS port and STUN, with the address they are bound to.
+   * startup summary: the relay's TLS port, STUN and the UDP relay's session ports, with the address
+   * they are bound to.
    */
   public java.util.Map<String, String> otherListeners() {
     java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
@@ -194,6 +195,9 @@ public final class Server implements AutoCloseable {
         out.put("relay", "tls " + relay.bindHost() + ":" + relay.relayPort());
         if (relay.stunPort() > 0) {
           out.put("stun", "udp " + relay.bindHost() + ":" + relay.stunPort());
+        }
+        if (relay.udpRelay() != null) {
+          out.put("udp-relay", "udp " + relay.bindHost() + ":" + relay.udpRelayPorts());
         }
       }
     }

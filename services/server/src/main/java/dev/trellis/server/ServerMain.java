@@ -121,7 +121,7 @@ public final class ServerMain {
                   .append(String.format("%-8s ", kind))
                   .append(parts[0])
                   .append(' ')
-                  .append(bound(parts[1], Integer.parseInt(address.substring(colon + 1))))
+                  .append(bound(parts[1], address.substring(colon + 1)))
                   .append('\n');
             });
     return out.toString();
@@ -129,6 +129,11 @@ public final class ServerMain {
 
   /** {@code host:port}, marked when the host is every interface. */
   private static String bound(String host, int port) {
+    return bound(host, Integer.toString(port));
+  }
+
+  /** {@code host:ports} (a port or a range), marked when the host is every interface. */
+  private static String bound(String host, String port) {
     boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return h + ":" + port + (any ? " (all interfaces)" : "");

@@ -68,6 +68,11 @@ class ExposureTest {
       Matcher stun =
           Pattern.compile("stun +udp 0\\.0\\.0\\.0:(\\d+) \\(all interfaces\\)").matcher(out);
       assertTrue(stun.find(), out);
+      assertTrue(
+          Pattern.compile("udp-relay +udp 0\\.0\\.0\\.0:3479-3978 \\(all interfaces\\)")
+              .matcher(out)
+              .find(),
+          out);
       // What the summary says is what is bound: the relay port answers on a non-loopback path too.
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(relay.group(1))), 5_000);

@@ -16,6 +16,8 @@ import dev.trellis.proto.relay.RelayFrame.RecvPacket;
 import dev.trellis.proto.relay.RelayFrame.SendPacket;
 import dev.trellis.proto.relay.RelayFrame.ServerHello;
 import dev.trellis.proto.relay.RelayFrame.ServerInfo;
+import dev.trellis.proto.relay.RelayFrame.UdpRelayRequest;
+import dev.trellis.proto.relay.RelayFrame.UdpRelaySession;
 import dev.trellis.proto.relay.RelayFrame.Unknown;
 import java.io.EOFException;
 import java.io.IOException;
@@ -80,6 +82,19 @@ public final class FrameCodec {
               f.source().toBytes(),
               f.destination().toBytes(),
               packet(f.packet()));
+      case UdpRelayRequest r -> frame(FrameType.UDP_RELAY_REQUEST, r.peer().toBytes());
+      case UdpRelaySession u -> {
+        require(u.secret().length == UdpRelayBind.SECRET_BYTES, "secret must be 32 bytes");
+        require(u.side() == 0 || u.side() == 1, "side must be 0 or 1");
+        require(u.port() > 0 && u.port() <= 0xffff, "port must be 1..65535");
+        yield frame(
+            FrameType.UDP_RELAY_SESSION,
+            u.peer().toBytes(),
+            ByteBuffer.allocate(8).putLong(u.sessionId()).array(),
+            new byte[] {(byte) u.side()},
+            u.secret(),
+            new byte[] {(byte) (u.port() >>> 8), (byte) u.port()});
+      }
       case Unknown u -> {
         require(
             FrameType.of(u.code()) == null && u.code() >= 0 && u.code() < 256,
@@ -154,6 +169,25 @@ public final class FrameCodec {
         yield new PeerPresent(key(payload, 0));
       }
       case HEALTH -> new Health(utf8(type, payload, 0));
+      case UDP_RELAY_REQUEST -> {
+        exact(type, n, Frames.KEY_BYTES);
+        yield new UdpRelayRequest(key(payload, 0));
+      }
+      case UDP_RELAY_SESSION -> {
+        exact(type, n, Frames.KEY_BYTES + 8 + 1 + UdpRelayBind.SECRET_BYTES + 2);
+        int side = payload[40] & 0xff;
+        int port = ((payload[73] & 0xff) << 8) | (payload[74] & 0xff);
+        if (side > 1 || port == 0) {
+          throw new FrameException(
+              Reason.MALFORMED, type + " side must be 0 or 1 and port 1..65535");
+        }
+        yield new UdpRelaySession(
+            key(payload, 0),
+            ByteBuffer.wrap(payload, 32, 8).getLong(),
+            side,
+            Arrays.copyOfRange(payload, 41, 73),
+            port);
+      }
       case MESH_FORWARD -> {
         atLeast(type, n, 2 * Frames.KEY_BYTES);
         yield new MeshForward(

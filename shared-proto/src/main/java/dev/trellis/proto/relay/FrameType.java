@@ -29,6 +29,17 @@ public enum FrameType {
   PEER_PRESENT(0x0A),
   /** relay -> device. {@code text (rest, 0..1024 bytes)}; empty = healthy. */
   HEALTH(0x0B),
+  /**
+   * device -> relay: asks for a UDP relay session with a peer. {@code peer node key (32)}. The
+   * session exists once both nodes asked for it with each other (see {@link UdpRelayBind}).
+   */
+  UDP_RELAY_REQUEST(0x0C),
+  /**
+   * relay -> device: a UDP relay session with a peer. {@code peer node key (32) | session id (8) |
+   * side u8 | secret (32) | port u16}: the device binds its UDP address to side {@code side} of the
+   * session by sending {@link UdpRelayBind} datagrams to {@code port} of the relay's address.
+   */
+  UDP_RELAY_SESSION(0x0D),
   /** instance -> instance. {@code source key (32) | destination key (32) | packet (rest)}. */
   MESH_FORWARD(0x20);
 

@@ -109,6 +109,27 @@ public sealed interface RelayFrame {
     }
   }
 
+  /** device -> relay: a UDP relay session with {@code peer}, please (both must ask). */
+  record UdpRelayRequest(NodePublicKey peer) implements RelayFrame {
+    @Override
+    public FrameType type() {
+      return FrameType.UDP_RELAY_REQUEST;
+    }
+  }
+
+  /**
+   * relay -> device: the UDP relay session with {@code peer}: send {@link UdpRelayBind} datagrams
+   * for {@code sessionId} and {@code side}, keyed by {@code secret} (32 bytes), to UDP {@code port}
+   * of the relay's address; then WireGuard and disco datagrams sent there reach the peer.
+   */
+  record UdpRelaySession(NodePublicKey peer, long sessionId, int side, byte[] secret, int port)
+      implements RelayFrame {
+    @Override
+    public FrameType type() {
+      return FrameType.UDP_RELAY_SESSION;
+    }
+  }
+
   /** instance -> instance: deliver {@code packet} from {@code source} to {@code destination}. */
   record MeshForward(NodePublicKey source, NodePublicKey destination, byte[] packet)
       implements RelayFrame {

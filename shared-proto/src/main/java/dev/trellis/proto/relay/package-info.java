@@ -54,6 +54,11 @@
  *       PEER_GONE(DISCONNECTED) (never NOT_ALLOWED, so devices cannot probe other tailnets). A
  *       flooding sender's packets are dropped once its queue toward a destination is full, without
  *       delaying other senders to that destination.
+ *   <li>UDP relay: {@code UDP_RELAY_REQUEST(peer)} asks for a UDP relay session with a peer; once
+ *       the peer asked for it too (on the same instance, in the same tailnet) both get {@code
+ *       UDP_RELAY_SESSION}, and their WireGuard datagrams then travel over UDP through the relay
+ *       (see {@link UdpRelayBind} for that flow). A request the relay cannot serve is not answered
+ *       (an older relay ignores the unknown frame type), so the device stays on this TLS path.
  * </ol>
  *
  * <h2>Flow (mesh, instance to instance)</h2>

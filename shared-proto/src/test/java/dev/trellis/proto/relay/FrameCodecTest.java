@@ -51,9 +51,27 @@ class FrameCodecTest {
         "09" + "00000021" + "aa".repeat(32) + "02");
     assertVector(new RelayFrame.PeerPresent(B), "0a" + "00000020" + "bb".repeat(32));
     assertVector(new RelayFrame.Health("ok"), "0b" + "00000002" + "6f6b");
+    assertVector(new RelayFrame.UdpRelayRequest(B), "0c" + "00000020" + "bb".repeat(32));
+    assertVector(
+        new RelayFrame.UdpRelaySession(A, 0x0102030405060708L, 1, fill(0x44), 3479),
+        "0d" + "0000004b" + "aa".repeat(32) + "0102030405060708" + "01" + "44".repeat(32) + "0d97");
     assertVector(
         new RelayFrame.MeshForward(A, B, new byte[] {7}),
         "20" + "00000041" + "aa".repeat(32) + "bb".repeat(32) + "07");
+  }
+
+  @Test
+  void aUdpRelaySessionWithABadSideOrPortIsMalformed() {
+    String head = "aa".repeat(32) + "0102030405060708";
+    assertThrows(
+        FrameException.class,
+        () -> FrameCodec.decode(0x0d, HEX.parseHex(head + "02" + "44".repeat(32) + "0d97")));
+    assertThrows(
+        FrameException.class,
+        () -> FrameCodec.decode(0x0d, HEX.parseHex(head + "00" + "44".repeat(32) + "0000")));
+    assertThrows(
+        FrameException.class,
+        () -> FrameCodec.decode(0x0d, HEX.parseHex(head + "00" + "44".repeat(32))));
   }
 
   @Test

@@ -33,7 +33,10 @@ class FrameDecoderFuzzTest {
     var a = NodePublicKey.fromBytes(new byte[32]);
     byte[] one = FrameCodec.encode(new RelayFrame.SendPacket(a, packet));
     byte[] two = FrameCodec.encode(new RelayFrame.Health("status"));
-    byte[] three = FrameCodec.encode(new RelayFrame.MeshForward(a, a, packet));
+    byte[] three =
+        x % 2 == 0
+            ? FrameCodec.encode(new RelayFrame.MeshForward(a, a, packet))
+            : FrameCodec.encode(new RelayFrame.UdpRelaySession(a, x, 1, new byte[32], 3479));
     byte[] stream = new byte[one.length + two.length + three.length];
     System.arraycopy(one, 0, stream, 0, one.length);
     System.arraycopy(two, 0, stream, one.length, two.length);

@@ -119,6 +119,15 @@ public final class RelayClients implements RelayLink {
   }
 
   @Override
+  public boolean requestUdpRelay(int region, NodePublicKey peer) {
+    int r = region != 0 && map.containsRegions(region) ? region : home;
+    if (r == 0 || closed) {
+      return false;
+    }
+    return region(r).requestUdpRelay(peer);
+  }
+
+  @Override
   public int homeRegion() {
     return home;
   }
@@ -183,6 +192,18 @@ public final class RelayClients implements RelayLink {
         dropped.incrementAndGet();
       }
       return true;
+    }
+
+    boolean requestUdpRelay(NodePublicKey peer) {
+      RelayConnection c;
+      synchronized (this) {
+        c = conn;
+        if (c == null || !c.isOpen()) {
+          ensureLocked();
+          return false;
+        }
+      }
+      return c.requestUdpRelay(peer);
     }
 
     synchronized void ensure() {
@@ -263,6 +284,13 @@ public final class RelayClients implements RelayLink {
     @Override
     public void peerPresent(NodePublicKey peer) {
       receiver.peerPresent(id, peer);
+    }
+
+    @Override
+    public void udpRelaySession(
+        dev.trellis.proto.relay.RelayFrame.UdpRelaySession session,
+        java.net.InetAddress relayAddress) {
+      receiver.udpRelaySession(id, session, relayAddress);
     }
 
     @Override

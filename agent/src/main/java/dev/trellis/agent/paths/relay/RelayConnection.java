@@ -15,6 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,9 @@ final class RelayConnection implements AutoCloseable {
 
     /** The relay says {@code peer} is connected again (PEER_PRESENT). */
     default void peerPresent(NodePublicKey peer) {}
+
+    /** The relay made a UDP relay session (on {@code relayAddress}, the address dialled). */
+    default void udpRelaySession(RelayFrame.UdpRelaySession session, InetAddress relayAddress) {}
 
     /** No more received data is at hand: packets held back by {@link #packet} may go on. */
     default void burstEnd() {}
@@ -194,6 +198,7 @@ final class RelayConnection implements AutoCloseable {
               listener.packet(p.source(), p.packet(), 0, p.packet().length);
           case RelayFrame.Ping p -> write(FrameCodec.encode(new RelayFrame.Pong(p.data())));
           case RelayFrame.PeerPresent p -> listener.peerPresent(p.peer());
+          case RelayFrame.UdpRelaySession u -> listener.udpRelaySession(u, socket.getInetAddress());
           default -> {
             // keepalive, peer gone, health, unknown: nothing to do here
           }
@@ -236,6 +241,11 @@ final class RelayConnection implements AutoCloseable {
       System.arraycopy(data, off, b, at + SEND_HEADER, len);
       return true;
     }
+  }
+
+  /** Queues a UDP_RELAY_REQUEST for {@code peer}; false if the connection is gone or full. */
+  boolean requestUdpRelay(NodePublicKey peer) {
+    return write(FrameCodec.encode(new RelayFrame.UdpRelayRequest(peer)));
   }
 
   /** Queues an encoded control frame (PONG); false if the connection is gone or full. */

@@ -29,6 +29,15 @@ public final class RelayFlags {
           "3478",
           "UDP port of the STUN binding server (0 = any free port).");
 
+  /** {@code --udp-relay-ports}: the UDP ports of the UDP relay's sessions. */
+  public static final Flag<String> UDP_RELAY_PORTS =
+      Flag.of(
+          "--udp-relay-ports",
+          "TRELLIS_UDP_RELAY_PORTS",
+          ValueType.text(),
+          "3479-3978",
+          "UDP ports the UDP relay gives its sessions, one each: N-M, any, or off.");
+
   /** {@code --relay-region-id}. */
   public static final Flag<Integer> REGION_ID =
       Flag.of(
@@ -97,6 +106,7 @@ public final class RelayFlags {
       List.of(
           RELAY_PORT,
           STUN_PORT,
+          UDP_RELAY_PORTS,
           REGION_ID,
           REGION_CODE,
           HOSTNAME,

@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param handshakeTimeout how long a device has to prove its key
  * @param perSourceQueue packets queued per (source, destination) before drops
  * @param revalidateInterval how often connected nodes are re-checked against the key registry
+ * @param udpRelayPorts the UDP relay's session ports (or off)
  */
 public record RelayOptions(
     int relayPort,
@@ -48,7 +49,8 @@ public record RelayOptions(
     Duration keepalive,
     Duration handshakeTimeout,
     int perSourceQueue,
-    Duration revalidateInterval) {
+    Duration revalidateInterval,
+    UdpRelayPorts udpRelayPorts) {
 
   /** Checks the values. */
   public RelayOptions {
@@ -84,7 +86,8 @@ public record RelayOptions(
         Duration.ofSeconds(60),
         v.get(dev.trellis.runtime.config.Settings.HANDSHAKE_TIMEOUT),
         256,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        UdpRelayPorts.parse(v.get(RelayFlags.UDP_RELAY_PORTS)));
   }
 
   /** Options for tests: loopback, any ports, TLS with a self-signed certificate. */
@@ -103,7 +106,8 @@ public record RelayOptions(
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
         256,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        UdpRelayPorts.ANY);
   }
 
   /** These options with a different per-source queue limit. */
@@ -122,7 +126,8 @@ public record RelayOptions(
         keepalive,
         handshakeTimeout,
         packets,
-        revalidateInterval);
+        revalidateInterval,
+        udpRelayPorts);
   }
 
   /** These options serving plain TCP instead of TLS (tests only). */
@@ -141,7 +146,8 @@ public record RelayOptions(
         keepalive,
         handshakeTimeout,
         perSourceQueue,
-        revalidateInterval);
+        revalidateInterval,
+        udpRelayPorts);
   }
 
   /** These options with a different bind host (e.g. {@code ::} for dual-stack STUN tests). */
@@ -160,7 +166,28 @@ public record RelayOptions(
         keepalive,
         handshakeTimeout,
         perSourceQueue,
-        revalidateInterval);
+        revalidateInterval,
+        udpRelayPorts);
+  }
+
+  /** These options with other UDP relay ports (or {@link UdpRelayPorts#OFF}). */
+  public RelayOptions withUdpRelayPorts(UdpRelayPorts ports) {
+    return new RelayOptions(
+        relayPort,
+        stunPort,
+        regionId,
+        regionCode,
+        hostname,
+        addresses,
+        certFile,
+        keyFile,
+        insecurePlaintext,
+        bindHost,
+        keepalive,
+        handshakeTimeout,
+        perSourceQueue,
+        revalidateInterval,
+        ports);
   }
 
   static List<String> parseAddresses(String text) {

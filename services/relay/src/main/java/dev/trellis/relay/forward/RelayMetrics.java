@@ -47,6 +47,21 @@ public final class RelayMetrics {
     add("trellis_relay_bytes_total", "path", path, bytes);
   }
 
+  /** {@code packets} packets of {@code bytes} bytes in all forwarded on {@code path}. */
+  public void forwarded(String path, long packets, long bytes) {
+    add("trellis_relay_packets_total", "path", path, packets);
+    add("trellis_relay_bytes_total", "path", path, bytes);
+  }
+
+  /** A gauge of this instance named {@code name}, read from {@code value} when scraped. */
+  public void gauge(String name, String description, java.util.function.IntSupplier value) {
+    Gauge.builder(name, value, v -> v.getAsInt())
+        .strongReference(true)
+        .tag("instance", instance)
+        .description(description)
+        .register(registry);
+  }
+
   /** A packet dropped for {@code reason}. */
   public void dropped(String reason) {
     add("trellis_relay_drops_total", "reason", reason, 1);

@@ -19,7 +19,8 @@ import io.vertx.core.net.NetSocket;
  * else is refused and counted: no proof in time ({@code handshake_timeout}), frames before the
  * proof ({@code unauthenticated}), a wrong proof ({@code bad_proof}), a node the registry refuses
  * (its reason), frames claiming another source ({@code spoofed_source}), malformed or oversize
- * frames. A refused device gets a HEALTH frame with the reason, then the connection closes.
+ * frames. A refused device gets a HEALTH frame with the reason, then the connection closes. Its
+ * UDP_RELAY_REQUESTs go to the UDP relay, whose sessions with this connection end when it closes.
  *
  * <p>Thread-safety: confined to the socket's event loop, except {@link #close} (any thread).
  */
@@ -172,12 +173,24 @@ final class DeviceSession {
       case RelayFrame.SendPacket p -> s.forwarder().fromDevice(client, p.destination(), p.packet());
       case RelayFrame.Ping p ->
           queue.offer(this, Buffer.buffer(FrameCodec.encode(new RelayFrame.Pong(p.data()))));
+      case RelayFrame.UdpRelayRequest r -> {
+        if (s.udpRelay() != null) {
+          s.udpRelay().request(client, r.peer());
+        }
+      }
       case RelayFrame.Pong p -> {}
       case RelayFrame.KeepAlive k -> {}
       case RelayFrame.Unknown u -> {}
       case RelayFrame.RecvPacket r -> spoofed();
       case RelayFrame.MeshForward m -> spoofed();
       default -> s.metrics().dropped("unexpected_frame");
+    }
+  }
+
+  /** The connection is gone: so are its UDP relay requests and sessions. */
+  private void udpGone() {
+    if (s.udpRelay() != null) {
+      s.udpRelay().gone(client);
     }
   }
 
@@ -209,6 +222,7 @@ final class DeviceSession {
     socket.close();
     if (wasOpen && client != null) {
       s.forwarder().unregister(client);
+      udpGone();
     }
   }
 
@@ -216,6 +230,7 @@ final class DeviceSession {
     onGone.run();
     if (state == State.OPEN && client != null) {
       s.forwarder().unregister(client);
+      udpGone();
     }
     state = State.CLOSED;
     queue.close();

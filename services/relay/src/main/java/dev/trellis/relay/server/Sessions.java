@@ -5,6 +5,7 @@ import dev.trellis.relay.auth.NodeAuthorizer;
 import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.RelayMetrics;
+import dev.trellis.relay.udprelay.UdpRelay;
 import dev.trellis.runtime.access.ServiceCredentials;
 import dev.trellis.runtime.http.ConnectionGuard;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.time.Clock;
  * @param credentials verifies mesh links' service credentials
  * @param clock the time source
  * @param guard bounds the connections of every listener of the instance (one per-source count)
+ * @param udpRelay the UDP relay, or null when it is off
  */
 public record Sessions(
     RelayOptions options,
@@ -31,4 +33,5 @@ public record Sessions(
     RelayMetrics metrics,
     ServiceCredentials credentials,
     Clock clock,
-    ConnectionGuard guard) {}
+    ConnectionGuard guard,
+    UdpRelay udpRelay) {}
