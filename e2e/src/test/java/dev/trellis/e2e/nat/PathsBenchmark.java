@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
  * one NAT test bed and one run it measures TCP throughput (iperf3, one stream, {@code
  * -Dtrellis.bench.seconds}, default 8) and ping RTT between two joined devices on each path a
  * device can end on, and between two wireguard-go peers behind the same kind of routers as the
- * reference: direct (both behind endpoint-independent NATs), through the TLS relay (one side's UDP
- * blocked), and wireguard-go direct. Prints one {@code PATH} line per path; asserts only that each
- * scenario reached its path and carried traffic.
+ * reference: direct (both behind endpoint-independent NATs), through the UDP relay (both behind
+ * symmetric NATs), through the TLS relay (one side's UDP blocked), and wireguard-go direct. Prints
+ * one {@code PATH} line per path; asserts only that each scenario reached its path and carried
+ * traffic.
  *
  * <p>Thread-safety: used by JUnit's thread only.
  */
@@ -44,6 +45,21 @@ class PathsBenchmark {
               direct.b().ipv4(),
               seconds));
       direct.stop();
+
+      NatLab.Pair udp = nat.pair(NatKind.HARD, NatKind.HARD);
+      PathAssert.pingUntilAnswered(udp.a(), udp.b(), 20);
+      String relay = nat.lab.hostIp;
+      udp.a().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+      udp.b().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
+      rows.add(
+          measure(
+              nat,
+              "udp-relay",
+              udp.routerA().deviceNs,
+              udp.routerB().deviceNs,
+              udp.b().ipv4(),
+              seconds));
+      udp.stop();
 
       NatLab.Pair tls = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
       PathAssert.pingUntilAnswered(tls.a(), tls.b(), 20);
