@@ -58,6 +58,8 @@ final class PeerPath {
   private long lastDiscovery = Long.MIN_VALUE / 2;
   private long lastHeartbeat = Long.MIN_VALUE / 2;
   private long lastCallMeMaybe = Long.MIN_VALUE / 2;
+  private final BirthdayProbe birthday = new BirthdayProbe();
+  private int failedRounds; // discovery rounds since the last direct path or endpoint change
 
   PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings) {
     this(config, virtual, timings, PathListener.NONE);
@@ -141,6 +143,8 @@ final class PeerPath {
     setStatic(next);
     if (changed) {
       lastDiscovery = Long.MIN_VALUE / 2;
+      failedRounds = 0;
+      birthday.reset();
     }
   }
 
@@ -180,6 +184,37 @@ final class PeerPath {
       ping(e, now, out, self, null);
     }
     callMeMaybe(now, out, own);
+    if (route == null && birthday.due(++failedRounds)) {
+      birthdayRound(now, out, self);
+    }
+  }
+
+  /**
+   * One bounded round of pings to random ports of the peer's public IPv4 address (see {@link
+   * BirthdayProbe}), when it reported one.
+   */
+  private void birthdayRound(long now, DiscoOut out, NodePublicKey self) {
+    InetAddress target = null;
+    for (Endpoint e : candidates()) {
+      if (!isLan(e.address()) && e.address().getAddress().length == 4) {
+        target = e.address();
+        break;
+      }
+    }
+    if (target == null) {
+      return;
+    }
+    byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+    RANDOM.nextBytes(tx);
+    DiscoMessage.Ping ping = new DiscoMessage.Ping(tx, self);
+    for (Endpoint e : birthday.round(target, tx, now)) {
+      out.direct(e, config.discoKey(), ping);
+    }
+  }
+
+  /** Birthday rounds sent since the last reset (for tests). */
+  synchronized int birthdayRounds() {
+    return birthday.rounds();
   }
 
   /** Asks the peer, through the relay, to ping our endpoints now. */
@@ -248,6 +283,10 @@ final class PeerPath {
    */
   synchronized boolean onPong(byte[] txId, Endpoint from, String regionName, long now) {
     Pending p = pending.remove(ByteBuffer.wrap(txId));
+    long birthdayAt = p == null ? birthday.answers(txId, from) : -1;
+    if (birthdayAt >= 0) {
+      p = new Pending(from, birthdayAt, null, false); // a birthday probe hit the peer's port
+    }
     if (p == null || !java.util.Objects.equals(p.to(), from)) {
       return false; // unknown, late, or answered from elsewhere than we asked
     }
@@ -261,7 +300,9 @@ final class PeerPath {
     }
     Endpoint current = route;
     if (current == null || current.equals(from) || better(from, rtt, current, bestLatency)) {
-      setRoute(from, "pong in " + rtt / 1_000_000 + " ms");
+      setRoute(
+          from, (birthdayAt >= 0 ? "birthday probe, " : "") + "pong in " + rtt / 1_000_000 + " ms");
+      failedRounds = 0;
       bestLatency = rtt;
       bestConfirmedAt = now;
     }
