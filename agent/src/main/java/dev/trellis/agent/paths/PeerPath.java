@@ -191,14 +191,20 @@ final class PeerPath {
 
   /**
    * One bounded round of pings to random ports of the peer's public IPv4 address (see {@link
-   * BirthdayProbe}), when it reported one.
+   * BirthdayProbe}): the address of an endpoint its NAT gave it, else of a candidate that is not a
+   * LAN address; none without either.
    */
   private void birthdayRound(long now, DiscoOut out, NodePublicKey self) {
     InetAddress target = null;
-    for (Endpoint e : candidates()) {
-      if (!isLan(e.address()) && e.address().getAddress().length == 4) {
-        target = e.address();
+    for (InetAddress a : config.publicAddresses()) {
+      if (a.getAddress().length == 4) {
+        target = a; // what the peer's NAT showed a STUN server (or mapped for it)
         break;
+      }
+    }
+    for (Endpoint e : candidates()) {
+      if (target == null && !isLan(e.address()) && e.address().getAddress().length == 4) {
+        target = e.address();
       }
     }
     if (target == null) {
@@ -207,9 +213,7 @@ final class PeerPath {
     byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
     RANDOM.nextBytes(tx);
     DiscoMessage.Ping ping = new DiscoMessage.Ping(tx, self);
-    for (Endpoint e : birthday.round(target, tx, now)) {
-      out.direct(e, config.discoKey(), ping);
-    }
+    out.directAll(birthday.round(target, tx, now), config.discoKey(), ping);
   }
 
   /** Birthday rounds sent since the last reset (for tests). */

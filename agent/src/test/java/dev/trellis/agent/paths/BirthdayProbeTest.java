@@ -92,4 +92,22 @@ class BirthdayProbeTest {
     assertTrue(path.onPong(tx, hit, "", 11 * S));
     assertEquals(hit, path.route());
   }
+
+  @Test
+  void probesGoToTheAddressThePeersNatGaveItEvenAPrivateOne() {
+    Endpoint carrierNat = ep("10.77.0.12", 30001); // behind a carrier's NAT: private, yet mapped
+    PeerPath behindCgnat =
+        new PeerPath(
+            new PeerPathConfig(
+                peerKey, peerDisco, List.of(peerLan, carrierNat), 1, List.of(carrierNat.address())),
+            Paths.virtualEndpoint(2),
+            PathTimings.defaults());
+    for (int round = 1; round <= BirthdayProbe.AFTER_FAILED_ROUNDS; round++) {
+      behindCgnat.discover(round * 5 * S, out, own, self);
+    }
+    assertEquals(1, behindCgnat.birthdayRounds());
+    assertTrue(
+        out.to.subList(out.to.size() - BirthdayProbe.PER_ROUND, out.to.size()).stream()
+            .allMatch(e -> e.address().equals(carrierNat.address())));
+  }
 }
