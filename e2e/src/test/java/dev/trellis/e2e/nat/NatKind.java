@@ -19,10 +19,12 @@ package dev.trellis.e2e.nat;
  *   <li>{@link #SHORT_MAPPING}: {@link #EASY} whose mappings and filter forget a peer after 30 s of
  *       silence (conntrack's UDP timeouts lowered to 30 s in the router's namespace);
  *   <li>{@link #PORT_MAPPING}: {@link #HARD}'s mapping and filtering, plus {@code miniupnpd}
- *       granting PCP and NAT-PMP mappings ({@link PortMapDaemon}, started by the test).
+ *       granting PCP and NAT-PMP mappings ({@link PortMapDaemon}, started by the test);
+ *   <li>{@link #PORT_RESTRICTED}: endpoint-independent mapping with address-and-port-dependent
+ *       filtering: only replies come in, unsolicited inbound is dropped without a trace.
  * </ul>
  *
- * <p>The rulesets of the last three are in {@link RouterRulesets}.
+ * <p>The rulesets of the last four are in {@link RouterRulesets}.
  *
  * <p>Thread-safety: immutable.
  */
@@ -32,7 +34,8 @@ enum NatKind {
   UDP_BLOCKED,
   NO_INPUT_FIREWALL,
   SHORT_MAPPING,
-  PORT_MAPPING;
+  PORT_MAPPING,
+  PORT_RESTRICTED;
 
   /** The ruleset for a router with WAN address {@code wan}, NATing device {@code device}. */
   String ruleset(String wan, String device, int devicePort) {

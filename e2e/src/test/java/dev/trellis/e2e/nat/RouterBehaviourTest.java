@@ -202,6 +202,119 @@ class RouterBehaviourTest {
     p.stop();
   }
 
+  /**
+   * The same router with PCP filtered out (requests whose first byte is version 2 dropped on the
+   * way to miniupnpd): the agent maps its port with NAT-PMP instead, and the hard side goes direct
+   * to it.
+   */
+  @Test
+  void natPmpWhenTheGatewayAnswersNoPcp() throws Exception {
+    int stunPort = stunPort();
+    PortMapDaemon[] upnp = new PortMapDaemon[1];
+    NatLab.Pair p =
+        nat.pair(
+            NatKind.PORT_MAPPING,
+            NatKind.HARD,
+            (ra, rb) -> {
+              ra.load(
+                  nat.lab,
+                  "table ip nopcp {\n  chain input { type filter hook input priority filter;\n"
+                      + "    iifname \"lan0\" udp dport 5351 @th,64,8 2 drop\n  }\n}\n");
+              try {
+                upnp[0] = PortMapDaemon.start(nat.lab, ra, nat.lab.hostIp, stunPort);
+              } catch (Exception e) {
+                throw new java.io.IOException(e);
+              }
+            });
+    String mapped = p.routerA().wanIp + ":" + NatRouter.DEVICE_PORT;
+    String check = "";
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!check.contains("portmap mapped: " + mapped) && System.nanoTime() < deadline) {
+      check = p.a().trellis("netcheck").requireOk("trellis netcheck").out();
+    }
+    assertTrue(
+        check.contains("portmap mapped: " + mapped + " (nat-pmp)")
+            && check.contains("portmap pcp: false")
+            && check.contains("portmap nat pmp: true"),
+        "netcheck behind miniupnpd without PCP:\n" + check + "\n" + upnp[0].log());
+    PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+    p.b()
+        .await(
+            "direct to the mapped port " + mapped,
+            s ->
+                PathAssert.directTo(s, p.routerA().wanIp)
+                    && PathAssert.onlyPeer(s).endpoint().equals(mapped),
+            30_000);
+    p.stop();
+  }
+
+  /**
+   * A port-restricted router (endpoint-independent mapping, only replies let in) opposite a hard
+   * NAT: the hard side's pings come from a port the easy side cannot know and are dropped, so after
+   * ordinary discovery fails the agents try the birthday approach (bounded rounds of pings to
+   * random ports of the peer's address). The path must end working: direct when a probe hit the
+   * port, else relayed. {@code -Dtrellis.birthday.runs=N} repeats it with fresh pairs and prints
+   * the rate at which it went direct.
+   */
+  @Test
+  void portRestrictedAndHardWorkAndTryTheBirthdayApproach() throws Exception {
+    int runs = Integer.getInteger("trellis.birthday.runs", 1);
+    int direct = 0;
+    for (int run = 1; run <= runs; run++) {
+      NatLab.Pair p = nat.pair(NatKind.PORT_RESTRICTED, NatKind.HARD);
+      PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
+      boolean wentDirect = false;
+      long rounds =
+          (long) BirthdayRounds.ROUNDS * BirthdayRounds.EVERY_SECONDS + 2L * BirthdayRounds.AFTER;
+      long end = System.nanoTime() + rounds * 1_000_000_000L;
+      while (!wentDirect && System.nanoTime() < end) {
+        p.a().ping(p.b().ipv4()); // keeps the peer active: discovery (and birthday) rounds go on
+        wentDirect = PathAssert.directTo(p.a().status(), p.routerB().wanIp);
+      }
+      if (wentDirect) {
+        direct++;
+        p.b()
+            .await(
+                "direct to the easy side", s -> PathAssert.directTo(s, p.routerA().wanIp), 20_000);
+      } else {
+        assertTrue(PathAssert.relayed(p.a().status()), "relayed: " + p.a().status());
+        // the probes that missed reached the hard router's own stack, each leaving an entry
+        long probes =
+            p.routerB()
+                .conntrack()
+                .lines()
+                .filter(l -> l.contains("src=" + p.routerA().wanIp + " dst=" + p.routerB().wanIp))
+                .count();
+        assertTrue(
+            probes >= BirthdayRounds.PER_ROUND,
+            "birthday probes seen by the hard router: " + probes);
+      }
+      if (run == 1) {
+        Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
+      }
+      System.out.println("FIGURE birthday run " + run + ": " + (wentDirect ? "direct" : "relayed"));
+      p.stop();
+    }
+    System.out.println(
+        "FIGURE birthday-direct-rate "
+            + direct
+            + "/"
+            + runs
+            + " (port-restricted + hard, "
+            + BirthdayRounds.ROUNDS
+            + " rounds of "
+            + BirthdayRounds.PER_ROUND
+            + " probes)");
+  }
+
+  /** The agent's birthday bounds (dev.trellis.agent.paths.BirthdayProbe), as the test waits. */
+  private static final class BirthdayRounds {
+    static final int ROUNDS = 4;
+    static final int PER_ROUND = 1024;
+    static final int AFTER = 2;
+    static final int EVERY_SECONDS = 5;
+  }
+
   /** The server's STUN port, from its log ("STUN on PORT"). */
   private int stunPort() throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;

@@ -15,6 +15,7 @@ final class RouterRulesets {
       case NO_INPUT_FIREWALL -> noInputFirewall(wan);
       case SHORT_MAPPING -> NatKind.EASY.ruleset(wan, device, devicePort).replace("60s", "30s");
       case PORT_MAPPING -> portMapping(wan);
+      case PORT_RESTRICTED -> portRestricted(wan);
       default -> throw new IllegalArgumentException(kind + " has its ruleset in NatKind");
     };
   }
@@ -28,6 +29,29 @@ final class RouterRulesets {
    */
   private static String noInputFirewall(String wan) {
     return "table ip natlab {\n"
+        + "  chain forward { type filter hook forward priority filter; policy drop;\n"
+        + "    iifname \"lan0\" oifname \"eth0\" accept\n"
+        + "    iifname \"eth0\" ct state established,related accept\n"
+        + "    iifname \"eth0\" counter drop\n"
+        + "  }\n"
+        + "  chain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
+        + "    oifname \"eth0\" snat to "
+        + wan
+        + "\n"
+        + "  }\n"
+        + "}\n";
+  }
+
+  /**
+   * Source-port preserving {@code snat}, and only replies let in: a datagram that would start a new
+   * flow from the WAN is dropped after conntrack saw it but before the entry is confirmed, so it
+   * leaves nothing behind (no pinned tuple, unlike {@link #noInputFirewall}).
+   */
+  private static String portRestricted(String wan) {
+    return "table ip natlab {\n"
+        + "  chain guard { type filter hook prerouting priority -150; policy accept;\n"
+        + "    iifname \"eth0\" ct state new counter drop\n"
+        + "  }\n"
         + "  chain forward { type filter hook forward priority filter; policy drop;\n"
         + "    iifname \"lan0\" oifname \"eth0\" accept\n"
         + "    iifname \"eth0\" ct state established,related accept\n"
