@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * Keeps a port mapping for the agent's WireGuard port on the default gateway, as Tailscale's
  * portmapper does: asks the gateway whether it speaks PCP ({@link Pcp}, an ANNOUNCE) and NAT-PMP
  * ({@link NatPmp}, the external address), maps the port with PCP if it answered, else with NAT-PMP,
- * renews the mapping when a third of its granted lifetime is left, and deletes it on {@link
- * #close}. A gateway that answered neither is asked again after {@link #RETRY_AFTER}, so a network
- * without port mapping costs one short wait per minute.
+ * renews the mapping at half its granted lifetime (the caller refreshes every 10 s, so even a short
+ * lifetime is renewed before it ends), and deletes it on {@link #close}. A gateway that answered
+ * neither is asked again after {@link #RETRY_AFTER}, so a network without port mapping costs one
+ * short wait per minute.
  *
  * <p>Requests go from a socket of their own (the gateway maps the port named in the request, not
  * the request's source port), connected to the gateway so only its answers are read.
@@ -139,8 +140,7 @@ public final class PortMapper implements AutoCloseable {
       if (mapped == null) {
         retryAt = now + RETRY_AFTER.toNanos();
       } else {
-        // renew with a third of the lifetime left, at least a few seconds before it runs out
-        renewAt = now + Duration.ofSeconds(Math.max(1, lifetime * 2 / 3)).toNanos();
+        renewAt = now + Duration.ofSeconds(Math.max(1, lifetime / 2)).toNanos();
       }
       return mapped;
     } catch (IOException e) {
