@@ -99,6 +99,14 @@ public final class AgentUnderTest {
     signal("CONT");
   }
 
+  /** SIGTERM, an orderly stop (the daemon undoes what it set up); waits up to 30 s for the exit. */
+  public void stop() throws IOException, InterruptedException {
+    signal("TERM");
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
   private void signal(String name) throws IOException {
     List<String> pids = new ArrayList<>(List.of(Long.toString(process.pid())));
     process.descendants().forEach(p -> pids.add(Long.toString(p.pid())));

@@ -40,7 +40,7 @@ final class Usage {
         dns status          the resolver: OS integration, names, counters
         down                stops the tunnel (keys and registration kept)
         logout              forgets the registration
-        netcheck            UDP, public address, NAT kind, relay latency
+        netcheck            UDP, public address, NAT kind, relay latency, port mapping
         ping [-c N] PEER    disco pings (default 4): direct ip:port or relay
             PEER is a short name (nas), a full MagicDNS name or an address.
         wg show [--tun NAME | --socket PATH] [--counters]

@@ -174,5 +174,6 @@ public final class Daemon implements AutoCloseable {
   public void close() {
     reports.shutdownNow();
     session.stop();
+    endpoints.close();
   }
 }

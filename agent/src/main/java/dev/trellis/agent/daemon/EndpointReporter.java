@@ -4,6 +4,8 @@ import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.agent.paths.netcheck.HomeRegion;
 import dev.trellis.agent.paths.netcheck.Netcheck;
 import dev.trellis.agent.paths.netcheck.NetcheckReport;
+import dev.trellis.agent.paths.portmap.PortMapper;
+import dev.trellis.agent.paths.portmap.PortMapping;
 import dev.trellis.proto.control.v1.Endpoint;
 import dev.trellis.proto.control.v1.EndpointType;
 import dev.trellis.proto.control.v1.HostInfo;
@@ -19,12 +21,14 @@ import java.util.List;
  * interface addresses ({@link EndpointScanner}) plus the public mappings STUN found, offered to the
  * path layer for call-me-maybe; a netcheck over the relays in use that also picks the home region
  * ({@link HomeRegion}); the streaming map request (with the netmap's version and resume token); and
- * a report on the open stream whenever the endpoints or the home region changed since last sent.
+ * a report on the open stream whenever the endpoints or the home region changed since last sent. A
+ * port mapping the gateway grants ({@link PortMapper}: PCP or NAT-PMP) is kept with each netcheck
+ * and offered as a {@code PORT_MAPPED} endpoint; it is deleted on {@link #close}.
  *
  * <p>Thread-safety: what was last reported and the STUN mappings are guarded by {@code this}; a
  * netcheck runs without the lock (it waits for STUN answers) and may run on any thread.
  */
-final class EndpointReporter {
+final class EndpointReporter implements AutoCloseable {
   static final Duration STUN_TIMEOUT = Duration.ofSeconds(2);
 
   private final Tunnel tunnel;
@@ -32,12 +36,23 @@ final class EndpointReporter {
   private final ControlRequests requests;
   private final PrintStream log;
   private final HomeRegion homeRegion = new HomeRegion();
+  private final PortMapper portMapper;
   private List<Endpoint> reported = List.of(); // guarded by this
   private int reportedHome; // guarded by this
   private HostInfo reportedHost; // guarded by this
   private List<Endpoint> stunEndpoints = List.of(); // guarded by this
 
   EndpointReporter(Tunnel tunnel, StateStore store, ControlRequests requests, PrintStream log) {
+    this(tunnel, store, requests, log, PortMapper.forDefaultGateway());
+  }
+
+  EndpointReporter(
+      Tunnel tunnel,
+      StateStore store,
+      ControlRequests requests,
+      PrintStream log,
+      PortMapper portMapper) {
+    this.portMapper = portMapper;
     this.tunnel = tunnel;
     this.store = store;
     this.requests = requests;
@@ -103,10 +118,35 @@ final class EndpointReporter {
     for (dev.trellis.agent.bind.Endpoint e : r.publicEndpoints()) {
       stun.add(Endpoint.newBuilder().setAddress(e.toString()).setType(EndpointType.STUN).build());
     }
+    PortMapping before = portMapper.status();
+    dev.trellis.agent.bind.Endpoint mapped = portMapper.refresh(tunnel.listenPort());
+    if (mapped != null) {
+      stun.addFirst(
+          Endpoint.newBuilder()
+              .setAddress(mapped.toString())
+              .setType(EndpointType.PORT_MAPPED)
+              .build());
+    }
+    if (!java.util.Objects.equals(mapped, before.mapped())) {
+      log.println(
+          "trellisd: port mapping "
+              + (mapped == null ? "none" : mapped + " (" + portMapper.status().protocol() + ")"));
+    }
     synchronized (this) {
       stunEndpoints = stun;
     }
     return r;
+  }
+
+  /** What port mapping the gateway offered at the last netcheck. */
+  PortMapping portMapping() {
+    return portMapper.status();
+  }
+
+  /** Deletes the port mapping, if any. */
+  @Override
+  public void close() {
+    portMapper.close();
   }
 
   /** Local endpoints and STUN mappings; also offered to peers in call-me-maybe. */

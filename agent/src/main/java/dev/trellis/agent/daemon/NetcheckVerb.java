@@ -4,6 +4,7 @@ import dev.trellis.agent.localapi.ReplyWriter;
 import dev.trellis.agent.localapi.Request;
 import dev.trellis.agent.localapi.RequestHandler;
 import dev.trellis.agent.paths.netcheck.NetcheckReport;
+import dev.trellis.agent.paths.portmap.PortMapping;
 import dev.trellis.agent.paths.relay.RelayClients;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import java.util.Map;
  * {@code trellis netcheck}: runs a netcheck now (through the {@link EndpointReporter}, so its
  * findings also become endpoints and may move the home region) and replies one line per finding:
  * UDP, public addresses, whether the mapping varies by destination, each region's latency, the
- * preferred region and the home region.
+ * preferred region and the home region; then what port mapping the gateway offers (which of PCP and
+ * NAT-PMP answered, its external address, the mapping in force).
  *
  * <p>Thread-safety: stateless itself; runs on the request's local API thread.
  */
@@ -32,6 +34,9 @@ final class NetcheckVerb implements RequestHandler {
   @Override
   public void handle(Request request, ReplyWriter out) throws IOException {
     for (String[] line : lines(endpoints.netcheck(), relays.homeRegion())) {
+      out.line(line[0], line[1]);
+    }
+    for (String[] line : portMapLines(endpoints.portMapping())) {
       out.line(line[0], line[1]);
     }
     out.ok();
@@ -63,6 +68,29 @@ final class NetcheckVerb implements RequestHandler {
     }
     out.add(new String[] {"preferred", region(r, r.preferredRegion())});
     out.add(new String[] {"home", region(r, home)});
+    return out;
+  }
+
+  /**
+   * The port mapping lines: which protocols the gateway answered, the external address it gave and
+   * the mapping in force ("none" when there is none).
+   */
+  static List<String[]> portMapLines(PortMapping m) {
+    List<String[]> out = new ArrayList<>();
+    out.add(
+        new String[] {
+          "portmap_gateway", m.gateway() == null ? "none" : m.gateway().getHostAddress()
+        });
+    out.add(new String[] {"portmap_pcp", Boolean.toString(m.pcp())});
+    out.add(new String[] {"portmap_nat_pmp", Boolean.toString(m.natPmp())});
+    out.add(
+        new String[] {
+          "portmap_external", m.external() == null ? "none" : m.external().getHostAddress()
+        });
+    out.add(
+        new String[] {
+          "portmap_mapped", m.mapped() == null ? "none" : m.mapped() + " (" + m.protocol() + ")"
+        });
     return out;
   }
 

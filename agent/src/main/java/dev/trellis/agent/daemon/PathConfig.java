@@ -6,6 +6,7 @@ import dev.trellis.agent.device.PeerConfig;
 import dev.trellis.agent.netmap.Netmap;
 import dev.trellis.agent.paths.Paths;
 import dev.trellis.agent.paths.PeerPathConfig;
+import dev.trellis.proto.control.v1.EndpointType;
 import dev.trellis.proto.control.v1.Node;
 import dev.trellis.proto.key.DiscoPublicKey;
 import dev.trellis.proto.key.NodePublicKey;
@@ -33,10 +34,16 @@ final class PathConfig {
         continue;
       }
       List<Endpoint> eps = new ArrayList<>();
+      List<java.net.InetAddress> publicAddresses = new ArrayList<>();
       for (var e : n.getEndpointsList()) {
         Endpoint ep = NetmapConfig.endpoint(e.getAddress());
         if (ep != null && !eps.contains(ep)) {
           eps.add(ep);
+        }
+        if (ep != null
+            && (e.getType() == EndpointType.STUN || e.getType() == EndpointType.PORT_MAPPED)
+            && !publicAddresses.contains(ep.address())) {
+          publicAddresses.add(ep.address());
         }
       }
       DiscoPublicKey disco =
@@ -48,7 +55,8 @@ final class PathConfig {
               NodePublicKey.fromBytes(n.getNodeKey().toByteArray()),
               disco,
               eps,
-              n.getHomeRelayRegion()));
+              n.getHomeRelayRegion(),
+              publicAddresses));
     }
     Map<NodePublicKey, Endpoint> virtual =
         paths.reconfigure(device.privateKey().publicKey(), configs);

@@ -24,7 +24,7 @@ import java.util.Set;
  *                            snat_subnet_routes (true|false), exit_node (name or address, empty
  *                            clears)
  * status | down | logout     no fields
- * netcheck                   no fields: UDP, public address, NAT kind, relay latencies
+ * netcheck                   no fields: UDP, public address, NAT kind, relay latencies, port mapping
  * ping                       fields: peer (name, address or node key), count (1..100)
  * dns                        no fields: the resolver's state and counters
  * get                        the WireGuard interface status (StatusCodec), single line

@@ -15,6 +15,16 @@ interface DiscoOut {
   /** Sends {@code m}, sealed to {@code key}, over UDP to {@code to}. */
   void direct(Endpoint to, DiscoPublicKey key, DiscoMessage m);
 
+  /**
+   * Sends {@code m}, sealed to {@code key} once, over UDP to each of {@code to} (the same bytes to
+   * every address: a burst of probes need not seal each).
+   */
+  default void directAll(java.util.List<Endpoint> to, DiscoPublicKey key, DiscoMessage m) {
+    for (Endpoint e : to) {
+      direct(e, key, m);
+    }
+  }
+
   /** Sends {@code m}, sealed to {@code key}, to node {@code to} through relay {@code region}. */
   void relay(int region, NodePublicKey to, DiscoPublicKey key, DiscoMessage m);
 }

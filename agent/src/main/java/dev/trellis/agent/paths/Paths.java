@@ -483,6 +483,17 @@ public final class Paths implements AutoCloseable {
     }
 
     @Override
+    public void directAll(List<Endpoint> to, DiscoPublicKey key, DiscoMessage m) {
+      PathBind b = socket;
+      if (b != null) {
+        byte[] sealed = box.seal(m, key);
+        for (Endpoint e : to) {
+          b.sendRaw(sealed, e);
+        }
+      }
+    }
+
+    @Override
     public void relay(int region, NodePublicKey to, DiscoPublicKey key, DiscoMessage m) {
       byte[] sealed = box.seal(m, key);
       relay.send(region, to, sealed, 0, sealed.length);

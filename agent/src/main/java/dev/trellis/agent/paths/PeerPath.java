@@ -65,6 +65,8 @@ final class PeerPath {
   private long lastDiscovery = Long.MIN_VALUE / 2;
   private long lastHeartbeat = Long.MIN_VALUE / 2;
   private long lastCallMeMaybe = Long.MIN_VALUE / 2;
+  private final BirthdayProbe birthday = new BirthdayProbe();
+  private int failedRounds; // discovery rounds since the last direct path or endpoint change
 
   PeerPath(PeerPathConfig config, Endpoint virtual, PathTimings timings) {
     this(config, virtual, timings, PathListener.NONE);
@@ -148,6 +150,8 @@ final class PeerPath {
     setStatic(next);
     if (changed) {
       lastDiscovery = Long.MIN_VALUE / 2;
+      failedRounds = 0;
+      birthday.reset();
     }
   }
 
@@ -187,6 +191,43 @@ final class PeerPath {
       ping(e, now, out, self, null);
     }
     callMeMaybe(now, out, own);
+    // Still no direct path when the route is the UDP relay: keep counting toward birthday probes.
+    Endpoint r = route;
+    if ((r == null || r.equals(udpRelay)) && birthday.due(++failedRounds)) {
+      birthdayRound(now, out, self);
+    }
+  }
+
+  /**
+   * One bounded round of pings to random ports of the peer's public IPv4 address (see {@link
+   * BirthdayProbe}): the address of an endpoint its NAT gave it, else of a candidate that is not a
+   * LAN address; none without either.
+   */
+  private void birthdayRound(long now, DiscoOut out, NodePublicKey self) {
+    InetAddress target = null;
+    for (InetAddress a : config.publicAddresses()) {
+      if (a.getAddress().length == 4) {
+        target = a; // what the peer's NAT showed a STUN server (or mapped for it)
+        break;
+      }
+    }
+    for (Endpoint e : candidates()) {
+      if (target == null && !isLan(e.address()) && e.address().getAddress().length == 4) {
+        target = e.address();
+      }
+    }
+    if (target == null) {
+      return;
+    }
+    byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+    RANDOM.nextBytes(tx);
+    DiscoMessage.Ping ping = new DiscoMessage.Ping(tx, self);
+    out.directAll(birthday.round(target, tx, now), config.discoKey(), ping);
+  }
+
+  /** Birthday rounds sent since the last reset (for tests). */
+  synchronized int birthdayRounds() {
+    return birthday.rounds();
   }
 
   /** Asks the peer, through the relay, to ping our endpoints now. */
@@ -308,6 +349,10 @@ final class PeerPath {
    */
   synchronized boolean onPong(byte[] txId, Endpoint from, String regionName, long now) {
     Pending p = pending.remove(ByteBuffer.wrap(txId));
+    long birthdayAt = p == null ? birthday.answers(txId, from) : -1;
+    if (birthdayAt >= 0) {
+      p = new Pending(from, birthdayAt, null, false); // a birthday probe hit the peer's port
+    }
     if (p == null || !java.util.Objects.equals(p.to(), from)) {
       return false; // unknown, late, or answered from elsewhere than we asked
     }
@@ -323,7 +368,11 @@ final class PeerPath {
     }
     Endpoint current = route;
     if (current == null || current.equals(from) || beats(from, rtt, current, bestLatency, u)) {
-      setRoute(from, (viaUdpRelay ? "udp relay " : "") + "pong in " + rtt / 1_000_000 + " ms");
+      String how = viaUdpRelay ? "udp relay " : birthdayAt >= 0 ? "birthday probe, " : "";
+      setRoute(from, how + "pong in " + rtt / 1_000_000 + " ms");
+      if (!viaUdpRelay) {
+        failedRounds = 0;
+      }
       bestLatency = rtt;
       bestConfirmedAt = now;
     }

@@ -12,18 +12,36 @@ package dev.trellis.e2e.nat;
  *   <li>{@link #HARD}: endpoint-dependent ("symmetric") mapping: a new random source port for every
  *       destination ({@code snat ... fully-random}), inbound only what conntrack knows as replies;
  *   <li>{@link #UDP_BLOCKED}: like {@link #EASY} for TCP, but every UDP datagram from the LAN is
- *       dropped (a firewall that allows only TCP).
+ *       dropped (a firewall that allows only TCP);
+ *   <li>{@link #NO_INPUT_FIREWALL}: a plain Linux router, endpoint-independent mapping, only
+ *       replies forwarded, and no input firewall: an unsolicited datagram is answered with ICMP
+ *       port unreachable and pins a conntrack entry that is not NATed to the device;
+ *   <li>{@link #SHORT_MAPPING}: {@link #EASY} whose mappings and filter forget a peer after 30 s of
+ *       silence (conntrack's UDP timeouts lowered to 30 s in the router's namespace);
+ *   <li>{@link #PORT_MAPPING}: {@link #HARD}'s mapping and filtering, plus {@code miniupnpd}
+ *       granting PCP and NAT-PMP mappings ({@link PortMapDaemon}, started by the test);
+ *   <li>{@link #PORT_RESTRICTED}: endpoint-independent mapping with address-and-port-dependent
+ *       filtering: only replies come in, unsolicited inbound is dropped without a trace.
  * </ul>
+ *
+ * <p>The rulesets of the last four are in {@link RouterRulesets}.
  *
  * <p>Thread-safety: immutable.
  */
 enum NatKind {
   EASY,
   HARD,
-  UDP_BLOCKED;
+  UDP_BLOCKED,
+  NO_INPUT_FIREWALL,
+  SHORT_MAPPING,
+  PORT_MAPPING,
+  PORT_RESTRICTED;
 
   /** The ruleset for a router with WAN address {@code wan}, NATing device {@code device}. */
   String ruleset(String wan, String device, int devicePort) {
+    if (ordinal() > UDP_BLOCKED.ordinal()) {
+      return RouterRulesets.of(this, wan, device, devicePort);
+    }
     StringBuilder s = new StringBuilder();
     s.append("table ip natlab {\n");
     if (this != HARD) {

@@ -50,6 +50,15 @@ final class NatRouter {
     net.up(dev, "eth0");
     net.ip(dev, "route", "add", "default", "via", lan + ".1");
     net.exec(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    if (kind == NatKind.SHORT_MAPPING) {
+      net.exec(
+          router,
+          "sysctl",
+          "-q",
+          "-w",
+          "net.netfilter.nf_conntrack_udp_timeout=30",
+          "net.netfilter.nf_conntrack_udp_timeout_stream=30");
+    }
     NatRouter r = new NatRouter(kind, router, dev, wan, lan);
     r.load(lab, kind.ruleset(wan, r.deviceIp, DEVICE_PORT));
     return r;
@@ -105,6 +114,19 @@ final class NatRouter {
       return Lab.exec(List.of("ip", "netns", "exec", routerNs, "nft", "list", "ruleset"), 10).out();
     } catch (IOException e) {
       return "(nft list failed: " + e.getMessage() + ")";
+    }
+  }
+
+  /** The router's UDP conntrack entries (for failure messages). */
+  String conntrack() {
+    try {
+      return Lab.exec(List.of("ip", "netns", "exec", routerNs, "cat", "/proc/net/nf_conntrack"), 10)
+          .out()
+          .lines()
+          .filter(l -> l.contains(" udp "))
+          .collect(java.util.stream.Collectors.joining("\n"));
+    } catch (IOException e) {
+      return "(no conntrack table: " + e.getMessage() + ")";
     }
   }
 
