@@ -84,7 +84,8 @@ final class ChangeLog implements NetmapListener, PathListener {
   }
 
   @Override
-  public synchronized void changed(NodePublicKey peer, Endpoint direct, Endpoint was, String why) {
+  public synchronized void changed(
+      NodePublicKey peer, Endpoint route, String now, String was, String why) {
     String name = peer.toString();
     for (Node n : current.get().peers().values()) {
       if (n.getNodeKey().size() == 32
@@ -93,16 +94,7 @@ final class ChangeLog implements NetmapListener, PathListener {
         break;
       }
     }
-    log.println(
-        "trellisd: path "
-            + name
-            + ": "
-            + (direct == null ? "relay" : "direct " + direct)
-            + " (was "
-            + (was == null ? "relay" : "direct " + was)
-            + "; "
-            + why
-            + ")");
+    log.println("trellisd: path " + name + ": " + now + " (was " + was + "; " + why + ")");
   }
 
   /** Warns once per level as this device's key nears its expiry (called periodically). */

@@ -130,9 +130,9 @@ public final class Tunnel implements AutoCloseable, ResolverLink {
    */
   public void onPathChange(PathListener listener) {
     paths.onPathChange(
-        (peer, direct, was, why) -> {
+        (peer, route, now, was, why) -> {
           device.pathChanged(peer);
-          listener.changed(peer, direct, was, why);
+          listener.changed(peer, route, now, was, why);
         });
   }
 

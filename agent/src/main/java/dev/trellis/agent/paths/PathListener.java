@@ -14,13 +14,16 @@ import dev.trellis.proto.key.NodePublicKey;
 @FunctionalInterface
 public interface PathListener {
   /** Does nothing. */
-  PathListener NONE = (peer, direct, was, why) -> {};
+  PathListener NONE = (peer, route, now, was, why) -> {};
 
   /**
    * @param peer the peer
-   * @param direct the direct endpoint now in use, or {@code null}: through the relay
-   * @param was the direct endpoint used before, or {@code null}: the relay
+   * @param route the endpoint traffic now goes to (direct, or a UDP relay session), or {@code
+   *     null}: through the TLS relay
+   * @param now how the path now in use reads in a log ({@code direct ADDR}, {@code udp-relay:REGION
+   *     ADDR} or {@code relay})
+   * @param was how the path used before reads, likewise
    * @param why a short reason ("pong", "silent", "peer restarted")
    */
-  void changed(NodePublicKey peer, Endpoint direct, Endpoint was, String why);
+  void changed(NodePublicKey peer, Endpoint route, String now, String was, String why);
 }

@@ -182,7 +182,7 @@ public final class Paths implements AutoCloseable {
                 c,
                 virtualEndpoint(nextVirtual++),
                 timings,
-                (peer, direct, was, why) -> pathListener.changed(peer, direct, was, why));
+                (peer, route, now, was, why) -> pathListener.changed(peer, route, now, was, why));
       } else {
         p.update(c);
       }

@@ -88,8 +88,16 @@ final class PeerPath {
     Endpoint was = route;
     route = next;
     if (!java.util.Objects.equals(was, next)) {
-      listener.changed(nodeKey, next, was, why);
+      listener.changed(nodeKey, next, label(next), label(was), why);
     }
+  }
+
+  /** How a path reads in the daemon's log: {@code direct ADDR}, {@code udp-relay:R ADDR}, relay. */
+  private String label(Endpoint e) {
+    if (e == null) {
+      return "relay";
+    }
+    return e.equals(udpRelay) ? "udp-relay:" + udpRelayRegionName + " " + e : "direct " + e;
   }
 
   private void setStatic(PeerPathConfig c) {
@@ -272,15 +280,15 @@ final class PeerPath {
    */
   synchronized void setUdpRelay(Endpoint next, int region, String regionName) {
     Endpoint was = udpRelay;
+    if (was != null && !was.equals(next) && was.equals(route)) {
+      setRoute(null, "udp relay session replaced"); // logged while it still reads as the relay
+    }
     udpRelay = next;
     udpRelayRegion = region;
     udpRelayRegionName = regionName;
     if (was != null && !was.equals(next)) {
       learned.remove(was);
       pending.values().removeIf(q -> was.equals(q.to())); // a late pong proves nothing now
-      if (was.equals(route)) {
-        setRoute(null, "udp relay session replaced");
-      }
     }
     if (next != null && route == null) {
       lastDiscovery = Long.MIN_VALUE / 2; // probe it now
@@ -368,7 +376,7 @@ final class PeerPath {
     }
     Endpoint current = route;
     if (current == null || current.equals(from) || beats(from, rtt, current, bestLatency, u)) {
-      String how = viaUdpRelay ? "udp relay " : birthdayAt >= 0 ? "birthday probe, " : "";
+      String how = !viaUdpRelay && birthdayAt >= 0 ? "birthday probe, " : "";
       setRoute(from, how + "pong in " + rtt / 1_000_000 + " ms");
       if (!viaUdpRelay) {
         failedRounds = 0;

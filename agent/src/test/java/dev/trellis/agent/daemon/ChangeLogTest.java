@@ -101,8 +101,8 @@ class ChangeLogTest {
     // the path can change before the snapshot that added the peer reaches the log
     folded.set(map(null, rules(1), peer("b", "db.tail.example.", 2, kb)));
     Endpoint ep = new Endpoint(InetAddress.getByName("192.0.2.7"), 41641);
-    log.changed(kb, ep, null, "pong in 3 ms");
-    log.changed(kb, null, ep, "direct path silent");
+    log.changed(kb, ep, "direct " + ep, "relay", "pong in 3 ms");
+    log.changed(kb, null, "relay", "direct " + ep, "direct path silent");
     assertEquals(
         "trellisd: path \"db.tail.example\": direct 192.0.2.7:41641 (was relay; pong in 3 ms)\n"
             + "trellisd: path \"db.tail.example\": relay (was direct 192.0.2.7:41641;"

@@ -135,13 +135,13 @@ class PathsTest {
   void whenTheDirectPathGoesSilentTrafficFallsBackToTheRelay() throws Exception {
     List<String> changes = new CopyOnWriteArrayList<>();
     a.paths.onPathChange(
-        (peer, direct, was, why) ->
+        (peer, route, now, was, why) ->
             changes.add(
                 (peer.equals(b.key) ? "b" : "?")
                     + " "
-                    + (direct == null ? "relay" : direct.equals(b.at) ? "direct b" : direct)
+                    + now.replace("direct " + b.at, "direct b")
                     + " was "
-                    + (was == null ? "relay" : was.equals(b.at) ? "direct b" : was)
+                    + was.replace("direct " + b.at, "direct b")
                     + (why.startsWith("pong in ") ? " pong" : " " + why)));
     Endpoint bAtA = a.configure(b);
     Endpoint aAtB = b.configure(a);
@@ -291,6 +291,8 @@ class PathsTest {
   void withoutADirectPathTrafficTakesTheUdpRelayThenDirectOnceItOpens() throws Exception {
     Endpoint relayAt = new Endpoint(IpLiteral.parse("10.9.9.9"), 0);
     relay.enableUdpRelay(net, relayAt.address());
+    List<String> changes = new CopyOnWriteArrayList<>();
+    a.paths.onPathChange((peer, route, now, was, why) -> changes.add(now + " was " + was));
     // the two devices cannot reach each other over UDP, but both reach the relay's address
     net.setFilter(
         d ->
@@ -331,5 +333,9 @@ class PathsTest {
     }
     assertEquals("direct", a.paths.status(b.key).kind());
     assertEquals(b.at, a.paths.status(b.key).direct());
+    // the daemon's log names each path for what it is
+    String udp = "udp-relay:tst " + s.direct();
+    assertEquals(
+        List.of(udp + " was relay", "direct " + b.at + " was " + udp), changes, "path changes");
   }
 }
