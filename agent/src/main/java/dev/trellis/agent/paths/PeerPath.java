@@ -174,17 +174,17 @@ final class PeerPath {
     if (config.discoKey() == null || now - lastActive > timings.active().toNanos()) {
       return;
     }
-    if (route == null) {
-      if (now - lastDiscovery >= timings.discovery().toNanos()) {
-        discover(now, out, own, self);
-      }
-      return;
-    }
-    if (now - lastDiscovery >= timings.upgrade().toNanos()) {
+    Endpoint r = route;
+    // On the UDP relay there is still no direct path: look for one as often as on the TLS relay
+    // (its session endpoint is a candidate, so each round also keeps it confirmed), not at the
+    // slower pace of a direct path looking for a better one.
+    boolean noDirect = r == null || r.equals(udpRelay);
+    long every = (noDirect ? timings.discovery() : timings.upgrade()).toNanos();
+    if (now - lastDiscovery >= every) {
       discover(now, out, own, self);
-    } else if (now - lastHeartbeat >= timings.heartbeat().toNanos()) {
+    } else if (r != null && now - lastHeartbeat >= timings.heartbeat().toNanos()) {
       lastHeartbeat = now;
-      ping(route, now, out, self, null);
+      ping(r, now, out, self, null);
     }
   }
 
