@@ -172,30 +172,26 @@ public final class PortMapper implements AutoCloseable {
 
   /** Sends a PCP request (twice at most) and returns the first PCP response, or null. */
   private Pcp.Response ask(DatagramSocket s, byte[] request) throws IOException {
-    byte[] buf = new byte[1100];
-    for (int attempt = 0; attempt < 2; attempt++) {
-      s.send(new DatagramPacket(request, request.length));
-      try {
-        while (true) {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          s.receive(p);
-          Pcp.Response r = Pcp.decode(buf, 0, p.getLength());
-          if (r != null && (buf[1] & 0x7f) == request[1]) {
-            return r;
-          }
-          if (p.getLength() >= 2 && buf[0] == 0) {
-            return null; // a NAT-PMP-only gateway: "unsupported version"
-          }
-        }
-      } catch (SocketTimeoutException e) {
-        // ask again
-      }
-    }
-    return null;
+    return exchange(s, request, Pcp::decode, true);
   }
 
   /** Sends a NAT-PMP request (twice at most) and returns the matching response, or null. */
   private NatPmp.Response askPmp(DatagramSocket s, byte[] request) throws IOException {
+    return exchange(s, request, NatPmp::decode, false);
+  }
+
+  /** A response decoder: the response in {@code buf[off, off+len)}, or null if it is not one. */
+  private interface Decoder<T> {
+    T decode(byte[] buf, int off, int len);
+  }
+
+  /**
+   * Sends {@code request} (twice at most, on the socket's timeout) and returns the first response
+   * that decodes and answers its opcode, or null. {@code pcp}: a NAT-PMP "unsupported version"
+   * answer means the gateway speaks NAT-PMP only, so stop at once.
+   */
+  private static <T> T exchange(DatagramSocket s, byte[] request, Decoder<T> decoder, boolean pcp)
+      throws IOException {
     byte[] buf = new byte[1100];
     for (int attempt = 0; attempt < 2; attempt++) {
       s.send(new DatagramPacket(request, request.length));
@@ -203,9 +199,12 @@ public final class PortMapper implements AutoCloseable {
         while (true) {
           DatagramPacket p = new DatagramPacket(buf, buf.length);
           s.receive(p);
-          NatPmp.Response r = NatPmp.decode(buf, 0, p.getLength());
+          T r = decoder.decode(buf, 0, p.getLength());
           if (r != null && (buf[1] & 0x7f) == request[1]) {
             return r;
+          }
+          if (pcp && p.getLength() >= 2 && buf[0] == 0) {
+            return null; // a NAT-PMP-only gateway: "unsupported version"
           }
         }
       } catch (SocketTimeoutException e) {
