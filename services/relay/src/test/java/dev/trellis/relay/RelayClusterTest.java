@@ -85,6 +85,39 @@ class RelayClusterTest {
   }
 
   @Test
+  void packetsSplitAcrossWritesOrSharingOneArriveIntactAndInOrder() throws Exception {
+    // the relay rewrites a SEND_PACKET into a RECV_PACKET in the bytes it read; a frame split
+    // across reads is assembled first, several in one read are each rewritten where they lie
+    String tn = "tn-" + UUID.randomUUID();
+    NodePrivateKey a = cluster.node(tn);
+    NodePrivateKey b = cluster.node(tn);
+    NodePrivateKey c = cluster.node(tn);
+    try (var ca = connect(0, a);
+        var cb = connect(0, b);
+        var cc = connect(0, c)) {
+      java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < 40; i++) {
+        byte[] packet = new byte[1 + i * 37];
+        java.util.Arrays.fill(packet, (byte) i);
+        NodePublicKey to = i % 3 == 0 ? c.publicKey() : b.publicKey();
+        stream.writeBytes(FrameCodec.encode(new RelayFrame.SendPacket(to, packet)));
+      }
+      byte[] all = stream.toByteArray();
+      for (int off = 0, step = 1; off < all.length; off += step, step = step * 3 % 1499 + 1) {
+        ca.writeRaw(java.util.Arrays.copyOfRange(all, off, Math.min(all.length, off + step)));
+      }
+      for (int i = 0; i < 40; i++) {
+        var p = (i % 3 == 0 ? cc : cb).nextPacket(WAIT);
+        assertNotNull(p, "packet " + i);
+        assertEquals(a.publicKey(), p.source());
+        byte[] expected = new byte[1 + i * 37];
+        java.util.Arrays.fill(expected, (byte) i);
+        assertArrayEquals(expected, p.packet(), "packet " + i);
+      }
+    }
+  }
+
+  @Test
   void devicesOnTwoInstancesExchangePacketsThroughTheMesh() throws Exception {
     String tn = "tn-" + UUID.randomUUID();
     NodePrivateKey a = cluster.node(tn);

@@ -24,6 +24,11 @@ abstract class PublicKeyBytes {
     return raw.clone();
   }
 
+  /** Writes the 32 raw bytes into {@code dst} at {@code offset} (no copy of the key is made). */
+  public void copyTo(byte[] dst, int offset) {
+    System.arraycopy(raw, 0, dst, offset, raw.length);
+  }
+
   /** The standard base64 form. */
   public String toBase64() {
     return KeyBytes.base64(raw);

@@ -59,6 +59,14 @@ public final class ConnectedDevice {
     return queue.offer(fairnessKey, recvFrame(sourceKey, packet));
   }
 
+  /**
+   * Queues an already-encoded RECV_PACKET from {@code fairnessKey}; false when that source's queue
+   * is full.
+   */
+  public boolean forward(Object fairnessKey, Buffer frame) {
+    return queue.offer(fairnessKey, frame);
+  }
+
   /** Queues an already-encoded frame (control frames: PEER_GONE, PONG...). */
   public boolean send(Buffer frame) {
     return queue.offer(this, frame);

@@ -2,9 +2,12 @@ package dev.trellis.relay.forward;
 
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
+import dev.trellis.proto.relay.FrameType;
 import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.RelayFrame;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,6 +124,44 @@ public final class Forwarder {
   /** The device connected here with {@code key}, or null. */
   public ConnectedDevice local(NodePublicKey key) {
     return local.get(key);
+  }
+
+  /**
+   * A SEND_PACKET from {@code source} to {@code destination}, still encoded: {@code frame[start,
+   * start + Frames.HEADER_BYTES + length)}, which the caller gives up (it may be rewritten and
+   * kept). For a device here the frame becomes the RECV_PACKET in place (the two have one layout;
+   * only the type and the key differ), so the packet is not copied; for another instance the packet
+   * is copied out for the mesh.
+   */
+  public void fromDeviceFrame(
+      ConnectedDevice source, NodePublicKey destination, byte[] frame, int start, int length) {
+    int packetStart = start + Frames.HEADER_BYTES + Frames.KEY_BYTES;
+    int packetLength = length - Frames.KEY_BYTES;
+    if (packetLength > Frames.MAX_PACKET_BYTES) {
+      metrics.dropped("oversize");
+      return;
+    }
+    ConnectedDevice target = local.get(destination);
+    if (target == null) {
+      fromDevice(
+          source,
+          destination,
+          java.util.Arrays.copyOfRange(frame, packetStart, packetStart + packetLength));
+      return;
+    }
+    if (!target.tailnetId().equals(source.tailnetId())) {
+      refuse(source, destination, "foreign_tailnet");
+      return;
+    }
+    frame[start] = (byte) FrameType.RECV_PACKET.code();
+    System.arraycopy(source.keyBytes(), 0, frame, start + Frames.HEADER_BYTES, Frames.KEY_BYTES);
+    Buffer recv =
+        BufferInternal.buffer(Unpooled.wrappedBuffer(frame, start, Frames.HEADER_BYTES + length));
+    if (target.forward(source, recv)) {
+      metrics.forwarded("local", packetLength);
+    } else {
+      metrics.dropped("queue_full");
+    }
   }
 
   /** A SEND_PACKET from {@code source} to {@code destination}. */

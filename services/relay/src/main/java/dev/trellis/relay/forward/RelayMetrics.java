@@ -21,6 +21,18 @@ public final class RelayMetrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final ConcurrentHashMap<String, LongAdder> values = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  // per path, the adders and counters of packets and bytes: one lookup per forwarded packet
+  private final ConcurrentHashMap<String, Forwarded> forwarded = new ConcurrentHashMap<>();
+
+  private record Forwarded(
+      LongAdder packets, Counter packetCount, LongAdder bytes, Counter byteCount) {
+    void add(long n, long size) {
+      packets.add(n);
+      packetCount.increment(n);
+      bytes.add(size);
+      byteCount.increment(size);
+    }
+  }
 
   public RelayMetrics(MeterRegistry registry, String instance) {
     this.registry = registry;
@@ -43,14 +55,22 @@ public final class RelayMetrics {
 
   /** One packet of {@code bytes} forwarded on {@code path}. */
   public void forwarded(String path, int bytes) {
-    add("trellis_relay_packets_total", "path", path, 1);
-    add("trellis_relay_bytes_total", "path", path, bytes);
+    forwarded(path, 1, bytes);
   }
 
   /** {@code packets} packets of {@code bytes} bytes in all forwarded on {@code path}. */
   public void forwarded(String path, long packets, long bytes) {
-    add("trellis_relay_packets_total", "path", path, packets);
-    add("trellis_relay_bytes_total", "path", path, bytes);
+    Forwarded f = forwarded.get(path);
+    if (f == null) {
+      f = forwarded.computeIfAbsent(path, this::forwardedOn);
+    }
+    f.add(packets, bytes);
+  }
+
+  private Forwarded forwardedOn(String path) {
+    String p = id("trellis_relay_packets_total", "path", path);
+    String b = id("trellis_relay_bytes_total", "path", path);
+    return new Forwarded(adder(p), counter(p), adder(b), counter(b));
   }
 
   /** A gauge of this instance named {@code name}, read from {@code value} when scraped. */
@@ -103,17 +123,30 @@ public final class RelayMetrics {
   }
 
   private void add(String name, String tag, String value, long n) {
-    String id = name + "|" + tag + "|" + value;
-    values.computeIfAbsent(id, k -> new LongAdder()).add(n);
-    counters
-        .computeIfAbsent(
-            id,
-            k -> Counter.builder(name).tag(tag, value).tag("instance", instance).register(registry))
-        .increment(n);
+    String id = id(name, tag, value);
+    adder(id).add(n);
+    counter(id).increment(n);
+  }
+
+  private static String id(String name, String tag, String value) {
+    return name + "|" + tag + "|" + value;
+  }
+
+  private LongAdder adder(String id) {
+    return values.computeIfAbsent(id, k -> new LongAdder());
+  }
+
+  private Counter counter(String id) {
+    return counters.computeIfAbsent(
+        id,
+        k -> {
+          String[] p = k.split("\\|", 3);
+          return Counter.builder(p[0]).tag(p[1], p[2]).tag("instance", instance).register(registry);
+        });
   }
 
   private long read(String name, String tag, String value) {
-    LongAdder a = values.get(name + "|" + tag + "|" + value);
+    LongAdder a = values.get(id(name, tag, value));
     return a == null ? 0 : a.sum();
   }
 }

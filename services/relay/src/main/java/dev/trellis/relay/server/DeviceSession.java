@@ -1,17 +1,22 @@
 package dev.trellis.relay.server;
 
+import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.FrameDecoder;
 import dev.trellis.proto.relay.FrameException;
+import dev.trellis.proto.relay.FrameType;
 import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.auth.Authorization;
 import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.OutboundQueue;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
+import java.util.Arrays;
 
 /**
  * One device connection after the HTTP upgrade: sends SERVER_HELLO with a fresh challenge, checks
@@ -41,6 +46,9 @@ final class DeviceSession {
   private State state = State.AWAIT_HELLO;
   private ConnectedDevice client;
   private long handshakeTimer = -1;
+  // the destination of the last packet forwarded, reused while it repeats (most traffic is a flow)
+  private final byte[] lastDestinationBytes = new byte[Frames.KEY_BYTES];
+  private NodePublicKey lastDestination;
   volatile long lastSent;
 
   private final Runnable onGone;
@@ -112,14 +120,41 @@ final class DeviceSession {
     if (state == State.CLOSED) {
       return;
     }
-    byte[] bytes = buf.getBytes();
+    // Vert.x hands each read to the handler in a heap buffer of its own (BufferInternal's
+    // safeBuffer), so its array may be read, and the frames taken from it rewritten, in place
+    ByteBuf b = ((BufferInternal) buf).getByteBuf();
+    byte[] bytes;
+    int off;
+    if (b.hasArray()) {
+      bytes = b.array();
+      off = b.arrayOffset() + b.readerIndex();
+    } else {
+      bytes = buf.getBytes();
+      off = 0;
+    }
     try {
-      decoder.feed(bytes, 0, bytes.length, this::onFrame);
+      decoder.feed(bytes, off, b.readableBytes(), this::onRaw, this::onFrame);
     } catch (FrameException e) {
       String reason = e.reason() == FrameException.Reason.TOO_LARGE ? "oversize" : "malformed";
       s.metrics().dropped(reason);
       refuse(reason, e.getMessage());
     }
+  }
+
+  /** The fast path: an open session's SEND_PACKET is forwarded without being decoded. */
+  private boolean onRaw(int type, byte[] data, int start, int length) {
+    if (state != State.OPEN || type != FrameType.SEND_PACKET.code() || length < Frames.KEY_BYTES) {
+      return false; // decoded, and refused or handled as any other frame
+    }
+    int key = start + Frames.HEADER_BYTES;
+    if (lastDestination == null
+        || !Arrays.equals(
+            data, key, key + Frames.KEY_BYTES, lastDestinationBytes, 0, Frames.KEY_BYTES)) {
+      System.arraycopy(data, key, lastDestinationBytes, 0, Frames.KEY_BYTES);
+      lastDestination = NodePublicKey.fromBytes(lastDestinationBytes);
+    }
+    s.forwarder().fromDeviceFrame(client, lastDestination, data, start, length);
+    return true;
   }
 
   private void onFrame(RelayFrame frame) {
