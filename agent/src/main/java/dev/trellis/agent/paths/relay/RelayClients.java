@@ -144,7 +144,8 @@ public final class RelayClients implements RelayLink {
   }
 
   private Region region(int id) {
-    return regions.computeIfAbsent(id, Region::new);
+    Region r = regions.get(id); // the common case, without a lambda per packet
+    return r != null ? r : regions.computeIfAbsent(id, Region::new);
   }
 
   /** One region's connection, its queue while connecting, and which server is next. */

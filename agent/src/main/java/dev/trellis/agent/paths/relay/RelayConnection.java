@@ -64,6 +64,13 @@ final class RelayConnection implements AutoCloseable {
   /** The most bytes of frames waiting for the writer; more is dropped. */
   static final int MAX_PENDING = 2 << 20;
 
+  /**
+   * The largest pending buffer kept for reuse once written: a burst may grow the buffer up to
+   * {@link #MAX_PENDING}, but keeping that much per connection costs more memory than it saves, and
+   * dropping every grown buffer made a steady stream of large arrays for the collector.
+   */
+  private static final int KEEP = 512 * 1024;
+
   private static final int SEND_HEADER = 5 + Frames.KEY_BYTES;
 
   private final RelayNode node;
@@ -221,7 +228,6 @@ final class RelayConnection implements AutoCloseable {
     if (len > Frames.MAX_PACKET_BYTES) {
       return false;
     }
-    byte[] key = to.toBytes();
     synchronized (lock) {
       if (closed) {
         return false;
@@ -237,7 +243,7 @@ final class RelayConnection implements AutoCloseable {
       b[at + 2] = (byte) (payload >>> 16);
       b[at + 3] = (byte) (payload >>> 8);
       b[at + 4] = (byte) payload;
-      System.arraycopy(key, 0, b, at + 5, Frames.KEY_BYTES);
+      to.copyTo(b, at + 5);
       System.arraycopy(data, off, b, at + SEND_HEADER, len);
       return true;
     }
@@ -298,12 +304,12 @@ final class RelayConnection implements AutoCloseable {
           }
           batch = pending;
           n = pendingLength;
-          pending = spare.length >= 64 * 1024 ? spare : new byte[64 * 1024];
+          pending = spare;
           pendingLength = 0;
         }
         out.write(batch, 0, n);
         out.flush();
-        spare = batch.length > 256 * 1024 ? new byte[64 * 1024] : batch;
+        spare = batch.length > KEEP ? new byte[KEEP] : batch;
       }
     } catch (IOException | InterruptedException e) {
       close();
