@@ -33,6 +33,7 @@ public final class VertxSetup {
       PrometheusMetrics metrics, Duration maxEventLoopTime, Duration checkInterval) {
     VertxOptions options =
         new VertxOptions()
+            .setPreferNativeTransport(true)
             .setBlockedThreadCheckInterval(checkInterval.toMillis())
             .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
             .setMaxEventLoopExecuteTime(maxEventLoopTime.toMillis())

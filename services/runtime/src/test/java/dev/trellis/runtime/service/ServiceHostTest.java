@@ -204,6 +204,18 @@ class ServiceHostTest {
   }
 
   @Test
+  void vertxRunsOnNettysEpollTransport() {
+    // the runtime ships Netty's epoll transport for Linux x86-64, and VertxSetup prefers it
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "amd64".equals(System.getProperty("os.arch"))
+            && System.getProperty("os.name").startsWith("Linux"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        ((io.vertx.core.internal.VertxInternal) vertx).isNativeTransportEnabled(),
+        "native transport: "
+            + ((io.vertx.core.internal.VertxInternal) vertx).unavailableNativeTransportCause());
+  }
+
+  @Test
   void readyzFollowsStartupChecksAndShutdownAndStopIsReversed() throws Exception {
     EchoService a = new EchoService("alpha");
     EchoService b = new EchoService("beta");
