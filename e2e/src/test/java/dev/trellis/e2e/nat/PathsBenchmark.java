@@ -2,10 +2,12 @@ package dev.trellis.e2e.nat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.netlab.Command;
 import dev.trellis.netlab.WireguardGo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -60,54 +62,43 @@ class PathsBenchmark {
   }
 
   private static String direct(NatLab nat, int seconds) throws Exception {
-    NatLab.Pair direct = nat.pair(NatKind.EASY, NatKind.EASY);
-    PathAssert.pingUntilAnswered(direct.a(), direct.b(), 20);
-    direct.a().await("direct", s -> PathAssert.directTo(s, direct.routerB().wanIp), 20_000);
-    direct.b().await("direct", s -> PathAssert.directTo(s, direct.routerA().wanIp), 20_000);
-    String row =
-        measure(
-            nat,
-            "direct",
-            direct.routerA().deviceNs,
-            direct.routerB().deviceNs,
-            direct.b().ipv4(),
-            seconds);
-    direct.stop();
-    return row;
+    NatLab.Pair pair = nat.pair(NatKind.EASY, NatKind.EASY);
+    return onPath(
+        nat,
+        "direct",
+        pair,
+        s -> PathAssert.directTo(s, pair.routerB().wanIp),
+        s -> PathAssert.directTo(s, pair.routerA().wanIp),
+        seconds);
   }
 
   private static String udpRelay(NatLab nat, int seconds) throws Exception {
-    NatLab.Pair udp = nat.pair(NatKind.HARD, NatKind.HARD);
-    PathAssert.pingUntilAnswered(udp.a(), udp.b(), 20);
     String relay = nat.lab.hostIp;
-    udp.a().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
-    udp.b().await("on the UDP relay", s -> PathAssert.udpRelayedVia(s, relay), 30_000);
-    String row =
-        measure(
-            nat,
-            "udp-relay",
-            udp.routerA().deviceNs,
-            udp.routerB().deviceNs,
-            udp.b().ipv4(),
-            seconds);
-    udp.stop();
-    return row;
+    Predicate<AgentStatus> onIt = s -> PathAssert.udpRelayedVia(s, relay);
+    return onPath(nat, "udp-relay", nat.pair(NatKind.HARD, NatKind.HARD), onIt, onIt, seconds);
   }
 
   private static String tlsRelay(NatLab nat, int seconds) throws Exception {
-    NatLab.Pair tls = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
-    PathAssert.pingUntilAnswered(tls.a(), tls.b(), 20);
-    tls.a().await("relayed", PathAssert::relayed, 20_000);
-    tls.b().await("relayed", PathAssert::relayed, 20_000);
+    NatLab.Pair pair = nat.pair(NatKind.UDP_BLOCKED, NatKind.EASY);
+    return onPath(nat, "tls-relay", pair, PathAssert::relayed, PathAssert::relayed, seconds);
+  }
+
+  /** Measures {@code pair} once device A is where {@code onA} and B where {@code onB} says. */
+  private static String onPath(
+      NatLab nat,
+      String path,
+      NatLab.Pair pair,
+      Predicate<AgentStatus> onA,
+      Predicate<AgentStatus> onB,
+      int seconds)
+      throws Exception {
+    PathAssert.pingUntilAnswered(pair.a(), pair.b(), 20);
+    pair.a().await(path, onA, 30_000);
+    pair.b().await(path, onB, 30_000);
     String row =
         measure(
-            nat,
-            "tls-relay",
-            tls.routerA().deviceNs,
-            tls.routerB().deviceNs,
-            tls.b().ipv4(),
-            seconds);
-    tls.stop();
+            nat, path, pair.routerA().deviceNs, pair.routerB().deviceNs, pair.b().ipv4(), seconds);
+    pair.stop();
     return row;
   }
 
