@@ -27,7 +27,8 @@ public final class PolicyChange {
    */
   public static Change between(Compilation before, Compilation after) {
     Set<String> nodeIds = after.nodeIds();
-    Set<String> filters = new TreeSet<>();
+    // hashed, not sorted: the fan-out asks it once per device of the tailnet
+    Set<String> filters = new java.util.LinkedHashSet<>();
     Map<String, Change.PeerDelta> peers = new HashMap<>();
     Map<List<Object>, Set<String>[]> diffs = new HashMap<>();
     RuleComparisons rules = new RuleComparisons();
