@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.FrameCodec;
 import dev.trellis.proto.relay.UdpRelayBind;
+import dev.trellis.proto.sys.SocketCalls;
 import dev.trellis.relay.config.UdpRelayPorts;
 import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.RelayMetrics;
@@ -105,20 +106,22 @@ public final class UdpRelay implements AutoCloseable {
     this.table = new UdpSessionTable(perNode, offerTtl.toNanos(), idle.toNanos());
     this.bindAddress = InetAddress.getByName(host);
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = NativeUdp.newCallState(arena);
-      epollFd = (int) NativeUdp.EPOLL_CREATE1.invokeExact(state, NativeUdp.SOCK_CLOEXEC);
+      MemorySegment state = SocketCalls.newCallState(arena);
+      epollFd = (int) SocketCalls.EPOLL_CREATE1.invokeExact(state, SocketCalls.SOCK_CLOEXEC);
       if (epollFd < 0) {
-        throw new IOException("epoll_create1 failed: errno " + NativeUdp.errno(state));
+        throw new IOException("epoll_create1 failed: errno " + SocketCalls.errno(state));
       }
       wakeFd =
           (int)
-              NativeUdp.EVENTFD.invokeExact(
-                  state, 0, NativeUdp.SOCK_NONBLOCK | NativeUdp.SOCK_CLOEXEC);
+              SocketCalls.EVENTFD.invokeExact(
+                  state, 0, SocketCalls.SOCK_NONBLOCK | SocketCalls.SOCK_CLOEXEC);
       MemorySegment e = arena.allocate(EVENT_BYTES, 8);
-      e.set(JAVA_INT, 0, NativeUdp.EPOLLIN);
+      e.set(JAVA_INT, 0, SocketCalls.EPOLLIN);
       e.set(JAVA_LONG_UNALIGNED, EVENT_DATA, wakeFd);
       int ignored =
-          (int) NativeUdp.EPOLL_CTL.invokeExact(state, epollFd, NativeUdp.EPOLL_CTL_ADD, wakeFd, e);
+          (int)
+              SocketCalls.EPOLL_CTL.invokeExact(
+                  state, epollFd, SocketCalls.EPOLL_CTL_ADD, wakeFd, e);
     } catch (IOException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -198,7 +201,7 @@ public final class UdpRelay implements AutoCloseable {
   /** A session between {@code a} (side 0) and {@code b} with a fresh port, or null if none. */
   private UdpSession open(ConnectedDevice a, ConnectedDevice b) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = NativeUdp.newCallState(arena);
+      MemorySegment st = SocketCalls.newCallState(arena);
       int fd = bind(st);
       if (fd < 0) {
         return null;
@@ -212,7 +215,7 @@ public final class UdpRelay implements AutoCloseable {
             new UdpSession.Side(b, secret()),
             nanos.getAsLong());
       } catch (IOException e) {
-        NativeUdp.close(st, fd);
+        SocketCalls.close(st, fd);
         return null;
       }
     }
@@ -248,7 +251,7 @@ public final class UdpRelay implements AutoCloseable {
       MemorySegment one = arena.allocate(JAVA_LONG);
       one.set(JAVA_LONG, 0, 1L);
       long ignored =
-          (long) NativeUdp.WRITE.invokeExact(NativeUdp.newCallState(arena), wakeFd, one, 8L);
+          (long) SocketCalls.WRITE.invokeExact(SocketCalls.newCallState(arena), wakeFd, one, 8L);
     } catch (Throwable t) {
       // the loop wakes within a second anyway
     }
@@ -279,20 +282,20 @@ public final class UdpRelay implements AutoCloseable {
 
   private void run() {
     try (Arena arena = Arena.ofConfined()) {
-      st = NativeUdp.newCallState(arena);
-      headers = arena.allocate((long) NativeUdp.MMSGHDR * SLOTS, 8);
+      st = SocketCalls.newCallState(arena);
+      headers = arena.allocate((long) SocketCalls.MMSGHDR * SLOTS, 8);
       names = arena.allocate(32L * SLOTS, 8);
       control = arena.allocate((long) CONTROL_BYTES * SLOTS, 8);
       data = arena.allocate((long) SLOT_BYTES * SLOTS, 64);
       MemorySegment iovs = arena.allocate(16L * SLOTS, 8);
       for (int i = 0; i < SLOTS; i++) {
-        long h = (long) NativeUdp.MMSGHDR * i;
+        long h = (long) SocketCalls.MMSGHDR * i;
         iovs.set(JAVA_LONG, 16L * i, data.address() + (long) SLOT_BYTES * i);
         iovs.set(JAVA_LONG, 16L * i + 8, SLOT_BYTES);
-        headers.set(JAVA_LONG, h + NativeUdp.MSG_NAME, names.address() + 32L * i);
-        headers.set(JAVA_LONG, h + NativeUdp.MSG_IOV, iovs.address() + 16L * i);
-        headers.set(JAVA_LONG, h + NativeUdp.MSG_IOVLEN, 1);
-        headers.set(JAVA_LONG, h + NativeUdp.MSG_CONTROL, control.address() + CONTROL_BYTES * i);
+        headers.set(JAVA_LONG, h + SocketCalls.MSG_NAME, names.address() + 32L * i);
+        headers.set(JAVA_LONG, h + SocketCalls.MSG_IOV, iovs.address() + 16L * i);
+        headers.set(JAVA_LONG, h + SocketCalls.MSG_IOVLEN, 1);
+        headers.set(JAVA_LONG, h + SocketCalls.MSG_CONTROL, control.address() + CONTROL_BYTES * i);
       }
       txHeader = arena.allocate(56, 8);
       txIov = arena.allocate(16, 8);
@@ -301,7 +304,7 @@ public final class UdpRelay implements AutoCloseable {
       MemorySegment scratch = arena.allocate(8, 8);
       long lastSweep = nanos.getAsLong();
       while (!closed) {
-        int n = (int) NativeUdp.EPOLL_WAIT.invokeExact(st, epollFd, events, EVENTS, 1000);
+        int n = (int) SocketCalls.EPOLL_WAIT.invokeExact(st, epollFd, events, EVENTS, 1000);
         for (UdpSession s; (s = toRegister.poll()) != null; ) {
           register(s, scratch);
         }
@@ -311,7 +314,7 @@ public final class UdpRelay implements AutoCloseable {
         for (int i = 0; i < n; i++) {
           int fd = (int) events.get(JAVA_LONG_UNALIGNED, (long) EVENT_BYTES * i + EVENT_DATA);
           if (fd == wakeFd) {
-            long ignored = (long) NativeUdp.READ.invokeExact(st, wakeFd, scratch, 8L);
+            long ignored = (long) SocketCalls.READ.invokeExact(st, wakeFd, scratch, 8L);
             continue;
           }
           UdpSession s = fd < byFd.length ? byFd[fd] : null;
@@ -338,7 +341,7 @@ public final class UdpRelay implements AutoCloseable {
       }
       for (UdpSession s : byFd) {
         if (s != null) {
-          NativeUdp.close(st, s.fd);
+          SocketCalls.close(st, s.fd);
         }
       }
     } catch (Throwable t) {
@@ -353,22 +356,22 @@ public final class UdpRelay implements AutoCloseable {
       byFd = java.util.Arrays.copyOf(byFd, Math.max(s.fd + 1, byFd.length * 2));
     }
     byFd[s.fd] = s;
-    ev.set(JAVA_INT, 0, NativeUdp.EPOLLIN);
+    ev.set(JAVA_INT, 0, SocketCalls.EPOLLIN);
     MemorySegment e = Arena.ofAuto().allocate(EVENT_BYTES, 8);
-    e.set(JAVA_INT, 0, NativeUdp.EPOLLIN);
+    e.set(JAVA_INT, 0, SocketCalls.EPOLLIN);
     e.set(JAVA_LONG_UNALIGNED, EVENT_DATA, s.fd);
     int ignored =
-        (int) NativeUdp.EPOLL_CTL.invokeExact(st, epollFd, NativeUdp.EPOLL_CTL_ADD, s.fd, e);
+        (int) SocketCalls.EPOLL_CTL.invokeExact(st, epollFd, SocketCalls.EPOLL_CTL_ADD, s.fd, e);
   }
 
   private void unregister(UdpSession s, MemorySegment ev) throws Throwable {
     if (s.fd < byFd.length && byFd[s.fd] == s) {
       byFd[s.fd] = null;
       int ignored =
-          (int) NativeUdp.EPOLL_CTL.invokeExact(st, epollFd, NativeUdp.EPOLL_CTL_DEL, s.fd, ev);
-      NativeUdp.close(st, s.fd);
+          (int) SocketCalls.EPOLL_CTL.invokeExact(st, epollFd, SocketCalls.EPOLL_CTL_DEL, s.fd, ev);
+      SocketCalls.close(st, s.fd);
     } else if (s.fd >= 0 && !registered(s)) {
-      NativeUdp.close(st, s.fd); // never registered (closed before its first round)
+      SocketCalls.close(st, s.fd); // never registered (closed before its first round)
     }
   }
 
@@ -380,15 +383,15 @@ public final class UdpRelay implements AutoCloseable {
   private void drain(UdpSession s) throws Throwable {
     while (true) {
       for (int i = 0; i < SLOTS; i++) {
-        long h = (long) NativeUdp.MMSGHDR * i;
-        headers.set(JAVA_INT, h + NativeUdp.MSG_NAMELEN, 32);
-        headers.set(JAVA_LONG, h + NativeUdp.MSG_CONTROLLEN, CONTROL_BYTES);
-        headers.set(JAVA_INT, h + NativeUdp.MSG_FLAGS, 0);
+        long h = (long) SocketCalls.MMSGHDR * i;
+        headers.set(JAVA_INT, h + SocketCalls.MSG_NAMELEN, 32);
+        headers.set(JAVA_LONG, h + SocketCalls.MSG_CONTROLLEN, CONTROL_BYTES);
+        headers.set(JAVA_INT, h + SocketCalls.MSG_FLAGS, 0);
       }
       int r =
           (int)
-              NativeUdp.RECVMMSG.invokeExact(
-                  st, s.fd, headers, SLOTS, NativeUdp.MSG_DONTWAIT, MemorySegment.NULL);
+              SocketCalls.RECVMMSG.invokeExact(
+                  st, s.fd, headers, SLOTS, SocketCalls.MSG_DONTWAIT, MemorySegment.NULL);
       if (r <= 0) {
         return; // EAGAIN (or a queued error: nothing to forward)
       }
@@ -402,8 +405,8 @@ public final class UdpRelay implements AutoCloseable {
   }
 
   private void handle(UdpSession s, int i) throws Throwable {
-    long h = (long) NativeUdp.MMSGHDR * i;
-    int len = headers.get(JAVA_INT, h + NativeUdp.MSG_LEN);
+    long h = (long) SocketCalls.MMSGHDR * i;
+    int len = headers.get(JAVA_INT, h + SocketCalls.MSG_LEN);
     long at = (long) SLOT_BYTES * i;
     long name = 32L * i;
     if (len == UdpRelayBind.LENGTH && data.get(JAVA_BYTE, at) == (byte) 0xFF) {
@@ -441,22 +444,22 @@ public final class UdpRelay implements AutoCloseable {
   private boolean send(int fd, UdpSession.Side to, long at, int len, int segment) throws Throwable {
     txIov.set(JAVA_LONG, 0, data.address() + at);
     txIov.set(JAVA_LONG, 8, len);
-    txHeader.set(JAVA_LONG, NativeUdp.MSG_NAME, to.name.address());
-    txHeader.set(JAVA_INT, NativeUdp.MSG_NAMELEN, NativeUdp.SOCKADDR_IN6);
-    txHeader.set(JAVA_LONG, NativeUdp.MSG_IOV, txIov.address());
-    txHeader.set(JAVA_LONG, NativeUdp.MSG_IOVLEN, 1);
-    txHeader.set(JAVA_INT, NativeUdp.MSG_FLAGS, 0);
+    txHeader.set(JAVA_LONG, SocketCalls.MSG_NAME, to.name.address());
+    txHeader.set(JAVA_INT, SocketCalls.MSG_NAMELEN, SocketCalls.SOCKADDR_IN6);
+    txHeader.set(JAVA_LONG, SocketCalls.MSG_IOV, txIov.address());
+    txHeader.set(JAVA_LONG, SocketCalls.MSG_IOVLEN, 1);
+    txHeader.set(JAVA_INT, SocketCalls.MSG_FLAGS, 0);
     boolean gso = len > segment && gsoWorks;
     if (gso) {
       txControl.set(JAVA_LONG, 0, 18); // CMSG_LEN(sizeof(uint16_t))
-      txControl.set(JAVA_INT, 8, NativeUdp.SOL_UDP);
-      txControl.set(JAVA_INT, 12, NativeUdp.UDP_SEGMENT);
+      txControl.set(JAVA_INT, 8, SocketCalls.SOL_UDP);
+      txControl.set(JAVA_INT, 12, SocketCalls.UDP_SEGMENT);
       txControl.set(JAVA_SHORT, 16, (short) segment);
-      txHeader.set(JAVA_LONG, NativeUdp.MSG_CONTROL, txControl.address());
-      txHeader.set(JAVA_LONG, NativeUdp.MSG_CONTROLLEN, 24);
+      txHeader.set(JAVA_LONG, SocketCalls.MSG_CONTROL, txControl.address());
+      txHeader.set(JAVA_LONG, SocketCalls.MSG_CONTROLLEN, 24);
     } else {
-      txHeader.set(JAVA_LONG, NativeUdp.MSG_CONTROL, 0L);
-      txHeader.set(JAVA_LONG, NativeUdp.MSG_CONTROLLEN, 0);
+      txHeader.set(JAVA_LONG, SocketCalls.MSG_CONTROL, 0L);
+      txHeader.set(JAVA_LONG, SocketCalls.MSG_CONTROLLEN, 0);
     }
     if (len > segment && !gsoWorks) {
       boolean all = true;
@@ -465,12 +468,12 @@ public final class UdpRelay implements AutoCloseable {
       }
       return all;
     }
-    long r = (long) NativeUdp.SENDMSG.invokeExact(st, fd, txHeader, NativeUdp.MSG_DONTWAIT);
+    long r = (long) SocketCalls.SENDMSG.invokeExact(st, fd, txHeader, SocketCalls.MSG_DONTWAIT);
     if (r >= 0) {
       return true;
     }
-    int e = NativeUdp.errno(st);
-    if (gso && e != NativeUdp.EAGAIN && e != NativeUdp.EINTR) {
+    int e = SocketCalls.errno(st);
+    if (gso && e != SocketCalls.EAGAIN && e != SocketCalls.EINTR) {
       gsoWorks = false; // the kernel cannot segment here: cut in user space from now on
       LOG.info("udp relay: UDP GSO refused (errno {}); sending datagrams one by one", e);
       return send(fd, to, at, len, segment);
@@ -481,15 +484,15 @@ public final class UdpRelay implements AutoCloseable {
 
   /** The GRO segment size of received message {@code i} (its length when not coalesced). */
   private int groSize(int i, int len) {
-    long h = (long) NativeUdp.MMSGHDR * i;
-    long controlLen = headers.get(JAVA_LONG, h + NativeUdp.MSG_CONTROLLEN);
+    long h = (long) SocketCalls.MMSGHDR * i;
+    long controlLen = headers.get(JAVA_LONG, h + SocketCalls.MSG_CONTROLLEN);
     long c = (long) CONTROL_BYTES * i;
     long at = 0;
     while (at + 16 <= controlLen && at + 16 <= CONTROL_BYTES) {
       long cmsgLen = control.get(JAVA_LONG, c + at);
       int level = control.get(JAVA_INT, c + at + 8);
       int type = control.get(JAVA_INT, c + at + 12);
-      if (level == NativeUdp.SOL_UDP && type == NativeUdp.UDP_GRO && cmsgLen >= 20) {
+      if (level == SocketCalls.SOL_UDP && type == SocketCalls.UDP_GRO && cmsgLen >= 20) {
         int seg = control.get(JAVA_INT, c + at + 16);
         return seg > 0 && seg < len ? seg : len;
       }
@@ -541,14 +544,14 @@ public final class UdpRelay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = NativeUdp.newCallState(arena);
+      MemorySegment state = SocketCalls.newCallState(arena);
       if (!loop.isAlive()) {
         for (UdpSession s; (s = toRegister.poll()) != null; ) {
-          NativeUdp.close(state, s.fd);
+          SocketCalls.close(state, s.fd);
         }
       }
-      NativeUdp.close(state, epollFd);
-      NativeUdp.close(state, wakeFd);
+      SocketCalls.close(state, epollFd);
+      SocketCalls.close(state, wakeFd);
     }
   }
 }

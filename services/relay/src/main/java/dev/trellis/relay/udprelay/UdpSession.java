@@ -2,6 +2,7 @@ package dev.trellis.relay.udprelay;
 
 import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.proto.relay.RelayFrame;
+import dev.trellis.proto.sys.SocketCalls;
 import dev.trellis.relay.forward.ConnectedDevice;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,7 +29,7 @@ final class UdpSession {
     boolean everBound; // forwarding thread only
     // the bound address as a sockaddr_in6 (to send to) and as two longs and a port (to compare a
     // received source with, without allocating): forwarding thread only
-    final MemorySegment name = Arena.ofAuto().allocate(NativeUdp.SOCKADDR_IN6, 8);
+    final MemorySegment name = Arena.ofAuto().allocate(SocketCalls.SOCKADDR_IN6, 8);
     private long hi;
     private long lo;
     private short port;
@@ -49,7 +50,7 @@ final class UdpSession {
     /** Binds this side to the sockaddr_in6 at {@code names[at]}; true if the address changed. */
     boolean bindTo(MemorySegment names, long at) {
       boolean same = is(names, at);
-      MemorySegment.copy(names, at, name, 0, NativeUdp.SOCKADDR_IN6);
+      MemorySegment.copy(names, at, name, 0, SocketCalls.SOCKADDR_IN6);
       name.set(ValueLayout.JAVA_INT, 4, 0); // flow info
       hi = names.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8);
       lo = names.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16);
