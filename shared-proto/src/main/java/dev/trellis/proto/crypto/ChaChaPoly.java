@@ -32,6 +32,17 @@ public interface ChaChaPoly {
   int open(AeadKey key, byte[] nonce12, byte[] buf, int off, int len, byte[] ad);
 
   /**
+   * Writes WireGuard's nonce for {@code counter} into {@code nonce12} (its first 4 bytes stay zero)
+   * and returns it: how the counter forms of seal and open become the nonce forms.
+   */
+  static byte[] counterNonce(long counter, byte[] nonce12) {
+    for (int i = 0; i < 8; i++) {
+      nonce12[4 + i] = (byte) (counter >>> (8 * i));
+    }
+    return nonce12;
+  }
+
+  /**
    * The implementation the data plane uses, chosen once per process: {@link OpenSslChaChaPoly}
    * copying through native memory (fastest, and 0 B per packet in {@code CryptoBench}) when
    * libcrypto loads and passes an RFC 8439 self-test, else {@link JdkChaChaPoly}. The system

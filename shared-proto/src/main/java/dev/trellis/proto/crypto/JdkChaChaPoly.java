@@ -24,21 +24,14 @@ public final class JdkChaChaPoly implements ChaChaPoly {
     }
   }
 
-  private byte[] nonce(long counter) {
-    for (int i = 0; i < 8; i++) {
-      nonce[4 + i] = (byte) (counter >>> (8 * i));
-    }
-    return nonce;
-  }
-
   @Override
   public int seal(AeadKey key, long counter, byte[] buf, int off, int len, byte[] ad) {
-    return seal(key, nonce(counter), buf, off, len, ad);
+    return seal(key, ChaChaPoly.counterNonce(counter, nonce), buf, off, len, ad);
   }
 
   @Override
   public int open(AeadKey key, long counter, byte[] buf, int off, int len, byte[] ad) {
-    return open(key, nonce(counter), buf, off, len, ad);
+    return open(key, ChaChaPoly.counterNonce(counter, nonce), buf, off, len, ad);
   }
 
   @Override
