@@ -139,6 +139,48 @@ class RouterBehaviourTest {
   }
 
   /**
+   * A miniupnpd router (after {@code extraRules}, an nft ruleset, when not null) opposite a hard
+   * NAT; the daemon lands in {@code upnp[0]}.
+   */
+  private NatLab.Pair portMappingAndHard(PortMapDaemon[] upnp, String extraRules) throws Exception {
+    int stunPort = stunPort();
+    return nat.pair(
+        NatKind.PORT_MAPPING,
+        NatKind.HARD,
+        (ra, rb) -> {
+          if (extraRules != null) {
+            ra.load(nat.lab, extraRules);
+          }
+          try {
+            upnp[0] = PortMapDaemon.start(nat.lab, ra, nat.lab.hostIp, stunPort);
+          } catch (Exception e) {
+            throw new java.io.IOException(e);
+          }
+        });
+  }
+
+  /** Device A's netcheck once it reports {@code mapped} (or after 30 s). */
+  private static String netcheckOnceMapped(NatLab.Pair p, String mapped) throws Exception {
+    String check = "";
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!check.contains("portmap mapped: " + mapped) && System.nanoTime() < deadline) {
+      check = p.a().trellis("netcheck").requireOk("trellis netcheck").out();
+    }
+    return check;
+  }
+
+  /** Waits for device B to go direct to A's mapped port. */
+  private static void awaitDirectToMapping(NatLab.Pair p, String mapped) throws Exception {
+    p.b()
+        .await(
+            "direct to the mapped port " + mapped,
+            s ->
+                PathAssert.directTo(s, p.routerA().wanIp)
+                    && PathAssert.onlyPeer(s).endpoint().equals(mapped),
+            30_000);
+  }
+
+  /**
    * A router that drops unsolicited inbound and maps endpoint-dependently, but offers PCP and
    * NAT-PMP (miniupnpd), opposite a hard NAT: only the mapping the agent asks for lets the hard
    * side's pings in. The agent maps its port, offers it, renews it before its 30 s lifetime ends,
@@ -146,25 +188,10 @@ class RouterBehaviourTest {
    */
   @Test
   void portMappingLetsAHardPeerIn() throws Exception {
-    int stunPort = stunPort();
     PortMapDaemon[] upnp = new PortMapDaemon[1];
-    NatLab.Pair p =
-        nat.pair(
-            NatKind.PORT_MAPPING,
-            NatKind.HARD,
-            (ra, rb) -> {
-              try {
-                upnp[0] = PortMapDaemon.start(nat.lab, ra, nat.lab.hostIp, stunPort);
-              } catch (Exception e) {
-                throw new java.io.IOException(e);
-              }
-            });
+    NatLab.Pair p = portMappingAndHard(upnp, null);
     String mapped = p.routerA().wanIp + ":" + NatRouter.DEVICE_PORT;
-    String check = "";
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!check.contains("portmap mapped: " + mapped) && System.nanoTime() < deadline) {
-      check = p.a().trellis("netcheck").requireOk("trellis netcheck").out();
-    }
+    String check = netcheckOnceMapped(p, mapped);
     assertTrue(
         check.contains("portmap mapped: " + mapped + " (pcp)")
             && check.contains("portmap pcp: true")
@@ -176,13 +203,7 @@ class RouterBehaviourTest {
         other.out().contains("portmap mapped: none"), "netcheck behind the hard NAT:\n" + other);
 
     PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
-    p.b()
-        .await(
-            "direct to the mapped port " + mapped,
-            s ->
-                PathAssert.directTo(s, p.routerA().wanIp)
-                    && PathAssert.onlyPeer(s).endpoint().equals(mapped),
-            30_000);
+    awaitDirectToMapping(p, mapped);
     p.a().await("direct to the hard side", s -> PathAssert.directTo(s, p.routerB().wanIp), 30_000);
     Tcp.assertFlows(nat.lab, p.a(), p.routerA().deviceNs, p.b(), p.routerB().deviceNs);
 
@@ -215,42 +236,21 @@ class RouterBehaviourTest {
    */
   @Test
   void natPmpWhenTheGatewayAnswersNoPcp() throws Exception {
-    int stunPort = stunPort();
     PortMapDaemon[] upnp = new PortMapDaemon[1];
     NatLab.Pair p =
-        nat.pair(
-            NatKind.PORT_MAPPING,
-            NatKind.HARD,
-            (ra, rb) -> {
-              ra.load(
-                  nat.lab,
-                  "table ip nopcp {\n  chain input { type filter hook input priority filter;\n"
-                      + "    iifname \"lan0\" udp dport 5351 @th,64,8 2 drop\n  }\n}\n");
-              try {
-                upnp[0] = PortMapDaemon.start(nat.lab, ra, nat.lab.hostIp, stunPort);
-              } catch (Exception e) {
-                throw new java.io.IOException(e);
-              }
-            });
+        portMappingAndHard(
+            upnp,
+            "table ip nopcp {\n  chain input { type filter hook input priority filter;\n"
+                + "    iifname \"lan0\" udp dport 5351 @th,64,8 2 drop\n  }\n}\n");
     String mapped = p.routerA().wanIp + ":" + NatRouter.DEVICE_PORT;
-    String check = "";
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!check.contains("portmap mapped: " + mapped) && System.nanoTime() < deadline) {
-      check = p.a().trellis("netcheck").requireOk("trellis netcheck").out();
-    }
+    String check = netcheckOnceMapped(p, mapped);
     assertTrue(
         check.contains("portmap mapped: " + mapped + " (nat-pmp)")
             && check.contains("portmap pcp: false")
             && check.contains("portmap nat pmp: true"),
         "netcheck behind miniupnpd without PCP:\n" + check + "\n" + upnp[0].log());
     PathAssert.pingUntilAnswered(p.a(), p.b(), 20);
-    p.b()
-        .await(
-            "direct to the mapped port " + mapped,
-            s ->
-                PathAssert.directTo(s, p.routerA().wanIp)
-                    && PathAssert.onlyPeer(s).endpoint().equals(mapped),
-            30_000);
+    awaitDirectToMapping(p, mapped);
     p.stop();
   }
 
