@@ -1,5 +1,6 @@
 package dev.trellis.agent.filter;
 
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.net.IpPrefix;
@@ -44,15 +45,8 @@ final class RuleSet {
   }
 
   private static Rule compile(FilterRule fr) {
-    boolean any = false;
-    List<IpPrefix> src = new ArrayList<>();
-    for (String s : fr.getSrcPrefixesList()) {
-      if (s.equals("*")) {
-        any = true;
-      } else {
-        src.add(IpPrefix.parse(s));
-      }
-    }
+    boolean any = FilterSources.any(fr);
+    List<IpPrefix> src = FilterSources.prefixes(fr);
     Destination[] dst = new Destination[fr.getDestinationsCount()];
     for (int i = 0; i < dst.length; i++) {
       DestinationPorts d = fr.getDestinations(i);

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.agent.time.TestClock;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.control.v1.PortRange;
+import dev.trellis.proto.net.IpPrefix;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +60,31 @@ class PacketFilterTest {
     FilterCounters c = filter.counters();
     assertEquals(2, c.acceptedByRule());
     assertEquals(3, c.dropped(DropReason.NO_RULE));
+  }
+
+  @Test
+  void packedSourcesMatchAsTextOnesDo() {
+    FilterRule packed =
+        FilterSources.set(
+                rule(List.of(), "*", 22, 22, TCP).toBuilder(),
+                false,
+                List.of(IpPrefix.parse(PEER + "/32"), IpPrefix.parse(PEER6 + "/128")))
+            .build();
+    filter.reconfigure(List.of(packed));
+    assertTrue(in(ip(PEER, ME, TCP, 50000, 22)));
+    assertTrue(in(ip(PEER6, ME6, TCP, 50000, 22)));
+    assertFalse(in(ip(STRANGER, ME, TCP, 50000, 22)), "other source");
+  }
+
+  @Test
+  void aRuleWithMalformedPackedSourcesIsLeftOutAndCounted() {
+    FilterRule bad =
+        rule(List.of(), "*", 22, 22, TCP).toBuilder()
+            .setSrcPacked(com.google.protobuf.ByteString.copyFrom(new byte[] {4, 32, 1}))
+            .build();
+    filter.reconfigure(List.of(bad, rule(List.of(PEER + "/32"), "*", 22, 22, TCP)));
+    assertTrue(in(ip(PEER, ME, TCP, 50000, 22)), "the good rule still applies");
+    assertEquals(1, filter.counters().rejectedRules());
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.trellis.policyengine.model.PortRange;
 import dev.trellis.policyengine.model.Rule;
 import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.net.AdvertisedRoutes;
@@ -54,7 +55,7 @@ public final class Compilation {
   private final List<DestinationPorts>[] unitDestinations;
   private final int[][] ruleUnits;
   private final boolean[] ruleAnySource;
-  private final List<String>[] ruleLiteralSources;
+  private final List<IpPrefix>[] ruleLiteralSources;
   private final List<IpPrefix>[] ruleLiteralPrefixes;
   private final List<Integer>[] ruleProtocols;
 
@@ -73,7 +74,7 @@ public final class Compilation {
   private record NodeState(
       Node node,
       Identity identity,
-      List<String> prefixes,
+      List<IpPrefix> prefixes,
       BitSet src,
       BitSet srcId,
       BitSet dst,
@@ -102,12 +103,12 @@ public final class Compilation {
         ruleUnits[r][t] = units.size();
         units.add(new int[] {r, t});
       }
-      LinkedHashSet<String> literal = new LinkedHashSet<>();
+      LinkedHashSet<IpPrefix> literal = new LinkedHashSet<>();
       List<IpPrefix> literalPrefixes = new ArrayList<>();
       for (Selector s : rule.src()) {
         ruleAnySource[r] |= s instanceof Selector.Any;
         if (s.prefixOrNull() != null) {
-          literal.add(s.prefixOrNull().toString());
+          literal.add(s.prefixOrNull());
           literalPrefixes.add(s.prefixOrNull());
         }
       }
@@ -229,7 +230,7 @@ public final class Compilation {
         dst.set(u);
       }
     }
-    List<String> prefixes = n.addresses().stream().map(a -> IpPrefix.of(a).toString()).toList();
+    List<IpPrefix> prefixes = n.addresses().stream().map(IpPrefix::of).toList();
     String user = hasSelfUnits && id.userOwned() ? id.user() : null;
     return new NodeState(
         n, id, prefixes, src, srcId, dst, new VisibilityClasses.Key(src, dst, user));
@@ -466,17 +467,15 @@ public final class Compilation {
   private FilterRule sharedRule(int u) {
     if (!unitCached[u]) {
       int r = unitRule[u];
-      List<String> src = new ArrayList<>();
       if (ruleAnySource[r]) {
-        src.add("*");
+        unitCache[u] = build(u, true, List.of());
       } else {
-        LinkedHashSet<String> set = new LinkedHashSet<>(ruleLiteralSources[r]);
+        LinkedHashSet<IpPrefix> set = new LinkedHashSet<>(ruleLiteralSources[r]);
         for (String k : srcByIdentity[r]) {
           set.addAll(nodes.get(k).prefixes());
         }
-        src.addAll(set);
+        unitCache[u] = set.isEmpty() ? null : build(u, false, set);
       }
-      unitCache[u] = src.isEmpty() ? null : build(u, src);
       unitCached[u] = true;
     }
     return unitCache[u];
@@ -488,7 +487,7 @@ public final class Compilation {
       return cache.get(user);
     }
     int r = unitRule[u];
-    LinkedHashSet<String> src = new LinkedHashSet<>();
+    LinkedHashSet<IpPrefix> src = new LinkedHashSet<>();
     for (String k : userNodes.getOrDefault(user, new TreeSet<>())) {
       NodeState s = nodes.get(k);
       if (s.srcId().get(r) || ruleAnySource[r]) {
@@ -498,20 +497,19 @@ public final class Compilation {
         for (InetAddress a : s.node().addresses()) {
           for (IpPrefix p : ruleLiteralPrefixes[r]) {
             if (p.contains(a)) {
-              src.add(IpPrefix.of(a).toString());
+              src.add(IpPrefix.of(a));
             }
           }
         }
       }
     }
-    FilterRule f = src.isEmpty() ? null : build(u, List.copyOf(src));
+    FilterRule f = src.isEmpty() ? null : build(u, false, src);
     cache.put(user, f);
     return f;
   }
 
-  private FilterRule build(int u, List<String> src) {
-    return FilterRule.newBuilder()
-        .addAllSrcPrefixes(src)
+  private FilterRule build(int u, boolean anySource, Collection<IpPrefix> src) {
+    return FilterSources.set(FilterRule.newBuilder(), anySource, src)
         .addAllDestinations(unitDestinations[u])
         .addAllIpProtocols(ruleProtocols[unitRule[u]])
         .build();

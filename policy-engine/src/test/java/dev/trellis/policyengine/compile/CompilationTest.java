@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.policyengine.load.PolicyLoader;
 import dev.trellis.policyengine.model.Policy;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ class CompilationTest {
     assertEquals(1, server.size());
     assertEquals(
         List.of("100.64.0.1/32", "fd7a::1/128", "100.64.0.2/32", "fd7a::2/128"),
-        server.getFirst().getSrcPrefixesList());
+        FilterSources.text(server.getFirst()));
     assertEquals(List.of(6), server.getFirst().getIpProtocolsList());
     assertEquals(
         List.of("*:22-22", "*:80-80"),
@@ -72,9 +73,9 @@ class CompilationTest {
     assertEquals(1, laptop.size(), "only the autogroup:self rule");
     assertEquals(
         List.of("100.64.0.1/32", "fd7a::1/128", "100.64.0.2/32", "fd7a::2/128"),
-        laptop.getFirst().getSrcPrefixesList());
+        FilterSources.text(laptop.getFirst()));
     assertEquals(
-        List.of("100.64.0.3/32", "fd7a::3/128"), c.filterFor("b1").getFirst().getSrcPrefixesList());
+        List.of("100.64.0.3/32", "fd7a::3/128"), FilterSources.text(c.filterFor("b1").getFirst()));
   }
 
   @Test
@@ -110,7 +111,7 @@ class CompilationTest {
             """);
     Compilation c = new Compilation(p, List.of(ALICE_LAPTOP, ALICE_PHONE, BOB_LAPTOP, SERVER));
     FilterRule f = c.filterFor("a1").getFirst();
-    assertEquals(List.of("192.168.0.0/16", "100.64.0.3/32"), f.getSrcPrefixesList());
+    assertEquals(List.of("192.168.0.0/16", "100.64.0.3/32"), FilterSources.text(f));
     assertEquals("100.64.0.0/30", f.getDestinations(0).getPrefix());
     assertEquals(Set.of("a1", "a2"), c.peersOf("b1"), "b1 sends to the /30 (a1, a2)");
     assertEquals(List.of(), c.filterFor("s1"), ".4 is outside the /30");
@@ -122,7 +123,7 @@ class CompilationTest {
         new Compilation(
             PolicyLoader.defaultPolicy(), List.of(ALICE_LAPTOP, ALICE_PHONE, BOB_LAPTOP, SERVER));
     assertEquals(Set.of("a1", "a2", "s1"), c.peersOf("b1"));
-    assertEquals(List.of("*"), c.filterFor("b1").getFirst().getSrcPrefixesList());
+    assertEquals(List.of("*"), FilterSources.text(c.filterFor("b1").getFirst()));
     Change ch = c.upsert(node("c1", 9, "carol@example.com", UserRole.MEMBER));
     assertEquals(Set.of("c1"), ch.filtersChanged(), "'*' sources do not depend on nodes");
     assertEquals(5, ch.peers().size());

@@ -9,6 +9,7 @@ import dev.trellis.policyengine.model.Protocols;
 import dev.trellis.policyengine.model.Rule;
 import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.net.IpPrefix;
@@ -77,7 +78,7 @@ class FiltersAllowExactlyWhatThePolicyAllowsTest {
               ? Protocols.DEFAULT.contains(proto)
               : f.getIpProtocolsList().contains(proto);
       boolean srcOk =
-          f.getSrcPrefixesList().stream()
+          FilterSources.text(f).stream()
               .anyMatch(s -> s.equals("*") || IpPrefix.parse(s).contains(from));
       if (!protoOk || !srcOk) {
         continue;

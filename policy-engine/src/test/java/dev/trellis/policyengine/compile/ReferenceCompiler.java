@@ -6,6 +6,7 @@ import dev.trellis.policyengine.model.PortRange;
 import dev.trellis.policyengine.model.Rule;
 import dev.trellis.policyengine.model.Selector;
 import dev.trellis.policyengine.model.Target;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.net.IpPrefix;
@@ -119,7 +120,15 @@ final class ReferenceCompiler {
         if (src.isEmpty()) {
           continue;
         }
-        FilterRule.Builder b = FilterRule.newBuilder().addAllSrcPrefixes(src);
+        // The same wire form as the compiler's: "*" as text, concrete prefixes packed.
+        FilterRule.Builder b =
+            FilterSources.set(
+                FilterRule.newBuilder(),
+                src.contains(FilterSources.ANY),
+                src.stream()
+                    .filter(x -> !x.equals(FilterSources.ANY))
+                    .map(IpPrefix::parse)
+                    .toList());
         IpPrefix p = t.selector().prefixOrNull();
         List<String> prefixes =
             t.selector() instanceof Selector.Internet

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.policyengine.model.Policy;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.event.v1.UserRole;
 import dev.trellis.proto.net.IpPrefix;
@@ -52,7 +53,7 @@ class RoutesCompilationTest {
     assertEquals(Set.of("a"), c.peersOf("r"));
     List<FilterRule> f = c.filterFor("r");
     assertEquals(1, f.size());
-    assertEquals(List.of("100.64.0.1/32"), f.getFirst().getSrcPrefixesList());
+    assertEquals(List.of("100.64.0.1/32"), FilterSources.text(f.getFirst()));
     assertEquals("192.168.1.0/24", f.getFirst().getDestinations(0).getPrefix());
   }
 
@@ -72,7 +73,7 @@ class RoutesCompilationTest {
     List<FilterRule> f = c.filterFor("x");
     assertEquals(2, f.size());
     FilterRule internet = f.get(1);
-    assertEquals(List.of("100.64.0.2/32"), internet.getSrcPrefixesList());
+    assertEquals(List.of("100.64.0.2/32"), FilterSources.text(internet));
     assertEquals(
         List.of("0.0.0.0/0", "::/0"),
         internet.getDestinationsList().stream().map(d -> d.getPrefix()).toList());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.policyengine.load.PolicyLoader;
 import dev.trellis.policyengine.model.Policy;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.event.v1.UserRole;
 import java.net.InetAddress;
@@ -111,12 +112,11 @@ class TailscaleExamplesTest {
     assertEquals(2, web.size());
     // Sources are listed in node-id order (brad, dave, laura).
     assertEquals(
-        List.of("100.64.0.3/32", "100.64.0.1/32", "100.64.0.2/32"),
-        web.get(0).getSrcPrefixesList());
-    assertEquals(List.of("100.100.101.0/24"), web.get(1).getSrcPrefixesList());
+        List.of("100.64.0.3/32", "100.64.0.1/32", "100.64.0.2/32"), FilterSources.text(web.get(0)));
+    assertEquals(List.of("100.100.101.0/24"), FilterSources.text(web.get(1)));
     assertEquals(
         List.of("100.64.0.1/32", "100.64.0.2/32"),
-        c.filterFor("prod").getFirst().getSrcPrefixesList());
+        FilterSources.text(c.filterFor("prod").getFirst()));
   }
 
   @Test

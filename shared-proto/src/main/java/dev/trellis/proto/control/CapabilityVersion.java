@@ -24,6 +24,11 @@ package dev.trellis.proto.control;
  *       for the routes it accepts and the exit node it chose. A version 2 agent would send all of
  *       its traffic for the tailnet's unassigned addresses to an exit node, so the minimum rises to
  *       3 (no version 2 agent was released).
+ *   <li>4 (2026-12-07): packed filter sources. {@code FilterRule.src_packed} carries a rule's
+ *       concrete source prefixes in binary ({@link dev.trellis.proto.net.PackedPrefixes}), and
+ *       {@code src_prefixes} only "*". A version 3 agent would see rules without sources and drop
+ *       every packet they should allow, so the minimum rises to 4 (no version 3 agent was
+ *       released).
  * </ul>
  *
  * <p>Thread-safety: constants only.
@@ -31,10 +36,10 @@ package dev.trellis.proto.control;
 public final class CapabilityVersion {
 
   /** The version this build of the agent and coordinator speaks. */
-  public static final int CURRENT = 3;
+  public static final int CURRENT = 4;
 
   /** The oldest agent version the coordinator still serves. */
-  public static final int MIN_SUPPORTED = 3;
+  public static final int MIN_SUPPORTED = 4;
 
   private CapabilityVersion() {}
 

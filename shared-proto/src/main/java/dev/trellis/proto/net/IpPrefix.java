@@ -102,6 +102,18 @@ public final class IpPrefix {
         : new IpPrefix(true, u64(a, 0), u64(a, 8), bits);
   }
 
+  /**
+   * The prefix from its parts as {@link #hi}/{@link #lo} give them, or null if {@code bits} is out
+   * of range or a host bit past it is set (for decoders that refuse non-canonical input).
+   */
+  static IpPrefix canonicalOrNull(boolean v6, long hi, long lo, int bits) {
+    if (bits < 0 || bits > (v6 ? 128 : 32) || (!v6 && (hi != 0 || (lo >>> 32) != 0))) {
+      return null;
+    }
+    IpPrefix p = new IpPrefix(v6, hi, lo, bits);
+    return p.hi == hi && p.lo == lo ? p : null;
+  }
+
   /** The host prefix of {@code address}: /32 for IPv4, /128 for IPv6. */
   public static IpPrefix of(InetAddress address) {
     return of(address, address == null ? 0 : address.getAddress().length * 8);

@@ -12,6 +12,7 @@ import dev.trellis.coordinator.netmap.NetmapModel;
 import dev.trellis.coordinator.stream.Encoded;
 import dev.trellis.coordinator.stream.FrameSink;
 import dev.trellis.coordinator.stream.StreamHub;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.event.v1.Actor;
@@ -178,7 +179,7 @@ class PolicyStreamTest {
             .orElseThrow()
             .getPacketFilterChanged()
             .getRules(0);
-    assertEquals(List.of("100.64.0.1/32", "fd7a::1/128"), rule.getSrcPrefixesList());
+    assertEquals(List.of("100.64.0.1/32", "fd7a::1/128"), FilterSources.text(rule));
     assertEquals(5201, rule.getDestinations(0).getPorts().getFirst());
     assertTrue(
         toBravo.stream()

@@ -8,6 +8,7 @@ import dev.trellis.coordinator.netmap.NetmapFrames;
 import dev.trellis.coordinator.stream.Encoded;
 import dev.trellis.coordinator.stream.FrameSink;
 import dev.trellis.coordinator.stream.StreamHub;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.Node;
@@ -198,7 +199,7 @@ class RouteFramesTest {
             .getRules(0);
     assertEquals(
         List.of("100.64.0.3/32", "fd7a:115c:a1e0::3/128", "100.64.0.1/32", "fd7a:115c:a1e0::1/128"),
-        rule.getSrcPrefixesList(),
+        FilterSources.text(rule),
         "alice's nodes c and r1");
     assertEquals(LAN, rule.getDestinations(0).getPrefix());
     assertEquals(22, rule.getDestinations(0).getPorts().getFirst());
