@@ -69,7 +69,14 @@ final class DeviceFleet implements AutoCloseable {
     this.table = table;
     this.failures = failures;
     this.keys = new String[2][segments.count()];
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(o.eventLoops()));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(o.eventLoops())
+                // epoll when present (it is in the load jar), as the server has: the simulated
+                // devices share the cores with the server, so the less they spend on their own
+                // plumbing, the more the figures say about the server.
+                .setPreferNativeTransport(true));
     this.client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()

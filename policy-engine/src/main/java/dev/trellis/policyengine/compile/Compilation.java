@@ -84,6 +84,9 @@ public final class Compilation {
     }
   }
 
+  /** From how many nodes a compilation works out their states in parallel. */
+  private static final int PARALLEL_STATES = 2_000;
+
   /** Compiles the policy for these nodes (a full compile). */
   @SuppressWarnings("unchecked")
   public Compilation(Policy policy, Collection<Node> initial) {
@@ -141,10 +144,16 @@ public final class Compilation {
     for (int u = 0; u < unitCount; u++) {
       selfCache[u] = new HashMap<>();
     }
-    for (Node n : initial) {
-      NodeState s = state(n);
-      if (nodes.put(n.id(), s) != null) {
-        throw new IllegalArgumentException("duplicate node id " + n.id());
+    // A node's state depends only on the policy and the node, so a large tailnet's are worked out
+    // on every core (a recompile is on the path of every policy change); the indexes are filled
+    // in one thread, in the given order.
+    List<NodeState> states =
+        (initial.size() >= PARALLEL_STATES ? initial.parallelStream() : initial.stream())
+            .map(this::state)
+            .toList();
+    for (NodeState s : states) {
+      if (nodes.put(s.node().id(), s) != null) {
+        throw new IllegalArgumentException("duplicate node id " + s.node().id());
       }
       index(s, true);
     }

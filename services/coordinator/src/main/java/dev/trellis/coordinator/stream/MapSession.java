@@ -1,6 +1,5 @@
 package dev.trellis.coordinator.stream;
 
-import com.google.protobuf.Timestamp;
 import dev.trellis.proto.control.v1.MapResponse;
 import dev.trellis.proto.control.v1.PeerPatch;
 import dev.trellis.proto.control.v1.PeerPatches;
@@ -27,6 +26,7 @@ import java.util.List;
  */
 final class MapSession {
   private final String token;
+  private final byte[] tokenUtf8;
   private final String nodeId;
   private final String tailnetId;
   private final int bufferFrames;
@@ -48,6 +48,7 @@ final class MapSession {
 
   MapSession(String token, String nodeId, String tailnetId, int bufferFrames) {
     this.token = token;
+    this.tokenUtf8 = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.nodeId = nodeId;
     this.tailnetId = tailnetId;
     this.bufferFrames = bufferFrames;
@@ -183,14 +184,7 @@ final class MapSession {
     if (!keepalive) {
       version++;
     }
-    byte[] stamp =
-        MapResponse.newBuilder()
-            .setNetmapVersion(version)
-            .setResumeToken(token)
-            .setSentAt(
-                Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-            .build()
-            .toByteArray();
+    byte[] stamp = StampedFrame.stamp(version, tokenUtf8, now);
     StampedFrame stamped =
         new StampedFrame(frame, body != null ? body : frame.toByteArray(), stamp);
     if (!keepalive && !frame.hasFull()) {

@@ -1,7 +1,10 @@
 package dev.trellis.coordinator.stream;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trellis.proto.control.v1.MapResponse;
+import java.io.IOException;
+import java.time.Instant;
 
 /**
  * A frame as one session sends it: the frame's serialized {@code body} (shared by every session
@@ -44,5 +47,53 @@ public record StampedFrame(MapResponse frame, byte[] body, byte[] stamp) {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a frame written here did not parse", e);
     }
+  }
+
+  /**
+   * The stamp fields serialized: {@code netmap_version}, {@code resume_token} ({@code token},
+   * UTF-8) and {@code sent_at}, byte for byte what a MapResponse holding only them serializes to.
+   * Written straight into one array, without the builders and the Timestamp a message would need:
+   * every session stamps every frame, 10,000 of them per change at 10,000 devices.
+   */
+  static byte[] stamp(long version, byte[] token, Instant now) {
+    long seconds = now.getEpochSecond();
+    int nanos = now.getNano();
+    int time =
+        (seconds != 0 ? CodedOutputStream.computeInt64Size(1, seconds) : 0)
+            + (nanos != 0 ? CodedOutputStream.computeInt32Size(2, nanos) : 0);
+    int size =
+        (version != 0
+                ? CodedOutputStream.computeUInt64Size(
+                    MapResponse.NETMAP_VERSION_FIELD_NUMBER, version)
+                : 0)
+            + (token.length != 0
+                ? CodedOutputStream.computeByteArraySize(
+                    MapResponse.RESUME_TOKEN_FIELD_NUMBER, token)
+                : 0)
+            + CodedOutputStream.computeTagSize(MapResponse.SENT_AT_FIELD_NUMBER)
+            + CodedOutputStream.computeUInt32SizeNoTag(time)
+            + time;
+    byte[] out = new byte[size];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      if (version != 0) {
+        o.writeUInt64(MapResponse.NETMAP_VERSION_FIELD_NUMBER, version);
+      }
+      if (token.length != 0) {
+        o.writeByteArray(MapResponse.RESUME_TOKEN_FIELD_NUMBER, token);
+      }
+      o.writeTag(MapResponse.SENT_AT_FIELD_NUMBER, 2); // length-delimited
+      o.writeUInt32NoTag(time);
+      if (seconds != 0) {
+        o.writeInt64(1, seconds);
+      }
+      if (nanos != 0) {
+        o.writeInt32(2, nanos);
+      }
+      o.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("the stamp's size was computed above", e);
+    }
+    return out;
   }
 }
