@@ -2,9 +2,11 @@ package dev.trellis.load.policy;
 
 import dev.trellis.agent.filter.PacketFilter;
 import dev.trellis.agent.time.SystemClock;
+import dev.trellis.proto.control.FilterSources;
 import dev.trellis.proto.control.v1.DestinationPorts;
 import dev.trellis.proto.control.v1.FilterRule;
 import dev.trellis.proto.control.v1.PortRange;
+import dev.trellis.proto.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +38,14 @@ public final class FilterBench {
     }
     List<FilterRule> list = new ArrayList<>();
     for (int r = 0; r < rules; r++) {
-      FilterRule.Builder b = FilterRule.newBuilder();
+      // Sources as the coordinator sends them: packed (FilterSources).
+      List<IpPrefix> src = new ArrayList<>();
       for (int s = 0; s < sources; s++) {
         int a = r * sources + s + 1;
-        b.addSrcPrefixes("100.%d.%d.%d/32".formatted(64 + (a >> 16), (a >> 8) & 0xff, a & 0xff));
+        src.add(
+            IpPrefix.parse("100.%d.%d.%d/32".formatted(64 + (a >> 16), (a >> 8) & 0xff, a & 0xff)));
       }
+      FilterRule.Builder b = FilterSources.set(FilterRule.newBuilder(), false, src);
       b.addDestinations(
           DestinationPorts.newBuilder()
               .setPrefix("*")
