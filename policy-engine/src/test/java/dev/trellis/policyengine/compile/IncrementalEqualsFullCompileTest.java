@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * Invariants of incremental compilation, checked on random policies and random sequences of node
@@ -142,6 +143,25 @@ class IncrementalEqualsFullCompileTest {
           what + ": filter of " + k);
     }
     assertEquals(want, got, what);
+  }
+
+  /** A full compile of this many nodes or more works out their states in parallel. */
+  @Test
+  void aTailnetLargeEnoughToCompileInParallelEqualsTheReference() {
+    for (long seed = 1; seed <= 2; seed++) {
+      Random r = new Random(seed);
+      PolicyLoader.Result loaded = PolicyLoader.load(randomPolicy(r));
+      assertTrue(loaded.accepted(), loaded.problems().toString());
+      Policy policy = loaded.policy().orElseThrow();
+      Map<String, Node> nodes = new TreeMap<>();
+      for (int i = 0; i < 2_100; i++) {
+        nodes.put("n" + i, randomNode(r, "n" + i));
+      }
+      assertSame(
+          reference(policy, nodes),
+          of(new Compilation(policy, nodes.values()), nodes.keySet()),
+          "seed " + seed);
+    }
   }
 
   @Property(tries = 80)
