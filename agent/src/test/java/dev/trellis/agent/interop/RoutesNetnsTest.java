@@ -112,6 +112,14 @@ class RoutesNetnsTest {
     }
   }
 
+  private String rules4() {
+    try {
+      return in("ip", "-4", "rule");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private boolean nothingInstalled() {
     try {
       return !nftTable() && table52().isEmpty() && !in("ip", "-4", "rule").contains("5270:");
@@ -165,8 +173,15 @@ class RoutesNetnsTest {
       assertTrue(up.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, up.exitValue(), lab.log("up"));
 
-      // a router: the nftables table; a client accepting routes: b's subnet in table 52
-      await(() -> nftTable() && table52().contains("10.60.0.0/16 dev " + tun), lab.log("a"));
+      // a router: the nftables table; a client accepting routes: b's subnet in table 52 and the
+      // rules that consult it (installed after the routes, so waited for too)
+      await(
+          () ->
+              nftTable()
+                  && table52().contains("10.60.0.0/16 dev " + tun)
+                  && rules4().contains("5210:\t")
+                  && rules4().contains("5270:\t"),
+          lab.log("a"));
       assertTrue(
           in("ip", "-4", "rule").contains("5210:\tfrom all ipproto udp sport 41641 lookup main"));
       assertTrue(in("ip", "-4", "rule").contains("5270:\tfrom all lookup 52"));
