@@ -133,7 +133,7 @@ public final class TestCoordinator implements AutoCloseable {
                   + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Session session = new Session(new DataInputStream(in), out);
+      Session session = new Session(s, new DataInputStream(in), out);
       byte[] msg1 = session.readMessage();
       HandshakeResult r = new HandshakeResponder(key).respond(msg1, CapabilityVersion.CURRENT);
       session.result = r;
@@ -169,12 +169,14 @@ public final class TestCoordinator implements AutoCloseable {
   /** One device channel after the handshake. */
   public static final class Session {
     final BlockingQueue<ClientMessage> received = new LinkedBlockingQueue<>();
+    private final SocketChannel channel;
     private final DataInputStream in;
     private final OutputStream out;
     volatile HandshakeResult result;
     public volatile boolean ended;
 
-    Session(DataInputStream in, OutputStream out) {
+    Session(SocketChannel channel, DataInputStream in, OutputStream out) {
+      this.channel = channel;
       this.in = in;
       this.out = out;
     }
@@ -272,9 +274,18 @@ public final class TestCoordinator implements AutoCloseable {
       out.flush();
     }
 
-    /** Drops the TCP connection without a close frame. */
+    /**
+     * Drops the TCP connection without a close frame. Shut down first: a close alone, while this
+     * session's reader is blocked on the channel, may leave the socket open until that read ends,
+     * and the device (waiting for a frame) would not see the connection go.
+     */
     public void drop() throws IOException {
-      out.close();
+      try {
+        channel.shutdownOutput();
+        channel.shutdownInput();
+      } finally {
+        out.close();
+      }
     }
   }
 }
