@@ -9,12 +9,9 @@ import dev.trellis.proto.relay.FrameType;
 import dev.trellis.proto.relay.Frames;
 import dev.trellis.proto.relay.NodeKeyProof;
 import dev.trellis.proto.relay.RelayFrame;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,18 +21,19 @@ import java.util.Arrays;
 
 /**
  * One connection to one relay server, speaking the shared relay frame protocol ({@link
- * dev.trellis.proto.relay}): TLS (pinned, see {@link RelayTls}) or plain TCP when the relay map
- * entry's pin is {@link RelayTls#PLAINTEXT_PIN}; the HTTP upgrade; the node-key proof; then packets
- * both ways. The {@code relay-reader-<node>} thread hands received packets to the listener and
- * answers pings, and tells it {@code burstEnd} whenever it has read everything at hand (so the
- * listener may pass a burst on at once); when the stream ends the listener hears {@code closed}.
+ * dev.trellis.proto.relay}) over a {@link RelayStream}: TLS (pinned, see {@link RelayTls}) or plain
+ * TCP when the relay map entry's pin is {@link RelayTls#PLAINTEXT_PIN}; the HTTP upgrade; the
+ * node-key proof; then packets both ways. The {@code relay-reader-<node>} thread hands received
+ * packets to the listener and answers pings, and tells it {@code burstEnd} whenever it has read
+ * everything at hand (so the listener may pass a burst on at once); when the stream ends the
+ * listener hears {@code closed}.
  *
  * <p>Sending never blocks on the socket: {@link #send} encodes the frame straight into a pending
  * buffer (bounded at {@value #MAX_PENDING} bytes; beyond that the packet is dropped and counted, as
  * a full UDP socket buffer would drop it), and the {@code relay-writer-<node>} thread writes
- * everything pending in one write (a few TLS records, one system call) per burst. A sender thread
- * (the WireGuard pipeline) is thus never stuck behind a slow relay, and a burst of packets costs
- * one flush rather than one per packet.
+ * everything pending at once (many TLS records, one system call per 256 KB) per burst. A sender
+ * thread (the WireGuard pipeline) is thus never stuck behind a slow relay, and a burst of packets
+ * costs one flush rather than one per packet.
  *
  * <p>Thread-safety: {@link #send} may be called from any thread (frames are appended under one
  * lock); {@link #close} from any thread.
@@ -74,9 +72,8 @@ final class RelayConnection implements AutoCloseable {
   private static final int SEND_HEADER = 5 + Frames.KEY_BYTES;
 
   private final RelayNode node;
-  private final Socket socket;
+  private final RelayStream stream;
   private final InputStream in;
-  private final OutputStream out;
   private final Object lock = new Object();
   private byte[] pending = new byte[64 * 1024]; // guarded by lock
   private int pendingLength; // guarded by lock
@@ -84,11 +81,10 @@ final class RelayConnection implements AutoCloseable {
   private long dropped; // guarded by lock
   private volatile boolean closed;
 
-  private RelayConnection(RelayNode node, Socket socket, InputStream in, OutputStream out) {
+  private RelayConnection(RelayNode node, RelayStream stream, InputStream in) {
     this.node = node;
-    this.socket = socket;
+    this.stream = stream;
     this.in = in;
-    this.out = out;
   }
 
   /** Connects, upgrades and proves {@code key}; throws with the reason on any refusal. */
@@ -103,11 +99,10 @@ final class RelayConnection implements AutoCloseable {
       raw.connect(new InetSocketAddress(host, node.getRelayPort()), (int) timeout.toMillis());
       raw.setTcpNoDelay(true);
       raw.setSoTimeout((int) timeout.toMillis());
-      Socket s = RelayTls.wrap(raw, node, host);
-      InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
-      OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
+      RelayStream s = RelayStream.open(raw, node, host);
+      InputStream in = s.input();
       String hostHeader = node.getHostname().isEmpty() ? host : node.getHostname();
-      out.write(
+      byte[] upgrade =
           ("GET "
                   + Frames.DEVICE_PATH
                   + " HTTP/1.1\r\nHost: "
@@ -115,8 +110,8 @@ final class RelayConnection implements AutoCloseable {
                   + "\r\nConnection: Upgrade\r\nUpgrade: "
                   + Frames.UPGRADE_TOKEN
                   + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+              .getBytes(StandardCharsets.US_ASCII);
+      s.write(upgrade, 0, upgrade.length);
       String status = readLine(in);
       while (!readLine(in).isEmpty()) {
         // headers: nothing we need
@@ -129,10 +124,10 @@ final class RelayConnection implements AutoCloseable {
         throw new IOException("relay " + node.getName() + " sent " + hello + " instead of hello");
       }
       byte[] proof = NodeKeyProof.prove(key, sh.relayKey(), sh.challenge());
-      out.write(
+      byte[] clientHello =
           FrameCodec.encode(
-              new RelayFrame.ClientHello(key.publicKey(), proof, Frames.VERSION, "trellis-agent")));
-      out.flush();
+              new RelayFrame.ClientHello(key.publicKey(), proof, Frames.VERSION, "trellis-agent"));
+      s.write(clientHello, 0, clientHello.length);
       RelayFrame answer = FrameCodec.read(in);
       if (answer instanceof RelayFrame.Health h) {
         throw new IOException("relay " + node.getName() + " refused this node: " + h.text());
@@ -140,8 +135,8 @@ final class RelayConnection implements AutoCloseable {
       if (!(answer instanceof RelayFrame.ServerInfo)) {
         throw new IOException("relay " + node.getName() + " answered " + answer);
       }
-      s.setSoTimeout(0); // the relay's keepalives keep it alive; a dead TCP ends in an error
-      RelayConnection c = new RelayConnection(node, s, in, s.getOutputStream());
+      raw.setSoTimeout(0); // the relay's keepalives keep it alive; a dead TCP ends in an error
+      RelayConnection c = new RelayConnection(node, s, in);
       Thread.ofPlatform().name("relay-writer-" + node.getName()).daemon().start(c::writeLoop);
       Thread.ofPlatform()
           .name("relay-reader-" + node.getName())
@@ -205,7 +200,7 @@ final class RelayConnection implements AutoCloseable {
               listener.packet(p.source(), p.packet(), 0, p.packet().length);
           case RelayFrame.Ping p -> write(FrameCodec.encode(new RelayFrame.Pong(p.data())));
           case RelayFrame.PeerPresent p -> listener.peerPresent(p.peer());
-          case RelayFrame.UdpRelaySession u -> listener.udpRelaySession(u, socket.getInetAddress());
+          case RelayFrame.UdpRelaySession u -> listener.udpRelaySession(u, stream.remoteAddress());
           default -> {
             // keepalive, peer gone, health, unknown: nothing to do here
           }
@@ -307,8 +302,7 @@ final class RelayConnection implements AutoCloseable {
           pending = spare;
           pendingLength = 0;
         }
-        out.write(batch, 0, n);
-        out.flush();
+        stream.write(batch, 0, n);
         spare = batch.length > KEEP ? new byte[KEEP] : batch;
       }
     } catch (IOException | InterruptedException e) {
@@ -353,11 +347,7 @@ final class RelayConnection implements AutoCloseable {
       closed = true;
       lock.notifyAll();
     }
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
+    stream.close();
   }
 
   @Override

@@ -1,23 +1,17 @@
 package dev.trellis.agent.paths.relay;
 
-import dev.trellis.proto.control.v1.RelayNode;
-import java.io.IOException;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * TLS toward a relay: when the relay map names a SPKI pin (lower-case hex SHA-256 of the
  * certificate's SubjectPublicKeyInfo) exactly that key is accepted; with no pin the JDK's PKI and
  * hostname verification apply; the pin {@value #PLAINTEXT_PIN} (test relays started with {@code
- * --relay-insecure-plaintext}) means plain TCP.
+ * --relay-insecure-plaintext}) means plain TCP. {@link RelayStream} speaks it.
  *
  * <p>Thread-safety: stateless.
  */
@@ -27,27 +21,9 @@ public final class RelayTls {
 
   private RelayTls() {}
 
-  /** The socket to speak over: {@code raw} itself for plaintext, else a TLS socket over it. */
-  static Socket wrap(Socket raw, RelayNode node, String host) throws IOException {
-    String pin = node.getTlsSpkiSha256();
-    if (PLAINTEXT_PIN.equals(pin)) {
-      return raw;
-    }
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, pin.isEmpty() ? null : new X509TrustManager[] {new Pinned(pin)}, null);
-      String name = node.getHostname().isEmpty() ? host : node.getHostname();
-      SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, name, raw.getPort(), true);
-      if (pin.isEmpty()) {
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        s.setSSLParameters(p);
-      }
-      s.startHandshake();
-      return s;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("TLS setup failed: " + e.getMessage(), e);
-    }
+  /** The trust manager that accepts exactly the certificate key {@code pin} names. */
+  static X509TrustManager pinned(String pin) {
+    return new Pinned(pin);
   }
 
   /** The pin of a certificate: lower-case hex SHA-256 of its DER SubjectPublicKeyInfo. */
