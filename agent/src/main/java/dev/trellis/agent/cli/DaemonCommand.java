@@ -171,6 +171,13 @@ final class DaemonCommand {
     counters.put("packets_received", dc.packetsReceived());
     counters.put("handshakes_initiated", dc.handshakesInitiated());
     counters.put("handshakes_completed", dc.handshakesCompleted());
+    for (dev.trellis.agent.device.DropReason r : dev.trellis.agent.device.DropReason.values()) {
+      long n = dc.drops(r);
+      if (n > 0) {
+        counters.put("dropped_" + r.name().toLowerCase(java.util.Locale.ROOT), n);
+      }
+    }
+    counters.put("relay_send_dropped", t.relays().dropped());
     ProcessFigures.addTo(counters);
     return new InterfaceStatus(t.name(), t.publicKey(), t.listenPort(), realEndpoints(t), counters);
   }
