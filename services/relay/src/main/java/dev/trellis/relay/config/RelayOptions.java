@@ -85,7 +85,7 @@ public record RelayOptions(
         bindHost,
         Duration.ofSeconds(60),
         v.get(dev.trellis.runtime.config.Settings.HANDSHAKE_TIMEOUT),
-        256,
+        1024,
         Duration.ofSeconds(30),
         UdpRelayPorts.parse(v.get(RelayFlags.UDP_RELAY_PORTS)));
   }

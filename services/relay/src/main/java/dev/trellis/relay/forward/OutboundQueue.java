@@ -17,7 +17,7 @@ import java.util.HashMap;
  */
 public final class OutboundQueue {
   /** The largest batch written at once. */
-  public static final int BATCH_BYTES = 64 * 1024;
+  public static final int BATCH_BYTES = 256 * 1024;
 
   /** Where frames go: a socket, or a fake in unit tests. */
   public interface Sink {

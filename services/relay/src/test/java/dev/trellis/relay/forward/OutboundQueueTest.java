@@ -80,11 +80,15 @@ class OutboundQueueTest {
     var sink = new FakeSink();
     var q = new OutboundQueue(sink, 1000);
     byte[] big = new byte[20_000];
-    for (int i = 0; i < 10; i++) {
-      q.offer("s" + i, Buffer.buffer(big));
+    int frames = 3 * OutboundQueue.BATCH_BYTES / big.length + 10;
+    for (int i = 0; i < frames; i++) {
+      q.offer("s" + (i % 10), Buffer.buffer(big));
     }
     sink.runLoop();
     assertTrue(sink.written.size() >= 3, "several batches: " + sink.written.size());
+    for (String batch : sink.written) {
+      assertTrue(batch.length() < OutboundQueue.BATCH_BYTES + big.length, "one batch's size");
+    }
     assertEquals(0, q.waiting());
   }
 
