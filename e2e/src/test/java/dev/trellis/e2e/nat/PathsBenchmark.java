@@ -30,9 +30,15 @@ class PathsBenchmark {
 
   /**
    * Seconds of each iperf3 run left out of its figure (iperf3 --omit): TCP's slow start, and the
-   * JIT compiling each path's code in the agents and the relay, are not the path's throughput.
+   * JIT compiling each path's code in the agents and the relay, are not the path's throughput. With
+   * both cores saturated, the TLS relay path needs about 10 s to get there (three JVMs compile its
+   * code); the average over these seconds is printed beside the figure.
    */
-  private static final int WARM_UP_SECONDS = 3;
+  private static final int WARM_UP_SECONDS = Integer.getInteger("trellis.bench.warmup", 10);
+
+  /** One per-second line iperf3 left out of its summary: its rate. */
+  private static final Pattern OMITTED =
+      Pattern.compile("([0-9.]+) ([KMG]?)bits/sec.*\\(omitted\\)");
 
   private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/[0-9.]+/([0-9.]+) ms");
 
@@ -98,6 +104,11 @@ class PathsBenchmark {
     String row =
         measure(
             nat, path, pair.routerA().deviceNs, pair.routerB().deviceNs, pair.b().ipv4(), seconds);
+    nat.server
+        .metrics()
+        .lines()
+        .filter(l -> l.startsWith("trellis_relay_drops") || l.startsWith("trellis_relay_packets"))
+        .forEach(l -> System.out.println("after " + path + ": " + l)); // where the relay dropped
     pair.stop();
     return row;
   }
@@ -181,22 +192,36 @@ class PathsBenchmark {
       Thread.sleep(200);
     }
     assertEquals(0, r.code(), path + ": iperf3 failed: " + r.out());
+    System.out.println("iperf3 over " + path + ":\n" + r.out()); // per-second rates, retransmits
     Matcher m = RATE.matcher(r.out());
-    double mbits = 0;
-    if (m.find()) {
-      double v = Double.parseDouble(m.group(1));
-      mbits =
-          switch (m.group(2)) {
-            case "G" -> v * 1000;
-            case "K" -> v / 1000;
-            default -> v;
-          };
+    double mbits = m.find() ? mbits(m.group(1), m.group(2)) : 0;
+    double warm = 0;
+    int warmSeconds = 0;
+    for (Matcher w = OMITTED.matcher(r.out()); w.find(); warmSeconds++) {
+      warm += mbits(w.group(1), w.group(2));
     }
+    warm = warmSeconds == 0 ? 0 : warm / warmSeconds;
     Command.Result ping =
         nat.lab.run(clientNs, List.of("ping", "-q", "-c", "50", "-i", "0.02", serverIp), 30);
     Matcher rtt = RTT.matcher(ping.out());
     String avg = rtt.find() ? rtt.group(1) + " ms (mdev " + rtt.group(2) + ")" : "n/a";
     return String.format(
-        java.util.Locale.ROOT, "PATH %-13s tcp %8.1f Mbit/s  ping avg %s", path, mbits, avg);
+        java.util.Locale.ROOT,
+        "PATH %-13s tcp %8.1f Mbit/s (warm-up %d s: %.0f)  ping avg %s",
+        path,
+        mbits,
+        warmSeconds,
+        warm,
+        avg);
+  }
+
+  private static double mbits(String value, String unit) {
+    double v = Double.parseDouble(value);
+    return switch (unit) {
+      case "G" -> v * 1000;
+      case "K" -> v / 1000;
+      case "" -> v / 1_000_000;
+      default -> v;
+    };
   }
 }
