@@ -5,6 +5,7 @@ import dev.trellis.agent.daemon.AgentState;
 import dev.trellis.agent.daemon.Daemon;
 import dev.trellis.agent.daemon.StateFile;
 import dev.trellis.agent.daemon.Tunnel;
+import dev.trellis.agent.device.DropReason;
 import dev.trellis.agent.device.PeerStatus;
 import dev.trellis.agent.dns.DnsStatusVerb;
 import dev.trellis.agent.dns.InputGuard;
@@ -31,6 +32,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -171,10 +173,10 @@ final class DaemonCommand {
     counters.put("packets_received", dc.packetsReceived());
     counters.put("handshakes_initiated", dc.handshakesInitiated());
     counters.put("handshakes_completed", dc.handshakesCompleted());
-    for (dev.trellis.agent.device.DropReason r : dev.trellis.agent.device.DropReason.values()) {
+    for (DropReason r : DropReason.values()) {
       long n = dc.drops(r);
       if (n > 0) {
-        counters.put("dropped_" + r.name().toLowerCase(java.util.Locale.ROOT), n);
+        counters.put("dropped_" + r.name().toLowerCase(Locale.ROOT), n);
       }
     }
     counters.put("relay_send_dropped", t.relays().dropped());

@@ -50,6 +50,7 @@ final class RelayStream implements AutoCloseable {
 
   private final Object writeLock = new Object();
   private final ByteBuffer netOut; // guarded by writeLock
+  private int packetSize; // guarded by writeLock: the most bytes one record takes sealed
   private volatile boolean handshaken;
 
   private RelayStream(Socket socket, SSLEngine engine) throws IOException {
@@ -63,9 +64,9 @@ final class RelayStream implements AutoCloseable {
       this.netOut = null;
     } else {
       int app = engine.getSession().getApplicationBufferSize();
-      int packet = engine.getSession().getPacketBufferSize();
+      this.packetSize = engine.getSession().getPacketBufferSize();
       this.appIn = ByteBuffer.allocate(NET_BUFFER + app).flip();
-      this.netOut = ByteBuffer.allocate(NET_BUFFER + packet);
+      this.netOut = ByteBuffer.allocate(NET_BUFFER + packetSize);
     }
   }
 
@@ -124,14 +125,17 @@ final class RelayStream implements AutoCloseable {
 
   /** Seals one record of {@code src} (or a handshake message) into netOut; under writeLock. */
   private void seal(ByteBuffer src) throws IOException {
-    if (netOut.remaining() < engine.getSession().getPacketBufferSize()) {
+    if (netOut.remaining() < packetSize) {
       send();
     }
     SSLEngineResult r = engine.wrap(src, netOut);
     switch (r.getStatus()) {
       case OK -> runTasks(r.getHandshakeStatus());
       case CLOSED -> throw new EOFException("the TLS session to the relay is closed");
-      case BUFFER_OVERFLOW -> send(); // the session's record size grew: try again with room
+      case BUFFER_OVERFLOW -> { // the session's record size grew: the caller tries again with room
+        packetSize = engine.getSession().getPacketBufferSize();
+        send();
+      }
       case BUFFER_UNDERFLOW -> throw new SSLException("TLS wrap underflow");
     }
   }
@@ -151,33 +155,25 @@ final class RelayStream implements AutoCloseable {
       switch (hs) {
         case NEED_WRAP -> {
           synchronized (writeLock) {
-            SSLEngineResult r = engine.wrap(EMPTY, netOut);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-              send();
-              continue;
-            }
+            seal(EMPTY);
             send();
-            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-              throw new SSLException("the relay closed the TLS handshake");
-            }
-            hs = r.getHandshakeStatus();
           }
         }
         case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-          if (!decrypt() && hs == engine.getHandshakeStatus()) {
-            readSocket("during the TLS handshake");
+          if (!decrypt() && hs == engine.getHandshakeStatus() && !readSocket()) {
+            throw new EOFException("the relay closed the connection during the TLS handshake");
           }
-          hs = engine.getHandshakeStatus();
         }
-        case NEED_TASK -> {
-          runTasks(hs);
-          hs = engine.getHandshakeStatus();
-        }
+        case NEED_TASK -> runTasks(hs);
         case FINISHED, NOT_HANDSHAKING -> {
+          if (engine.isInboundDone() || engine.isOutboundDone()) {
+            throw new SSLException("the relay closed the TLS handshake");
+          }
           handshaken = true;
           return;
         }
       }
+      hs = engine.getHandshakeStatus();
     }
   }
 
@@ -195,10 +191,7 @@ final class RelayStream implements AutoCloseable {
         switch (r.getStatus()) {
           case OK -> {}
           case CLOSED -> {
-            if (r.bytesProduced() == 0 && !consumed) {
-              throw new EOFException("the relay closed the TLS session");
-            }
-            return consumed;
+            return consumed; // close_notify: fill() sees the inbound side done
           }
           case BUFFER_UNDERFLOW, BUFFER_OVERFLOW -> {
             return consumed; // a partial record, or appIn is full until the reader catches up
@@ -209,8 +202,7 @@ final class RelayStream implements AutoCloseable {
           runTasks(hs);
           hs = engine.getHandshakeStatus();
         }
-        if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP
-            && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+        if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
           answerHandshake();
         }
         if (r.bytesConsumed() == 0) {
@@ -245,8 +237,8 @@ final class RelayStream implements AutoCloseable {
     }
   }
 
-  /** One read system call into netIn; EOF if the relay ended the stream. */
-  private void readSocket(String when) throws IOException {
+  /** One read system call into netIn; false if the relay ended the stream. */
+  private boolean readSocket() throws IOException {
     netIn.compact();
     int n;
     try {
@@ -254,12 +246,10 @@ final class RelayStream implements AutoCloseable {
     } finally {
       netIn.flip();
     }
-    if (n < 0) {
-      throw new EOFException("the relay closed the connection " + when);
-    }
     if (n > 0) {
       netIn.limit(netIn.limit() + n);
     }
+    return n >= 0;
   }
 
   /**
@@ -267,20 +257,15 @@ final class RelayStream implements AutoCloseable {
    * relay ended the stream (its TCP or, for TLS, its close_notify).
    */
   private boolean fill() throws IOException {
-    try {
-      while (!appIn.hasRemaining()) {
-        if (engine != null && netIn.hasRemaining() && decrypt() && appIn.hasRemaining()) {
-          return true;
-        }
-        readSocket("");
-        if (engine != null) {
-          decrypt();
-        }
+    while (!appIn.hasRemaining()) {
+      if (engine != null && engine.isInboundDone()) {
+        return false;
       }
-      return true;
-    } catch (EOFException e) {
-      return false;
+      if ((engine == null || !decrypt()) && !readSocket()) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** The address of the relay this stream is connected to. */
@@ -324,11 +309,7 @@ final class RelayStream implements AutoCloseable {
     @Override
     public int available() throws IOException {
       if (!appIn.hasRemaining() && engine != null && netIn.hasRemaining()) {
-        try {
-          decrypt();
-        } catch (EOFException e) {
-          return 0; // the next read says so
-        }
+        decrypt();
       }
       return appIn.remaining();
     }
