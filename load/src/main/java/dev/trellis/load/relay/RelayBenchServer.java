@@ -6,8 +6,10 @@ import dev.trellis.proto.key.RelayPrivateKey;
 import dev.trellis.proto.state.StateMaps;
 import dev.trellis.proto.state.v1.NodeRecord;
 import dev.trellis.relay.auth.NodeAuthorizer;
+import dev.trellis.relay.config.QueueLimits;
 import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.forward.Forwarder;
+import dev.trellis.relay.forward.QueueBudget;
 import dev.trellis.relay.forward.RelayMetrics;
 import dev.trellis.relay.server.RelayListener;
 import dev.trellis.relay.server.Sessions;
@@ -65,7 +67,7 @@ public final class RelayBenchServer {
     Clock clock = Clock.systemUTC();
     var metrics = new RelayMetrics(new SimpleMeterRegistry(), "bench");
     var forwarder = new Forwarder(metrics);
-    var options = RelayOptions.forTests(1, "bench").withPerSourceQueue(1024);
+    var options = RelayOptions.forTests(1, "bench").withQueueLimits(new QueueLimits(4L << 20, 0));
     var sessions =
         new Sessions(
             options,
@@ -86,7 +88,8 @@ public final class RelayBenchServer {
                     Duration.ofSeconds(10),
                     0),
                 new SimpleMeterRegistry()),
-            null); // the TLS relay's benchmark: no UDP relay
+            null, // the TLS relay's benchmark: no UDP relay
+            new QueueBudget(options.queueLimits().budgetBytes()));
     var cert = RelayCertificate.generate("localhost", List.of("127.0.0.1"));
     int port = freePort();
     int listeners = Runtime.getRuntime().availableProcessors();

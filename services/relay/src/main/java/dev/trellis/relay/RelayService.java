@@ -11,6 +11,7 @@ import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.fleet.DeadInstanceReaper;
 import dev.trellis.relay.fleet.FleetEvents;
 import dev.trellis.relay.forward.Forwarder;
+import dev.trellis.relay.forward.QueueBudget;
 import dev.trellis.relay.forward.RelayMetrics;
 import dev.trellis.relay.mesh.InstanceRecord;
 import dev.trellis.relay.mesh.MeshLinks;
@@ -62,6 +63,7 @@ public final class RelayService implements TrellisService {
   private String instanceId;
   private Vertx vertx;
   private RelayMetrics metrics;
+  private QueueBudget queueBudget;
   private Presence presence;
   private MeshLinks mesh;
   private FleetEvents events;
@@ -114,9 +116,18 @@ public final class RelayService implements TrellisService {
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("relay-presence").daemon().unstarted(r));
     presence = new Presence(hz, instanceId, presenceWriter);
+    queueBudget = new QueueBudget(options.queueLimits().budgetBytes());
+    metrics.gauge(
+        "trellis_relay_queued_bytes",
+        "Bytes waiting in the relay's outbound queues (device connections and mesh links)",
+        () -> (int) Math.min(Integer.MAX_VALUE, queueBudget.used()));
     mesh =
         new MeshLinks(
-            vertx, presence, () -> ctx.credentials().mint("relay"), options.perSourceQueue());
+            vertx,
+            presence,
+            () -> ctx.credentials().mint("relay"),
+            options.queueLimits().perSourceBytes(),
+            queueBudget);
     forwarder.mesh(mesh);
     events = new FleetEvents(ctx.eventLog(), clock);
     revalidation = new Revalidation(vertx, authorizer, forwarder, metrics, clock);
@@ -148,7 +159,8 @@ public final class RelayService implements TrellisService {
             ctx.credentials(),
             clock,
             new ConnectionGuard(vertx, "relay", limits, ctx.meters()),
-            udpRelay);
+            udpRelay,
+            queueBudget);
     return vertx
         .executeBlocking(
             () -> {
@@ -346,5 +358,10 @@ public final class RelayService implements TrellisService {
   /** The counters (after start). */
   public RelayMetrics metrics() {
     return metrics;
+  }
+
+  /** Bytes waiting in this instance's outbound queues now, with each frame's overhead. */
+  public long queuedBytes() {
+    return queueBudget.used();
   }
 }

@@ -101,6 +101,26 @@ public final class RelayFlags {
           "false",
           "Serve the relay protocol over plain TCP (tests only; never in production).");
 
+  /** {@code --relay-queue-per-source}: bytes one source may have waiting for one device. */
+  public static final Flag<Long> QUEUE_PER_SOURCE =
+      Flag.of(
+          "--relay-queue-per-source",
+          "TRELLIS_RELAY_QUEUE_PER_SOURCE",
+          ValueType.bytes(2L * dev.trellis.proto.relay.Frames.MAX_PAYLOAD_BYTES, 1L << 30),
+          "4m",
+          "Bytes one device may have waiting in the relay for another that reads slower; more is"
+              + " dropped. Above a TCP window (about 3 MB) a relayed flow loses nothing here.");
+
+  /** {@code --relay-queue-memory}: bytes all outbound queues of the instance hold together. */
+  public static final Flag<Long> QUEUE_MEMORY =
+      Flag.of(
+          "--relay-queue-memory",
+          "TRELLIS_RELAY_QUEUE_MEMORY",
+          ValueType.bytes(0, 1L << 40),
+          "0",
+          "Bytes all the relay's outbound queues hold together before it drops (counted as"
+              + " relay_memory); 0 = a quarter of the maximum heap.");
+
   /** Every relay flag. */
   public static final List<Flag<?>> ALL =
       List.of(
@@ -113,7 +133,9 @@ public final class RelayFlags {
           ADDRESSES,
           CERT,
           KEY,
-          INSECURE_PLAINTEXT);
+          INSECURE_PLAINTEXT,
+          QUEUE_PER_SOURCE,
+          QUEUE_MEMORY);
 
   private RelayFlags() {}
 }

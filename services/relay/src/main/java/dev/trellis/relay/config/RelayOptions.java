@@ -31,7 +31,7 @@ import java.util.Optional;
  * @param bindHost the interface the relay and STUN sockets bind
  * @param keepalive how often the relay sends KEEPALIVE to an idle device (and expects traffic)
  * @param handshakeTimeout how long a device has to prove its key
- * @param perSourceQueue packets queued per (source, destination) before drops
+ * @param queueLimits how much the relay holds for devices that read slower than they are sent to
  * @param revalidateInterval how often connected nodes are re-checked against the key registry
  * @param udpRelayPorts the UDP relay's session ports (or off)
  */
@@ -48,7 +48,7 @@ public record RelayOptions(
     String bindHost,
     Duration keepalive,
     Duration handshakeTimeout,
-    int perSourceQueue,
+    QueueLimits queueLimits,
     Duration revalidateInterval,
     UdpRelayPorts udpRelayPorts) {
 
@@ -60,9 +60,6 @@ public record RelayOptions(
     }
     if (regionId <= 0) {
       throw new ConfigException("--relay-region-id must be > 0");
-    }
-    if (perSourceQueue < 1) {
-      throw new IllegalArgumentException("perSourceQueue must be >= 1");
     }
   }
 
@@ -85,7 +82,7 @@ public record RelayOptions(
         bindHost,
         Duration.ofSeconds(60),
         v.get(dev.trellis.runtime.config.Settings.HANDSHAKE_TIMEOUT),
-        1024,
+        new QueueLimits(v.get(RelayFlags.QUEUE_PER_SOURCE), v.get(RelayFlags.QUEUE_MEMORY)),
         Duration.ofSeconds(30),
         UdpRelayPorts.parse(v.get(RelayFlags.UDP_RELAY_PORTS)));
   }
@@ -105,13 +102,13 @@ public record RelayOptions(
         "127.0.0.1",
         Duration.ofSeconds(60),
         Duration.ofSeconds(5),
-        256,
+        new QueueLimits(256 * 1024, 64L << 20),
         Duration.ofSeconds(30),
         UdpRelayPorts.ANY);
   }
 
-  /** These options with a different per-source queue limit. */
-  public RelayOptions withPerSourceQueue(int packets) {
+  /** These options with other queue limits. */
+  public RelayOptions withQueueLimits(QueueLimits limits) {
     return new RelayOptions(
         relayPort,
         stunPort,
@@ -125,7 +122,7 @@ public record RelayOptions(
         bindHost,
         keepalive,
         handshakeTimeout,
-        packets,
+        limits,
         revalidateInterval,
         udpRelayPorts);
   }
@@ -145,7 +142,7 @@ public record RelayOptions(
         bindHost,
         keepalive,
         handshakeTimeout,
-        perSourceQueue,
+        queueLimits,
         revalidateInterval,
         udpRelayPorts);
   }
@@ -165,7 +162,7 @@ public record RelayOptions(
         host,
         keepalive,
         handshakeTimeout,
-        perSourceQueue,
+        queueLimits,
         revalidateInterval,
         udpRelayPorts);
   }
@@ -185,7 +182,7 @@ public record RelayOptions(
         bindHost,
         keepalive,
         handshakeTimeout,
-        perSourceQueue,
+        queueLimits,
         revalidateInterval,
         ports);
   }

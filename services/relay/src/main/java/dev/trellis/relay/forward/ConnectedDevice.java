@@ -54,21 +54,18 @@ public final class ConnectedDevice {
     return authorization;
   }
 
-  /** Queues a RECV_PACKET from {@code source}; false when the source's queue is full. */
-  public boolean deliver(Object fairnessKey, byte[] sourceKey, byte[] packet) {
+  /** Queues a RECV_PACKET from {@code source}, or says why not. */
+  public OutboundQueue.Offer deliver(Object fairnessKey, byte[] sourceKey, byte[] packet) {
     return queue.offer(fairnessKey, recvFrame(sourceKey, packet));
   }
 
-  /**
-   * Queues an already-encoded RECV_PACKET from {@code fairnessKey}; false when that source's queue
-   * is full.
-   */
-  public boolean forward(Object fairnessKey, Buffer frame) {
+  /** Queues an already-encoded RECV_PACKET from {@code fairnessKey}, or says why not. */
+  public OutboundQueue.Offer forward(Object fairnessKey, Buffer frame) {
     return queue.offer(fairnessKey, frame);
   }
 
   /** Queues an already-encoded frame (control frames: PEER_GONE, PONG...). */
-  public boolean send(Buffer frame) {
+  public OutboundQueue.Offer send(Buffer frame) {
     return queue.offer(this, frame);
   }
 

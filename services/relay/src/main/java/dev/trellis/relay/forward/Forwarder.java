@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Routes packets: from a device to a device on this instance, or over the mesh to the instance the
  * destination is connected to, only ever within one tailnet; and from the mesh to local devices.
  * Every packet not forwarded is counted by reason ({@code oversize}, {@code foreign_tailnet},
- * {@code no_destination}, {@code queue_full}, {@code mesh_unavailable}).
+ * {@code no_destination}, {@code queue_full}, {@code relay_memory}, {@code mesh_unavailable}).
  *
  * <p>Thread-safety: thread-safe; called from every listener's event loop and the mesh links.
  */
@@ -128,10 +128,10 @@ public final class Forwarder {
 
   /**
    * A SEND_PACKET from {@code source} to {@code destination}, still encoded: {@code frame[start,
-   * start + Frames.HEADER_BYTES + length)}, which the caller gives up (it may be rewritten and
-   * kept). For a device here the frame becomes the RECV_PACKET in place (the two have one layout;
-   * only the type and the key differ), so the packet is not copied; for another instance the packet
-   * is copied out for the mesh.
+   * start + Frames.HEADER_BYTES + length)}. For a device here the frame is copied once, out of the
+   * read buffer, and becomes the RECV_PACKET (the two have one layout; only the type and the key
+   * differ): a queued frame never keeps a whole read buffer alive, so what a slow destination's
+   * queue holds is what it counts. For another instance the packet is copied out for the mesh.
    */
   public void fromDeviceFrame(
       ConnectedDevice source, NodePublicKey destination, byte[] frame, int start, int length) {
@@ -153,15 +153,11 @@ public final class Forwarder {
       refuse(source, destination, "foreign_tailnet");
       return;
     }
-    frame[start] = (byte) FrameType.RECV_PACKET.code();
-    System.arraycopy(source.keyBytes(), 0, frame, start + Frames.HEADER_BYTES, Frames.KEY_BYTES);
-    Buffer recv =
-        BufferInternal.buffer(Unpooled.wrappedBuffer(frame, start, Frames.HEADER_BYTES + length));
-    if (target.forward(source, recv)) {
-      metrics.forwarded("local", packetLength);
-    } else {
-      metrics.dropped("queue_full");
-    }
+    byte[] own = java.util.Arrays.copyOfRange(frame, start, start + Frames.HEADER_BYTES + length);
+    own[0] = (byte) FrameType.RECV_PACKET.code();
+    System.arraycopy(source.keyBytes(), 0, own, Frames.HEADER_BYTES, Frames.KEY_BYTES);
+    Buffer recv = BufferInternal.buffer(Unpooled.wrappedBuffer(own));
+    queued(target.forward(source, recv), "local", packetLength);
   }
 
   /** A SEND_PACKET from {@code source} to {@code destination}. */
@@ -174,10 +170,8 @@ public final class Forwarder {
     if (target != null) {
       if (!target.tailnetId().equals(source.tailnetId())) {
         refuse(source, destination, "foreign_tailnet");
-      } else if (target.deliver(source, source.keyBytes(), packet)) {
-        metrics.forwarded("local", packet.length);
       } else {
-        metrics.dropped("queue_full");
+        queued(target.deliver(source, source.keyBytes(), packet), "local", packet.length);
       }
       return;
     }
@@ -202,10 +196,17 @@ public final class Forwarder {
       metrics.dropped("no_destination");
     } else if (packet.length > Frames.MAX_PACKET_BYTES) {
       metrics.dropped("oversize");
-    } else if (target.deliver(source, sourceBytes, packet)) {
-      metrics.forwarded("mesh_in", packet.length);
     } else {
-      metrics.dropped("queue_full");
+      queued(target.deliver(source, sourceBytes, packet), "mesh_in", packet.length);
+    }
+  }
+
+  /** Counts a packet offered to a device's queue: forwarded on {@code path}, or dropped and why. */
+  private void queued(OutboundQueue.Offer offer, String path, int bytes) {
+    if (offer == OutboundQueue.Offer.QUEUED) {
+      metrics.forwarded(path, bytes);
+    } else {
+      metrics.dropped(offer.dropReason());
     }
   }
 

@@ -6,18 +6,46 @@ import java.util.HashMap;
 
 /**
  * The frames waiting for one outgoing connection, queued per source and written round-robin across
- * sources, so a flooding source cannot starve the others: each source may have at most {@code
- * perSourceLimit} frames waiting (beyond that {@link #offer} refuses and the caller counts a drop).
- * Frames are written in batches of up to {@value #BATCH_BYTES} bytes by one task on the
- * connection's event loop, so a busy connection costs one TLS record and one system call per batch
- * rather than per packet; the batch stops while the connection is not writable and resumes from
- * {@link #drain()}.
+ * sources, so a flooding source cannot starve the others. Each source may have at most {@code
+ * perSourceBytes} waiting, and every queue of the instance draws on one {@link QueueBudget}; beyond
+ * either {@link #offer} refuses and the caller counts a drop. Frames are written in batches of up
+ * to {@value #BATCH_BYTES} bytes by one task on the connection's event loop, so a busy connection
+ * costs one TLS record and one system call per batch rather than per packet; the batch stops while
+ * the connection is not writable and resumes from {@link #drain()}.
  *
  * <p>Thread-safety: thread-safe (one lock); senders on any event loop may offer concurrently.
  */
 public final class OutboundQueue {
   /** The largest batch written at once. */
   public static final int BATCH_BYTES = 256 * 1024;
+
+  /**
+   * What a queued frame costs beyond its bytes (its buffer objects and array header), counted with
+   * them so a flood of tiny frames is bounded by the memory it really takes.
+   */
+  public static final int FRAME_OVERHEAD = 128;
+
+  /** What became of an offered frame. */
+  public enum Offer {
+    QUEUED(""),
+    /** The source already has its limit waiting for this connection. */
+    SOURCE_FULL("queue_full"),
+    /** The instance's queues together hold their whole budget. */
+    RELAY_FULL("relay_memory"),
+    /** The connection is closing. */
+    CLOSED("no_destination");
+
+    private final String dropReason;
+
+    Offer(String dropReason) {
+      this.dropReason = dropReason;
+    }
+
+    /** The drop reason counted for a frame refused this way. */
+    public String dropReason() {
+      return dropReason;
+    }
+  }
 
   /** Where frames go: a socket, or a fake in unit tests. */
   public interface Sink {
@@ -31,41 +59,67 @@ public final class OutboundQueue {
     void execute(Runnable task);
   }
 
-  private final int perSourceLimit;
+  /** One source's waiting frames and their size. */
+  private static final class Waiting {
+    final ArrayDeque<Buffer> frames = new ArrayDeque<>();
+    long bytes;
+  }
+
+  private final long perSourceBytes;
+  private final QueueBudget budget;
   private final Sink sink;
   // Guarded by this.
-  private final HashMap<Object, ArrayDeque<Buffer>> queues = new HashMap<>();
+  private final HashMap<Object, Waiting> queues = new HashMap<>();
   private final ArrayDeque<Object> order = new ArrayDeque<>();
+  private long held; // bytes taken from the budget by frames waiting here
   private boolean scheduled;
   private boolean closed;
 
-  public OutboundQueue(Sink sink, int perSourceLimit) {
+  /**
+   * @param sink the connection
+   * @param perSourceBytes the most bytes one source may have waiting, each frame counted with
+   *     {@link #FRAME_OVERHEAD} (a larger single frame is still taken when the source has nothing
+   *     waiting)
+   * @param budget the instance's budget shared by all its queues
+   */
+  public OutboundQueue(Sink sink, long perSourceBytes, QueueBudget budget) {
     this.sink = sink;
-    this.perSourceLimit = perSourceLimit;
+    this.perSourceBytes = perSourceBytes;
+    this.budget = budget;
   }
 
-  /** Queues {@code frame} from {@code source}; false if that source's queue is full or closed. */
-  public boolean offer(Object source, Buffer frame) {
+  /**
+   * Queues {@code frame} from {@code source}, or says why not. The frame must own its bytes (not be
+   * a view of a larger buffer), since it is counted by its length.
+   */
+  public Offer offer(Object source, Buffer frame) {
+    int size = frame.length() + FRAME_OVERHEAD;
     synchronized (this) {
       if (closed) {
-        return false;
+        return Offer.CLOSED;
       }
-      ArrayDeque<Buffer> q = queues.get(source);
+      Waiting q = queues.get(source);
+      if (q != null && q.bytes + size > perSourceBytes) {
+        return Offer.SOURCE_FULL;
+      }
+      if (!budget.take(size)) {
+        return Offer.RELAY_FULL;
+      }
+      held += size;
       if (q == null) {
-        q = new ArrayDeque<>();
+        q = new Waiting();
         queues.put(source, q);
         order.add(source);
-      } else if (q.size() >= perSourceLimit) {
-        return false;
       }
-      q.add(frame);
+      q.frames.add(frame);
+      q.bytes += size;
       if (scheduled) {
-        return true;
+        return Offer.QUEUED;
       }
       scheduled = true;
     }
     sink.execute(this::drain);
-    return true;
+    return Offer.QUEUED;
   }
 
   /**
@@ -84,16 +138,22 @@ public final class OutboundQueue {
           return; // still scheduled: the connection's drain handler calls drain() again
         }
         batch = Buffer.buffer(Math.min(BATCH_BYTES, 16 * 1024));
+        long taken = 0;
         while (!order.isEmpty() && batch.length() < BATCH_BYTES) {
           Object source = order.poll();
-          ArrayDeque<Buffer> q = queues.get(source);
-          batch.appendBuffer(q.poll());
-          if (q.isEmpty()) {
+          Waiting q = queues.get(source);
+          Buffer frame = q.frames.poll();
+          q.bytes -= frame.length() + FRAME_OVERHEAD;
+          taken += frame.length() + FRAME_OVERHEAD;
+          batch.appendBuffer(frame);
+          if (q.frames.isEmpty()) {
             queues.remove(source);
           } else {
             order.add(source);
           }
         }
+        held -= taken;
+        budget.give(taken);
       }
       sink.write(batch);
     }
@@ -102,16 +162,18 @@ public final class OutboundQueue {
   /** Frames waiting now. */
   public synchronized int waiting() {
     int n = 0;
-    for (ArrayDeque<Buffer> q : queues.values()) {
-      n += q.size();
+    for (Waiting q : queues.values()) {
+      n += q.frames.size();
     }
     return n;
   }
 
-  /** Drops everything and refuses further frames. */
+  /** Drops everything (giving its bytes back to the budget) and refuses further frames. */
   public synchronized void close() {
     closed = true;
     queues.clear();
     order.clear();
+    budget.give(held);
+    held = 0;
   }
 }

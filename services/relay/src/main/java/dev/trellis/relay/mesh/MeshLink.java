@@ -6,6 +6,7 @@ import dev.trellis.proto.relay.FrameType;
 import dev.trellis.proto.relay.HttpUpgrade;
 import dev.trellis.proto.relay.RelayFrame;
 import dev.trellis.relay.forward.OutboundQueue;
+import dev.trellis.relay.forward.QueueBudget;
 import dev.trellis.relay.tls.PinnedTrust;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,7 +40,7 @@ final class MeshLink {
   private volatile boolean dead;
   private NetClient client;
 
-  MeshLink(String instanceId, int perSourceLimit, Runnable onDead) {
+  MeshLink(String instanceId, long perSourceBytes, QueueBudget budget, Runnable onDead) {
     this.instanceId = instanceId;
     this.onDead = onDead;
     this.queue =
@@ -66,7 +67,8 @@ final class MeshLink {
                 }
               }
             },
-            perSourceLimit);
+            perSourceBytes,
+            budget);
   }
 
   /** Sets where the instance is (before {@link #connect}). */
@@ -95,7 +97,7 @@ final class MeshLink {
 
   /** Queues a frame from {@code source}; false if dead or that source's queue is full. */
   boolean offer(Object source, Buffer frame) {
-    return !dead && queue.offer(source, frame);
+    return !dead && queue.offer(source, frame) == OutboundQueue.Offer.QUEUED;
   }
 
   boolean dead() {

@@ -4,6 +4,7 @@ import dev.trellis.proto.key.NodePublicKey;
 import dev.trellis.relay.forward.ConnectedDevice;
 import dev.trellis.relay.forward.Forwarder;
 import dev.trellis.relay.forward.Forwarder.Remote;
+import dev.trellis.relay.forward.QueueBudget;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -22,16 +23,22 @@ public final class MeshLinks implements Forwarder.Mesh {
   private final Vertx vertx;
   private final Presence presence;
   private final Supplier<String> credential;
-  private final int perSourceLimit;
+  private final long perSourceBytes;
+  private final QueueBudget budget;
   private final ConcurrentHashMap<String, MeshLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> lastDial = new ConcurrentHashMap<>();
 
   public MeshLinks(
-      Vertx vertx, Presence presence, Supplier<String> credential, int perSourceLimit) {
+      Vertx vertx,
+      Presence presence,
+      Supplier<String> credential,
+      long perSourceBytes,
+      QueueBudget budget) {
     this.vertx = vertx;
     this.presence = presence;
     this.credential = credential;
-    this.perSourceLimit = perSourceLimit;
+    this.perSourceBytes = perSourceBytes;
+    this.budget = budget;
   }
 
   @Override
@@ -80,7 +87,7 @@ public final class MeshLinks implements Forwarder.Mesh {
     // The link accepts frames at once (queued) and dials once the instance's record is known.
     MeshLink[] holder = new MeshLink[1];
     MeshLink link =
-        new MeshLink(instanceId, perSourceLimit, () -> links.remove(instanceId, holder[0]));
+        new MeshLink(instanceId, perSourceBytes, budget, () -> links.remove(instanceId, holder[0]));
     holder[0] = link;
     MeshLink old = links.put(instanceId, link);
     if (old != null) {

@@ -77,7 +77,8 @@ final class DeviceSession {
                 context.runOnContext(v -> task.run());
               }
             },
-            sessions.options().perSourceQueue());
+            sessions.options().queueLimits().perSourceBytes(),
+            sessions.queueBudget());
   }
 
   void start() {
@@ -121,7 +122,7 @@ final class DeviceSession {
       return;
     }
     // Vert.x hands each read to the handler in a heap buffer of its own (BufferInternal's
-    // safeBuffer), so its array may be read, and the frames taken from it rewritten, in place
+    // safeBuffer), so its array may be read in place (frames are copied out before they wait)
     ByteBuf b = ((BufferInternal) buf).getByteBuf();
     byte[] bytes;
     int off;

@@ -4,6 +4,7 @@ import dev.trellis.proto.key.RelayPrivateKey;
 import dev.trellis.relay.auth.NodeAuthorizer;
 import dev.trellis.relay.config.RelayOptions;
 import dev.trellis.relay.forward.Forwarder;
+import dev.trellis.relay.forward.QueueBudget;
 import dev.trellis.relay.forward.RelayMetrics;
 import dev.trellis.relay.udprelay.UdpRelay;
 import dev.trellis.runtime.access.ServiceCredentials;
@@ -24,6 +25,7 @@ import java.time.Clock;
  * @param clock the time source
  * @param guard bounds the connections of every listener of the instance (one per-source count)
  * @param udpRelay the UDP relay, or null when it is off
+ * @param queueBudget the bytes all outbound queues of the instance may hold together
  */
 public record Sessions(
     RelayOptions options,
@@ -34,4 +36,5 @@ public record Sessions(
     ServiceCredentials credentials,
     Clock clock,
     ConnectionGuard guard,
-    UdpRelay udpRelay) {}
+    UdpRelay udpRelay,
+    QueueBudget queueBudget) {}

@@ -49,4 +49,21 @@ class RelayOptionsTest {
     var e = assertThrows(ConfigException.class, () -> parse(dir, "--relay-cert", "/x.pem"));
     assertTrue(e.getMessage().contains("--relay-key"), e.getMessage());
   }
+
+  @Test
+  void queueLimitsAreByteSizesWithAQuarterOfTheHeapByDefault(@TempDir Path dir) {
+    var o = parse(dir);
+    assertEquals(4L << 20, o.queueLimits().perSourceBytes());
+    assertEquals(Runtime.getRuntime().maxMemory() / 4, o.queueLimits().budgetBytes());
+    var set = parse(dir, "--relay-queue-per-source", "8m", "--relay-queue-memory", "1g");
+    assertEquals(8L << 20, set.queueLimits().perSourceBytes());
+    assertEquals(1L << 30, set.queueLimits().budgetBytes());
+    var tooSmall =
+        assertThrows(ConfigException.class, () -> parse(dir, "--relay-queue-per-source", "1k"));
+    assertTrue(tooSmall.getMessage().contains("--relay-queue-per-source"), tooSmall.getMessage());
+    var belowOneSource =
+        assertThrows(ConfigException.class, () -> parse(dir, "--relay-queue-memory", "1m"));
+    assertTrue(
+        belowOneSource.getMessage().contains("--relay-queue-memory"), belowOneSource.getMessage());
+  }
 }
