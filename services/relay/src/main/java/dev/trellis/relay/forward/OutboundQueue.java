@@ -1,5 +1,6 @@
 package dev.trellis.relay.forward;
 
+import dev.trellis.proto.relay.Frames;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -61,16 +62,24 @@ public final class OutboundQueue {
 
   /** One source's waiting frames and their size. */
   private static final class Waiting {
+    final Object source;
     final ArrayDeque<Buffer> frames = new ArrayDeque<>();
     long bytes;
+
+    Waiting(Object source) {
+      this.source = source;
+    }
   }
+
+  /** The largest batch: one more frame may start below {@link #BATCH_BYTES}. */
+  private static final int MAX_BATCH = BATCH_BYTES + Frames.HEADER_BYTES + Frames.MAX_PAYLOAD_BYTES;
 
   private final long perSourceBytes;
   private final QueueBudget budget;
   private final Sink sink;
   // Guarded by this.
   private final HashMap<Object, Waiting> queues = new HashMap<>();
-  private final ArrayDeque<Object> order = new ArrayDeque<>();
+  private final ArrayDeque<Waiting> order = new ArrayDeque<>(); // sources with frames, in turn
   private long held; // bytes taken from the budget by frames waiting here
   private boolean scheduled;
   private boolean closed;
@@ -107,9 +116,9 @@ public final class OutboundQueue {
       }
       held += size;
       if (q == null) {
-        q = new Waiting();
+        q = new Waiting(source);
         queues.put(source, q);
-        order.add(source);
+        order.add(q);
       }
       q.frames.add(frame);
       q.bytes += size;
@@ -137,19 +146,19 @@ public final class OutboundQueue {
         if (!sink.writable()) {
           return; // still scheduled: the connection's drain handler calls drain() again
         }
-        batch = Buffer.buffer(Math.min(BATCH_BYTES, 16 * 1024));
+        // sized once: what waits here (counted with overheads, so never less) up to one batch
+        batch = Buffer.buffer((int) Math.min(held, MAX_BATCH));
         long taken = 0;
         while (!order.isEmpty() && batch.length() < BATCH_BYTES) {
-          Object source = order.poll();
-          Waiting q = queues.get(source);
+          Waiting q = order.poll();
           Buffer frame = q.frames.poll();
           q.bytes -= frame.length() + FRAME_OVERHEAD;
           taken += frame.length() + FRAME_OVERHEAD;
           batch.appendBuffer(frame);
           if (q.frames.isEmpty()) {
-            queues.remove(source);
+            queues.remove(q.source);
           } else {
-            order.add(source);
+            order.add(q);
           }
         }
         held -= taken;
