@@ -63,11 +63,16 @@ final class RelayConnection implements AutoCloseable {
   static final int MAX_PENDING = 2 << 20;
 
   /**
-   * The largest pending buffer kept for reuse once written: a burst may grow the buffer up to
-   * {@link #MAX_PENDING}, but keeping that much per connection costs more memory than it saves, and
-   * dropping every grown buffer made a steady stream of large arrays for the collector.
+   * The pending buffers' size once traffic has fallen off. A busy connection's bursts grow them up
+   * to {@link #MAX_PENDING} and they stay that size while it stays busy: giving back every grown
+   * buffer at once made the relay path allocate about 125 MB/s at 2 Gbit/s, hundreds of young
+   * collections a second and, as the copies were promoted, old collections of 20-60 ms that stalled
+   * every packet.
    */
   private static final int KEEP = 512 * 1024;
+
+  /** How long the buffers stay grown after the last batch that needed more than {@link #KEEP}. */
+  private static final long SHRINK_AFTER_NANOS = 2_000_000_000L;
 
   private static final int SEND_HEADER = 5 + Frames.KEY_BYTES;
 
@@ -78,6 +83,7 @@ final class RelayConnection implements AutoCloseable {
   private byte[] pending = new byte[64 * 1024]; // guarded by lock
   private int pendingLength; // guarded by lock
   private byte[] spare = new byte[64 * 1024]; // writer thread only (swapped under lock)
+  private long lastLargeBatch; // writer thread only: System.nanoTime() of the last batch > KEEP
   private long dropped; // guarded by lock
   private volatile boolean closed;
 
@@ -303,7 +309,14 @@ final class RelayConnection implements AutoCloseable {
           pendingLength = 0;
         }
         stream.write(batch, 0, n);
-        spare = batch.length > KEEP ? new byte[KEEP] : batch;
+        long now = System.nanoTime();
+        if (n > KEEP) {
+          lastLargeBatch = now;
+        }
+        spare =
+            batch.length > KEEP && now - lastLargeBatch > SHRINK_AFTER_NANOS
+                ? new byte[KEEP]
+                : batch;
       }
     } catch (IOException | InterruptedException e) {
       close();
