@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.trellis.agent.localapi.AgentStatus;
 import dev.trellis.netlab.Command;
 import dev.trellis.netlab.WireguardGo;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -41,6 +42,10 @@ class PathsBenchmark {
       Pattern.compile("([0-9.]+) ([KMG]?)bits/sec.*\\(omitted\\)");
 
   private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/[0-9.]+/([0-9.]+) ms");
+
+  /** ping's summary: average and maximum. */
+  private static final Pattern RTT_MAX =
+      Pattern.compile("= [0-9.]+/([0-9.]+)/([0-9.]+)/[0-9.]+ ms");
 
   @Test
   void everyPathInOneRun() throws Exception {
@@ -172,8 +177,28 @@ class PathsBenchmark {
     nat.lab.start(
         List.of("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp),
         nat.lab.dir.resolve("iperf-" + path + ".log"));
+    // ping beside the transfer, on the same pair and direction: what a queue on the path adds
+    Path loadedLog = nat.lab.dir.resolve("ping-loaded-" + path + ".log");
+    Process loaded = null;
     Command.Result r = null;
     for (int i = 0; i < 20; i++) {
+      if (loaded == null) {
+        loaded =
+            nat.lab.start(
+                List.of(
+                    "ip",
+                    "netns",
+                    "exec",
+                    clientNs,
+                    "ping",
+                    "-q",
+                    "-i",
+                    "0.1",
+                    "-w",
+                    Integer.toString(WARM_UP_SECONDS + seconds + 1),
+                    serverIp),
+                loadedLog);
+      }
       r =
           nat.lab.run(
               clientNs,
@@ -192,6 +217,10 @@ class PathsBenchmark {
       Thread.sleep(200);
     }
     assertEquals(0, r.code(), path + ": iperf3 failed: " + r.out());
+    loaded.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    Matcher underLoad = RTT_MAX.matcher(java.nio.file.Files.readString(loadedLog));
+    String loadedRtt =
+        underLoad.find() ? underLoad.group(1) + " ms (max " + underLoad.group(2) + ")" : "n/a";
     System.out.println("iperf3 over " + path + ":\n" + r.out()); // per-second rates, retransmits
     Matcher m = RATE.matcher(r.out());
     double mbits = m.find() ? mbits(m.group(1), m.group(2)) : 0;
@@ -207,12 +236,13 @@ class PathsBenchmark {
     String avg = rtt.find() ? rtt.group(1) + " ms (mdev " + rtt.group(2) + ")" : "n/a";
     return String.format(
         java.util.Locale.ROOT,
-        "PATH %-13s tcp %8.1f Mbit/s (warm-up %d s: %.0f)  ping avg %s",
+        "PATH %-13s tcp %8.1f Mbit/s (warm-up %d s: %.0f)  ping avg %s, during the transfer %s",
         path,
         mbits,
         warmSeconds,
         warm,
-        avg);
+        avg,
+        loadedRtt);
   }
 
   private static double mbits(String value, String unit) {
