@@ -109,7 +109,7 @@ public final class RelayFlags {
           ValueType.bytes(2L * dev.trellis.proto.relay.Frames.MAX_PAYLOAD_BYTES, 1L << 30),
           "4m",
           "Bytes one device may have waiting in the relay for another that reads slower; more is"
-              + " dropped. Above a TCP window (about 3 MB) a relayed flow loses nothing here.");
+              + " dropped. The default holds what one relayed TCP flow keeps in flight.");
 
   /** {@code --relay-queue-memory}: bytes all outbound queues of the instance hold together. */
   public static final Flag<Long> QUEUE_MEMORY =
