@@ -41,11 +41,8 @@ class PathsBenchmark {
   private static final Pattern OMITTED =
       Pattern.compile("([0-9.]+) ([KMG]?)bits/sec.*\\(omitted\\)");
 
-  private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/[0-9.]+/([0-9.]+) ms");
-
-  /** ping's summary: average and maximum. */
-  private static final Pattern RTT_MAX =
-      Pattern.compile("= [0-9.]+/([0-9.]+)/([0-9.]+)/[0-9.]+ ms");
+  /** ping's summary line (min/avg/max/mdev): groups avg, max and mdev. */
+  private static final Pattern RTT = Pattern.compile("= [0-9.]+/([0-9.]+)/([0-9.]+)/([0-9.]+) ms");
 
   @Test
   void everyPathInOneRun() throws Exception {
@@ -218,7 +215,7 @@ class PathsBenchmark {
     }
     assertEquals(0, r.code(), path + ": iperf3 failed: " + r.out());
     loaded.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-    Matcher underLoad = RTT_MAX.matcher(java.nio.file.Files.readString(loadedLog));
+    Matcher underLoad = RTT.matcher(java.nio.file.Files.readString(loadedLog));
     String loadedRtt =
         underLoad.find() ? underLoad.group(1) + " ms (max " + underLoad.group(2) + ")" : "n/a";
     System.out.println("iperf3 over " + path + ":\n" + r.out()); // per-second rates, retransmits
@@ -233,7 +230,7 @@ class PathsBenchmark {
     Command.Result ping =
         nat.lab.run(clientNs, List.of("ping", "-q", "-c", "50", "-i", "0.02", serverIp), 30);
     Matcher rtt = RTT.matcher(ping.out());
-    String avg = rtt.find() ? rtt.group(1) + " ms (mdev " + rtt.group(2) + ")" : "n/a";
+    String avg = rtt.find() ? rtt.group(1) + " ms (mdev " + rtt.group(3) + ")" : "n/a";
     return String.format(
         java.util.Locale.ROOT,
         "PATH %-13s tcp %8.1f Mbit/s (warm-up %d s: %.0f)  ping avg %s, during the transfer %s",

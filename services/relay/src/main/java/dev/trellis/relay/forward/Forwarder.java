@@ -8,6 +8,7 @@ import dev.trellis.proto.relay.RelayFrame;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,16 +145,14 @@ public final class Forwarder {
     ConnectedDevice target = local.get(destination);
     if (target == null) {
       fromDevice(
-          source,
-          destination,
-          java.util.Arrays.copyOfRange(frame, packetStart, packetStart + packetLength));
+          source, destination, Arrays.copyOfRange(frame, packetStart, packetStart + packetLength));
       return;
     }
     if (!target.tailnetId().equals(source.tailnetId())) {
       refuse(source, destination, "foreign_tailnet");
       return;
     }
-    byte[] own = java.util.Arrays.copyOfRange(frame, start, start + Frames.HEADER_BYTES + length);
+    byte[] own = Arrays.copyOfRange(frame, start, start + Frames.HEADER_BYTES + length);
     own[0] = (byte) FrameType.RECV_PACKET.code();
     System.arraycopy(source.keyBytes(), 0, own, Frames.HEADER_BYTES, Frames.KEY_BYTES);
     Buffer recv = BufferInternal.buffer(Unpooled.wrappedBuffer(own));

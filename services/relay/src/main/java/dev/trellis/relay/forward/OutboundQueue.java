@@ -11,8 +11,8 @@ import java.util.HashMap;
  * perSourceBytes} waiting, and every queue of the instance draws on one {@link QueueBudget}; beyond
  * either {@link #offer} refuses and the caller counts a drop. Frames are written in batches of up
  * to {@value #BATCH_BYTES} bytes by one task on the connection's event loop, so a busy connection
- * costs one TLS record and one system call per batch rather than per packet; the batch stops while
- * the connection is not writable and resumes from {@link #drain()}.
+ * costs one write and one system call per batch rather than per packet; the batch stops while the
+ * connection is not writable and resumes from {@link #drain()}.
  *
  * <p>Thread-safety: thread-safe (one lock); senders on any event loop may offer concurrently.
  */
@@ -152,8 +152,9 @@ public final class OutboundQueue {
         while (!order.isEmpty() && batch.length() < BATCH_BYTES) {
           Waiting q = order.poll();
           Buffer frame = q.frames.poll();
-          q.bytes -= frame.length() + FRAME_OVERHEAD;
-          taken += frame.length() + FRAME_OVERHEAD;
+          int cost = frame.length() + FRAME_OVERHEAD;
+          q.bytes -= cost;
+          taken += cost;
           batch.appendBuffer(frame);
           if (q.frames.isEmpty()) {
             queues.remove(q.source);
